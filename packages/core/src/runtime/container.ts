@@ -1,0 +1,125 @@
+/**
+ * The runtime's record of one container (`<root>/<id>/state.json`) and its live status.
+ * The record is written once at create (atomically) and read by every other command; status
+ * is derived from the live system, as runc does, so a crashed container is never "running".
+ */
+import * as fs from 'node:fs';
+import { containerPaths } from '../layout';
+import { NotFoundError } from '../errors';
+import { isSameProcess } from '../sys/proc';
+import type { ContainerStatus, LinuxNamespaceType, Spec, State } from '../oci/types';
+
+export interface CgroupRef {
+  version: 1 | 2;
+  path: string;
+}
+
+export interface ContainerRecord {
+  /** Format version of this record. */
+  version: 1;
+  id: string;
+  bundle: string;
+  rootfs: string;
+  /** RFC3339Nano, as runc prints it. */
+  created: string;
+  /** uid of the creator (runc's list shows its user name). */
+  ownerUid: number;
+  initPid: number;
+  /** /proc/<pid>/stat start time of the init: guards against a recycled pid. */
+  initStartTime: number;
+  config: Spec;
+  cgroup: CgroupRef | null;
+  /** Namespace files to join for `exec` (e.g. {net: "/proc/123/ns/net"}); kept as paths of the init. */
+  namespaces: Partial<Record<LinuxNamespaceType, string>>;
+  /** The container's processes live in their own PID namespace (killing init kills them all). */
+  ownPidNamespace: boolean;
+}
+
+export function readRecord(root: string, id: string): ContainerRecord {
+  const p = containerPaths(root, id);
+  let text: string;
+  try {
+    text = fs.readFileSync(p.state, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`container ${id} does not exist`);
+    throw err;
+  }
+  return JSON.parse(text) as ContainerRecord;
+}
+
+/** Lists container ids under a root (directories that hold a state.json). */
+export function listIds(root: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(root);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  return names.filter((n) => !n.startsWith('.')).sort();
+}
+
+/** True while the init's process is alive (and is still the same process). */
+export function initAlive(rec: ContainerRecord): boolean {
+  return rec.initPid > 0 && isSameProcess(rec.initPid, rec.initStartTime);
+}
+
+function frozen(rec: ContainerRecord): boolean {
+  if (!rec.cgroup) return false;
+  try {
+    if (rec.cgroup.version === 2) {
+      return /^frozen 1$/m.test(fs.readFileSync(`/sys/fs/cgroup${rec.cgroup.path}/cgroup.events`, 'utf8'));
+    }
+    const state = fs.readFileSync(`${freezerMount()}${rec.cgroup.path}/freezer.state`, 'utf8').trim();
+    return state === 'FROZEN' || state === 'FREEZING';
+  } catch {
+    return false;
+  }
+}
+
+let freezerMountCache: string | undefined;
+function freezerMount(): string {
+  if (freezerMountCache === undefined) {
+    const line = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
+      .find((l) => / - cgroup \S+ .*\bfreezer\b/.test(l));
+    freezerMountCache = line ? line.split(' ')[4] : '/sys/fs/cgroup/freezer';
+  }
+  return freezerMountCache;
+}
+
+export function containerStatus(root: string, rec: ContainerRecord): ContainerStatus {
+  if (!initAlive(rec)) return 'stopped';
+  if (frozen(rec)) return 'paused';
+  if (fs.existsSync(containerPaths(root, rec.id).execFifo)) return 'created';
+  return 'running';
+}
+
+/** What `runc state` prints: runc's field names and order. */
+export interface StateView extends State {
+  rootfs: string;
+  created: string;
+  owner: string;
+}
+
+export function stateView(root: string, rec: ContainerRecord): StateView {
+  const status = containerStatus(root, rec);
+  const view: StateView = {
+    ociVersion: rec.config.ociVersion,
+    id: rec.id,
+    pid: status === 'stopped' ? 0 : rec.initPid,
+    status,
+    bundle: rec.bundle,
+    rootfs: rec.rootfs,
+    created: rec.created,
+    owner: '',
+  };
+  if (rec.config.annotations && Object.keys(rec.config.annotations).length > 0) view.annotations = rec.config.annotations;
+  return view;
+}
+
+/** The state handed to hooks on stdin (OCI State). */
+export function hookState(c: { id: string; bundle: string }, spec: Spec, status: ContainerStatus, pid: number): State {
+  const st: State = { ociVersion: spec.ociVersion, id: c.id, status, pid, bundle: c.bundle };
+  if (spec.annotations) st.annotations = spec.annotations;
+  return st;
+}

@@ -1,0 +1,235 @@
+/**
+ * `create`: prepare cgroup and PID namespace, spawn the init stage, wait until it blocks on the
+ * exec FIFO, then record the container. Any failure undoes everything (process, cgroup, state).
+ */
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { containerPaths, initStageScript } from '../layout';
+import { AlreadyExistsError, BerthError, UnsupportedError } from '../errors';
+import { loadSpec, validateId } from '../oci/validate';
+import type { LinuxNamespaceType, Spec } from '../oci/types';
+import { cgroupManager, type CgroupManager } from '../cgroups';
+import { mkfifo, openRaw, closeFd, O_CLOEXEC } from '../sys/file';
+import { CLONE_NEWPID, NAMESPACE_PROC_NAMES, setnsFd, setnsPath, unshare } from '../sys/ns';
+import { procStat } from '../sys/proc';
+import { writeFileAtomic } from '../util/atomic';
+import { rfc3339Nano } from '../util/time';
+import { hookState, type ContainerRecord } from './container';
+import { runHooks } from './hooks';
+import { SYNC_FD_ENV, type InitConfig, type InitMessage, type ParentMessage } from './sync';
+import { initEnv } from './init-env';
+
+export interface CreateOptions {
+  root: string;
+  id: string;
+  bundle: string;
+  pidFile?: string;
+  /** Path of a unix socket that receives the pty master (runc's --console-socket). */
+  consoleSocket?: string;
+  /** An already-connected console socket fd (used by `run -t` in the foreground). */
+  consoleFd?: number;
+  noPivot?: boolean;
+  noNewKeyring?: boolean;
+  preserveFds?: number;
+}
+
+export interface Created {
+  record: ContainerRecord;
+  /** The init stage, a child of this process (run waits on it). */
+  child: ChildProcess;
+}
+
+export class InitError extends BerthError {
+  constructor(message: string) { super('EINIT', message); }
+}
+
+export async function createContainer(opts: CreateOptions): Promise<Created> {
+  validateId(opts.id);
+  const bundle = path.resolve(opts.bundle);
+  const spec = loadSpec(bundle);
+  const rootfs = path.resolve(bundle, spec.root?.path ?? 'rootfs');
+  const namespaces = spec.linux?.namespaces ?? [];
+  if (namespaces.some((n) => n.type === 'user')) {
+    throw new UnsupportedError('user namespaces are not supported by this berth build yet: remove the "user" namespace from config.json');
+  }
+  if (spec.process?.terminal && !opts.consoleSocket && opts.consoleFd === undefined) {
+    throw new BerthError('EINVAL', 'cannot allocate tty if runc will detach without setting console socket');
+  }
+
+  fs.mkdirSync(opts.root, { recursive: true, mode: 0o711 });
+  const paths = containerPaths(opts.root, opts.id);
+  try {
+    fs.mkdirSync(paths.dir, { mode: 0o711 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new AlreadyExistsError('container with given ID already exists');
+    throw err;
+  }
+
+  const undo: (() => void)[] = [() => fs.rmSync(paths.dir, { recursive: true, force: true })];
+  try {
+    mkfifo(paths.execFifo, 0o622);
+    const cg = cgroupManager(spec.linux?.cgroupsPath, opts.id);
+    cg.create();
+    undo.push(() => destroyQuietly(cg));
+    if (spec.linux?.resources) cg.set(spec.linux.resources);
+
+    let consoleFd = opts.consoleFd;
+    if (opts.consoleSocket) {
+      const { unixConnect } = require('../sys/socket') as typeof import('../sys/socket');
+      consoleFd = unixConnect(path.resolve(opts.consoleSocket));
+      const fd = consoleFd;
+      undo.push(() => closeQuietly(fd));
+    }
+
+    const preserve = opts.preserveFds ?? 0;
+    const stdio: StdioOptions = ['inherit', 'inherit', 'inherit'];
+    for (let i = 0; i < preserve; i++) stdio.push(3 + i);
+    const syncIndex = stdio.length;
+    stdio.push('pipe');
+    let consoleIndex: number | undefined;
+    if (consoleFd !== undefined) { consoleIndex = stdio.length; stdio.push(consoleFd); }
+
+    const config: InitConfig = {
+      mode: 'create',
+      id: opts.id,
+      bundle,
+      rootfs,
+      spec,
+      cgroupProcs: cg.procsFiles(),
+      cgroupPaths: cg.paths(),
+      cgroupVersion: cg.version,
+      cgroupPath: cg.path,
+      execFifo: paths.execFifo,
+      noPivot: opts.noPivot ?? false,
+      noNewKeyring: opts.noNewKeyring ?? false,
+      preserveFds: preserve,
+      consoleFd: consoleIndex,
+      joinNamespaces: namespaces.filter((n) => n.path && n.type !== 'pid').map((n) => ({ type: n.type, path: n.path as string })),
+    };
+
+    const proc = spawnInPidNamespace(spec, () => spawn(process.execPath, [initStageScript()], {
+      stdio,
+      env: initEnv({ [SYNC_FD_ENV]: String(syncIndex) }),
+    }));
+    undo.push(() => killQuietly(proc));
+    const pid = proc.pid as number;
+
+    const record: ContainerRecord = {
+      version: 1,
+      id: opts.id,
+      bundle,
+      rootfs,
+      created: rfc3339Nano(),
+      ownerUid: process.getuid?.() ?? 0,
+      initPid: pid,
+      initStartTime: 0,
+      config: spec,
+      cgroup: { version: cg.version, path: cg.path },
+      namespaces: namespacePaths(spec, pid),
+      ownPidNamespace: namespaces.some((n) => n.type === 'pid' && !n.path),
+    };
+
+    await converse(proc, syncIndex, config, (msg) => {
+      if (msg.type === 'hooks') {
+        const state = hookState(record, spec, 'creating', pid);
+        runHooks('prestart', spec.hooks?.prestart, state);
+        runHooks('createRuntime', spec.hooks?.createRuntime, state);
+        return { type: 'hooks-done', pid };
+      }
+      return undefined;
+    });
+
+    const st = procStat(pid);
+    if (!st) throw new InitError('container init exited during create');
+    record.initStartTime = st.startTime;
+    if (consoleFd !== undefined && opts.consoleSocket) closeQuietly(consoleFd);
+    writeFileAtomic(paths.state, JSON.stringify(record));
+    if (opts.pidFile) writeFileAtomic(path.resolve(opts.pidFile), String(pid));
+    return { record, child: proc };
+  } catch (err) {
+    for (const u of undo.reverse()) u();
+    throw err;
+  }
+}
+
+/**
+ * Spawns with the PID namespace of the spec: the parent's main thread unshares (or joins) it for
+ * its children, spawns, then returns to its own. (The init stage cannot do it itself: a PID
+ * namespace change only applies to the caller's future children.)
+ */
+export function spawnInPidNamespace<T>(spec: Spec, doSpawn: () => T, joinPath?: string): T {
+  const pidNs = spec.linux?.namespaces?.find((n) => n.type === 'pid');
+  const target = joinPath ?? pidNs?.path;
+  if (!pidNs && !joinPath) return doSpawn();
+  const own = openRaw('/proc/self/ns/pid', O_CLOEXEC);
+  try {
+    if (target) setnsPath(target, CLONE_NEWPID); else unshare(CLONE_NEWPID);
+    try {
+      return doSpawn();
+    } finally {
+      setnsFd(own, CLONE_NEWPID, 'own pid namespace');
+    }
+  } finally {
+    closeFd(own);
+  }
+}
+
+/** Sends the config, answers the init's requests, and resolves when it reports ready. */
+export function converse(child: ChildProcess, syncIndex: number, config: InitConfig,
+  onMessage: (msg: InitMessage) => ParentMessage | undefined): Promise<void> {
+  const sock = child.stdio[syncIndex] as unknown as import('node:net').Socket;
+  const send = (m: ParentMessage): void => { sock.write(`${JSON.stringify(m)}\n`); };
+  return new Promise<void>((resolve, reject) => {
+    let done = false;
+    const finish = (err?: Error): void => {
+      if (done) return;
+      done = true;
+      rl.close();
+      sock.destroy();
+      child.off('exit', onExit);
+      if (err) reject(err); else resolve();
+    };
+    const onExit = (code: number | null, signal: string | null): void => {
+      finish(new InitError(`container init exited before it was ready (${signal ? `signal ${signal}` : `exit status ${code}`})`));
+    };
+    child.once('exit', onExit);
+    child.once('error', (err) => finish(new InitError(`cannot start container init: ${err.message}`)));
+    const rl = readline.createInterface({ input: sock });
+    rl.on('line', (line) => {
+      let msg: InitMessage;
+      try { msg = JSON.parse(line) as InitMessage; } catch { finish(new InitError(`bad message from init: ${line}`)); return; }
+      if (msg.type === 'error') { finish(new InitError(msg.message)); return; }
+      if (msg.type === 'ready') { finish(); return; }
+      try {
+        const reply = onMessage(msg);
+        if (reply) send(reply);
+      } catch (err) {
+        send({ type: 'error', message: (err as Error).message });
+        finish(err as Error);
+      }
+    });
+    sock.on('error', () => { /* reported through exit */ });
+    send({ type: 'config', config });
+  });
+}
+
+function namespacePaths(spec: Spec, pid: number): Partial<Record<LinuxNamespaceType, string>> {
+  const out: Partial<Record<LinuxNamespaceType, string>> = {};
+  for (const ns of spec.linux?.namespaces ?? []) out[ns.type] = ns.path ?? `/proc/${pid}/ns/${NAMESPACE_PROC_NAMES[ns.type]}`;
+  return out;
+}
+
+function destroyQuietly(cg: CgroupManager): void {
+  try { cg.killAll(9); } catch { /* gone */ }
+  try { cg.destroy(); } catch { /* best effort during rollback */ }
+}
+
+function killQuietly(child: ChildProcess): void {
+  try { child.kill('SIGKILL'); } catch { /* gone */ }
+}
+
+function closeQuietly(fd: number): void {
+  try { closeFd(fd); } catch { /* closed */ }
+}

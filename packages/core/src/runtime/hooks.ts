@@ -1,0 +1,40 @@
+/** OCI hooks: each runs with the container state on stdin; a failure names the hook and its output. */
+import { spawnSync } from 'node:child_process';
+import { BerthError } from '../errors';
+import type { Hook, HookName, State } from '../oci/types';
+
+export class HookError extends BerthError {
+  constructor(message: string) { super('EHOOK', message); }
+}
+
+export function runHooks(name: HookName, hooks: Hook[] | undefined, state: State): void {
+  for (const hook of hooks ?? []) {
+    const args = hook.args && hook.args.length > 0 ? hook.args : [hook.path];
+    const res = spawnSync(hook.path, args.slice(1), {
+      argv0: args[0],
+      input: JSON.stringify(state),
+      env: envObject(hook.env ?? []),
+      timeout: hook.timeout ? hook.timeout * 1000 : undefined,
+      encoding: 'utf8',
+    });
+    if (res.error) {
+      const code = (res.error as NodeJS.ErrnoException).code;
+      if (code === 'ETIMEDOUT') throw new HookError(`${name} hook ${hook.path} timed out after ${hook.timeout}s`);
+      throw new HookError(`${name} hook ${hook.path}: ${code === 'ENOENT' ? 'no such file or directory' : res.error.message}`);
+    }
+    if (res.status !== 0) {
+      const out = `${res.stderr ?? ''}${res.stdout ?? ''}`.trim().split('\n').slice(-1)[0] ?? '';
+      const how = res.signal ? `killed by ${res.signal}` : `exit status ${res.status}`;
+      throw new HookError(`${name} hook ${hook.path} failed: ${how}${out ? `: ${out}` : ''}`);
+    }
+  }
+}
+
+function envObject(env: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const kv of env) {
+    const eq = kv.indexOf('=');
+    if (eq > 0) out[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  return out;
+}

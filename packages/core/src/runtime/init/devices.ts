@@ -1,0 +1,62 @@
+/** /dev inside the container: default and spec devices, the standard symlinks, /dev/ptmx. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { LinuxDevice } from '../../oci/types';
+import { makedev, mknod, S_IFBLK, S_IFCHR, S_IFIFO } from '../../sys/file';
+import { MS_BIND, mount } from '../../sys/mount';
+import { secureJoin } from './securejoin';
+
+/** The devices every container gets (the runtime-spec's default devices). */
+export const DEFAULT_DEVICES: LinuxDevice[] = [
+  { path: '/dev/null', type: 'c', major: 1, minor: 3, fileMode: 0o666, uid: 0, gid: 0 },
+  { path: '/dev/zero', type: 'c', major: 1, minor: 5, fileMode: 0o666, uid: 0, gid: 0 },
+  { path: '/dev/full', type: 'c', major: 1, minor: 7, fileMode: 0o666, uid: 0, gid: 0 },
+  { path: '/dev/random', type: 'c', major: 1, minor: 8, fileMode: 0o666, uid: 0, gid: 0 },
+  { path: '/dev/urandom', type: 'c', major: 1, minor: 9, fileMode: 0o666, uid: 0, gid: 0 },
+  { path: '/dev/tty', type: 'c', major: 5, minor: 0, fileMode: 0o666, uid: 0, gid: 0 },
+];
+
+export function createDevices(rootfs: string, specDevices: LinuxDevice[], bindFromHost: boolean): void {
+  const seen = new Set<string>();
+  for (const dev of [...specDevices, ...DEFAULT_DEVICES]) {
+    if (seen.has(dev.path)) continue; // spec devices override defaults with the same path
+    seen.add(dev.path);
+    const dest = secureJoin(rootfs, dev.path);
+    fs.mkdirSync(path.dirname(dest), { recursive: true, mode: 0o755 });
+    if (bindFromHost) {
+      // In a user namespace mknod is not allowed: bind the host's node instead (as runc does).
+      if (!fs.existsSync(dest)) fs.writeFileSync(dest, '', { mode: 0o644 });
+      mount(dev.path, dest, 'bind', MS_BIND);
+      continue;
+    }
+    try { fs.unlinkSync(dest); } catch { /* not there */ }
+    const typeBits = dev.type === 'b' ? S_IFBLK : dev.type === 'p' ? S_IFIFO : S_IFCHR;
+    const mode = dev.fileMode ?? 0o666;
+    mknod(dest, typeBits | (mode & 0o7777), dev.type === 'p' ? 0n : makedev(dev.major ?? 0, dev.minor ?? 0));
+    fs.chmodSync(dest, mode & 0o7777); // mknod is subject to the umask
+    fs.chownSync(dest, dev.uid ?? 0, dev.gid ?? 0);
+  }
+}
+
+export function createDevSymlinks(rootfs: string): void {
+  const links: [string, string][] = [
+    ['/proc/self/fd', '/dev/fd'],
+    ['/proc/self/fd/0', '/dev/stdin'],
+    ['/proc/self/fd/1', '/dev/stdout'],
+    ['/proc/self/fd/2', '/dev/stderr'],
+  ];
+  if (fs.existsSync('/proc/kcore')) links.push(['/proc/kcore', '/dev/core']);
+  for (const [target, link] of links) {
+    const dest = path.join(rootfs, link);
+    try { fs.symlinkSync(target, dest); } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
+
+/** /dev/ptmx must be the ptmx of the container's own devpts instance. */
+export function setupPtmx(rootfs: string): void {
+  const ptmx = path.join(rootfs, 'dev/ptmx');
+  try { fs.rmSync(ptmx, { force: true }); } catch { /* absent */ }
+  fs.symlinkSync('pts/ptmx', ptmx);
+}

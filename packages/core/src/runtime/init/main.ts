@@ -1,0 +1,39 @@
+/**
+ * The init stage: `node main.js`, spawned by create/exec with a sync socket. It loads koffi and
+ * nothing else (no CLI framework), works synchronously on the main thread, and ends by
+ * execve'ing the container's process. See DESIGN.md "The executor on Node.js".
+ */
+import * as fs from 'node:fs';
+import { setDumpable } from '../../sys/prctl';
+import { SYNC_FD_ENV, SyncChannel, type InitConfig } from '../sync';
+import { runCreate } from './create-stage';
+import { runExec } from './exec-stage';
+
+function main(): void {
+  // First thing: a process in the container must never reach the host's node binary
+  // through /proc/<pid>/exe (CVE-2019-5736).
+  setDumpable(false);
+  const ch = new SyncChannel(Number(process.env[SYNC_FD_ENV]));
+  let cfg: InitConfig;
+  try {
+    const msg = ch.receive();
+    if (msg.type !== 'config') throw new Error(`expected config, got ${msg.type}`);
+    cfg = msg.config;
+  } catch (err) {
+    process.stderr.write(`berth init: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  try {
+    if (cfg.mode === 'exec') runExec(cfg, ch); else runCreate(cfg, ch);
+  } catch (err) {
+    try {
+      ch.send({ type: 'error', message: (err as Error).message });
+    } catch {
+      // The parent is gone (after "ready"): stderr is all that is left.
+      fs.writeSync(2, `berth init: ${(err as Error).message}\n`);
+    }
+    process.exit(1);
+  }
+}
+
+main();

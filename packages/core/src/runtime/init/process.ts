@@ -1,0 +1,57 @@
+/** The last steps before the container's program runs: identity, console, fds, execve. */
+import * as fs from 'node:fs';
+import type { LinuxSeccomp, Process } from '../../oci/types';
+import type { InitConfig } from '../sync';
+import { cloexecFrom, setCloexec } from '../../sys/file';
+import { execve } from '../../sys/exec';
+import { applyProcessSecurity, loadSeccomp } from '../security/credentials';
+import { lookPath } from './lookpath';
+
+export interface PreparedProcess {
+  path: string;
+  env: string[];
+}
+
+/** Checks what can fail before `create` returns: the program must exist in the container. */
+export function prepareProcess(cfg: InitConfig, proc: Process): PreparedProcess {
+  const args = proc.args ?? [];
+  if (args.length === 0) throw new Error('process.args must not be empty');
+  const env = proc.env ?? [];
+  const found = lookPath(args[0], env);
+  if (!found) {
+    throw new Error(args[0].includes('/')
+      ? `exec: "${args[0]}": stat ${args[0]}: no such file or directory`
+      : `exec: "${args[0]}": executable file not found in $PATH`);
+  }
+  if (cfg.consoleFd !== undefined) setupConsole(cfg.consoleFd, proc);
+  if (proc.oomScoreAdj !== undefined) fs.writeFileSync('/proc/self/oom_score_adj', String(proc.oomScoreAdj));
+  return { path: found, env };
+}
+
+/** rlimits, capabilities, uid/gid, no_new_privs, cwd. */
+export function applyIdentity(proc: Process, seccomp: LinuxSeccomp | undefined): void {
+  // Without no_new_privs a filter can only be loaded with CAP_SYS_ADMIN: load it while still
+  // privileged, before the user switch (as runc does); with NNP it waits until just before execve.
+  applyProcessSecurity(proc, { seccomp: proc.noNewPrivileges ? undefined : seccomp, seccompBeforeUser: true });
+  try {
+    process.chdir(proc.cwd);
+  } catch (err) {
+    throw new Error(`chdir to cwd ("${proc.cwd}") set in config.json failed: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
+  }
+}
+
+export function execProcess(cfg: InitConfig, proc: Process, prepared: PreparedProcess): never {
+  const seccomp = cfg.spec.linux?.seccomp;
+  if (seccomp && proc.noNewPrivileges) loadSeccomp(seccomp);
+  for (let fd = 0; fd < 3 + cfg.preserveFds; fd++) {
+    try { setCloexec(fd, false); } catch { /* not open */ }
+  }
+  cloexecFrom(3 + cfg.preserveFds);
+  execve(prepared.path, proc.args ?? [], prepared.env);
+}
+
+function setupConsole(consoleFd: number, proc: Process): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { setupConsoleInContainer } = require('../console') as typeof import('../console');
+  setupConsoleInContainer(consoleFd, proc.consoleSize);
+}

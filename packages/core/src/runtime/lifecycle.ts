@@ -1,0 +1,113 @@
+/** start, kill and delete of a container, from its record on disk. */
+import * as fs from 'node:fs';
+import { containerPaths } from '../layout';
+import { NotFoundError, StateError } from '../errors';
+import { loadCgroupManager } from '../cgroups';
+import { isSameProcess } from '../sys/proc';
+import { containerStatus, hookState, initAlive, readRecord, type ContainerRecord } from './container';
+import { runHooks } from './hooks';
+import { parseSignal } from './signals';
+import { sleepMs } from './sync';
+
+export function startContainer(root: string, id: string): void {
+  const rec = readRecord(root, id);
+  const status = containerStatus(root, rec);
+  if (status === 'stopped') throw new StateError('cannot start a container that has stopped');
+  if (status !== 'created') throw new StateError('cannot start an already running container');
+  const fifoPath = containerPaths(root, id).execFifo;
+  let fd: number;
+  try {
+    // Non-blocking, so a dead init cannot hang us: poll for its byte while checking it lives.
+    fd = fs.openSync(fifoPath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new StateError('cannot start an already running container');
+    throw err;
+  }
+  try {
+    const buf = Buffer.alloc(1);
+    for (;;) {
+      let n = 0;
+      try { n = fs.readSync(fd, buf, 0, 1, null); } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      }
+      if (n > 0) break;
+      if (!initAlive(rec)) throw new StateError('cannot start a container that has stopped');
+      sleepMs(1);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  try { fs.unlinkSync(fifoPath); } catch { /* a concurrent start removed it */ }
+  try {
+    runHooks('poststart', rec.config.hooks?.poststart, hookState(rec, rec.config, 'running', rec.initPid));
+  } catch (err) {
+    // runc stops a container whose poststart hook failed.
+    try { destroyProcesses(rec, 9); } catch { /* already gone */ }
+    throw err;
+  }
+}
+
+export function killContainer(root: string, id: string, signal: string | number = 'SIGTERM', all = false): void {
+  const rec = readRecord(root, id);
+  const sig = parseSignal(signal);
+  if (containerStatus(root, rec) === 'stopped') throw new StateError('container not running');
+  if (all && rec.cgroup) {
+    loadCgroupManager(rec.cgroup.version, rec.cgroup.path).killAll(sig);
+    return;
+  }
+  process.kill(rec.initPid, sig);
+}
+
+export interface DeleteResult { deleted: boolean }
+
+export function deleteContainer(root: string, id: string, force = false): DeleteResult {
+  let rec: ContainerRecord;
+  try {
+    rec = readRecord(root, id);
+  } catch (err) {
+    // runc: `delete --force` of a container that does not exist succeeds quietly.
+    if (err instanceof NotFoundError && force) {
+      fs.rmSync(containerPaths(root, id).dir, { recursive: true, force: true });
+      return { deleted: false };
+    }
+    throw err;
+  }
+  const status = containerStatus(root, rec);
+  if ((status === 'running' || status === 'paused') && !force) {
+    throw new StateError(`cannot delete container ${id} that is not stopped: ${status}`);
+  }
+  if (status !== 'stopped') destroyProcesses(rec, 9);
+  destroy(root, rec);
+  return { deleted: true };
+}
+
+/** Kills every process of the container and waits until the init is gone. */
+function destroyProcesses(rec: ContainerRecord, sig: number): void {
+  const cg = rec.cgroup ? loadCgroupManager(rec.cgroup.version, rec.cgroup.path) : undefined;
+  if (rec.ownPidNamespace || !cg) {
+    try { process.kill(rec.initPid, sig); } catch { /* gone */ }
+  }
+  if (cg) {
+    cg.killAll(sig);
+    // A frozen cgroup keeps even SIGKILLed processes: thaw so they can die.
+    try { if (cg.isFrozen()) cg.thaw(); } catch { /* no freezer */ }
+  }
+  const deadline = Date.now() + 10_000;
+  while (isSameProcess(rec.initPid, rec.initStartTime)) {
+    if (Date.now() > deadline) throw new StateError(`container ${rec.id}: init process ${rec.initPid} did not exit after SIGKILL`);
+    sleepMs(2);
+  }
+}
+
+function destroy(root: string, rec: ContainerRecord): void {
+  if (rec.cgroup) {
+    const cg = loadCgroupManager(rec.cgroup.version, rec.cgroup.path);
+    try { cg.killAll(9); } catch { /* empty */ }
+    cg.destroy();
+  }
+  try {
+    runHooks('poststop', rec.config.hooks?.poststop, hookState(rec, rec.config, 'stopped', 0));
+  } finally {
+    fs.rmSync(containerPaths(root, rec.id).dir, { recursive: true, force: true });
+  }
+}

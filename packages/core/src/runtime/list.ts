@@ -1,0 +1,43 @@
+/** `list` and `state`: read-only views of the containers under a runtime root. */
+import * as fs from 'node:fs';
+import { containerPaths } from '../layout';
+import { listIds, readRecord, stateView, type StateView } from './container';
+
+export interface ListEntry extends StateView {
+  /** The user name owning the container's state (runc's OWNER column). */
+  ownerName: string;
+}
+
+export function containerState(root: string, id: string): StateView {
+  return stateView(root, readRecord(root, id));
+}
+
+export function listContainers(root: string): ListEntry[] {
+  const out: ListEntry[] = [];
+  for (const id of listIds(root)) {
+    let view: StateView;
+    let uid: number;
+    try {
+      view = containerState(root, id);
+      uid = fs.statSync(containerPaths(root, id).state).uid;
+    } catch {
+      continue; // being created or deleted right now: runc skips these too
+    }
+    out.push({ ...view, ownerName: userName(uid) });
+  }
+  return out;
+}
+
+let passwd: Map<number, string> | undefined;
+function userName(uid: number): string {
+  if (!passwd) {
+    passwd = new Map();
+    try {
+      for (const line of fs.readFileSync('/etc/passwd', 'utf8').split('\n')) {
+        const f = line.split(':');
+        if (f.length > 2) passwd.set(Number(f[2]), f[0]);
+      }
+    } catch { /* no passwd: numeric ids */ }
+  }
+  return passwd.get(uid) ?? `#${uid}`;
+}

@@ -1,0 +1,23 @@
+/** Signal names and numbers as runc accepts them: KILL, SIGKILL, kill or 9. */
+import { constants } from 'node:os';
+import { InvalidArgumentError } from '../errors';
+
+const SIGNALS = constants.signals as Record<string, number>;
+
+export function parseSignal(sig: string | number): number {
+  if (typeof sig === 'number' || /^\d+$/.test(sig)) {
+    const n = Number(sig);
+    if (n > 0 && n <= 64) return n;
+    throw new InvalidArgumentError(`invalid signal number: ${sig}`);
+  }
+  const name = sig.toUpperCase().startsWith('SIG') ? sig.toUpperCase() : `SIG${sig.toUpperCase()}`;
+  const rt = /^SIGRTMIN(?:\+(\d+))?$/.exec(name);
+  if (rt) return 34 + Number(rt[1] ?? 0);
+  const n = SIGNALS[name];
+  if (n === undefined) throw new InvalidArgumentError(`unknown signal "${sig}"`);
+  return n;
+}
+
+export function signalName(n: number): string {
+  return Object.entries(SIGNALS).find(([, v]) => v === n)?.[0] ?? `signal ${n}`;
+}

@@ -1,0 +1,85 @@
+/**
+ * The parent <-> init stage protocol: JSON lines over a socketpair (the init's fd is named
+ * by _BERTH_SYNC_FD). Like runc's init pipe, it carries the config in and progress out.
+ */
+import * as fs from 'node:fs';
+import type { LinuxNamespaceType, Process, Spec } from '../oci/types';
+
+export interface InitConfig {
+  /** create: a new container; exec: a new process in a running container. */
+  mode: 'create' | 'exec';
+  id: string;
+  bundle: string;
+  rootfs: string;
+  spec: Spec;
+  /** exec mode: the process to run (create mode uses spec.process). */
+  process?: Process;
+  /** cgroup.procs files the init writes itself into (after its own start-up, so Node's
+   * start-up memory is not charged to the container). */
+  cgroupProcs: string[];
+  /** controller -> absolute cgroup dir (for bind-mounting the container's cgroup without cgroupns). */
+  cgroupPaths: Record<string, string>;
+  cgroupVersion: 1 | 2;
+  /** The container's cgroup path relative to the hierarchy roots. */
+  cgroupPath: string;
+  execFifo: string;
+  noPivot: boolean;
+  noNewKeyring: boolean;
+  preserveFds: number;
+  /** fd (in the init) of the connected console socket, when process.terminal. */
+  consoleFd?: number;
+  /** Namespaces to join by path (pid is joined by the parent, which spawns the init inside it). */
+  joinNamespaces: { type: LinuxNamespaceType; path: string }[];
+  /** exec mode: run the process detached in its own session. */
+  noNewPrivileges?: boolean;
+}
+
+export type InitMessage =
+  | { type: 'hooks' }
+  | { type: 'ready' }
+  | { type: 'error'; message: string };
+
+export type ParentMessage =
+  | { type: 'config'; config: InitConfig }
+  | { type: 'hooks-done'; pid: number }
+  | { type: 'error'; message: string };
+
+export const SYNC_FD_ENV = '_BERTH_SYNC_FD';
+
+/** Synchronous reader for the init side (the init stage must not use libuv's threads). */
+export class SyncChannel {
+  private buf = '';
+  constructor(readonly fd: number) {}
+
+  send(msg: InitMessage): void {
+    const data = Buffer.from(`${JSON.stringify(msg)}\n`);
+    let off = 0;
+    while (off < data.length) off += fs.writeSync(this.fd, data, off);
+  }
+
+  receive(): ParentMessage {
+    for (;;) {
+      const nl = this.buf.indexOf('\n');
+      if (nl >= 0) {
+        const line = this.buf.slice(0, nl);
+        this.buf = this.buf.slice(nl + 1);
+        return JSON.parse(line) as ParentMessage;
+      }
+      const chunk = Buffer.alloc(65536);
+      let n: number;
+      try {
+        n = fs.readSync(this.fd, chunk, 0, chunk.length, null);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EAGAIN') { sleepMs(1); continue; }
+        throw err;
+      }
+      if (n === 0) throw new Error('parent closed the sync channel');
+      this.buf += chunk.subarray(0, n).toString('utf8');
+    }
+  }
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+export function sleepMs(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms);
+}

@@ -1,0 +1,46 @@
+/** File-level calls Node's fs does not offer: mknod, mkfifo, O_PATH opens, fd flags, close_range. */
+import { call } from './libc';
+
+export const S_IFCHR = 0o020000;
+export const S_IFBLK = 0o060000;
+export const S_IFIFO = 0o010000;
+export const O_PATH = 0o10000000;
+export const O_CLOEXEC = 0o2000000;
+const F_GETFD = 1;
+const F_SETFD = 2;
+const FD_CLOEXEC = 1;
+const CLOSE_RANGE_CLOEXEC = 4;
+
+export function makedev(major: number, minor: number): bigint {
+  const ma = BigInt(major);
+  const mi = BigInt(minor);
+  return ((ma & 0xfffff000n) << 32n) | ((ma & 0xfffn) << 8n) | ((mi & 0xffffff00n) << 12n) | (mi & 0xffn);
+}
+
+export function mknod(path: string, mode: number, dev: bigint): void {
+  call('int mknod(const char *, uint32_t, uint64_t)', 'mknod', path, path, mode, dev);
+}
+
+export function mkfifo(path: string, mode: number): void {
+  call('int mkfifo(const char *, uint32_t)', 'mkfifo', path, path, mode);
+}
+
+/** open(2) with raw flags (Node's fs rejects some, e.g. O_PATH on older versions). */
+export function openRaw(path: string, flags: number, mode = 0): number {
+  return call('int open(const char *, int, uint32_t)', 'open', path, path, flags, mode);
+}
+
+export function closeFd(fd: number): void {
+  call('int close(int)', 'close', undefined, fd);
+}
+
+export function setCloexec(fd: number, on: boolean): void {
+  const cur = call('int fcntl(int, int, int)', 'fcntl', `F_GETFD ${fd}`, fd, F_GETFD, 0);
+  const next = on ? cur | FD_CLOEXEC : cur & ~FD_CLOEXEC;
+  call('int fcntl(int, int, int)', 'fcntl', `F_SETFD ${fd}`, fd, F_SETFD, next);
+}
+
+/** Marks every fd from `first` upwards close-on-exec (Node's own fds must not leak into the container). */
+export function cloexecFrom(first: number): void {
+  call('int close_range(unsigned int, unsigned int, int)', 'close_range', undefined, first, 0xffffffff, CLOSE_RANGE_CLOEXEC);
+}

@@ -1,0 +1,42 @@
+/**
+ * Base of every runc command: runc's global flags, and runc's way of reporting errors
+ * (one logrus-style line on stderr, exit status 1; `--debug` adds the stack).
+ */
+import { Command, Flags } from '@oclif/core';
+import { formatError } from './log';
+
+export abstract class RuncCommand extends Command {
+  static override baseFlags = {
+    root: Flags.string({ description: 'root directory for storage of container state (this should be located in tmpfs)', default: '/run/berth/runc', helpGroup: 'GLOBAL' }),
+    log: Flags.string({ description: 'set the log file to write runc logs to (default is \'/dev/stderr\')', helpGroup: 'GLOBAL' }),
+    'log-format': Flags.string({ description: 'set the log format (\'text\' (default), or \'json\')', options: ['text', 'json'], default: 'text', helpGroup: 'GLOBAL' }),
+    debug: Flags.boolean({ description: 'enable debug logging', helpGroup: 'GLOBAL' }),
+    'systemd-cgroup': Flags.boolean({ description: 'enable systemd cgroup support (berth: not supported, refused with an error)', helpGroup: 'GLOBAL' }),
+    rootless: Flags.string({ description: 'ignore cgroup permission errors (\'true\', \'false\', or \'auto\')', default: 'auto', helpGroup: 'GLOBAL' }),
+    criu: Flags.string({ description: 'path to the criu binary used for checkpoint and restore (berth: checkpoint is not supported)', hidden: true, helpGroup: 'GLOBAL' }),
+  };
+
+  /** Global flags as parsed (commands call this once in run()). */
+  protected globals(flags: { root: string; log?: string; 'log-format': string; debug: boolean; 'systemd-cgroup': boolean }): { root: string } {
+    if (flags['systemd-cgroup']) {
+      // No systemd manager is used by berth: cgroups are driven through cgroupfs directly.
+      this.fail('--systemd-cgroup is not supported by berth: it drives cgroupfs directly (drop the flag)');
+    }
+    return { root: flags.root };
+  }
+
+  protected fail(message: string, exitCode = 1): never {
+    process.stderr.write(formatError(message, this.argv.includes('--log-format=json') ? 'json' : 'text'));
+    process.exit(exitCode);
+  }
+
+  protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+    // oclif's own exits (help, version, parse errors with exit codes) keep their behaviour.
+    if (err.oclif?.exit !== undefined && err.name !== 'CLIError') throw err;
+    const debug = this.argv.includes('--debug');
+    const json = this.argv.some((a, i) => a === '--log-format=json' || (a === '--log-format' && this.argv[i + 1] === 'json'));
+    process.stderr.write(formatError(err.message, json ? 'json' : 'text'));
+    if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
+    process.exit(typeof err.exitCode === 'number' && err.exitCode > 0 ? err.exitCode : 1);
+  }
+}
