@@ -5,16 +5,18 @@
 import { Command, Flags } from '@oclif/core';
 import { formatError } from './log';
 
-export abstract class RuncCommand extends Command {
-  static override baseFlags = {
+/** runc's global flags but `--rootless`, which `spec` redefines as a switch. */
+const commonGlobals = {
     root: Flags.string({ description: 'root directory for storage of container state (this should be located in tmpfs)', default: '/run/berth/runc', helpGroup: 'GLOBAL' }),
     log: Flags.string({ description: 'set the log file to write runc logs to (default is \'/dev/stderr\')', helpGroup: 'GLOBAL' }),
     'log-format': Flags.string({ description: 'set the log format (\'text\' (default), or \'json\')', options: ['text', 'json'], default: 'text', helpGroup: 'GLOBAL' }),
     debug: Flags.boolean({ description: 'enable debug logging', helpGroup: 'GLOBAL' }),
     'systemd-cgroup': Flags.boolean({ description: 'enable systemd cgroup support (berth: not supported, refused with an error)', helpGroup: 'GLOBAL' }),
-    rootless: Flags.string({ description: 'ignore cgroup permission errors (\'true\', \'false\', or \'auto\')', default: 'auto', helpGroup: 'GLOBAL' }),
     criu: Flags.string({ description: 'path to the criu binary used for checkpoint and restore (berth: checkpoint is not supported)', hidden: true, helpGroup: 'GLOBAL' }),
-  };
+};
+
+export abstract class RuncCommandBase extends Command {
+  static override baseFlags = commonGlobals;
 
   /** Global flags as parsed (commands call this once in run()). */
   protected globals(flags: { root: string; log?: string; 'log-format': string; debug: boolean; 'systemd-cgroup': boolean }): { root: string } {
@@ -39,4 +41,11 @@ export abstract class RuncCommand extends Command {
     if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
     process.exit(typeof err.exitCode === 'number' && err.exitCode > 0 ? err.exitCode : 1);
   }
+}
+
+export abstract class RuncCommand extends RuncCommandBase {
+  static override baseFlags = {
+    ...commonGlobals,
+    rootless: Flags.string({ description: 'ignore cgroup permission errors (\'true\', \'false\', or \'auto\')', default: 'auto', helpGroup: 'GLOBAL' }),
+  };
 }

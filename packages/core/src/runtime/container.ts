@@ -7,11 +7,19 @@ import * as fs from 'node:fs';
 import { containerPaths } from '../layout';
 import { NotFoundError } from '../errors';
 import { isSameProcess } from '../sys/proc';
+import { loadCgroupManager, type CgroupManager } from '../cgroups';
 import type { ContainerStatus, LinuxNamespaceType, Spec, State } from '../oci/types';
 
 export interface CgroupRef {
   version: 1 | 2;
   path: string;
+  /** controller -> directory: on v1 they can differ per controller (relative cgroupsPath). */
+  paths: Record<string, string>;
+}
+
+/** The container's cgroup manager, re-opened from the record. */
+export function recordCgroup(rec: ContainerRecord): CgroupManager | undefined {
+  return rec.cgroup ? loadCgroupManager(rec.cgroup.version, rec.cgroup.path, rec.cgroup.paths) : undefined;
 }
 
 export interface ContainerRecord {
@@ -68,23 +76,15 @@ function frozen(rec: ContainerRecord): boolean {
   if (!rec.cgroup) return false;
   try {
     if (rec.cgroup.version === 2) {
-      return /^frozen 1$/m.test(fs.readFileSync(`/sys/fs/cgroup${rec.cgroup.path}/cgroup.events`, 'utf8'));
+      return /^frozen 1$/m.test(fs.readFileSync(`${rec.cgroup.paths['']}/cgroup.events`, 'utf8'));
     }
-    const state = fs.readFileSync(`${freezerMount()}${rec.cgroup.path}/freezer.state`, 'utf8').trim();
+    const dir = rec.cgroup.paths.freezer;
+    if (!dir) return false;
+    const state = fs.readFileSync(`${dir}/freezer.state`, 'utf8').trim();
     return state === 'FROZEN' || state === 'FREEZING';
   } catch {
     return false;
   }
-}
-
-let freezerMountCache: string | undefined;
-function freezerMount(): string {
-  if (freezerMountCache === undefined) {
-    const line = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
-      .find((l) => / - cgroup \S+ .*\bfreezer\b/.test(l));
-    freezerMountCache = line ? line.split(' ')[4] : '/sys/fs/cgroup/freezer';
-  }
-  return freezerMountCache;
 }
 
 export function containerStatus(root: string, rec: ContainerRecord): ContainerStatus {

@@ -11,6 +11,7 @@ import { AlreadyExistsError, BerthError, UnsupportedError } from '../errors';
 import { loadSpec, validateId } from '../oci/validate';
 import type { LinuxNamespaceType, Spec } from '../oci/types';
 import { cgroupManager, type CgroupManager } from '../cgroups';
+import { findV1Mount, readMountinfo } from '../cgroups/mountinfo';
 import { mkfifo, openRaw, closeFd, O_CLOEXEC } from '../sys/file';
 import { CLONE_NEWPID, NAMESPACE_PROC_NAMES, setnsFd, setnsPath, unshare } from '../sys/ns';
 import { procStat } from '../sys/proc';
@@ -20,6 +21,7 @@ import { hookState, type ContainerRecord } from './container';
 import { runHooks } from './hooks';
 import { SYNC_FD_ENV, type InitConfig, type InitMessage, type ParentMessage } from './sync';
 import { initEnv } from './init-env';
+import { effectiveResources } from './devices-cgroup';
 
 export interface CreateOptions {
   root: string;
@@ -51,9 +53,8 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
   const spec = loadSpec(bundle);
   const rootfs = path.resolve(bundle, spec.root?.path ?? 'rootfs');
   const namespaces = spec.linux?.namespaces ?? [];
-  if (namespaces.some((n) => n.type === 'user')) {
-    throw new UnsupportedError('user namespaces are not supported by this berth build yet: remove the "user" namespace from config.json');
-  }
+  const userNs = namespaces.find((n) => n.type === 'user');
+  if (userNs?.path) throw new UnsupportedError('joining an existing user namespace by path is not supported by berth: drop "path" from the user namespace to create a new one');
   if (spec.process?.terminal && !opts.consoleSocket && opts.consoleFd === undefined) {
     throw new BerthError('EINVAL', 'cannot allocate tty if runc will detach without setting console socket');
   }
@@ -73,7 +74,8 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     const cg = cgroupManager(spec.linux?.cgroupsPath, opts.id);
     cg.create();
     undo.push(() => destroyQuietly(cg));
-    if (spec.linux?.resources) cg.set(spec.linux.resources);
+    const resources = effectiveResources(spec);
+    if (resources) cg.set(resources);
 
     let consoleFd = opts.consoleFd;
     if (opts.consoleSocket) {
@@ -98,23 +100,26 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
       rootfs,
       spec,
       cgroupProcs: cg.procsFiles(),
-      cgroupPaths: cg.paths(),
-      cgroupVersion: cg.version,
-      cgroupPath: cg.path,
+      cgroupMounts: cgroupMounts(cg),
       execFifo: paths.execFifo,
       noPivot: opts.noPivot ?? false,
       noNewKeyring: opts.noNewKeyring ?? false,
       preserveFds: preserve,
       consoleFd: consoleIndex,
       joinNamespaces: namespaces.filter((n) => n.path && n.type !== 'pid').map((n) => ({ type: n.type, path: n.path as string })),
+      cgroupViaParent: userNs !== undefined,
+      bindDevices: userNs !== undefined,
     };
 
-    const proc = spawnInPidNamespace(spec, () => spawn(process.execPath, [initStageScript()], {
-      stdio,
-      env: initEnv({ [SYNC_FD_ENV]: String(syncIndex) }),
-    }));
+    const env = initEnv({ [SYNC_FD_ENV]: String(syncIndex) });
+    // Node is multithreaded and cannot unshare(CLONE_NEWUSER): util-linux's single-threaded
+    // unshare(1) creates the user namespace (and the PID namespace inside it, so that the
+    // container owns its /proc) and execs the init stage.
+    const proc = userNs
+      ? spawn('unshare', [...userNamespaceArgs(spec), '--', process.execPath, initStageScript()], { stdio, env })
+      : spawnInPidNamespace(spec, () => spawn(process.execPath, [initStageScript()], { stdio, env }));
     undo.push(() => killQuietly(proc));
-    const pid = proc.pid as number;
+    let pid = proc.pid as number;
 
     const record: ContainerRecord = {
       version: 1,
@@ -126,12 +131,20 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
       initPid: pid,
       initStartTime: 0,
       config: spec,
-      cgroup: { version: cg.version, path: cg.path },
+      cgroup: { version: cg.version, path: cg.path, paths: cg.paths() },
       namespaces: namespacePaths(spec, pid),
       ownPidNamespace: namespaces.some((n) => n.type === 'pid' && !n.path),
     };
 
     await converse(proc, syncIndex, config, (msg) => {
+      if (msg.type === 'join-cgroup') {
+        // The init's pid on the host (with unshare(1) in between, not our child's pid).
+        pid = msg.pid;
+        record.initPid = pid;
+        record.namespaces = namespacePaths(spec, pid);
+        cg.apply(pid);
+        return { type: 'cgroup-joined' };
+      }
       if (msg.type === 'hooks') {
         const state = hookState(record, spec, 'creating', pid);
         runHooks('prestart', spec.hooks?.prestart, state);
@@ -215,10 +228,39 @@ export function converse(child: ChildProcess, syncIndex: number, config: InitCon
   });
 }
 
+/** unshare(1) arguments for the spec's user namespace: its id mappings, and a PID namespace inside it. */
+function userNamespaceArgs(spec: Spec): string[] {
+  const uid = spec.linux?.uidMappings ?? [];
+  const gid = spec.linux?.gidMappings ?? [];
+  if (uid.length !== 1 || gid.length !== 1) {
+    throw new UnsupportedError('a user namespace needs exactly one uidMappings and one gidMappings entry in berth (util-linux unshare maps one range)');
+  }
+  const args = ['--user', `--map-users=${uid[0].hostID},${uid[0].containerID},${uid[0].size}`,
+    `--map-groups=${gid[0].hostID},${gid[0].containerID},${gid[0].size}`];
+  const pidNs = spec.linux?.namespaces?.find((n) => n.type === 'pid');
+  if (pidNs?.path) throw new UnsupportedError('joining a PID namespace by path together with a new user namespace is not supported by berth');
+  if (pidNs) args.push('--pid', '--fork', '--kill-child');
+  return args;
+}
+
 function namespacePaths(spec: Spec, pid: number): Partial<Record<LinuxNamespaceType, string>> {
   const out: Partial<Record<LinuxNamespaceType, string>> = {};
   for (const ns of spec.linux?.namespaces ?? []) out[ns.type] = ns.path ?? `/proc/${pid}/ns/${NAMESPACE_PROC_NAMES[ns.type]}`;
   return out;
+}
+
+/** What a `cgroup` mount in the container binds: each hierarchy's mount name and the container's dir in it. */
+export function cgroupMounts(cg: CgroupManager): InitConfig['cgroupMounts'] {
+  const paths = cg.paths();
+  if (cg.version === 2) return [{ name: '', dir: paths[''] }];
+  const mounts = readMountinfo();
+  const out = new Map<string, string>();
+  for (const [controller, dir] of Object.entries(paths)) {
+    if (controller === '') continue; // the hybrid cgroup2 mount carries no controllers here
+    const m = findV1Mount(mounts, controller);
+    if (m) out.set(path.basename(m.mountPoint), dir);
+  }
+  return [...out].map(([name, dir]) => ({ name, dir }));
 }
 
 function destroyQuietly(cg: CgroupManager): void {

@@ -2,9 +2,8 @@
 import * as fs from 'node:fs';
 import { containerPaths } from '../layout';
 import { NotFoundError, StateError } from '../errors';
-import { loadCgroupManager } from '../cgroups';
 import { isSameProcess } from '../sys/proc';
-import { containerStatus, hookState, initAlive, readRecord, type ContainerRecord } from './container';
+import { containerStatus, hookState, initAlive, readRecord, recordCgroup, type ContainerRecord } from './container';
 import { runHooks } from './hooks';
 import { parseSignal } from './signals';
 import { sleepMs } from './sync';
@@ -51,8 +50,9 @@ export function killContainer(root: string, id: string, signal: string | number 
   const rec = readRecord(root, id);
   const sig = parseSignal(signal);
   if (containerStatus(root, rec) === 'stopped') throw new StateError('container not running');
-  if (all && rec.cgroup) {
-    loadCgroupManager(rec.cgroup.version, rec.cgroup.path).killAll(sig);
+  const cg = all ? recordCgroup(rec) : undefined;
+  if (cg) {
+    cg.killAll(sig);
     return;
   }
   process.kill(rec.initPid, sig);
@@ -83,7 +83,7 @@ export function deleteContainer(root: string, id: string, force = false): Delete
 
 /** Kills every process of the container and waits until the init is gone. */
 function destroyProcesses(rec: ContainerRecord, sig: number): void {
-  const cg = rec.cgroup ? loadCgroupManager(rec.cgroup.version, rec.cgroup.path) : undefined;
+  const cg = recordCgroup(rec);
   if (rec.ownPidNamespace || !cg) {
     try { process.kill(rec.initPid, sig); } catch { /* gone */ }
   }
@@ -100,8 +100,8 @@ function destroyProcesses(rec: ContainerRecord, sig: number): void {
 }
 
 function destroy(root: string, rec: ContainerRecord): void {
-  if (rec.cgroup) {
-    const cg = loadCgroupManager(rec.cgroup.version, rec.cgroup.path);
+  const cg = recordCgroup(rec);
+  if (cg) {
     try { cg.killAll(9); } catch { /* empty */ }
     cg.destroy();
   }

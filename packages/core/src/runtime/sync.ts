@@ -17,17 +17,18 @@ export interface InitConfig {
   /** cgroup.procs files the init writes itself into (after its own start-up, so Node's
    * start-up memory is not charged to the container). */
   cgroupProcs: string[];
-  /** controller -> absolute cgroup dir (for bind-mounting the container's cgroup without cgroupns). */
-  cgroupPaths: Record<string, string>;
-  cgroupVersion: 1 | 2;
-  /** The container's cgroup path relative to the hierarchy roots. */
-  cgroupPath: string;
+  /** For `cgroup` mounts: each hierarchy's mount name ("cpu,cpuacct"; "" on v2) and the container's dir in it. */
+  cgroupMounts: { name: string; dir: string }[];
   execFifo: string;
   noPivot: boolean;
   noNewKeyring: boolean;
   preserveFds: number;
   /** fd (in the init) of the connected console socket, when process.terminal. */
   consoleFd?: number;
+  /** In a user namespace the init cannot write the host's cgroupfs: it asks the parent to move it. */
+  cgroupViaParent?: boolean;
+  /** Devices are bind-mounted from the host (mknod is not allowed in a user namespace). */
+  bindDevices?: boolean;
   /** Namespaces to join by path (pid is joined by the parent, which spawns the init inside it). */
   joinNamespaces: { type: LinuxNamespaceType; path: string }[];
   /** exec mode: run the process detached in its own session. */
@@ -35,12 +36,14 @@ export interface InitConfig {
 }
 
 export type InitMessage =
+  | { type: 'join-cgroup'; pid: number }
   | { type: 'hooks' }
   | { type: 'ready' }
   | { type: 'error'; message: string };
 
 export type ParentMessage =
   | { type: 'config'; config: InitConfig }
+  | { type: 'cgroup-joined' }
   | { type: 'hooks-done'; pid: number }
   | { type: 'error'; message: string };
 

@@ -1,6 +1,6 @@
 /** The init stage of a new container: namespaces, rootfs, identity, then wait for `start`. */
 import * as fs from 'node:fs';
-import type { InitConfig, SyncChannel } from '../sync';
+import type { InitConfig, ParentMessage, SyncChannel } from '../sync';
 import { NAMESPACE_FLAGS, CLONE_FS, CLONE_NEWNS, setnsFd, unshare } from '../../sys/ns';
 import { O_CLOEXEC, O_PATH, openRaw, closeFd } from '../../sys/file';
 import { joinSessionKeyring, sethostname, setdomainname } from '../../sys/host';
@@ -12,7 +12,13 @@ import { applyIdentity, execProcess, prepareProcess } from './process';
 export function runCreate(cfg: InitConfig, ch: SyncChannel): void {
   const { spec } = cfg;
   // Join the container's cgroup now, after Node's own start-up allocations (charged elsewhere).
-  for (const f of cfg.cgroupProcs) fs.writeFileSync(f, '0');
+  if (cfg.cgroupViaParent) {
+    // /proc is still the host's: /proc/self names our pid there.
+    ch.send({ type: 'join-cgroup', pid: Number(fs.readlinkSync('/proc/self')) });
+    expect(ch, 'cgroup-joined');
+  } else {
+    joinCgroup(cfg.cgroupProcs);
+  }
 
   joinNamespaces(cfg);
   const newNs = (spec.linux?.namespaces ?? []).filter((n) => !n.path && n.type !== 'pid' && n.type !== 'user');
@@ -26,10 +32,8 @@ export function runCreate(cfg: InitConfig, ch: SyncChannel): void {
 
   if (hasMountNs) prepareRootfs(cfg);
   ch.send({ type: 'hooks' });
-  const reply = ch.receive();
-  if (reply.type === 'error') throw new Error(reply.message);
-  if (reply.type !== 'hooks-done') throw new Error(`unexpected message ${reply.type}`);
-  const hostPid = reply.pid;
+  const reply = expect(ch, 'hooks-done');
+  const hostPid = reply.type === 'hooks-done' ? reply.pid : 0;
   runHooks('createContainer', spec.hooks?.createContainer, hookState(cfg, spec, 'created', hostPid));
 
   if (hasMountNs) {
@@ -46,7 +50,7 @@ export function runCreate(cfg: InitConfig, ch: SyncChannel): void {
   const proc = spec.process;
   if (!proc) throw new Error('config.json has no process to run');
   const prepared = prepareProcess(cfg, proc);
-  applyIdentity(proc, spec.linux?.seccomp);
+  applyIdentity(proc, spec.linux?.seccomp, 0o022); // runc's umask for create when none is given
 
   ch.send({ type: 'ready' });
   closeFd(ch.fd);
@@ -58,6 +62,28 @@ export function runCreate(cfg: InitConfig, ch: SyncChannel): void {
   closeFd(fifoPath);
   runHooks('startContainer', spec.hooks?.startContainer, hookState(cfg, spec, 'running', hostPid));
   execProcess(cfg, proc, prepared);
+}
+
+function expect(ch: SyncChannel, type: ParentMessage['type']): ParentMessage {
+  const reply = ch.receive();
+  if (reply.type === 'error') throw new Error(reply.message);
+  if (reply.type !== type) throw new Error(`init: expected ${type} from the parent, got ${reply.type}`);
+  return reply;
+}
+
+/**
+ * Writes ourselves into each cgroup.procs. The controllers' hierarchies must take us; the named
+ * ones listed last (name=systemd, the hybrid cgroup2 mount) may refuse, as runc tolerates.
+ */
+export function joinCgroup(procsFiles: string[]): void {
+  procsFiles.forEach((f) => {
+    try {
+      fs.writeFileSync(f, '0');
+    } catch (err) {
+      const optional = f.includes('/unified/') || f.includes('/systemd/');
+      if (!optional) throw new Error(`cannot join cgroup ${f}: ${(err as Error).message}`);
+    }
+  });
 }
 
 function joinNamespaces(cfg: InitConfig): void {

@@ -1,14 +1,12 @@
 /** The init stage of `exec`: join a running container's cgroup and namespaces, then execve. */
-import * as fs from 'node:fs';
 import type { InitConfig, SyncChannel } from '../sync';
 import { NAMESPACE_FLAGS, CLONE_FS, setnsFd, unshare } from '../../sys/ns';
 import { O_CLOEXEC, openRaw, closeFd } from '../../sys/file';
 import { applyIdentity, execProcess, prepareProcess } from './process';
+import { joinCgroup } from './create-stage';
 
 export function runExec(cfg: InitConfig, ch: SyncChannel): void {
-  for (const f of cfg.cgroupProcs) {
-    try { fs.writeFileSync(f, '0'); } catch { /* cgroup removed meanwhile: the process still runs */ }
-  }
+  joinCgroup(cfg.cgroupProcs);
   // Order matters: the mount namespace last, after every other file was opened on the host side.
   const order = ['user', 'ipc', 'uts', 'network', 'cgroup', 'time', 'mount'];
   const entries = [...cfg.joinNamespaces].sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));

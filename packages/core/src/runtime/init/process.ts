@@ -29,10 +29,10 @@ export function prepareProcess(cfg: InitConfig, proc: Process): PreparedProcess 
 }
 
 /** rlimits, capabilities, uid/gid, no_new_privs, cwd. */
-export function applyIdentity(proc: Process, seccomp: LinuxSeccomp | undefined): void {
+export function applyIdentity(proc: Process, seccomp: LinuxSeccomp | undefined, defaultUmask?: number): void {
   // Without no_new_privs a filter can only be loaded with CAP_SYS_ADMIN: load it while still
   // privileged, before the user switch (as runc does); with NNP it waits until just before execve.
-  applyProcessSecurity(proc, { seccomp: proc.noNewPrivileges ? undefined : seccomp, seccompBeforeUser: true });
+  applyProcessSecurity(proc, { seccomp: proc.noNewPrivileges ? undefined : seccomp, seccompBeforeUser: true, defaultUmask });
   try {
     process.chdir(proc.cwd);
   } catch (err) {

@@ -39,10 +39,10 @@ export function prepareRootfs(cfg: InitConfig): void {
   }
   if (!devIsBind) {
     createDevSymlinks(rootfs);
-    createDevices(rootfs, spec.linux?.devices ?? [], false);
+    createDevices(rootfs, spec.linux?.devices ?? [], cfg.bindDevices === true);
     setupPtmx(rootfs);
   } else if (spec.linux?.devices?.length) {
-    createDevices(rootfs, spec.linux.devices, false);
+    createDevices(rootfs, spec.linux.devices, cfg.bindDevices === true);
   }
 }
 
@@ -129,30 +129,26 @@ function remountReadonly(p: string, extra: number): void {
  */
 function mountCgroup(cfg: InitConfig, dest: string, flags: number): void {
   const ro = flags & MS_RDONLY;
+  const locked = MS_NOSUID | MS_NODEV | MS_NOEXEC;
   ensureTarget(dest, true);
-  if (cfg.cgroupVersion === 2) {
-    const dir = cfg.cgroupPaths[''];
-    mount(dir, dest, 'bind', MS_BIND);
-    remountBind(dest, (flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)));
+  const single = cfg.cgroupMounts.length === 1 && cfg.cgroupMounts[0].name === '' ? cfg.cgroupMounts[0] : undefined;
+  if (single) {
+    mount(single.dir, dest, 'bind', MS_BIND);
+    remountBind(dest, ro | locked);
     return;
   }
-  mount('tmpfs', dest, 'tmpfs', (flags & ~MS_RDONLY) | MS_NOSUID | MS_NODEV | MS_NOEXEC, 'mode=755');
-  const byMount = new Map<string, string>();
-  for (const [, dir] of Object.entries(cfg.cgroupPaths)) {
-    const mnt = cfg.cgroupPath === '/' ? dir : dir.slice(0, dir.length - cfg.cgroupPath.length);
-    byMount.set(path.basename(mnt), dir);
-  }
-  for (const [name, dir] of byMount) {
+  mount('tmpfs', dest, 'tmpfs', (flags & ~MS_RDONLY) | locked, 'mode=755');
+  for (const { name, dir } of cfg.cgroupMounts) {
     const target = path.join(dest, name);
     fs.mkdirSync(target, { recursive: true });
     mount(dir, target, 'bind', MS_BIND);
-    remountBind(target, ro | MS_NOSUID | MS_NODEV | MS_NOEXEC);
+    remountBind(target, ro | locked);
     // cpu,cpuacct is also reachable as cpu and cpuacct, as on the host.
     if (name.includes(',')) for (const part of name.split(',')) {
       try { fs.symlinkSync(name, path.join(dest, part)); } catch { /* exists */ }
     }
   }
-  if (ro) mount(null, dest, null, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
+  if (ro) mount(null, dest, null, MS_REMOUNT | MS_RDONLY | locked);
 }
 
 function readonlyPath(p: string): void {

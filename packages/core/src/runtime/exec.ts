@@ -1,0 +1,126 @@
+/**
+ * `exec`: a new process in a running container. An init stage in exec mode joins the
+ * container's cgroup and namespaces (the PID namespace through the parent, which spawns it
+ * there), applies the process's identity and execve's.
+ */
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { initStageScript } from '../layout';
+import { StateError } from '../errors';
+import type { LinuxNamespaceType, Process } from '../oci/types';
+import { closeFd } from '../sys/file';
+import { NAMESPACE_PROC_NAMES } from '../sys/ns';
+import { writeFileAtomic } from '../util/atomic';
+import { containerStatus, readRecord, recordCgroup } from './container';
+import { converse, spawnInPidNamespace } from './create';
+import { initEnv } from './init-env';
+import { SYNC_FD_ENV, type InitConfig } from './sync';
+
+export interface ExecOptions {
+  root: string;
+  id: string;
+  /** The full process (from -p process.json, or built by `execProcessFrom`). */
+  process: Process;
+  detach?: boolean;
+  consoleSocket?: string;
+  pidFile?: string;
+  preserveFds?: number;
+  ignorePaused?: boolean;
+}
+
+/** runc exec's flags applied over the container's own process settings. */
+export interface ExecOverrides {
+  args: string[];
+  env?: string[];
+  cwd?: string;
+  user?: { uid: number; gid?: number };
+  additionalGids?: number[];
+  tty?: boolean;
+  caps?: string[];
+  noNewPrivs?: boolean;
+}
+
+export function execProcessFrom(root: string, id: string, o: ExecOverrides): Process {
+  const base = readRecord(root, id).config.process;
+  const p: Process = {
+    ...(base ?? { cwd: '/', user: { uid: 0, gid: 0 } }),
+    args: o.args,
+    terminal: o.tty ?? false,
+    env: [...(base?.env ?? []), ...(o.env ?? [])],
+    user: { ...(base?.user ?? { uid: 0, gid: 0 }) },
+  };
+  if (o.cwd) p.cwd = o.cwd;
+  if (o.user) p.user = { uid: o.user.uid, gid: o.user.gid ?? 0, additionalGids: p.user.additionalGids };
+  if (o.additionalGids) p.user.additionalGids = o.additionalGids;
+  if (o.noNewPrivs) p.noNewPrivileges = true;
+  if (o.caps?.length) {
+    const c = { ...(p.capabilities ?? {}) };
+    for (const set of ['bounding', 'effective', 'permitted', 'ambient'] as const) {
+      c[set] = [...new Set([...(c[set] ?? []), ...o.caps])];
+    }
+    p.capabilities = c;
+  }
+  return p;
+}
+
+export async function execInContainer(o: ExecOptions): Promise<number> {
+  const rec = readRecord(o.root, o.id);
+  const status = containerStatus(o.root, rec);
+  if (status === 'stopped') throw new StateError('cannot exec in a stopped container');
+  if (status === 'paused' && !o.ignorePaused) throw new StateError('cannot exec in a paused container');
+  if (o.process.terminal && o.detach && !o.consoleSocket) {
+    throw new StateError('cannot allocate tty if runc will detach without setting console socket');
+  }
+  const cg = recordCgroup(rec);
+  const joins: { type: LinuxNamespaceType; path: string }[] = [];
+  for (const ns of rec.config.linux?.namespaces ?? []) {
+    if (ns.type === 'pid' || ns.type === 'user') continue;
+    joins.push({ type: ns.type, path: `/proc/${rec.initPid}/ns/${NAMESPACE_PROC_NAMES[ns.type]}` });
+  }
+
+  let consoleFd: number | undefined;
+  let ourEnd: number | undefined;
+  const sock = require('../sys/socket') as typeof import('../sys/socket');
+  if (o.process.terminal) {
+    if (o.consoleSocket) consoleFd = sock.unixConnect(path.resolve(o.consoleSocket));
+    else [ourEnd, consoleFd] = sock.socketpair();
+  }
+  const preserve = o.preserveFds ?? 0;
+  const stdio: (number | 'inherit' | 'pipe')[] = ['inherit', 'inherit', 'inherit'];
+  for (let i = 0; i < preserve; i++) stdio.push(3 + i);
+  const syncIndex = stdio.length;
+  stdio.push('pipe');
+  let consoleIndex: number | undefined;
+  if (consoleFd !== undefined) { consoleIndex = stdio.length; stdio.push(consoleFd); }
+
+  const config: InitConfig = {
+    mode: 'exec', id: rec.id, bundle: rec.bundle, rootfs: rec.rootfs, spec: rec.config, process: o.process,
+    cgroupProcs: cg ? cg.procsFiles() : [], cgroupMounts: [], execFifo: '', noPivot: false, noNewKeyring: true, preserveFds: preserve,
+    consoleFd: consoleIndex, joinNamespaces: joins,
+  };
+  const pidNsPath = rec.ownPidNamespace || rec.namespaces.pid ? `/proc/${rec.initPid}/ns/pid` : undefined;
+  const child = spawnInPidNamespace(rec.config, () => spawn(process.execPath, [initStageScript()], {
+    stdio, env: initEnv({ [SYNC_FD_ENV]: String(syncIndex) }), detached: o.detach === true,
+  }), pidNsPath);
+  if (consoleFd !== undefined) closeFd(consoleFd);
+  await converse(child, syncIndex, config, () => undefined);
+  if (o.pidFile) writeFileAtomic(path.resolve(o.pidFile), String(child.pid));
+  let relay: Promise<void> | undefined;
+  if (ourEnd !== undefined) {
+    const { receiveConsole, relayTerminal } = require('./console') as typeof import('./console');
+    const master = receiveConsole(ourEnd);
+    closeFd(ourEnd);
+    relay = relayTerminal(master, {});
+  }
+  if (o.detach) {
+    child.unref();
+    return 0;
+  }
+  const code = await new Promise<number>((resolve) => {
+    child.once('exit', (c, signal) => {
+      resolve(c ?? 128 + (signal ? (require('node:os') as typeof import('node:os')).constants.signals[signal] : 0));
+    });
+  });
+  if (relay) await relay.catch(() => undefined);
+  return code;
+}

@@ -1,0 +1,42 @@
+import { Args, Flags } from '@oclif/core';
+import { RuncCommand } from '../base';
+
+export default class Events extends RuncCommand {
+  static override summary = 'display container events such as OOM notifications, cpu, memory, and IO usage statistics';
+  static override usage = 'events [command options] <container-id>';
+  static override args = { id: Args.string({ description: 'container id', required: true }) };
+  static override flags = {
+    interval: Flags.string({ description: 'set the stats collection interval', default: '5s' }),
+    stats: Flags.boolean({ description: 'display the container\'s stats then exit' }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Events);
+    const { root } = this.globals(flags);
+    const { containerStatsJson } = require('@berth/core/dist/runtime/control') as typeof import('@berth/core/dist/runtime/control');
+    if (flags.stats) {
+      process.stdout.write(`${containerStatsJson(root, args.id)}\n`);
+      return;
+    }
+    const ms = parseDuration(flags.interval);
+    if (ms === undefined || ms <= 0) this.fail(`invalid --interval ${flags.interval}: use a duration such as 500ms, 5s or 1m`);
+    for (;;) {
+      process.stdout.write(`${containerStatsJson(root, args.id)}\n`);
+      await new Promise((r) => setTimeout(r, ms));
+    }
+  }
+}
+
+/** Go-style durations: 300ms, 5s, 1m30s, 1h. */
+export function parseDuration(s: string): number | undefined {
+  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
+  let total = 0;
+  let rest = s;
+  while (rest.length > 0) {
+    const m = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/.exec(rest);
+    if (!m) return undefined;
+    total += Number(m[1]) * units[m[2]];
+    rest = rest.slice(m[0].length);
+  }
+  return s.length ? total : undefined;
+}
