@@ -1,12 +1,11 @@
 import { Args, Flags } from '@oclif/core';
 import * as fs from 'node:fs';
-import { RuncCommand } from '../base';
+import { RuncCommand, splitTrailing } from '../base';
 import { listenFds } from './create';
 
 export default class Exec extends RuncCommand {
   static override summary = 'execute new process inside the container';
   static override usage = 'exec [command options] <container-id> <command> [command options]  || -p process.json <container-id>';
-  static override strict = false;
   static override args = { id: Args.string({ description: 'container id', required: true }) };
   static override flags = {
     'console-socket': Flags.string({ description: 'path to an AF_UNIX socket which will receive a file descriptor referencing the master end of the console\'s pseudoterminal' }),
@@ -27,10 +26,10 @@ export default class Exec extends RuncCommand {
   };
 
   async run(): Promise<void> {
-    const { args, argv, flags } = await this.parse(Exec);
+    const { head, rest: command } = splitTrailing(this.argv, { ...Exec.baseFlags, ...Exec.flags });
+    const { args, flags } = await this.parse(Exec, head);
     const { root } = this.globals(flags);
     const core = require('@berth/core/dist/runtime/exec') as typeof import('@berth/core/dist/runtime/exec');
-    const command = (argv as string[]).slice(1);
     let proc;
     if (flags.process) {
       proc = JSON.parse(fs.readFileSync(flags.process, 'utf8')) as import('@berth/core/dist/oci/types').Process;

@@ -1,23 +1,23 @@
 import { Args, Flags } from '@oclif/core';
-import { RuncCommand } from '../base';
+import { RuncCommand, splitTrailing } from '../base';
 
 export default class Ps extends RuncCommand {
   static override summary = 'ps displays the processes running inside a container';
   static override usage = 'ps [command options] <container-id> [ps options]';
-  static override strict = false;
   static override args = { id: Args.string({ description: 'container id', required: true }) };
   static override flags = {
     format: Flags.string({ char: 'f', description: 'select one of: table or json', options: ['table', 'json'], default: 'table' }),
   };
 
   async run(): Promise<void> {
-    const { args, argv, flags } = await this.parse(Ps);
+    const { head, rest: psArgs } = splitTrailing(this.argv, { ...Ps.baseFlags, ...Ps.flags });
+    const { args, flags } = await this.parse(Ps, head);
     const { root } = this.globals(flags);
     const core = require('@berth/core/dist/runtime/control') as typeof import('@berth/core/dist/runtime/control');
     if (flags.format === 'json') {
       process.stdout.write(`${JSON.stringify(core.containerPids(root, args.id))}\n`);
       return;
     }
-    process.stdout.write(core.psTable(root, args.id, (argv as string[]).slice(1)));
+    process.stdout.write(core.psTable(root, args.id, psArgs));
   }
 }
