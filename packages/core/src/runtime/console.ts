@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as tty from 'node:tty';
 import { InvalidArgumentError } from '../errors';
-import { closeFd, openRaw } from '../sys/file';
+import { closeFd, O_CLOEXEC, openRaw } from '../sys/file';
 import { call } from '../sys/libc';
 import { mount, MS_BIND } from '../sys/mount';
 import { clearOnlcr, dup2, getWinsize, isTerminal, openPty, setControllingTerminal, setWinsize } from '../sys/pty';
@@ -57,11 +57,18 @@ export function setupConsoleInContainer(consoleFd: number, size?: ConsoleSize, o
 
 /** Programs that write to /dev/console reach the container's terminal, not the host's. */
 function mountConsole(slave: number): void {
-  const O_CREAT = 0o100;
-  const O_NOFOLLOW = 0o400000;
-  const O_CLOEXEC = 0o2000000;
-  closeFd(openRaw('/dev/console', O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o666));
-  mount(`/proc/self/fd/${slave}`, '/dev/console', null, MS_BIND);
+  const target = '/dev/console';
+  const st = fs.lstatSync(target, { throwIfNoEntry: false });
+  // Never follow a symlink the image may have planted, and never open an existing device.
+  if (st?.isSymbolicLink()) throw new InvalidArgumentError(`${target}: is a symlink, refusing to mount the console on it`);
+  if (!st) {
+    const O_CREAT = 0o100;
+    const O_EXCL = 0o200;
+    const O_NOCTTY = 0o400;
+    const O_NOFOLLOW = 0o400000;
+    closeFd(openRaw(target, O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0o666));
+  }
+  mount(`/proc/self/fd/${slave}`, target, null, MS_BIND);
 }
 
 /**
@@ -121,6 +128,14 @@ export function relayTerminal(masterFd: number, opts: RelayOptions = {}): Promis
   if (opts.clearOnlcr !== false) clearOnlcr(masterFd);
   setNonblock(masterFd);
 
+  // Raw like runc's host console: keystrokes (^C included) go to the container unprocessed;
+  // Node's raw mode keeps OPOST/ONLCR, so the container's bare newlines still display right.
+  // Restored when the relay ends, or at exit (a caller that handles signals should exit).
+  const raw = stdin.isTTY === true && typeof stdin.setRawMode === 'function';
+  const restore = (): void => { if (raw) stdin.setRawMode?.(false); };
+  if (raw) stdin.setRawMode?.(true);
+  process.once('exit', restore);
+
   const sizeFd = (opts.sizeFrom ?? [1, 2, 0]).find((fd) => isTerminal(fd));
   const copySize = (): void => {
     if (sizeFd === undefined) return;
@@ -136,10 +151,6 @@ export function relayTerminal(masterFd: number, opts: RelayOptions = {}): Promis
   const watchResize = opts.resize ?? sizeFd !== undefined;
   if (watchResize) process.on('SIGWINCH', onWinch);
 
-  const raw = stdin.isTTY === true && typeof stdin.setRawMode === 'function';
-  const restore = (): void => { if (raw) stdin.setRawMode?.(false); };
-  if (raw) stdin.setRawMode?.(true);
-  process.once('exit', restore);
 
   const master = new tty.ReadStream(masterFd);
   let pending: Buffer[] = [];

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { containerPaths, initStageScript } from '../layout';
-import { AlreadyExistsError, BerthError, UnsupportedError } from '../errors';
+import { AlreadyExistsError, BerthError, InvalidArgumentError, UnsupportedError } from '../errors';
 import { loadSpec, validateId } from '../oci/validate';
 import type { LinuxNamespaceType, Spec } from '../oci/types';
 import { cgroupManager, type CgroupManager } from '../cgroups';
@@ -71,6 +71,7 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
   const undo: (() => void)[] = [() => fs.rmSync(paths.dir, { recursive: true, force: true })];
   try {
     mkfifo(paths.execFifo, 0o622);
+    fs.chmodSync(paths.execFifo, 0o622); // past the umask: a container's non-root user must open it for writing
     const cg = cgroupManager(spec.linux?.cgroupsPath, opts.id);
     cg.create();
     undo.push(() => destroyQuietly(cg));
@@ -115,9 +116,14 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     // Node is multithreaded and cannot unshare(CLONE_NEWUSER): util-linux's single-threaded
     // unshare(1) creates the user namespace (and the PID namespace inside it, so that the
     // container owns its /proc) and execs the init stage.
-    const proc = userNs
-      ? spawn('unshare', [...userNamespaceArgs(spec), '--', process.execPath, initStageScript()], { stdio, env })
-      : spawnInPidNamespace(spec, () => spawn(process.execPath, [initStageScript()], { stdio, env }));
+    let proc: ChildProcess;
+    let releaseHolder = (): void => undefined;
+    if (userNs) {
+      const holder = await holdUserNamespace(spec);
+      releaseHolder = holder.release;
+      undo.push(() => holder.release());
+      proc = spawn('nsenter', [`--user=${holder.nsPath}`, '--', ...pidNamespaceArgs(spec), process.execPath, initStageScript()], { stdio, env });
+    } else proc = spawnInPidNamespace(spec, () => spawn(process.execPath, [initStageScript()], { stdio, env }));
     undo.push(() => killQuietly(proc));
     let pid = proc.pid as number;
 
@@ -154,6 +160,7 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
       return undefined;
     });
 
+    releaseHolder(); // the namespace lives on with the container's processes
     const st = procStat(pid);
     if (!st) throw new InitError('container init exited during create');
     record.initStartTime = st.startTime;
@@ -224,23 +231,50 @@ export function converse(child: ChildProcess, syncIndex: number, config: InitCon
       }
     });
     sock.on('error', () => { /* reported through exit */ });
+    rl.on('error', () => { /* reported through exit */ });
     send({ type: 'config', config });
   });
 }
 
-/** unshare(1) arguments for the spec's user namespace: its id mappings, and a PID namespace inside it. */
-function userNamespaceArgs(spec: Spec): string[] {
-  const uid = spec.linux?.uidMappings ?? [];
-  const gid = spec.linux?.gidMappings ?? [];
-  if (uid.length !== 1 || gid.length !== 1) {
-    throw new UnsupportedError('a user namespace needs exactly one uidMappings and one gidMappings entry in berth (util-linux unshare maps one range)');
+/**
+ * Node is multithreaded and can neither unshare nor setns a user namespace. A short-lived holder
+ * (util-linux unshare(1), single-threaded) creates it; we write its id maps (root on the host may
+ * write any mapping, without newuidmap's /etc/subuid rules); nsenter(1) then enters it as uid 0
+ * of the namespace with full capabilities there, and a PID namespace is made inside it so the
+ * container owns its /proc.
+ */
+async function holdUserNamespace(spec: Spec): Promise<{ nsPath: string; release(): void }> {
+  if (!spec.linux?.uidMappings?.length || !spec.linux.gidMappings?.length) {
+    throw new InvalidArgumentError('a user namespace needs linux.uidMappings and linux.gidMappings');
   }
-  const args = ['--user', `--map-users=${uid[0].hostID},${uid[0].containerID},${uid[0].size}`,
-    `--map-groups=${gid[0].hostID},${gid[0].containerID},${gid[0].size}`];
+  const holder = spawn('unshare', ['--user', '--', 'sleep', 'infinity'], { stdio: 'ignore', env: initEnv({}) });
+  const release = (): void => { try { holder.kill('SIGKILL'); } catch { /* gone */ } };
+  const own = fs.readlinkSync('/proc/self/ns/user');
+  const nsPath = `/proc/${holder.pid}/ns/user`;
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    let current: string | undefined;
+    try { current = fs.readlinkSync(nsPath); } catch { current = undefined; }
+    if (current && current !== own) break;
+    if (holder.exitCode !== null || Date.now() > deadline) { release(); throw new InitError('could not create a user namespace (unshare --user failed)'); }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  const lines = (m: { containerID: number; hostID: number; size: number }[]): string => m.map((e) => `${e.containerID} ${e.hostID} ${e.size}\n`).join('');
+  try {
+    fs.writeFileSync(`/proc/${holder.pid}/uid_map`, lines(spec.linux.uidMappings));
+    fs.writeFileSync(`/proc/${holder.pid}/gid_map`, lines(spec.linux.gidMappings));
+  } catch (err) {
+    release();
+    throw new InvalidArgumentError(`linux.uidMappings/gidMappings: the kernel refused the mapping: ${(err as Error).message}`);
+  }
+  return { nsPath, release };
+}
+
+function pidNamespaceArgs(spec: Spec): string[] {
   const pidNs = spec.linux?.namespaces?.find((n) => n.type === 'pid');
-  if (pidNs?.path) throw new UnsupportedError('joining a PID namespace by path together with a new user namespace is not supported by berth');
-  if (pidNs) args.push('--pid', '--fork', '--kill-child');
-  return args;
+  if (!pidNs) return [];
+  if (pidNs.path) throw new UnsupportedError('joining a PID namespace by path together with a new user namespace is not supported by berth');
+  return ['unshare', '--pid', '--fork', '--kill-child', '--'];
 }
 
 function namespacePaths(spec: Spec, pid: number): Partial<Record<LinuxNamespaceType, string>> {
