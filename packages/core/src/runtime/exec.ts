@@ -15,6 +15,7 @@ import { containerStatus, readRecord, recordCgroup } from './container';
 import { converse, spawnInPidNamespace } from './create';
 import { initEnv } from './init-env';
 import { SYNC_FD_ENV, type InitConfig } from './sync';
+import { waitForeground } from './foreground';
 
 export interface ExecOptions {
   root: string;
@@ -105,22 +106,18 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
   if (consoleFd !== undefined) closeFd(consoleFd);
   await converse(child, syncIndex, config, () => undefined);
   if (o.pidFile) writeFileAtomic(path.resolve(o.pidFile), String(child.pid));
-  let relay: Promise<void> | undefined;
+  let master: number | undefined;
   if (ourEnd !== undefined) {
-    const { receiveConsole, relayTerminal } = require('./console') as typeof import('./console');
-    const master = receiveConsole(ourEnd);
-    closeFd(ourEnd);
-    relay = relayTerminal(master, {});
+    const { receiveConsole } = require('./console') as typeof import('./console');
+    try {
+      master = receiveConsole(ourEnd);
+    } finally {
+      closeFd(ourEnd);
+    }
   }
   if (o.detach) {
     child.unref();
     return 0;
   }
-  const code = await new Promise<number>((resolve) => {
-    child.once('exit', (c, signal) => {
-      resolve(c ?? 128 + (signal ? (require('node:os') as typeof import('node:os')).constants.signals[signal] : 0));
-    });
-  });
-  if (relay) await relay.catch(() => undefined);
-  return code;
+  return waitForeground(child, child.pid as number, master);
 }

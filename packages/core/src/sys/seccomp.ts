@@ -83,6 +83,11 @@ function check(ret: unknown, fn: string, detail?: string): void {
 }
 
 /** A new filter whose default action is `defAction` (the native arch is already added). */
+/** Loads libseccomp now: the init stage must do it before pivot_root hides the host's /usr/lib. */
+export function preloadSeccomp(): void {
+  lib();
+}
+
 export function seccompInit(defAction: number): ScmpFilter {
   const ctx = lib().init(defAction >>> 0);
   if (ctx === null || ctx === undefined) throw new SysError('seccomp_init', 'EINVAL', `default action 0x${(defAction >>> 0).toString(16)}`);

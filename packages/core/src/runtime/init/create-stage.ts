@@ -7,7 +7,7 @@ import { joinSessionKeyring, sethostname, setdomainname } from '../../sys/host';
 import { hookState } from '../container';
 import { runHooks } from '../hooks';
 import { enterRootfs, finalizeRootfs, prepareRootfs } from './rootfs';
-import { applyIdentity, execProcess, prepareProcess } from './process';
+import { applyIdentity, execProcess, prepareProcess, preloadForRootfsChange } from './process';
 
 export function runCreate(cfg: InitConfig, ch: SyncChannel): void {
   const { spec } = cfg;
@@ -30,6 +30,7 @@ export function runCreate(cfg: InitConfig, ch: SyncChannel): void {
   // The exec FIFO is reopened through /proc/self/fd after pivot_root, when its path is gone.
   const fifoPath = openRaw(cfg.execFifo, O_PATH | O_CLOEXEC);
 
+  preloadForRootfsChange(cfg);
   if (hasMountNs) prepareRootfs(cfg);
   ch.send({ type: 'hooks' });
   const reply = expect(ch, 'hooks-done');

@@ -6,6 +6,14 @@ import { cloexecFrom, setCloexec } from '../../sys/file';
 import { execve } from '../../sys/exec';
 import { applyProcessSecurity, loadSeccomp } from '../security/credentials';
 import { lookPath } from './lookpath';
+// Loaded eagerly: after pivot_root the host's files (this package included) are out of reach.
+import { setupConsoleInContainer } from '../console';
+import { preloadSeccomp } from '../../sys/seccomp';
+
+/** Everything the init needs from the host's filesystem, loaded before it leaves it. */
+export function preloadForRootfsChange(cfg: InitConfig): void {
+  if (cfg.spec.linux?.seccomp) preloadSeccomp();
+}
 
 export interface PreparedProcess {
   path: string;
@@ -23,7 +31,7 @@ export function prepareProcess(cfg: InitConfig, proc: Process): PreparedProcess 
       ? `exec: "${args[0]}": stat ${args[0]}: no such file or directory`
       : `exec: "${args[0]}": executable file not found in $PATH`);
   }
-  if (cfg.consoleFd !== undefined) setupConsole(cfg.consoleFd, proc);
+  if (cfg.consoleFd !== undefined) setupConsole(cfg.consoleFd, proc, cfg.mode === 'create');
   if (proc.oomScoreAdj !== undefined) fs.writeFileSync('/proc/self/oom_score_adj', String(proc.oomScoreAdj));
   return { path: found, env };
 }
@@ -50,8 +58,8 @@ export function execProcess(cfg: InitConfig, proc: Process, prepared: PreparedPr
   execve(prepared.path, proc.args ?? [], prepared.env);
 }
 
-function setupConsole(consoleFd: number, proc: Process): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { setupConsoleInContainer } = require('../console') as typeof import('../console');
-  setupConsoleInContainer(consoleFd, proc.consoleSize);
+function setupConsole(consoleFd: number, proc: Process, mountDevConsole: boolean): void {
+  setupConsoleInContainer(consoleFd, proc.consoleSize, { mountDevConsole });
+  // The process's user must be able to use its terminal (runc's fixStdioPermissions).
+  for (let fd = 0; fd <= 2; fd++) fs.fchownSync(fd, proc.user.uid, proc.user.gid);
 }

@@ -1,0 +1,31 @@
+/**
+ * A container process in the foreground (`run`, `exec` without -d): signals sent to us go to
+ * it (runc forwards them), its terminal is relayed when it has one, and its exit status becomes
+ * ours: its code, or 128 + the signal that killed it.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+
+const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGPIPE', 'SIGALRM', 'SIGCONT'];
+
+export async function waitForeground(child: ChildProcess, targetPid: number, consoleMaster?: number): Promise<number> {
+  const handlers = FORWARDED.map((sig) => {
+    const h = (): void => { try { process.kill(targetPid, sig); } catch { /* exited */ } };
+    process.on(sig, h);
+    return [sig, h] as const;
+  });
+  const abort = new AbortController();
+  let relay: Promise<void> | undefined;
+  if (consoleMaster !== undefined) {
+    const { relayTerminal } = require('./console') as typeof import('./console');
+    relay = relayTerminal(consoleMaster, { signal: abort.signal });
+  }
+  const code = await new Promise<number>((resolve) => {
+    child.once('exit', (c, signal) => resolve(c ?? 128 + (signal ? constants.signals[signal] : 0)));
+  });
+  // A background process may still hold the pty: stop relaying when the container's process exits.
+  abort.abort();
+  if (relay) await relay.catch(() => undefined);
+  for (const [sig, h] of handlers) process.off(sig, h);
+  return code;
+}
