@@ -1,18 +1,11 @@
 /** mount(2), umount2(2) and pivot_root(2). */
 import { call } from './libc';
 
-export const MS_RDONLY = 0x1;
-export const MS_NOSUID = 0x2;
-export const MS_NODEV = 0x4;
-export const MS_NOEXEC = 0x8;
-export const MS_REMOUNT = 0x20;
-export const MS_BIND = 0x1000;
-export const MS_MOVE = 0x2000;
-export const MS_REC = 0x4000;
-export const MS_UNBINDABLE = 0x20000;
-export const MS_PRIVATE = 0x40000;
-export const MS_SLAVE = 0x80000;
-export const MS_SHARED = 0x100000;
+// The MS_* values are declared once, with the config.json option tables that use them.
+export {
+  MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_MOVE, MS_REC,
+  MS_UNBINDABLE, MS_PRIVATE, MS_SLAVE, MS_SHARED,
+} from '../oci/mount-options';
 export const MNT_DETACH = 0x2;
 
 export function mount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null = null): void {
@@ -29,6 +22,19 @@ const SYS_PIVOT_ROOT = 155; // x86_64
 export function pivotRoot(newRoot: string, putOld: string): void {
   // glibc has no pivot_root wrapper: go through syscall(2).
   call('long syscall(long, const char *, const char *)', 'pivot_root', newRoot, SYS_PIVOT_ROOT, newRoot, putOld);
+}
+
+const SYS_MOUNT_SETATTR = 442; // x86_64, Linux 5.12
+const AT_RECURSIVE = 0x8000;
+
+/** mount_setattr(2) with AT_RECURSIVE: attributes ("rro", "rnosuid"...) over a whole mount tree. */
+export function mountSetattrRecursive(target: string, set: number, clr: number): void {
+  // struct mount_attr { u64 attr_set, attr_clr, propagation, userns_fd; }
+  const attr = Buffer.alloc(32);
+  attr.writeBigUInt64LE(BigInt(set >>> 0), 0);
+  attr.writeBigUInt64LE(BigInt(clr >>> 0), 8);
+  call('long syscall(long, int, const char *, unsigned int, void *, size_t)', 'mount_setattr', target,
+    SYS_MOUNT_SETATTR, -100 /* AT_FDCWD */, target, AT_RECURSIVE, attr, attr.length);
 }
 
 export function chroot(dir: string): void {

@@ -7,22 +7,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Mount } from '../../oci/types';
-import { parseMountOptions } from '../../oci/mount-options';
+import { PROPAGATION, parseMountOptions } from '../../oci/mount-options';
 import { InvalidArgumentError } from '../../errors';
 import {
   MNT_DETACH, MS_BIND, MS_MOVE, MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_PRIVATE, MS_RDONLY, MS_REC, MS_REMOUNT,
-  MS_SHARED, MS_SLAVE, MS_UNBINDABLE, chdir, chroot, mount, pivotRoot, setPropagation, umount,
+  MS_SHARED, MS_SLAVE, chdir, chroot, mount, mountSetattrRecursive, pivotRoot, setPropagation, umount,
 } from '../../sys/mount';
 import type { InitConfig } from '../sync';
 import { createDevices, createDevSymlinks, setupPtmx } from './devices';
 import { secureJoin } from './securejoin';
 
-const PROPAGATION: Record<string, number> = {
-  shared: MS_SHARED, rshared: MS_SHARED | MS_REC,
-  slave: MS_SLAVE, rslave: MS_SLAVE | MS_REC,
-  private: MS_PRIVATE, rprivate: MS_PRIVATE | MS_REC,
-  unbindable: MS_UNBINDABLE, runbindable: MS_UNBINDABLE | MS_REC,
-};
 
 export function prepareRootfs(cfg: InitConfig): void {
   const { spec, rootfs } = cfg;
@@ -96,6 +90,7 @@ function mountEntry(cfg: InitConfig, m: Mount): void {
     mount(m.source ?? type, dest, type, opts.flags & ~MS_REMOUNT, opts.data || null);
   }
   for (const p of opts.propagation) setPropagation(dest, p);
+  if (opts.recAttrSet || opts.recAttrClr) mountSetattrRecursive(dest, opts.recAttrSet, opts.recAttrClr);
 }
 
 function ensureTarget(dest: string, dir: boolean): void {
