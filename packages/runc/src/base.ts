@@ -3,6 +3,7 @@
  * (one logrus-style line on stderr, exit status 1; `--debug` adds the stack).
  */
 import { Command, Flags } from '@oclif/core';
+import * as fs from 'node:fs';
 import { formatError } from './log';
 
 /** runc's global flags but `--rootless`, which `spec` redefines as a switch. */
@@ -28,19 +29,42 @@ export abstract class RuncCommandBase extends Command {
   }
 
   protected fail(message: string, exitCode = 1): never {
-    process.stderr.write(formatError(message, this.argv.includes('--log-format=json') ? 'json' : 'text'));
+    report(this.argv, message);
     process.exit(exitCode);
   }
 
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     // oclif's own exits (help, version, parse errors with exit codes) keep their behaviour.
     if (err.oclif?.exit !== undefined && err.name !== 'CLIError') throw err;
-    const debug = this.argv.includes('--debug');
-    const json = this.argv.some((a, i) => a === '--log-format=json' || (a === '--log-format' && this.argv[i + 1] === 'json'));
-    process.stderr.write(formatError(err.message, json ? 'json' : 'text'));
-    if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
+    report(this.argv, err.message);
+    if (this.argv.includes('--debug') && err.stack) process.stderr.write(`${err.stack}\n`);
     process.exit(typeof err.exitCode === 'number' && err.exitCode > 0 ? err.exitCode : 1);
   }
+}
+
+function flagValue(argv: string[], name: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === name) return argv[i + 1];
+    if (argv[i].startsWith(`${name}=`)) return argv[i].slice(name.length + 1);
+  }
+  return undefined;
+}
+
+/**
+ * As runc: the error goes to the log as one logrus line (text or JSON); with `--log FILE` the
+ * line is appended to FILE and stderr gets the bare message (what containerd's shim reads).
+ */
+function report(argv: string[], message: string): void {
+  const line = formatError(message, flagValue(argv, '--log-format') === 'json' ? 'json' : 'text');
+  const log = flagValue(argv, '--log');
+  if (log && log !== '/dev/stderr') {
+    try {
+      fs.appendFileSync(log, line);
+    } catch { /* the log is best effort; stderr still says it */ }
+    process.stderr.write(`${message}\n`);
+    return;
+  }
+  process.stderr.write(line);
 }
 
 export abstract class RuncCommand extends RuncCommandBase {

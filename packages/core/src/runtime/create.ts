@@ -113,9 +113,8 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     };
 
     const env = initEnv({ [SYNC_FD_ENV]: String(syncIndex) });
-    // Node is multithreaded and cannot unshare(CLONE_NEWUSER): util-linux's single-threaded
-    // unshare(1) creates the user namespace (and the PID namespace inside it, so that the
-    // container owns its /proc) and execs the init stage.
+    // A user namespace is entered through nsenter(1) (see holdUserNamespace); otherwise the PID
+    // namespace is prepared by this thread for the init stage it spawns.
     let proc: ChildProcess;
     let releaseHolder = (): void => undefined;
     if (userNs) {
