@@ -1,2 +1,8 @@
 #!/usr/bin/env node
-require('../dist/cli.js').main(process.argv.slice(2), __dirname + '/..');
+// Entry of the installed CLI (npm install -g); the repo's bin/ has the same lines. dist/launch.js,
+// made by npm run build, runs the start-up bundle with its code cache; without it the tsc output
+// runs (docs/startup.md).
+const dist = `${__dirname}/../dist`;
+let launch = null;
+try { launch = require(`${dist}/launch.js`); } catch { /* not bundled */ }
+(launch ? launch.load(dist) : require(`${dist}/cli.js`)).main(process.argv.slice(2), `${__dirname}/..`);

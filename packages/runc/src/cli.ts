@@ -6,6 +6,7 @@
  * This is the start-up path (docs/startup.md). oclif gets the command map from this module
  * (explicit discovery pointed here: no scan, no second require) and, in the bundle, the plugins
  * it would load from disk, as a snapshot taken at build time (scripts/oclif-snapshot.mjs).
+ * The oclif wiring below is the same in runc's, ctr's and crictl's cli.ts.
  */
 import * as path from 'node:path';
 import type { Command, Interfaces, Plugin } from '@oclif/core';

@@ -1,0 +1,208 @@
+// One CommonJS bundle per CLI (oclif, the commands and the core modules they reach), so start-up
+// reads one file instead of ~200; see docs/startup.md. Input is tsc's output (dist/cli.js), so the
+// bundle runs exactly the code the fallback path runs.
+//
+// Measurement knobs (docs/startup.md): BERTH_BUNDLE_EAGER=1, BERTH_BUNDLE_NO_EDITS=1,
+// BERTH_BUNDLE_NO_SNAPSHOT=1 (no snapshot: `help` then needs import(), unavailable in vm code),
+// BERTH_BUNDLE_PLAIN=1 (readable output), BERTH_BUNDLE_IDENTS=1 (minified identifiers).
+//
+// Per package it writes dist/cli.bundle.js (first line: a content hash the code cache is keyed
+// on), dist/launch.js (the loader the bin/run.js launchers prefer, from scripts/launch.cjs) and,
+// by one training run, dist/cli.bundle.cache (V8 code cache).
+import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const TOOLS = ['runc', 'ctr', 'crictl'];
+
+/**
+ * Core modules that locate files by __dirname (layout.js: the init stage script) stay outside the
+ * bundle, and so do modules that do not resolve (yet): both are required at run time by package
+ * name, which works from the repo and from an npm install.
+ */
+function coreOutside(coreDist, unresolved) {
+  const outside = new Set();
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.js') && /\b__(dirname|filename)\b/.test(fs.readFileSync(p, 'utf8'))) outside.add(p);
+    }
+  };
+  if (fs.existsSync(coreDist)) walk(coreDist);
+  const byName = (file) => `@berth/core/dist/${path.relative(coreDist, file).split(path.sep).join('/').replace(/\.js$/, '')}`;
+  return {
+    name: 'berth-core-outside',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.pluginData === 'inner' || args.kind === 'entry-point') return undefined;
+        const fromCore = args.importer.startsWith(coreDist + path.sep);
+        if (!args.path.startsWith('@berth/core') && !(fromCore && args.path.startsWith('.'))) return undefined;
+        const r = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'inner' });
+        if (r.errors.length > 0) {
+          const name = args.path.startsWith('.') ? byName(path.resolve(args.resolveDir, args.path)) : args.path;
+          unresolved.add(name);
+          return { path: name, external: true };
+        }
+        return outside.has(r.path) ? { path: byName(r.path), external: true } : undefined;
+      });
+    },
+  };
+}
+
+/**
+ * Small edits to oclif's compiled files, for start-up only; a pattern that no longer matches
+ * (another oclif version) leaves the file as it is and is reported.
+ */
+const OCLIF_EDITS = [
+  // Engine check against oclif's own engines (node >=18): a semver load per start. berth needs 20.
+  { file: 'lib/index.js', from: /^checkNodeVersion\(\);$/m, to: '/* berth: engine check skipped at start-up */' },
+  // `debug` (and tty, supports-color) loads only when a logger is made; cli.ts passes its own silent one unless DEBUG is set.
+  { file: 'lib/logger.js', from: 'const debug_1 = __importDefault(require("debug"));', to: 'const debug_1 = { get default() { return __importDefault(require("debug")).default; } };' },
+  // readJson (the theme file at every start) reads small JSON files; node:fs/promises costs ~1 ms to load.
+  { file: 'lib/util/fs.js', from: "const contents = await (0, promises_1.readFile)(path, 'utf8');", to: "const contents = (0, node_fs_1.readFileSync)(path, 'utf8');" },
+  // runCommand hands the command its Config, and Command.run loads it again (for a command built
+  // on another oclif copy); the bundle has one copy, so its own Config is used as is.
+  { file: 'lib/command.js', from: 'const config = await config_1.Config.load(opts || require.main?.filename || __dirname);', to: 'const config = opts instanceof config_1.Config ? opts : await config_1.Config.load(opts || require.main?.filename || __dirname);' },
+];
+
+/**
+ * oclif asks wsl-utils only isWsl (and, on Windows, powerShellPath), but wsl-utils loads
+ * child_process and fs/promises (~4 ms): the bundle gives oclif is-wsl directly.
+ */
+function slimWslUtils() {
+  return {
+    name: 'berth-wsl-utils',
+    setup(b) {
+      b.onResolve({ filter: /^wsl-utils$/ }, async (args) => {
+        if (args.pluginData === 'inner') return undefined;
+        const real = await b.resolve('wsl-utils', { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'inner' });
+        if (real.errors.length > 0) return undefined;
+        return { path: real.path, namespace: 'berth-wsl-utils' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'berth-wsl-utils' }, (args) => ({
+        resolveDir: path.dirname(args.path),
+        contents: `export { default as isWsl } from 'is-wsl';\nexport const powerShellPath = async (...a) => (await import(${JSON.stringify(args.path)})).powerShellPath(...a);\n`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * Module-level requires in TypeScript-emitted CommonJS (oclif's lib, berth's dist) become lazy:
+ * the module loads on first use of its binding, not when the requiring module loads. Start-up
+ * then runs only the modules a command uses (oclif's index loads nearly all of oclif). Bare
+ * side-effect requires (`require("./x");`) and re-exports stay eager. BERTH_BUNDLE_EAGER=1: off.
+ */
+const LAZY_REQUIRE = /^(const|var|let) (\w+) = ((?:__importDefault\(|__importStar\()?require\((?:"[^"]+"|'[^']+')\)\)?);$/gm;
+const LAZY_RUNTIME = `
+function __berthLazy(load) {
+  let m, done = false;
+  const get = () => { if (!done) { m = load(); done = true; } return m; };
+  return new Proxy(() => {}, {
+    get: (_, k) => get()[k],
+    set: (_, k, v) => { get()[k] = v; return true; },
+    has: (_, k) => k in get(),
+    ownKeys: () => Reflect.ownKeys(get()),
+    getOwnPropertyDescriptor: (_, k) => { const d = Reflect.getOwnPropertyDescriptor(get(), k); return d && { ...d, configurable: true }; },
+    apply: (_, self, args) => Reflect.apply(get(), self, args),
+  });
+}`;
+
+function transforms(oclifDir, dists, missed) {
+  const under = (file, dir) => file.startsWith(dir + path.sep);
+  return {
+    name: 'berth-transforms',
+    setup(b) {
+      b.onLoad({ filter: /\.js$/ }, async (args) => {
+        const inOclif = under(args.path, oclifDir);
+        if (!inOclif && !dists.some((d) => under(args.path, d))) return undefined;
+        let text = await fs.promises.readFile(args.path, 'utf8');
+        if (inOclif && process.env.BERTH_BUNDLE_NO_EDITS !== '1') {
+          for (const edit of OCLIF_EDITS.filter((e) => args.path === path.join(oclifDir, e.file))) {
+            const out = text.replace(edit.from, edit.to);
+            if (out === text) missed.add(edit.file);
+            text = out;
+          }
+        }
+        if (process.env.BERTH_BUNDLE_EAGER !== '1') text = text.replace(LAZY_REQUIRE, '$1 $2 = __berthLazy(() => $3);');
+        return { contents: text, loader: 'js' };
+      });
+    },
+  };
+}
+
+function snapshot(pkg) {
+  const r = spawnSync(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), 'oclif-snapshot.mjs'), pkg], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`oclif snapshot of ${pkg} failed: ${r.stderr}`);
+  // cli.ts maps each plugin to its bundled commands; it knows these two.
+  const other = JSON.parse(r.stdout).filter((p) => !p.isRoot && p.name !== '@oclif/plugin-help');
+  if (other.length > 0) throw new Error(`${pkg}: oclif plugin(s) ${other.map((p) => p.name).join(', ')} unknown to cli.ts's pluginCommands()`);
+  return r.stdout;
+}
+
+async function bundleOne(root, tool) {
+  const pkg = path.join(root, 'packages', tool);
+  const dist = path.join(pkg, 'dist');
+  const out = path.join(dist, 'cli.bundle.js');
+  const unresolved = new Set();
+  const missed = new Set();
+  const oclifDir = fs.realpathSync(path.join(root, 'node_modules', '@oclif', 'core'));
+  const result = await build({
+    entryPoints: [path.join(dist, 'cli.js')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    write: false,
+    outfile: out,
+    // koffi is native; typescript is only for oclif's ts-node lookup, which cli.ts turns off.
+    external: ['koffi', 'typescript'],
+    plugins: [coreOutside(path.join(root, 'packages', 'core', 'dist'), unresolved), transforms(oclifDir, TOOLS.concat('core').map((t) => path.join(root, 'packages', t, 'dist')), missed), slimWslUtils()],
+    banner: { js: LAZY_RUNTIME },
+    define: process.env.BERTH_BUNDLE_NO_SNAPSHOT === '1' ? {} : { BERTH_OCLIF_SNAPSHOT: JSON.stringify(snapshot(pkg)) },
+    // BERTH_BUNDLE_PLAIN=1 keeps it readable (for --cpu-prof); names survive either way (keepNames).
+    minifyWhitespace: process.env.BERTH_BUNDLE_PLAIN !== '1',
+    minifySyntax: true,
+    // Off: --debug stacks keep their class and function names (on saves ~0.5 ms; BERTH_BUNDLE_IDENTS=1).
+    minifyIdentifiers: process.env.BERTH_BUNDLE_IDENTS === '1',
+    keepNames: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  if (missed.size > 0) process.stderr.write(`bundle: ${tool}: oclif edits not applied (pattern not found): ${[...missed].join(', ')}\n`);
+  if (unresolved.size > 0) process.stderr.write(`bundle: ${tool}: left to run-time require (not found now): ${[...unresolved].join(', ')}\n`);
+  // esbuild leaves non-ASCII inside regular expression literals; escaped, the whole file is
+  // ASCII, which launch.js reads as latin1 into a one-byte string (half the memory, faster).
+  const code = result.outputFiles[0].text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const hash = createHash('sha256').update(code).digest('hex').slice(0, 32);
+  fs.writeFileSync(out, `/* berth-bundle ${hash} */\n${code}`);
+  fs.copyFileSync(path.join(root, 'scripts', 'launch.cjs'), path.join(dist, 'launch.js'));
+  fs.rmSync(path.join(dist, 'cli.bundle.cache'), { force: true });
+  // Training run: a hot command that touches oclif's parse/run path, so the cache covers it.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-train-'));
+  try {
+    const argv = tool === 'runc' ? ['--root', tmp, 'list'] : ['version'];
+    const r = spawnSync(process.execPath, [path.join(pkg, 'bin', 'run.js'), ...argv], {
+      env: { ...process.env, BERTH_CODE_CACHE: 'write' }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8',
+    });
+    if (r.status !== 0) process.stderr.write(`bundle: training run of ${tool} failed (no code cache): ${r.stderr}\n`);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return { tool, bytes: code.length };
+}
+
+export async function bundleAll(root) {
+  for (const tool of TOOLS) {
+    const { bytes } = await bundleOne(root, tool);
+    const cache = path.join(root, 'packages', tool, 'dist', 'cli.bundle.cache');
+    const cbytes = fs.existsSync(cache) ? fs.statSync(cache).size : 0;
+    process.stdout.write(`bundle: packages/${tool}/dist/cli.bundle.js ${(bytes / 1024).toFixed(0)} KiB, code cache ${(cbytes / 1024).toFixed(0)} KiB\n`);
+  }
+}

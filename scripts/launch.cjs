@@ -1,0 +1,93 @@
+'use strict';
+// Loader of a CLI's start-up bundle; scripts/bundle.mjs copies it to packages/<tool>/dist/launch.js.
+// Node 20 has no module.enableCompileCache, so the bundle is compiled through vm.Script with a V8
+// code cache kept next to it (dist/cli.bundle.cache). The cache is keyed on the bundle's content
+// hash (its first line), the Node version and the arch; V8 also refuses a cache made under other
+// flags. Anything missing or refused falls back silently: plain compile, or the tsc output.
+// In a checkout (tsconfig.json beside dist), a bundle older than the last tsc build of its
+// package or of core (their .tsbuildinfo: `tsc -b` without `npm run build`) is stale: the tsc
+// output runs instead. Installed packages have no tsconfig.json, and unpacking sets mtimes anew.
+// BERTH_CODE_CACHE=off skips the cache; =write rewrites it at exit (the build's training run).
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+// The CommonJS loader's class, without loading the public node:module wrapper.
+const Module = module.constructor;
+
+const HEAD = '(function (exports, require, module, __filename, __dirname) { ';
+const TAIL = '\n})';
+
+/** Writes the cache at exit, when the run has compiled the functions it needed. Never throws. */
+function writeAtExit(script, file, key) {
+  process.once('exit', () => {
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+      fs.writeFileSync(tmp, Buffer.concat([key, script.createCachedData()]));
+      fs.renameSync(tmp, file);
+    } catch {
+      try { fs.unlinkSync(tmp); } catch { /* nothing written */ }
+    }
+  });
+}
+
+function mtime(file) {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
+/** Returns the CLI module (exports main): the bundle when present and current, else dist/cli.js. */
+exports.load = function load(dist) {
+  const file = path.join(dist, 'cli.bundle.js');
+  const built = mtime(file);
+  const stale = mtime(path.join(dist, '..', 'tsconfig.json')) >= 0
+    && [path.join(dist, '.tsbuildinfo'), path.join(dist, '..', '..', 'core', 'dist', '.tsbuildinfo')].some((f) => mtime(f) > built);
+  if (built < 0 || stale) return require(path.join(dist, 'cli.js'));
+  const source = fs.readFileSync(file, 'latin1'); // all ASCII (scripts/bundle.mjs)
+  const mode = process.env.BERTH_CODE_CACHE;
+  const hash = /^\/\* berth-bundle ([0-9a-f]+) \*\//.exec(source);
+  if (mode === 'off' || !hash) return require(file);
+
+  const cacheFile = path.join(dist, 'cli.bundle.cache');
+  const key = Buffer.from(`berth-v8-cache ${hash[1]} ${process.version} ${process.arch}\n`);
+  let cachedData;
+  if (mode !== 'write') {
+    try {
+      const buf = fs.readFileSync(cacheFile);
+      if (buf.subarray(0, key.length).equals(key)) cachedData = buf.subarray(key.length);
+    } catch { /* no cache yet */ }
+  }
+  // No import() in here (Node 20 has it for vm code only behind a flag or a warning): the
+  // bundle holds every module it loads, ESM ones converted (scripts/bundle.mjs).
+  const script = new vm.Script(HEAD + source + TAIL, { filename: file, cachedData });
+  const accepted = cachedData !== undefined && !script.cachedDataRejected;
+  // Write when missing or stale; not when V8 refused it only for other flags (--cpu-prof & co).
+  const plainNode = process.execArgv.length === 0 && !process.env.NODE_OPTIONS;
+  if (mode === 'write' || (!accepted && plainNode && isWritable(dist))) writeAtExit(script, cacheFile, key);
+
+  // Registered like a required module, so require(file) (oclif's explicit discovery) finds it.
+  const mod = new Module(file, module);
+  mod.filename = file;
+  const req = Module.createRequire(file);
+  mod.paths = req.resolve.paths('x') || [];
+  require.cache[file] = mod;
+  try {
+    script.runInThisContext().call(mod.exports, mod.exports, req, mod, file, dist);
+  } catch (err) {
+    delete require.cache[file];
+    throw err;
+  }
+  mod.loaded = true;
+  return mod.exports;
+};
+
+function isWritable(dir) {
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
