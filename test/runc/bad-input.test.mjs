@@ -1,0 +1,164 @@
+// berth's runc on bad input: every failure is a non-zero exit, one error line naming the
+// problem, and nothing left behind (no state dir, mount, cgroup or process).
+import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { assertNoLeaks, registerCleanup, untrackContainer } from '../lib/index.mjs';
+import { logMsg, runtime, rwBundle, skipUnlessRoot, stateDirExists, waitFor } from './helpers.mjs';
+
+/** runc's error line: `time=... level=error msg="..."`. One line, matching `re`. */
+function assertOneLineError(r, re) {
+  assert.notEqual(r.code, 0, `expected a failure, got exit 0: ${r.stdout}`);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `one error line expected:\n${r.stderr}`);
+  assert.match(lines[0], /level=error msg=/);
+  assert.match(lines[0], re);
+}
+
+describe('runc bad input', { skip: skipUnlessRoot }, () => {
+  registerCleanup();
+  const rt = runtime();
+
+  /** create with a broken bundle: fails as `re` says and leaves nothing. */
+  async function createFails(b, re, id = rt.newId()) {
+    const r = await rt.run(['create', '--bundle', b.dir, id], { stdio: 'files' });
+    assertOneLineError(r, re);
+    assert.equal(stateDirExists(rt.root, id), false, `state dir left for ${id}`);
+    untrackContainer(id, rt.root);
+    assertNoLeaks();
+    return r;
+  }
+
+  const edit = (mutate) => {
+    const b = rwBundle(['sleep', '1000']);
+    mutate(b.spec);
+    b.write();
+    return b;
+  };
+
+  it('truncated config.json', async (t) => {
+    registerCleanup(t);
+    const b = rwBundle(['true']);
+    writeFileSync(b.configPath, '{"ociVersion": "1.0.2", "process": {');
+    await createFails(b, /config\.json: invalid JSON/);
+  });
+
+  it('config.json that is not JSON', async (t) => {
+    registerCleanup(t);
+    const b = rwBundle(['true']);
+    writeFileSync(b.configPath, 'not json\n');
+    await createFails(b, /config\.json: invalid JSON at line 1/);
+  });
+
+  it('missing config.json', async (t) => {
+    registerCleanup(t);
+    const b = rwBundle(['true']);
+    rmSync(b.configPath);
+    await createFails(b, /config\.json not found/);
+  });
+
+  it('wrong field types', async (t) => {
+    registerCleanup(t);
+    await createFails(edit((s) => { s.process.args = 'sh'; }), /process\.args must be an array of strings/);
+    await createFails(edit((s) => { s.process.user.uid = 'root'; }), /process\.user\.uid must be an unsigned 32-bit integer/);
+  });
+
+  it('missing rootfs', async (t) => {
+    registerCleanup(t);
+    const b = edit((s) => { s.root.path = 'no-such-rootfs'; });
+    await createFails(b, new RegExp(`rootfs \\(${join(b.dir, 'no-such-rootfs')}\\) does not exist`));
+  });
+
+  it('an id that exists already', async (t) => {
+    registerCleanup(t);
+    const b = rwBundle(['sleep', '1000']);
+    const id = await rt.detach(b);
+    const r = await rt.run(['run', '-d', '--bundle', b.dir, id], { stdio: 'files' });
+    assertOneLineError(r, /container with given ID already exists/);
+    assert.equal((await rt.state(id)).status, 'running', 'the existing container is untouched');
+    await rt.remove(id);
+    assertNoLeaks();
+  });
+
+  it('ids containing / or ..', async (t) => {
+    registerCleanup(t);
+    const b = rwBundle(['sleep', '1000']);
+    for (const id of ['a/b', '..', '../escape', '.']) {
+      const r = await rt.run(['create', '--bundle', b.dir, id], { stdio: 'files' });
+      assertOneLineError(r, /invalid id format/);
+    }
+    assertNoLeaks();
+  });
+
+  it('unknown signals', async (t) => {
+    registerCleanup(t);
+    const b = rwBundle(['sleep', '1000']);
+    const id = await rt.detach(b);
+    assertOneLineError(await rt.run(['kill', id, 'SIGFOO']), /unknown signal "?\\?"SIGFOO\\?"?/);
+    assertOneLineError(await rt.run(['kill', id, '99']), /signal.*99|99.*signal/);
+    assert.equal((await rt.state(id)).status, 'running');
+    await rt.remove(id);
+    assertNoLeaks();
+  });
+
+  it('a cgroup limit the kernel refuses (cpuset.cpus 4095)', async (t) => {
+    registerCleanup(t);
+    const b = edit((s) => { s.linux.resources.cpu = { cpus: '4095' }; });
+    await createFails(b, /cpuset\.cpus.*4095.*(numerical result out of range|invalid argument)/i);
+  });
+
+  it('a failing createRuntime hook', async (t) => {
+    registerCleanup(t);
+    const b = edit((s) => {
+      // It reads the state first: one that does not is in known-failing.test.mjs.txt.
+      s.hooks = { createRuntime: [{ path: '/bin/sh', args: ['sh', '-c', 'cat > /dev/null; exit 4'] }] };
+    });
+    await createFails(b, /hook.*exit status 4/);
+  });
+
+  it('a hook whose binary does not exist', async (t) => {
+    registerCleanup(t);
+    const b = edit((s) => { s.hooks = { prestart: [{ path: '/no/such/hook' }] }; });
+    await createFails(b, /\/no\/such\/hook/);
+  });
+
+  it('a process that does not exist in the image fails at create', async (t) => {
+    registerCleanup(t);
+    await createFails(edit((s) => { s.process.args = ['nope']; }), logMsg('exec: "nope": executable file not found in $PATH'));
+    await createFails(edit((s) => { s.process.args = ['/bin/nope']; }), /\/bin\/nope.*no such file or directory/i);
+  });
+
+  it('a cwd that is a file', async (t) => {
+    registerCleanup(t);
+    await createFails(edit((s) => { s.process.cwd = '/etc/passwd'; }), /\/etc\/passwd.*not a directory|cwd/i);
+  });
+
+  it('a container whose process exits at once', async (t) => {
+    registerCleanup(t);
+    const b = rwBundle(['true']);
+    const fg = rt.newId();
+    const r = await rt.run(['run', '--bundle', b.dir, fg]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(stateDirExists(rt.root, fg), false);
+    untrackContainer(fg, rt.root);
+    const id = await rt.detach(b);
+    await waitFor(async () => (await rt.state(id)).status === 'stopped', 'stopped');
+    assertOneLineError(await rt.exec(id, ['true']), /cannot exec in a stopped container/);
+    assertOneLineError(await rt.run(['start', id]), /cannot start a container that has stopped/);
+    const d = await rt.run(['delete', id]);
+    assert.equal(d.code, 0, d.stderr);
+    untrackContainer(id, rt.root);
+    assert.equal(stateDirExists(rt.root, id), false);
+    assertNoLeaks();
+  });
+
+  it('commands on a missing container name it', async (t) => {
+    registerCleanup(t);
+    const id = `${rt.newId()}-missing`;
+    for (const args of [['state', id], ['kill', id], ['start', id], ['exec', id, 'true'], ['pause', id],
+      ['resume', id], ['ps', id], ['events', '--stats', id], ['update', '--memory', '1M', id], ['delete', id]]) {
+      assertOneLineError(await rt.run(args), new RegExp(`container ${id} does not exist`));
+    }
+  });
+});
