@@ -6,12 +6,16 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
 import { bundleAll } from './bundle.mjs';
+import { bundleInit } from './bundle-init.mjs';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const r = spawnSync(process.execPath, [tsc, '-b', 'packages/core', 'packages/runc', 'packages/ctr', 'packages/crictl'], { cwd: root, stdio: 'inherit' });
 if (r.error) throw r.error;
 await bundleAll(root);
+await bundleInit(root);
+// Man pages come from the commands' metadata, so they are rebuilt with them.
+spawnSync(process.execPath, [path.join(root, 'scripts', 'man.mjs')], { stdio: 'inherit' });
 if (r.status !== 0) {
   process.stderr.write(`build: tsc reported errors (exit ${r.status}); bundles were made from the emitted JavaScript\n`);
   process.exit(r.status ?? 1);

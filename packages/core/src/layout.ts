@@ -34,7 +34,7 @@ export function runtimeRootForNamespace(state: string, namespace: string): strin
   return path.join(state, 'runc', namespace);
 }
 
-/** Where the init stage's compiled entry point lives (next to this module in dist/). */
+/** The init stage's entry point (dist/init.js: its bundle, or the tsc output without one). */
 export function initStageScript(): string {
-  return path.join(__dirname, 'runtime', 'init', 'main.js');
+  return path.join(__dirname, 'init.js');
 }

@@ -116,10 +116,3 @@ export function stateView(root: string, rec: ContainerRecord): StateView {
   if (rec.config.annotations && Object.keys(rec.config.annotations).length > 0) view.annotations = rec.config.annotations;
   return view;
 }
-
-/** The state handed to hooks on stdin (OCI State). */
-export function hookState(c: { id: string; bundle: string }, spec: Spec, status: ContainerStatus, pid: number): State {
-  const st: State = { ociVersion: spec.ociVersion, id: c.id, status, pid, bundle: c.bundle };
-  if (spec.annotations) st.annotations = spec.annotations;
-  return st;
-}

@@ -17,10 +17,11 @@ import { CLONE_NEWPID, NAMESPACE_PROC_NAMES, setnsFd, setnsPath, unshare } from 
 import { procStat } from '../sys/proc';
 import { writeFileAtomic } from '../util/atomic';
 import { rfc3339Nano } from '../util/time';
-import { hookState, type ContainerRecord } from './container';
-import { runHooks } from './hooks';
+import type { ContainerRecord } from './container';
+import { hookState, runHooks } from './hooks';
 import { SYNC_FD_ENV, type InitConfig, type InitMessage, type ParentMessage } from './sync';
 import { initEnv } from './init-env';
+import { trace } from '../util/trace';
 import { effectiveResources } from './devices-cgroup';
 
 export interface CreateOptions {
@@ -48,6 +49,7 @@ export class InitError extends BerthError {
 }
 
 export async function createContainer(opts: CreateOptions): Promise<Created> {
+  trace('create: begin');
   validateId(opts.id);
   const bundle = path.resolve(opts.bundle);
   const spec = loadSpec(bundle);
@@ -70,14 +72,6 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
 
   const undo: (() => void)[] = [() => fs.rmSync(paths.dir, { recursive: true, force: true })];
   try {
-    mkfifo(paths.execFifo, 0o622);
-    fs.chmodSync(paths.execFifo, 0o622); // past the umask: a container's non-root user must open it for writing
-    const cg = cgroupManager(spec.linux?.cgroupsPath, opts.id);
-    cg.create();
-    undo.push(() => destroyQuietly(cg));
-    const resources = effectiveResources(spec);
-    if (resources) cg.set(resources);
-
     let consoleFd = opts.consoleFd;
     if (opts.consoleSocket) {
       const { unixConnect } = require('../sys/socket') as typeof import('../sys/socket');
@@ -94,13 +88,43 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     let consoleIndex: number | undefined;
     if (consoleFd !== undefined) { consoleIndex = stdio.length; stdio.push(consoleFd); }
 
+    // The init stage is spawned first: its Node start-up (the longest step) overlaps with the
+    // FIFO, the cgroup and its limits made here; it waits for its config on the sync socket.
+    const env = initEnv({ [SYNC_FD_ENV]: String(syncIndex), ...(process.env.BERTH_TRACE ? { BERTH_TRACE: '1' } : {}) });
+    let proc: ChildProcess;
+    let releaseHolder = (): void => undefined;
+    if (userNs) {
+      // A user namespace is entered through nsenter(1) (see holdUserNamespace).
+      const holder = await holdUserNamespace(spec);
+      releaseHolder = holder.release;
+      undo.push(() => holder.release());
+      proc = spawn('nsenter', [`--user=${holder.nsPath}`, '--', ...pidNamespaceArgs(spec), process.execPath, initStageScript()], { stdio, env });
+    } else proc = spawnInPidNamespace(spec, () => spawn(process.execPath, [initStageScript()], { stdio, env }));
+    trace('create: init spawned');
+    undo.push(() => killQuietly(proc));
+    let pid = proc.pid as number;
+
+    mkfifo(paths.execFifo, 0o622);
+    fs.chmodSync(paths.execFifo, 0o622); // past the umask: a container's non-root user must open it for writing
+    const cg = cgroupManager(spec.linux?.cgroupsPath, opts.id);
+    cg.create();
+    undo.push(() => destroyQuietly(cg));
+    const resources = effectiveResources(spec);
+    if (resources) cg.set(resources);
+    // Each cgroup.procs write waits for an RCU grace period (~1.5 ms here): done now, while the
+    // init boots. Only the memory cgroup is left to the init, joined after its start-up so that
+    // Node's own pages are not charged to the container.
+    const [early, late] = splitCgroupJoin(cg.procsFiles(), userNs !== undefined);
+    for (const f of early) writeProcs(f, pid);
+    trace('create: cgroup ready');
+
     const config: InitConfig = {
       mode: 'create',
       id: opts.id,
       bundle,
       rootfs,
       spec,
-      cgroupProcs: cg.procsFiles(),
+      cgroupProcs: late,
       cgroupMounts: cgroupMounts(cg),
       execFifo: paths.execFifo,
       noPivot: opts.noPivot ?? false,
@@ -111,20 +135,6 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
       cgroupViaParent: userNs !== undefined,
       bindDevices: userNs !== undefined,
     };
-
-    const env = initEnv({ [SYNC_FD_ENV]: String(syncIndex) });
-    // A user namespace is entered through nsenter(1) (see holdUserNamespace); otherwise the PID
-    // namespace is prepared by this thread for the init stage it spawns.
-    let proc: ChildProcess;
-    let releaseHolder = (): void => undefined;
-    if (userNs) {
-      const holder = await holdUserNamespace(spec);
-      releaseHolder = holder.release;
-      undo.push(() => holder.release());
-      proc = spawn('nsenter', [`--user=${holder.nsPath}`, '--', ...pidNamespaceArgs(spec), process.execPath, initStageScript()], { stdio, env });
-    } else proc = spawnInPidNamespace(spec, () => spawn(process.execPath, [initStageScript()], { stdio, env }));
-    undo.push(() => killQuietly(proc));
-    let pid = proc.pid as number;
 
     const record: ContainerRecord = {
       version: 1,
@@ -159,6 +169,7 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
       return undefined;
     });
 
+    trace('create: init ready');
     releaseHolder(); // the namespace lives on with the container's processes
     const st = procStat(pid);
     if (!st) throw new InitError('container init exited during create');
@@ -280,6 +291,26 @@ function namespacePaths(spec: Spec, pid: number): Partial<Record<LinuxNamespaceT
   const out: Partial<Record<LinuxNamespaceType, string>> = {};
   for (const ns of spec.linux?.namespaces ?? []) out[ns.type] = ns.path ?? `/proc/${pid}/ns/${NAMESPACE_PROC_NAMES[ns.type]}`;
   return out;
+}
+
+/**
+ * Which cgroup.procs files we write the init's pid to now, and which the init writes itself
+ * later: the memory hierarchy (or the single v2 one) waits for the init's own start-up. In a
+ * user namespace the init asks us to move it (its pid is only known then), so nothing is early.
+ */
+function splitCgroupJoin(files: string[], viaParent: boolean): [string[], string[]] {
+  if (viaParent) return [[], files];
+  const late = files.filter((f) => f.includes('/memory/') || files.length === 1);
+  return [files.filter((f) => !late.includes(f)), late];
+}
+
+function writeProcs(file: string, pid: number): void {
+  try {
+    fs.writeFileSync(file, String(pid));
+  } catch (err) {
+    // The named hierarchies (name=systemd, the hybrid cgroup2 mount) may refuse, as runc tolerates.
+    if (!file.includes('/unified/') && !file.includes('/systemd/')) throw new InitError(`cannot move the init into cgroup ${file}: ${(err as Error).message}`);
+  }
 }
 
 /** What a `cgroup` mount in the container binds: each hierarchy's mount name and the container's dir in it. */

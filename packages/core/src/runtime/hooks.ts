@@ -1,7 +1,7 @@
 /** OCI hooks: each runs with the container state on stdin; a failure names the hook and its output. */
 import { spawnSync } from 'node:child_process';
 import { BerthError } from '../errors';
-import type { Hook, HookName, State } from '../oci/types';
+import type { ContainerStatus, Hook, HookName, Spec, State } from '../oci/types';
 
 export class HookError extends BerthError {
   constructor(message: string) { super('EHOOK', message); }
@@ -37,4 +37,11 @@ function envObject(env: string[]): Record<string, string> {
     if (eq > 0) out[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
   return out;
+}
+
+/** The state handed to hooks on stdin (OCI State). */
+export function hookState(c: { id: string; bundle: string }, spec: Spec, status: ContainerStatus, pid: number): State {
+  const st: State = { ociVersion: spec.ociVersion, id: c.id, status, pid, bundle: c.bundle };
+  if (spec.annotations) st.annotations = spec.annotations;
+  return st;
 }

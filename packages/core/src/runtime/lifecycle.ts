@@ -3,12 +3,14 @@ import * as fs from 'node:fs';
 import { containerPaths } from '../layout';
 import { NotFoundError, StateError } from '../errors';
 import { isSameProcess } from '../sys/proc';
-import { containerStatus, hookState, initAlive, readRecord, recordCgroup, type ContainerRecord } from './container';
-import { runHooks } from './hooks';
+import { containerStatus, initAlive, readRecord, recordCgroup, type ContainerRecord } from './container';
+import { hookState, runHooks } from './hooks';
 import { parseSignal } from './signals';
 import { sleepMs } from './sync';
+import { trace } from '../util/trace';
 
 export function startContainer(root: string, id: string): void {
+  trace('start: begin');
   const rec = readRecord(root, id);
   const status = containerStatus(root, rec);
   if (status === 'stopped') throw new StateError('cannot start a container that has stopped');
@@ -36,6 +38,7 @@ export function startContainer(root: string, id: string): void {
   } finally {
     fs.closeSync(fd);
   }
+  trace('start: init released');
   try { fs.unlinkSync(fifoPath); } catch { /* a concurrent start removed it */ }
   try {
     runHooks('poststart', rec.config.hooks?.poststart, hookState(rec, rec.config, 'running', rec.initPid));
@@ -61,6 +64,7 @@ export function killContainer(root: string, id: string, signal: string | number 
 export interface DeleteResult { deleted: boolean }
 
 export function deleteContainer(root: string, id: string, force = false): DeleteResult {
+  trace('delete: begin');
   let rec: ContainerRecord;
   try {
     rec = readRecord(root, id);
@@ -78,6 +82,7 @@ export function deleteContainer(root: string, id: string, force = false): Delete
   }
   if (status !== 'stopped') destroyProcesses(rec, 9);
   destroy(root, rec);
+  trace('delete: done');
   return { deleted: true };
 }
 

@@ -9,6 +9,7 @@ import { closeFd } from '../sys/file';
 import { socketpair } from '../sys/socket';
 import { loadSpec } from '../oci/validate';
 import { waitForeground } from './foreground';
+import { trace } from '../util/trace';
 
 export interface RunOptions extends CreateOptions {
   detach?: boolean;
@@ -51,6 +52,7 @@ export async function runContainer(opts: RunOptions): Promise<number> {
     return 0;
   }
   const code = await waitForeground(created.child, created.record.initPid, master);
+  trace('run: container exited');
   if (!opts.keep) deleteContainer(opts.root, opts.id, true);
   return code;
 }

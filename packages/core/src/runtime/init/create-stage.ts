@@ -4,8 +4,8 @@ import type { InitConfig, ParentMessage, SyncChannel } from '../sync';
 import { NAMESPACE_FLAGS, CLONE_FS, CLONE_NEWNS, setnsFd, unshare } from '../../sys/ns';
 import { O_CLOEXEC, O_PATH, openRaw, closeFd } from '../../sys/file';
 import { joinSessionKeyring, sethostname, setdomainname } from '../../sys/host';
-import { hookState } from '../container';
-import { runHooks } from '../hooks';
+import { hookState, runHooks } from '../hooks';
+import { trace } from '../../util/trace';
 import { enterRootfs, finalizeRootfs, prepareRootfs } from './rootfs';
 import { applyIdentity, execProcess, prepareProcess, preloadForRootfsChange } from './process';
 
@@ -20,18 +20,22 @@ export function runCreate(cfg: InitConfig, ch: SyncChannel): void {
     joinCgroup(cfg.cgroupProcs);
   }
 
+  trace('init: cgroup joined');
   joinNamespaces(cfg);
   const newNs = (spec.linux?.namespaces ?? []).filter((n) => !n.path && n.type !== 'pid' && n.type !== 'user');
   let flags = 0;
   for (const ns of newNs) flags |= NAMESPACE_FLAGS[ns.type];
   if (flags) unshare(flags);
+  trace('init: unshared');
   const hasMountNs = (spec.linux?.namespaces ?? []).some((n) => n.type === 'mount');
 
   // The exec FIFO is reopened through /proc/self/fd after pivot_root, when its path is gone.
   const fifoPath = openRaw(cfg.execFifo, O_PATH | O_CLOEXEC);
 
   preloadForRootfsChange(cfg);
+  trace('init: namespaces');
   if (hasMountNs) prepareRootfs(cfg);
+  trace('init: mounts');
   ch.send({ type: 'hooks' });
   const reply = expect(ch, 'hooks-done');
   const hostPid = reply.type === 'hooks-done' ? reply.pid : 0;
@@ -53,6 +57,7 @@ export function runCreate(cfg: InitConfig, ch: SyncChannel): void {
   const prepared = prepareProcess(cfg, proc);
   applyIdentity(proc, spec.linux?.seccomp, 0o022); // runc's umask for create when none is given
 
+  trace('init: ready');
   ch.send({ type: 'ready' });
   closeFd(ch.fd);
 

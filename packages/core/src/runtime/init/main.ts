@@ -8,17 +8,20 @@ import { setDumpable } from '../../sys/prctl';
 import { SYNC_FD_ENV, SyncChannel, type InitConfig } from '../sync';
 import { runCreate } from './create-stage';
 import { runExec } from './exec-stage';
+import { trace } from '../../util/trace';
 
 function main(): void {
   // First thing: a process in the container must never reach the host's node binary
   // through /proc/<pid>/exe (CVE-2019-5736).
   setDumpable(false);
+  trace('init: running');
   const ch = new SyncChannel(Number(process.env[SYNC_FD_ENV]));
   let cfg: InitConfig;
   try {
     const msg = ch.receive();
     if (msg.type !== 'config') throw new Error(`expected config, got ${msg.type}`);
     cfg = msg.config;
+    trace('init: config read');
   } catch (err) {
     process.stderr.write(`berth init: ${(err as Error).message}\n`);
     process.exit(1);
