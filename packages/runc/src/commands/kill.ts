@@ -6,7 +6,8 @@ export default class Kill extends RuncCommand {
   static override usage = 'kill [command options] <container-id> [signal]';
   static override args = {
     id: Args.string({ description: 'container id', required: true }),
-    signal: Args.string({ description: 'signal name (KILL, SIGKILL) or number', default: 'SIGTERM' }),
+    // ignoreStdin: oclif would otherwise read a missing optional argument from a piped stdin.
+    signal: Args.string({ description: 'signal name (KILL, SIGKILL) or number', default: 'SIGTERM', ignoreStdin: true }),
   };
   static override flags = {
     all: Flags.boolean({ char: 'a', description: 'send the specified signal to all processes inside the container' }),
