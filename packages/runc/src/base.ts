@@ -34,12 +34,26 @@ export abstract class RuncCommandBase extends Command {
   }
 
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
-    // oclif's own exits (help, version, parse errors with exit codes) keep their behaviour.
+    if (err.oclif?.exit === 2) {
+      // A usage error: one runc-style line instead of oclif's banner and help.
+      report(this.argv, usageMessage(this.id ?? '', err.message));
+      process.exit(1);
+    }
+    // oclif's own exits (help, version) keep their behaviour.
     if (err.oclif?.exit !== undefined && err.name !== 'CLIError') throw err;
     report(this.argv, err.message);
     if (this.argv.includes('--debug') && err.stack) process.stderr.write(`${err.stack}\n`);
     process.exit(typeof err.exitCode === 'number' && err.exitCode > 0 ? err.exitCode : 1);
   }
+}
+
+/** oclif's parse errors in runc's (urfave/cli's) words. */
+function usageMessage(command: string, message: string): string {
+  const flag = /Nonexistent flags?: (-{1,2})([^\s,]+)/.exec(message);
+  if (flag) return `flag provided but not defined: -${flag[2]}`;
+  if (/Missing \d+ required arg|Unexpected argument/.test(message)) return `"${command}" requires exactly 1 argument(s)`;
+  const line = message.split('\n')[0];
+  return line.replace(/^Error: /, '');
 }
 
 function flagValue(argv: string[], name: string): string | undefined {

@@ -11,6 +11,7 @@
 import * as path from 'node:path';
 import type { Command, Interfaces, Plugin } from '@oclif/core';
 import { COMMANDS } from './commands';
+import { formatError } from './log';
 
 export { COMMANDS };
 
@@ -107,6 +108,12 @@ export async function main(argv: string[], pkgRoot: string): Promise<void> {
     await run(args, oclifOptions(path.resolve(pkgRoot), pjson));
     await flush();
   } catch (err) {
+    const unknown = /^command (\S+) not found/.exec((err as Error).message);
+    if (unknown) {
+      // As runc (urfave/cli): one error line, exit status 3.
+      process.stderr.write(formatError(`No help topic for '${unknown[1]}'`, 'text'));
+      process.exit(3);
+    }
     await handle(err as Error);
   }
 }

@@ -103,7 +103,9 @@ export interface StateView extends State {
 
 export function stateView(root: string, rec: ContainerRecord): StateView {
   const status = containerStatus(root, rec);
-  const view: StateView = {
+  const annotations = rec.config.annotations && Object.keys(rec.config.annotations).length > 0 ? rec.config.annotations : undefined;
+  // runc's field order: annotations (when any), then owner.
+  return {
     ociVersion: rec.config.ociVersion,
     id: rec.id,
     pid: status === 'stopped' ? 0 : rec.initPid,
@@ -111,8 +113,7 @@ export function stateView(root: string, rec: ContainerRecord): StateView {
     bundle: rec.bundle,
     rootfs: rec.rootfs,
     created: rec.created,
+    ...(annotations ? { annotations } : {}),
     owner: '',
   };
-  if (rec.config.annotations && Object.keys(rec.config.annotations).length > 0) view.annotations = rec.config.annotations;
-  return view;
 }

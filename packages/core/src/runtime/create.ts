@@ -11,7 +11,7 @@ import { AlreadyExistsError, BerthError, InvalidArgumentError, UnsupportedError 
 import { loadSpec, validateId } from '../oci/validate';
 import type { LinuxNamespaceType, Spec } from '../oci/types';
 import { cgroupManager, type CgroupManager } from '../cgroups';
-import { findV1Mount, readMountinfo } from '../cgroups/mountinfo';
+import { readMountinfo } from '../cgroups/mountinfo';
 import { mkfifo, openRaw, closeFd, O_CLOEXEC } from '../sys/file';
 import { CLONE_NEWPID, NAMESPACE_PROC_NAMES, setnsFd, setnsPath, unshare } from '../sys/ns';
 import { procStat } from '../sys/proc';
@@ -317,14 +317,15 @@ function writeProcs(file: string, pid: number): void {
 export function cgroupMounts(cg: CgroupManager): InitConfig['cgroupMounts'] {
   const paths = cg.paths();
   if (cg.version === 2) return [{ name: '', dir: paths[''] }];
-  const mounts = readMountinfo();
-  const out = new Map<string, string>();
-  for (const [controller, dir] of Object.entries(paths)) {
-    if (controller === '') continue; // the hybrid cgroup2 mount carries no controllers here
-    const m = findV1Mount(mounts, controller);
-    if (m) out.set(path.basename(m.mountPoint), dir);
+  // In the host's mount order, as runc lists them; the hybrid cgroup2 mount ("") carries no controllers here.
+  const out: InitConfig['cgroupMounts'] = [];
+  for (const m of readMountinfo()) {
+    if (m.fsType !== 'cgroup') continue;
+    const controller = Object.keys(paths).find((c) => c !== '' && m.superOptions.includes(c));
+    const name = path.basename(m.mountPoint);
+    if (controller && !out.some((e) => e.name === name)) out.push({ name, dir: paths[controller] });
   }
-  return [...out].map(([name, dir]) => ({ name, dir }));
+  return out;
 }
 
 function destroyQuietly(cg: CgroupManager): void {

@@ -1,7 +1,8 @@
 /**
  * The device cgroup rules a container really gets: the spec's rules, then the devices every
- * container may use (runc appends the same list), then the spec's own devices. Without the
- * defaults, the default spec's "deny all" would forbid even /dev/null.
+ * container may use (runc appends the same list). Without them the default spec's "deny all"
+ * would forbid even /dev/null. linux.devices get no rule of their own, as in runc: their node
+ * exists, their use is what linux.resources.devices allows.
  */
 import type { LinuxDeviceCgroup, LinuxResources, Spec } from '../oci/types';
 
@@ -21,9 +22,6 @@ const ALLOWED: LinuxDeviceCgroup[] = [
 
 export function effectiveResources(spec: Spec): LinuxResources | undefined {
   const res = spec.linux?.resources;
-  if (!res?.devices && !spec.linux?.devices?.length) return res;
-  const own: LinuxDeviceCgroup[] = (spec.linux?.devices ?? []).map((d) => ({
-    allow: true, type: d.type === 'u' ? 'c' : d.type, major: d.major ?? null, minor: d.minor ?? null, access: 'rwm',
-  }));
-  return { ...res, devices: [...(res?.devices ?? []), ...ALLOWED, ...own] };
+  if (!res?.devices) return res;
+  return { ...res, devices: [...res.devices, ...ALLOWED] };
 }

@@ -17,7 +17,10 @@ export function runHooks(name: HookName, hooks: Hook[] | undefined, state: State
       timeout: hook.timeout ? hook.timeout * 1000 : undefined,
       encoding: 'utf8',
     });
-    if (res.error) {
+    // A hook that exits without reading the state makes our write fail with EPIPE: its exit
+    // status is what matters (Go's os/exec, runc's, ignores EPIPE on a child's stdin too).
+    const epipe = (res.error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE' && res.status !== null;
+    if (res.error && !epipe) {
       const code = (res.error as NodeJS.ErrnoException).code;
       if (code === 'ETIMEDOUT') throw new HookError(`${name} hook ${hook.path} timed out after ${hook.timeout}s`);
       throw new HookError(`${name} hook ${hook.path}: ${code === 'ENOENT' ? 'no such file or directory' : res.error.message}`);

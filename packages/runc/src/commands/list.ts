@@ -20,7 +20,8 @@ export default class List extends RuncCommand {
     if (flags.format === 'json') {
       // runc prints the same fields as `state`, with the owner's name, on one line.
       const out = entries.map(({ ownerName, ...e }) => ({ ...e, owner: ownerName }));
-      process.stdout.write(`${JSON.stringify(out)}\n`);
+      // runc 1.1 prints Go's nil slice, `null`, when there are no containers.
+      process.stdout.write(`${out.length ? JSON.stringify(out) : 'null'}\n`);
       return;
     }
     const { tabwrite } = require('@berth/core/dist/util/tabwriter') as typeof import('@berth/core/dist/util/tabwriter');

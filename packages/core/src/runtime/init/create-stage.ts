@@ -39,17 +39,16 @@ export function runCreate(cfg: InitConfig, ch: SyncChannel): void {
   ch.send({ type: 'hooks' });
   const reply = expect(ch, 'hooks-done');
   const hostPid = reply.type === 'hooks-done' ? reply.pid : 0;
-  runHooks('createContainer', spec.hooks?.createContainer, hookState(cfg, spec, 'created', hostPid));
+  runHooks('createContainer', spec.hooks?.createContainer, hookState(cfg, spec, 'creating', hostPid));
 
-  if (hasMountNs) {
-    enterRootfs(cfg);
-    finalizeRootfs(cfg);
-  }
+  if (hasMountNs) enterRootfs(cfg);
   if (spec.hostname !== undefined && spec.hostname !== '') sethostname(spec.hostname);
   if (spec.domainname) setdomainname(spec.domainname);
+  // Before the read-only remounts: /proc/sys is one of the default readonlyPaths.
   for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) {
     fs.writeFileSync(`/proc/sys/${key.replace(/\./g, '/')}`, value);
   }
+  if (hasMountNs) finalizeRootfs(cfg);
   if (!cfg.noNewKeyring) joinSessionKeyring(`_ses.${cfg.id}`);
 
   const proc = spec.process;
@@ -61,12 +60,13 @@ export function runCreate(cfg: InitConfig, ch: SyncChannel): void {
   ch.send({ type: 'ready' });
   closeFd(ch.fd);
 
-  // Blocks until `start` opens the FIFO for reading.
+  // Blocks until `start` opens the FIFO for reading. startContainer hooks run before our byte
+  // is written, so `start` returns (and runs poststart) only after them, never alongside.
   const fifo = fs.openSync(`/proc/self/fd/${fifoPath}`, fs.constants.O_WRONLY);
+  runHooks('startContainer', spec.hooks?.startContainer, hookState(cfg, spec, 'created', hostPid));
   fs.writeSync(fifo, '0');
   fs.closeSync(fifo);
   closeFd(fifoPath);
-  runHooks('startContainer', spec.hooks?.startContainer, hookState(cfg, spec, 'running', hostPid));
   execProcess(cfg, proc, prepared);
 }
 

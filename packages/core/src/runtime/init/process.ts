@@ -24,7 +24,7 @@ export interface PreparedProcess {
 export function prepareProcess(cfg: InitConfig, proc: Process): PreparedProcess {
   const args = proc.args ?? [];
   if (args.length === 0) throw new Error('process.args must not be empty');
-  const env = proc.env ?? [];
+  const env = withHome(proc.env ?? [], proc.user.uid);
   const found = lookPath(args[0], env);
   if (!found) {
     throw new Error(args[0].includes('/')
@@ -56,6 +56,19 @@ export function execProcess(cfg: InitConfig, proc: Process, prepared: PreparedPr
   }
   cloexecFrom(3 + cfg.preserveFds);
   execve(prepared.path, proc.args ?? [], prepared.env);
+}
+
+/** As runc: without HOME in the environment, the user's home from the container's /etc/passwd, or "/". */
+function withHome(env: string[], uid: number): string[] {
+  if (env.some((e) => e.startsWith('HOME='))) return env;
+  let home = '/';
+  try {
+    for (const line of fs.readFileSync('/etc/passwd', 'utf8').split('\n')) {
+      const f = line.split(':');
+      if (f.length >= 6 && Number(f[2]) === uid && f[2] !== '') { home = f[5] || '/'; break; }
+    }
+  } catch { /* no passwd in the image */ }
+  return [...env, `HOME=${home}`];
 }
 
 function setupConsole(consoleFd: number, proc: Process, mountDevConsole: boolean): void {

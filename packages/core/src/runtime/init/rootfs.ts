@@ -143,7 +143,7 @@ function mountCgroup(cfg: InitConfig, dest: string, flags: number): void {
       try { fs.symlinkSync(name, path.join(dest, part)); } catch { /* exists */ }
     }
   }
-  if (ro) mount(null, dest, null, MS_REMOUNT | MS_RDONLY | locked);
+  // The tmpfs itself stays read-write, as runc leaves it; each hierarchy is read-only.
 }
 
 function readonlyPath(p: string): void {
