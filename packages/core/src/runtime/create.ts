@@ -50,6 +50,7 @@ export class InitError extends BerthError {
 
 export async function createContainer(opts: CreateOptions): Promise<Created> {
   trace('create: begin');
+  requireRoot();
   validateId(opts.id);
   const bundle = path.resolve(opts.bundle);
   const spec = loadSpec(bundle);
@@ -182,6 +183,11 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     for (const u of undo.reverse()) u();
     throw err;
   }
+}
+
+/** berth runs containers as root only: a rootless runtime (cgroup delegation, newuidmap) is not built. */
+export function requireRoot(): void {
+  if (process.geteuid?.() !== 0) throw new UnsupportedError('berth runs containers as root only (rootless mode is not supported): run it with sudo');
 }
 
 /**

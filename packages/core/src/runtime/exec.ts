@@ -12,7 +12,7 @@ import { closeFd } from '../sys/file';
 import { NAMESPACE_PROC_NAMES } from '../sys/ns';
 import { writeFileAtomic } from '../util/atomic';
 import { containerStatus, readRecord, recordCgroup } from './container';
-import { converse, spawnInPidNamespace } from './create';
+import { converse, requireRoot, spawnInPidNamespace } from './create';
 import { initEnv } from './init-env';
 import { SYNC_FD_ENV, type InitConfig } from './sync';
 import { waitForeground } from './foreground';
@@ -65,6 +65,7 @@ export function execProcessFrom(root: string, id: string, o: ExecOverrides): Pro
 }
 
 export async function execInContainer(o: ExecOptions): Promise<number> {
+  requireRoot();
   const rec = readRecord(o.root, o.id);
   const status = containerStatus(o.root, rec);
   if (status === 'stopped') throw new StateError('cannot exec in a stopped container');
