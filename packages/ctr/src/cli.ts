@@ -1,79 +1,9 @@
-/**
- * Entry of the ctr clone.
- *
- * This is the start-up path (docs/startup.md). oclif gets the command map from this module
- * (explicit discovery pointed here: no scan, no second require) and, in the bundle, the plugins
- * it would load from disk, as a snapshot taken at build time (scripts/oclif-snapshot.mjs).
- * The oclif wiring below is the same in runc's, ctr's and crictl's cli.ts.
- */
-import * as path from 'node:path';
-import type { Command, Interfaces, Plugin } from '@oclif/core';
+/** Entry of the ctr clone: the oclif wiring shared by the three CLIs (core/src/cli/oclif-main.ts). */
+import { runOclif } from '@berth/core/dist/cli/oclif-main';
 import { COMMANDS } from './commands';
 
 export { COMMANDS };
 
-/** JSON of oclif's plugins as loaded at build time; defined only inside the bundle. */
-declare const BERTH_OCLIF_SNAPSHOT: string | undefined;
-
-type PluginSnapshot = Pick<Plugin, 'name' | 'alias' | 'version' | 'type' | 'isRoot' | 'valid' | 'moduleType' | 'hooks' | 'commandIDs' | 'hasManifest'>
-  & { pjson?: Interfaces.PJSON; commands: Command.Cached[] };
-
-/** oclif's logger writes through `debug`, silent unless DEBUG is set: then skip loading it. */
-function silentLogger(namespace: string): Interfaces.Logger {
-  const none = (): void => undefined;
-  return { namespace, debug: none, error: none, info: none, trace: none, warn: none, child: (ns) => silentLogger(`${namespace}:${ns}`) };
-}
-
-/** The snapshot's plugins, bound to this install's root; their commands load as oclif would. */
-function snapshotPlugins(json: string, root: string, pjson: Interfaces.PJSON): Map<string, Plugin> {
-  const { Plugin: PluginClass } = require('@oclif/core') as typeof import('@oclif/core');
-  const plugins = new Map<string, Plugin>();
-  for (const { commands: cached, pjson: own, ...fields } of JSON.parse(json) as PluginSnapshot[]) {
-    const p = Object.assign(new PluginClass({ root, name: fields.name, type: fields.type, isRoot: fields.isRoot }), fields);
-    p.root = root;
-    p.pjson = own ?? pjson;
-    p.commands = cached.map((c) => ({ ...c, load: () => loadCommand(p, c.id) }));
-    plugins.set(p.name, p);
-  }
-  return plugins;
-}
-
-/** Commands of the plugins the snapshot may hold (scripts/bundle.mjs checks that it holds no other). */
-function pluginCommands(p: Plugin): Record<string, Command.Class> {
-  if (p.isRoot) return COMMANDS;
-  // plugin-help is ESM: bundled here, because import() is not available to the code-cached bundle.
-  if (p.name === '@oclif/plugin-help') return (require('@oclif/plugin-help') as { commands: Record<string, Command.Class> }).commands;
-  throw new Error(`oclif plugin ${p.name} is not in the bundle (add it to cli.ts and scripts/bundle.mjs)`);
-}
-
-async function loadCommand(p: Plugin, id: string): Promise<Command.Class> {
-  const commands = pluginCommands(p);
-  if (!Object.hasOwn(commands, id)) throw new Error(`command ${id} not found in plugin ${p.name}`);
-  const cmd = commands[id];
-  // What oclif's Plugin.findCommand sets on a command class it loads.
-  cmd.id = id;
-  cmd.plugin = p;
-  return cmd;
-}
-
-/** Options for oclif's run(): package.json as bundled, commands from this module, no user plugins. */
-function oclifOptions(root: string, pjson: Interfaces.PJSON): Interfaces.LoadOptions {
-  const logger = process.env.DEBUG ? undefined : silentLogger('oclif');
-  if (typeof BERTH_OCLIF_SNAPSHOT === 'string') return { root, plugins: snapshotPlugins(BERTH_OCLIF_SNAPSHOT, root, pjson), logger };
-  const target = `./${path.relative(root, __filename).split(path.sep).join('/')}`;
-  const oclif = { ...pjson.oclif, commands: { strategy: 'explicit' as const, target, identifier: 'COMMANDS' } };
-  return { root, pjson: { ...pjson, oclif }, userPlugins: false, logger };
-}
-
 export async function main(argv: string[], pkgRoot: string): Promise<void> {
-  const pjson = require('../package.json') as Interfaces.PJSON;
-  const { run, flush, handle, settings } = require('@oclif/core') as typeof import('@oclif/core');
-  // Never look for tsconfig/ts-node (NODE_ENV=development|test would): dist is what runs.
-  settings.enableAutoTranspile = false;
-  try {
-    await run(argv, oclifOptions(path.resolve(pkgRoot), pjson));
-    await flush();
-  } catch (err) {
-    await handle(err as Error);
-  }
+  await runOclif(argv, pkgRoot, { commands: COMMANDS, cliFile: __filename, pjson: require('../package.json') });
 }
