@@ -8,25 +8,8 @@ import { InvalidArgumentError } from '../errors';
 
 export const RLIM_INFINITY = 0xffffffffffffffffn;
 
-/** Resource numbers for the generic Linux ABI (x86, arm, arm64, riscv, ppc, s390). */
-export const RLIMITS: Readonly<Record<string, number>> = {
-  RLIMIT_CPU: 0,
-  RLIMIT_FSIZE: 1,
-  RLIMIT_DATA: 2,
-  RLIMIT_STACK: 3,
-  RLIMIT_CORE: 4,
-  RLIMIT_RSS: 5,
-  RLIMIT_NPROC: 6,
-  RLIMIT_NOFILE: 7,
-  RLIMIT_MEMLOCK: 8,
-  RLIMIT_AS: 9,
-  RLIMIT_LOCKS: 10,
-  RLIMIT_SIGPENDING: 11,
-  RLIMIT_MSGQUEUE: 12,
-  RLIMIT_NICE: 13,
-  RLIMIT_RTPRIO: 14,
-  RLIMIT_RTTIME: 15,
-};
+// Resource numbers: one table, beside the config.json names it validates.
+export { RLIMITS } from '../oci/rlimits';
 
 export interface Rlimit {
   soft: bigint;
