@@ -9,7 +9,9 @@ import { InvalidArgumentError } from '../errors';
 export const RLIM_INFINITY = 0xffffffffffffffffn;
 
 // Resource numbers: one table, beside the config.json names it validates.
-export { RLIMITS } from '../oci/rlimits';
+import { RLIMITS } from '../oci/rlimits';
+
+export { RLIMITS };
 
 export interface Rlimit {
   soft: bigint;
