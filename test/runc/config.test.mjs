@@ -169,17 +169,29 @@ describe('runc config.json', { skip: skipUnlessRoot }, () => {
     assertNoLeaks();
   });
 
-  // The full device cgroup test (a device the rules deny) and sysctl are in
-  // known-failing.test.mjs.txt.
-  it('devices: linux.devices are made with their numbers and modes; the defaults exist', async (t) => {
+  it('sysctl: net.ipv4.ip_forward in the container\'s network namespace', async (t) => {
     registerCleanup(t);
-    // Major 250 has no driver: an open the cgroup allows fails ENXIO (EPERM if it denies).
-    const b = rwBundle(['sh', '-c', 'ls -l /dev/berthnull /dev/allowed; echo x > /dev/berthnull; echo null=$?; '
-      + 'echo x > /dev/allowed; echo allowed=$?; ls -l /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty'], {
+    const host = spawnSync('cat', ['/proc/sys/net/ipv4/ip_forward'], { encoding: 'utf8' }).stdout.trim();
+    const want = host === '1' ? '0' : '1';
+    const b = rwBundle(['cat', '/proc/sys/net/ipv4/ip_forward'], { linux: { sysctl: { 'net.ipv4.ip_forward': want } } });
+    const r = await runIn(rt, b);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `${want}\n`);
+    const after = spawnSync('cat', ['/proc/sys/net/ipv4/ip_forward'], { encoding: 'utf8' }).stdout.trim();
+    assert.equal(after, host, 'the host value is untouched');
+  });
+
+  it('devices: linux.devices are created; the device cgroup denies the rest', async (t) => {
+    registerCleanup(t);
+    // Major 250 has no driver: an open the cgroup allows fails ENXIO, one it denies EPERM.
+    const b = rwBundle(['sh', '-c', 'ls -l /dev/berthnull /dev/allowed /dev/denied; echo x > /dev/berthnull; echo null=$?; '
+      + 'echo x > /dev/allowed; echo allowed=$?; echo x > /dev/denied; echo denied=$?; '
+      + 'ls -l /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty'], {
       linux: {
         devices: [
           { path: '/dev/berthnull', type: 'c', major: 1, minor: 3, fileMode: 0o620, uid: 0, gid: 0 },
           { path: '/dev/allowed', type: 'c', major: 250, minor: 42, fileMode: 0o666 },
+          { path: '/dev/denied', type: 'c', major: 250, minor: 43, fileMode: 0o666 },
         ],
         resources: { devices: [{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 250, minor: 42, access: 'rw' }] },
       },
@@ -190,7 +202,9 @@ describe('runc config.json', { skip: skipUnlessRoot }, () => {
     assert.match(r.stdout, /^crw-rw-rw-\s+1 root\s+root\s+250,\s+42 .* \/dev\/allowed$/m);
     assert.match(r.stdout, /^null=0$/m);
     assert.match(r.stdout, /^allowed=1$/m);
+    assert.match(r.stdout, /^denied=1$/m);
     assert.match(r.stderr, /\/dev\/allowed: No such device or address/);
+    assert.match(r.stderr, /\/dev\/denied: Operation not permitted/);
     for (const d of ['null', 'zero', 'full', 'random', 'urandom', 'tty']) assert.match(r.stdout, new RegExp(`/dev/${d}$`, 'm'));
   });
 });

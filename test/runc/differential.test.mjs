@@ -83,15 +83,14 @@ describe('berth runc vs real runc: the container\'s view', { skip: skipUnlessRea
   });
 
   it('exit code', () => assert.deepEqual([views.berth.code, views.runc.code], [3, 3]));
-  // env (berth sets no HOME) is in known-failing.test.mjs.txt.
-  for (const key of ['pid', 'hostname', 'status', 'id', 'ulimit', 'dev', 'cwd', 'cgroup']) {
+  for (const key of ['pid', 'hostname', 'status', 'id', 'ulimit', 'dev', 'cwd', 'env', 'cgroup']) {
     it(key, () => assert.deepEqual(views.berth[key], views.runc[key]));
   }
-  // Same mount points with the same fs types. The ro/rw flags and the order differ today
-  // (/sys/fs/cgroup tmpfs, cgroup sub-mounts): see known-failing.test.mjs.txt.
-  it('mounts: the same mount points and fs types', () => {
-    const pointAndType = (lines) => mountsBasic(lines).map((l) => l.split(' ').slice(0, 2).join(' ')).sort();
-    assert.deepEqual(pointAndType(views.berth.mounts), pointAndType(views.runc.mounts));
+  it('mounts: the same mount points, fs types and ro/rw, in the same order', () => {
+    assert.deepEqual(mountsBasic(views.berth.mounts), mountsBasic(views.runc.mounts));
+  });
+  it('mounts: identical /proc/self/mounts lines', () => {
+    assert.deepEqual(views.berth.mounts, views.runc.mounts);
   });
 });
 
@@ -120,6 +119,13 @@ describe('berth runc vs real runc: CLI output', { skip: skipUnlessRealRunc }, ()
     assert.equal(re.code, 1);
     assert.equal(ra.code, re.code);
     assert.match(ra.stderr, /File config.json exists\. Remove it first/);
+  });
+
+  it('list -f json with no containers', async () => {
+    const a = await runtime(BERTH, 'berth-root').run(['list', '-f', 'json']);
+    const e = await runtime(REAL_RUNC, 'real-root').run(['list', '-f', 'json']);
+    assert.equal(a.stdout, e.stdout);
+    assert.equal(a.stdout, 'null\n');
   });
 
   it('state, list -f json keys and values match for a created container', async (t) => {

@@ -142,6 +142,21 @@ describe('runc lifecycle', { skip: skipUnlessRoot }, () => {
     assertNoLeaks();
   });
 
+  it('state JSON with annotations has real runc\'s field order', async (t) => {
+    registerCleanup(t);
+    const real = runtime(REAL_RUNC, 'real-root');
+    const b = makeBusyboxBundle({ args: ['sleep', '1000'], annotations: { 'org.berth.test': 'x' } });
+    const ours = await rt.detach(b);
+    const theirs = await real.detach(b);
+    const a = await rt.state(ours);
+    const e = await real.state(theirs);
+    assert.deepEqual(Object.keys(a), Object.keys(e));
+    assert.deepEqual(a.annotations, e.annotations);
+    await rt.remove(ours);
+    await real.remove(theirs);
+    assertNoLeaks();
+  });
+
   it('delete of a running container needs -f; delete -f of a missing id succeeds', async (t) => {
     registerCleanup(t);
     const b = rwBundle(['sleep', '1000']);
