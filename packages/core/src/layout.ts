@@ -17,6 +17,8 @@ export interface ContainerPaths {
   state: string;
   execFifo: string;
   lock: string;
+  /** Written while `create` runs: the creator's pid and start time (to spot a create that died). */
+  creating: string;
 }
 
 export function containerPaths(root: string, id: string): ContainerPaths {
@@ -26,6 +28,7 @@ export function containerPaths(root: string, id: string): ContainerPaths {
     state: path.join(dir, 'state.json'),
     execFifo: path.join(dir, 'exec.fifo'),
     lock: path.join(dir, '.lock'),
+    creating: path.join(dir, '.creating'),
   };
 }
 

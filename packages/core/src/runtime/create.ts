@@ -6,7 +6,7 @@ import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { containerPaths, initStageScript } from '../layout';
+import { containerPaths, initStageScript, type ContainerPaths } from '../layout';
 import { AlreadyExistsError, BerthError, InvalidArgumentError, UnsupportedError } from '../errors';
 import { loadSpec, validateId } from '../oci/validate';
 import type { LinuxNamespaceType, Spec } from '../oci/types';
@@ -14,7 +14,7 @@ import { cgroupManager, type CgroupManager } from '../cgroups';
 import { readMountinfo } from '../cgroups/mountinfo';
 import { mkfifo, openRaw, closeFd, O_CLOEXEC } from '../sys/file';
 import { CLONE_NEWPID, NAMESPACE_PROC_NAMES, setnsFd, setnsPath, unshare } from '../sys/ns';
-import { procStat } from '../sys/proc';
+import { isSameProcess, procStat } from '../sys/proc';
 import { writeFileAtomic } from '../util/atomic';
 import { rfc3339Nano } from '../util/time';
 import type { ContainerRecord } from './container';
@@ -64,12 +64,7 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
 
   fs.mkdirSync(opts.root, { recursive: true, mode: 0o711 });
   const paths = containerPaths(opts.root, opts.id);
-  try {
-    fs.mkdirSync(paths.dir, { mode: 0o711 });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new AlreadyExistsError('container with given ID already exists');
-    throw err;
-  }
+  claimStateDir(paths);
 
   const undo: (() => void)[] = [() => fs.rmSync(paths.dir, { recursive: true, force: true })];
   try {
@@ -177,11 +172,44 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     record.initStartTime = st.startTime;
     if (consoleFd !== undefined && opts.consoleSocket) closeQuietly(consoleFd);
     writeFileAtomic(paths.state, JSON.stringify(record));
+    fs.rmSync(paths.creating, { force: true });
     if (opts.pidFile) writeFileAtomic(path.resolve(opts.pidFile), String(pid));
     return { record, child: proc };
   } catch (err) {
     for (const u of undo.reverse()) u();
     throw err;
+  }
+}
+
+/**
+ * Makes the container's state directory, atomically (mkdir): a second create of the same id
+ * fails. A directory left by a create that was killed before it finished (a `.creating` mark
+ * whose process is gone, no state.json) is taken over, so a killed CLI leaves nothing that
+ * blocks the id.
+ */
+function claimStateDir(paths: ContainerPaths): void {
+  const mark = JSON.stringify({ pid: process.pid, startTime: procStat(process.pid)?.startTime ?? 0 });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.mkdirSync(paths.dir, { mode: 0o711 });
+      fs.writeFileSync(paths.creating, mark);
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (attempt > 0 || !abandoned(paths)) break;
+      fs.rmSync(paths.dir, { recursive: true, force: true });
+    }
+  }
+  throw new AlreadyExistsError('container with given ID already exists');
+}
+
+function abandoned(paths: ContainerPaths): boolean {
+  if (fs.existsSync(paths.state)) return false;
+  try {
+    const { pid, startTime } = JSON.parse(fs.readFileSync(paths.creating, 'utf8')) as { pid: number; startTime: number };
+    return !isSameProcess(pid, startTime);
+  } catch {
+    return false; // no mark yet: another create is between its mkdir and its mark
   }
 }
 

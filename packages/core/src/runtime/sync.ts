@@ -49,6 +49,9 @@ export type ParentMessage =
 
 export const SYNC_FD_ENV = '_BERTH_SYNC_FD';
 
+/** The parent stopped the init (e.g. a hook failed): the parent reports it, the init just exits. */
+export class ParentAbort extends Error {}
+
 /** Synchronous reader for the init side (the init stage must not use libuv's threads). */
 export class SyncChannel {
   private buf = '';
@@ -76,7 +79,7 @@ export class SyncChannel {
         if ((err as NodeJS.ErrnoException).code === 'EAGAIN') { sleepMs(1); continue; }
         throw err;
       }
-      if (n === 0) throw new Error('parent closed the sync channel');
+      if (n === 0) throw new ParentAbort('parent closed the sync channel');
       this.buf += chunk.subarray(0, n).toString('utf8');
     }
   }

@@ -1,6 +1,6 @@
 /** The init stage of a new container: namespaces, rootfs, identity, then wait for `start`. */
 import * as fs from 'node:fs';
-import type { InitConfig, ParentMessage, SyncChannel } from '../sync';
+import { ParentAbort, type InitConfig, type ParentMessage, type SyncChannel } from '../sync';
 import { NAMESPACE_FLAGS, CLONE_FS, CLONE_NEWNS, setnsFd, unshare } from '../../sys/ns';
 import { O_CLOEXEC, O_PATH, openRaw, closeFd } from '../../sys/file';
 import { joinSessionKeyring, sethostname, setdomainname } from '../../sys/host';
@@ -72,7 +72,7 @@ export function runCreate(cfg: InitConfig, ch: SyncChannel): void {
 
 function expect(ch: SyncChannel, type: ParentMessage['type']): ParentMessage {
   const reply = ch.receive();
-  if (reply.type === 'error') throw new Error(reply.message);
+  if (reply.type === 'error') throw new ParentAbort(reply.message);
   if (reply.type !== type) throw new Error(`init: expected ${type} from the parent, got ${reply.type}`);
   return reply;
 }

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { setDumpable } from '../../sys/prctl';
-import { SYNC_FD_ENV, SyncChannel, type InitConfig } from '../sync';
+import { ParentAbort, SYNC_FD_ENV, SyncChannel, type InitConfig } from '../sync';
 import { runCreate } from './create-stage';
 import { runExec } from './exec-stage';
 import { trace } from '../../util/trace';
@@ -29,6 +29,7 @@ function main(): void {
   try {
     if (cfg.mode === 'exec') runExec(cfg, ch); else runCreate(cfg, ch);
   } catch (err) {
+    if (err instanceof ParentAbort) process.exit(1);
     try {
       ch.send({ type: 'error', message: (err as Error).message });
     } catch {
