@@ -46,6 +46,11 @@ export async function main(argv: string[], pkgRoot: string): Promise<void> {
     process.stdout.write(`runc version ${pjson.version}\nspec: ${SPEC_VERSION}\nberth: ${pjson.version}\n`);
     return;
   }
+  if (args[0] === 'run' || args[0] === 'create') {
+    // Start the init stage now, so that its Node start-up overlaps with oclif's (runtime/prespawn.ts).
+    const { prespawnInit } = require('@berth/core/dist/runtime/prespawn') as typeof import('@berth/core/dist/runtime/prespawn');
+    prespawnInit(args.slice(1));
+  }
   await runOclif(args, pkgRoot, {
     commands: COMMANDS, cliFile: __filename, pjson,
     onError: (err) => {

@@ -12,8 +12,8 @@ import { loadSpec, validateId } from '../oci/validate';
 import type { LinuxNamespaceType, Spec } from '../oci/types';
 import { cgroupManager, type CgroupManager } from '../cgroups';
 import { readMountinfo } from '../cgroups/mountinfo';
-import { mkfifo, openRaw, closeFd, O_CLOEXEC } from '../sys/file';
-import { CLONE_NEWPID, NAMESPACE_PROC_NAMES, setnsFd, setnsPath, unshare } from '../sys/ns';
+import { mkfifo, closeFd } from '../sys/file';
+import { NAMESPACE_PROC_NAMES } from '../sys/ns';
 import { isSameProcess, procStat } from '../sys/proc';
 import { writeFileAtomic } from '../util/atomic';
 import { rfc3339Nano } from '../util/time';
@@ -21,6 +21,8 @@ import type { ContainerRecord } from './container';
 import { hookState, runHooks } from './hooks';
 import { SYNC_FD_ENV, type InitConfig, type InitMessage, type ParentMessage } from './sync';
 import { initEnv } from './init-env';
+import { takePrespawned } from './prespawn';
+import { spawnInPidNamespace } from './pidns';
 import { trace } from '../util/trace';
 import { effectiveResources } from './devices-cgroup';
 
@@ -89,7 +91,10 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     const env = initEnv({ [SYNC_FD_ENV]: String(syncIndex), ...(process.env.BERTH_TRACE ? { BERTH_TRACE: '1' } : {}) });
     let proc: ChildProcess;
     let releaseHolder = (): void => undefined;
-    if (userNs) {
+    const plain = consoleFd === undefined && preserve === 0 && !userNs;
+    const pre = takePrespawned(bundle, plain);
+    if (pre) proc = pre;
+    else if (userNs) {
       // A user namespace is entered through nsenter(1) (see holdUserNamespace).
       const holder = await holdUserNamespace(spec);
       releaseHolder = holder.release;
@@ -216,28 +221,6 @@ function abandoned(paths: ContainerPaths): boolean {
 /** berth runs containers as root only: a rootless runtime (cgroup delegation, newuidmap) is not built. */
 export function requireRoot(): void {
   if (process.geteuid?.() !== 0) throw new UnsupportedError('berth runs containers as root only (rootless mode is not supported): run it with sudo');
-}
-
-/**
- * Spawns with the PID namespace of the spec: the parent's main thread unshares (or joins) it for
- * its children, spawns, then returns to its own. (The init stage cannot do it itself: a PID
- * namespace change only applies to the caller's future children.)
- */
-export function spawnInPidNamespace<T>(spec: Spec, doSpawn: () => T, joinPath?: string): T {
-  const pidNs = spec.linux?.namespaces?.find((n) => n.type === 'pid');
-  const target = joinPath ?? pidNs?.path;
-  if (!pidNs && !joinPath) return doSpawn();
-  const own = openRaw('/proc/self/ns/pid', O_CLOEXEC);
-  try {
-    if (target) setnsPath(target, CLONE_NEWPID); else unshare(CLONE_NEWPID);
-    try {
-      return doSpawn();
-    } finally {
-      setnsFd(own, CLONE_NEWPID, 'own pid namespace');
-    }
-  } finally {
-    closeFd(own);
-  }
 }
 
 /** Sends the config, answers the init's requests, and resolves when it reports ready. */

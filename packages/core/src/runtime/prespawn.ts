@@ -1,0 +1,76 @@
+/**
+ * `run`/`create` start the init stage before the CLI framework loads: its Node start-up (the
+ * longest step of a create) then overlaps with the CLI's own (oclif, parsing, validation). Only
+ * the plain case is taken (no console socket, no preserved fds, no terminal, no user namespace);
+ * createContainer checks the bundle matches and uses it, or kills it and spawns as usual. An
+ * init nobody takes exits by itself when our end of its sync socket closes.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Socket } from 'node:net';
+import { initStageScript } from '../layout';
+import type { Spec } from '../oci/types';
+import { initEnv } from './init-env';
+import { SYNC_FD_ENV } from './sync';
+import { spawnInPidNamespace } from './pidns';
+
+interface Prespawned {
+  child: ChildProcess;
+  bundle: string;
+}
+
+let pending: Prespawned | undefined;
+
+/** The stdio index of the sync socket when nothing else is passed (0-2 inherited). */
+export const PLAIN_SYNC_INDEX = 3;
+
+const BLOCKERS = new Set(['--console-socket', '--preserve-fds', '--help', '-h']);
+
+/** `argv` is the command line after the command name (`run`/`create`), flags first. */
+export function prespawnInit(argv: string[]): void {
+  if (process.env.LISTEN_FDS || process.geteuid?.() !== 0) return;
+  let bundle = '.';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const name = a.split('=')[0];
+    if (BLOCKERS.has(name)) return;
+    if (name === '-b' || name === '--bundle') bundle = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i] ?? '.';
+  }
+  bundle = path.resolve(bundle);
+  let spec: Spec;
+  try {
+    spec = JSON.parse(fs.readFileSync(path.join(bundle, 'config.json'), 'utf8')) as Spec;
+  } catch {
+    return; // create reports it
+  }
+  const ns = spec.linux?.namespaces;
+  if (!Array.isArray(ns) || spec.process?.terminal || ns.some((n) => n?.type === 'user')) return;
+  try {
+    const child = spawnInPidNamespace(spec, () => spawn(process.execPath, [initStageScript()], {
+      stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
+      env: initEnv({ [SYNC_FD_ENV]: String(PLAIN_SYNC_INDEX), ...(process.env.BERTH_TRACE ? { BERTH_TRACE: '1' } : {}) }),
+    }));
+    // Until taken, it must not keep this process alive (e.g. `run --help`, a usage error).
+    child.unref();
+    (child.stdio[PLAIN_SYNC_INDEX] as Socket).unref();
+    child.on('error', () => undefined);
+    pending = { child, bundle };
+  } catch {
+    pending = undefined; // create spawns as usual and reports any error
+  }
+}
+
+/** The prespawned init for this bundle, if any (re-referenced: it is ours to wait on now). */
+export function takePrespawned(bundle: string, usable: boolean): ChildProcess | undefined {
+  const p = pending;
+  pending = undefined;
+  if (!p) return undefined;
+  if (!usable || p.bundle !== bundle || p.child.exitCode !== null || p.child.signalCode !== null) {
+    try { p.child.kill('SIGKILL'); } catch { /* gone */ }
+    return undefined;
+  }
+  p.child.ref();
+  (p.child.stdio[PLAIN_SYNC_INDEX] as Socket).ref();
+  return p.child;
+}
