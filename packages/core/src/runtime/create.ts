@@ -19,7 +19,7 @@ import { writeFileAtomic } from '../util/atomic';
 import { rfc3339Nano } from '../util/time';
 import type { ContainerRecord } from './container';
 import { hookState, runHooks } from './hooks';
-import { SYNC_FD_ENV, type InitConfig, type InitMessage, type ParentMessage } from './sync';
+import { STDERR_FD_ENV, SYNC_FD_ENV, type InitConfig, type InitMessage, type ParentMessage } from './sync';
 import { initEnv } from './init-env';
 import { takePrespawned } from './prespawn';
 import { spawnInPidNamespace } from './pidns';
@@ -99,7 +99,13 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
       const holder = await holdUserNamespace(spec);
       releaseHolder = holder.release;
       undo.push(() => holder.release());
-      proc = spawn('nsenter', [`--user=${holder.nsPath}`, '--', ...pidNamespaceArgs(spec), process.execPath, initStageScript()], { stdio, env });
+      // util-linux 2.38's unshare prints "sigprocmask unblock failed" when its child is SIGKILLed:
+      // its stderr goes nowhere, and the init gets the real one back on a spare fd.
+      const quiet: StdioOptions = [...stdio];
+      quiet[2] = 'ignore';
+      quiet.push(2);
+      env[STDERR_FD_ENV] = String(quiet.length - 1);
+      proc = spawn('nsenter', [`--user=${holder.nsPath}`, '--', ...pidNamespaceArgs(spec), process.execPath, initStageScript()], { stdio: quiet, env });
     } else proc = spawnInPidNamespace(spec, () => spawn(process.execPath, [initStageScript()], { stdio, env }));
     trace('create: init spawned');
     undo.push(() => killQuietly(proc));

@@ -75,6 +75,7 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     throw new StateError('cannot allocate tty if runc will detach without setting console socket');
   }
   const cg = recordCgroup(rec);
+  const userNs = (rec.config.linux?.namespaces ?? []).some((n) => n.type === 'user');
   const joins: { type: LinuxNamespaceType; path: string }[] = [];
   for (const ns of rec.config.linux?.namespaces ?? []) {
     if (ns.type === 'pid' || ns.type === 'user') continue;
@@ -99,15 +100,25 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
   const config: InitConfig = {
     mode: 'exec', id: rec.id, bundle: rec.bundle, rootfs: rec.rootfs, spec: rec.config, process: o.process,
     cgroupProcs: cg ? cg.procsFiles() : [], cgroupMounts: [], execFifo: '', noPivot: false, noNewKeyring: true, preserveFds: preserve,
-    consoleFd: consoleIndex, joinNamespaces: joins,
+    consoleFd: consoleIndex, joinNamespaces: joins, cgroupViaParent: userNs,
   };
   const pidNsPath = rec.ownPidNamespace || rec.namespaces.pid ? `/proc/${rec.initPid}/ns/pid` : undefined;
-  const child = spawnInPidNamespace(rec.config, () => spawn(process.execPath, [initStageScript()], {
-    stdio, env: initEnv({ [SYNC_FD_ENV]: String(syncIndex) }), detached: o.detach === true,
-  }), pidNsPath);
+  const env = initEnv({ [SYNC_FD_ENV]: String(syncIndex) });
+  // A user namespace can only be entered by a single-threaded process: nsenter(1) enters it as
+  // uid 0 there (and the PID namespace, forking), the init stage joins the rest itself.
+  const child = userNs
+    ? spawn('nsenter', [`--user=/proc/${rec.initPid}/ns/user`, ...(pidNsPath ? [`--pid=${pidNsPath}`] : []), '--', process.execPath, initStageScript()],
+      { stdio, env, detached: o.detach === true })
+    : spawnInPidNamespace(rec.config, () => spawn(process.execPath, [initStageScript()], { stdio, env, detached: o.detach === true }), pidNsPath);
   if (consoleFd !== undefined) closeFd(consoleFd);
-  await converse(child, syncIndex, config, () => undefined);
-  if (o.pidFile) writeFileAtomic(path.resolve(o.pidFile), String(child.pid));
+  let execPid = child.pid as number;
+  await converse(child, syncIndex, config, (msg) => {
+    if (msg.type !== 'join-cgroup') return undefined;
+    execPid = msg.pid;
+    cg?.apply(msg.pid);
+    return { type: 'cgroup-joined' };
+  });
+  if (o.pidFile) writeFileAtomic(path.resolve(o.pidFile), String(execPid));
   let master: number | undefined;
   if (ourEnd !== undefined) {
     const { receiveConsole } = require('./console') as typeof import('./console');
@@ -121,5 +132,5 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     child.unref();
     return 0;
   }
-  return waitForeground(child, child.pid as number, master);
+  return waitForeground(child, execPid, master);
 }

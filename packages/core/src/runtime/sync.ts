@@ -48,6 +48,8 @@ export type ParentMessage =
   | { type: 'error'; message: string };
 
 export const SYNC_FD_ENV = '_BERTH_SYNC_FD';
+/** Set when the init's stderr arrives on another fd (see create.ts, user namespaces). */
+export const STDERR_FD_ENV = '_BERTH_STDERR_FD';
 
 /** The parent stopped the init (e.g. a hook failed): the parent reports it, the init just exits. */
 export class ParentAbort extends Error {}

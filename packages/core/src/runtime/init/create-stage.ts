@@ -12,13 +12,7 @@ import { applyIdentity, execProcess, prepareProcess, preloadForRootfsChange } fr
 export function runCreate(cfg: InitConfig, ch: SyncChannel): void {
   const { spec } = cfg;
   // Join the container's cgroup now, after Node's own start-up allocations (charged elsewhere).
-  if (cfg.cgroupViaParent) {
-    // /proc is still the host's: /proc/self names our pid there.
-    ch.send({ type: 'join-cgroup', pid: Number(fs.readlinkSync('/proc/self')) });
-    expect(ch, 'cgroup-joined');
-  } else {
-    joinCgroup(cfg.cgroupProcs);
-  }
+  enterCgroup(cfg, ch);
 
   trace('init: cgroup joined');
   joinNamespaces(cfg);
@@ -68,6 +62,17 @@ export function runCreate(cfg: InitConfig, ch: SyncChannel): void {
   fs.closeSync(fifo);
   closeFd(fifoPath);
   execProcess(cfg, proc, prepared);
+}
+
+/** Joins the container's cgroup: itself, or, in a user namespace, by asking the parent. */
+export function enterCgroup(cfg: InitConfig, ch: SyncChannel): void {
+  if (!cfg.cgroupViaParent) {
+    joinCgroup(cfg.cgroupProcs);
+    return;
+  }
+  // /proc is still the host's: /proc/self names our pid there.
+  ch.send({ type: 'join-cgroup', pid: Number(fs.readlinkSync('/proc/self')) });
+  expect(ch, 'cgroup-joined');
 }
 
 function expect(ch: SyncChannel, type: ParentMessage['type']): ParentMessage {

@@ -3,10 +3,10 @@ import type { InitConfig, SyncChannel } from '../sync';
 import { NAMESPACE_FLAGS, CLONE_FS, setnsFd, unshare } from '../../sys/ns';
 import { O_CLOEXEC, openRaw, closeFd } from '../../sys/file';
 import { applyIdentity, execProcess, prepareProcess, preloadForRootfsChange } from './process';
-import { joinCgroup } from './create-stage';
+import { enterCgroup } from './create-stage';
 
 export function runExec(cfg: InitConfig, ch: SyncChannel): void {
-  joinCgroup(cfg.cgroupProcs);
+  enterCgroup(cfg, ch);
   preloadForRootfsChange(cfg);
   // Order matters: the mount namespace last, after every other file was opened on the host side.
   const order = ['user', 'ipc', 'uts', 'network', 'cgroup', 'time', 'mount'];

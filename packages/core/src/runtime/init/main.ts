@@ -5,7 +5,9 @@
  */
 import * as fs from 'node:fs';
 import { setDumpable } from '../../sys/prctl';
-import { ParentAbort, SYNC_FD_ENV, SyncChannel, type InitConfig } from '../sync';
+import { ParentAbort, STDERR_FD_ENV, SYNC_FD_ENV, SyncChannel, type InitConfig } from '../sync';
+import { dup2 } from '../../sys/pty';
+import { closeFd } from '../../sys/file';
 import { runCreate } from './create-stage';
 import { runExec } from './exec-stage';
 import { trace } from '../../util/trace';
@@ -14,6 +16,11 @@ function main(): void {
   // First thing: a process in the container must never reach the host's node binary
   // through /proc/<pid>/exe (CVE-2019-5736).
   setDumpable(false);
+  const stderrFd = process.env[STDERR_FD_ENV];
+  if (stderrFd) {
+    dup2(Number(stderrFd), 2);
+    closeFd(Number(stderrFd));
+  }
   trace('init: running');
   const ch = new SyncChannel(Number(process.env[SYNC_FD_ENV]));
   let cfg: InitConfig;
