@@ -47,6 +47,32 @@ describe('runc config.json', { skip: skipUnlessRoot }, () => {
     assertNoLeaks();
   });
 
+  it('user namespace: exec joins it too (uid 0 inside, same mapping, same pid namespace)', async (t) => {
+    registerCleanup(t);
+    const b = makeBusyboxBundle({
+      args: ['sleep', '1000'],
+      root: { readonly: false },
+      linux: {
+        namespaces: [...baseSpec().linux.namespaces, { type: 'user' }],
+        uidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }],
+        gidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }],
+      },
+    });
+    const chown = spawnSync('chown', ['-R', '100000:100000', b.rootfs]);
+    assert.equal(chown.status, 0, String(chown.stderr));
+    const id = await rt.detach(b);
+    const r = await rt.exec(id, ['sh', '-c', 'id; cat /proc/self/uid_map; ps -o pid,comm | grep sleep']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.match(lines[0], /^uid=0\(root\) gid=0\(root\)/);
+    assert.deepEqual(lines[1].trim().split(/\s+/), ['0', '100000', '65536']);
+    assert.match(lines[2], /^\s*1\s+sleep$/);
+    const code = await rt.exec(id, ['sh', '-c', 'exit 6']);
+    assert.equal(code.code, 6);
+    await rt.remove(id);
+    assertNoLeaks();
+  });
+
   it('root.readonly makes / read-only', async (t) => {
     registerCleanup(t);
     const b = makeBusyboxBundle({ args: ['sh', '-c', 'touch /x; echo rc=$?; grep " / " /proc/self/mounts'], root: { readonly: true } });
