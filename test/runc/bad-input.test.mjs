@@ -5,37 +5,18 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { assertNoLeaks, registerCleanup, untrackContainer } from '../lib/index.mjs';
-import { logMsg, runtime, rwBundle, skipUnlessRoot, stateDirExists, waitFor } from './helpers.mjs';
+import {
+  assertOneLineError, createFails as createFailsWith, editedBundle, logMsg, runtime, rwBundle, skipUnlessRoot, stateDirExists, waitFor,
+} from './helpers.mjs';
 
-/** runc's error line: `time=... level=error msg="..."`. One line, matching `re`. */
-function assertOneLineError(r, re) {
-  assert.notEqual(r.code, 0, `expected a failure, got exit 0: ${r.stdout}`);
-  const lines = r.stderr.trim().split('\n');
-  assert.equal(lines.length, 1, `one error line expected:\n${r.stderr}`);
-  assert.match(lines[0], /level=error msg=/);
-  assert.match(lines[0], re);
-}
 
 describe('runc bad input', { skip: skipUnlessRoot }, () => {
   registerCleanup();
   const rt = runtime();
 
-  /** create with a broken bundle: fails as `re` says and leaves nothing. */
-  async function createFails(b, re, id = rt.newId()) {
-    const r = await rt.run(['create', '--bundle', b.dir, id], { stdio: 'files' });
-    assertOneLineError(r, re);
-    assert.equal(stateDirExists(rt.root, id), false, `state dir left for ${id}`);
-    untrackContainer(id, rt.root);
-    assertNoLeaks();
-    return r;
-  }
+  const createFails = (b, re, id) => createFailsWith(rt, b, re, id);
 
-  const edit = (mutate) => {
-    const b = rwBundle(['sleep', '1000']);
-    mutate(b.spec);
-    b.write();
-    return b;
-  };
+  const edit = editedBundle;
 
   it('truncated config.json', async (t) => {
     registerCleanup(t);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import {
   REAL_RUNC, binPath, childEnv, deepMerge, makeBusyboxBundle, parseJson, runBin, tempDir,
   trackContainer, trackPid, uniqueId,
-  untrackContainer,
+  untrackContainer, assertNoLeaks,
 } from '../lib/index.mjs';
 
 // BERTH_TEST_RUNC=/usr/sbin/runc runs the berth suites against another runc, to check the tests.
@@ -155,4 +155,31 @@ export async function runIn(rt, bundle, opts) {
   const r = await rt.run(['run', '--bundle', bundle.dir, id], opts);
   untrackContainer(id, rt.root);
   return r;
+}
+
+/** runc's error line: `time=... level=error msg="..."`. One line, matching `re`. */
+export function assertOneLineError(r, re) {
+  assert.notEqual(r.code, 0, `expected a failure, got exit 0: ${r.stdout}`);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `one error line expected:\n${r.stderr}`);
+  assert.match(lines[0], /level=error msg=/);
+  assert.match(lines[0], re);
+}
+
+/** `create` of a broken bundle with runtime `rt`: fails as `re` says and leaves nothing. */
+export async function createFails(rt, b, re, id = rt.newId()) {
+  const r = await rt.run(['create', '--bundle', b.dir, id], { stdio: 'files' });
+  assertOneLineError(r, re);
+  assert.equal(stateDirExists(rt.root, id), false, `state dir left for ${id}`);
+  untrackContainer(id, rt.root);
+  assertNoLeaks();
+  return r;
+}
+
+/** A writable `sleep 1000` bundle whose spec `mutate` edits. */
+export function editedBundle(mutate) {
+  const b = rwBundle(['sleep', '1000']);
+  mutate(b.spec);
+  b.write();
+  return b;
 }

@@ -8,7 +8,7 @@ import {
   assertNoLeaks, registerCleanup, untrackContainer,
 } from '../lib/index.mjs';
 import {
-  BERTH, runtime, rwBundle, skipUnlessRoot, stateDirExists,
+  BERTH, assertOneLineError, createFails as createFailsWith, editedBundle, runtime, rwBundle, skipUnlessRoot,
 } from './helpers.mjs';
 import { defineHookTests } from './hooks-lib.mjs';
 
@@ -17,31 +17,9 @@ defineHookTests('berth', BERTH, skipUnlessRoot, ['failing-prestart']);
 describe('hook failures (from bad-input.test.mjs)', { skip: skipUnlessRoot }, () => {
   registerCleanup();
   const rt = runtime();
+  const createFails = (b, re, id) => createFailsWith(rt, b, re, id);
 
-  /** runc's error line: `time=... level=error msg="..."`. One line, matching `re`. */
-  function assertOneLineError(r, re) {
-    assert.notEqual(r.code, 0, `expected a failure, got exit 0: ${r.stdout}`);
-    const lines = r.stderr.trim().split('\n');
-    assert.equal(lines.length, 1, `one error line expected:\n${r.stderr}`);
-    assert.match(lines[0], /level=error msg=/);
-    assert.match(lines[0], re);
-  }
-
-  async function createFails(b, re, id = rt.newId()) {
-    const r = await rt.run(['create', '--bundle', b.dir, id], { stdio: 'files' });
-    assertOneLineError(r, re);
-    assert.equal(stateDirExists(rt.root, id), false, `state dir left for ${id}`);
-    untrackContainer(id, rt.root);
-    assertNoLeaks();
-    return r;
-  }
-
-  const edit = (mutate) => {
-    const b = rwBundle(['sleep', '1000']);
-    mutate(b.spec);
-    b.write();
-    return b;
-  };
+  const edit = editedBundle;
 
   it('a failing createRuntime hook', async (t) => {
     registerCleanup(t);

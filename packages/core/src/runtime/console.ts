@@ -84,6 +84,15 @@ export function receiveConsole(sockFd: number): number {
   return fd;
 }
 
+/** receiveConsole, then closes our end of the socket pair whatever happened. */
+export function takeConsole(sockFd: number): number {
+  try {
+    return receiveConsole(sockFd);
+  } finally {
+    closeFd(sockFd);
+  }
+}
+
 export interface RelayOptions {
   /** Input relayed to the container (default process.stdin; raw mode while relaying if a TTY). */
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };

@@ -119,15 +119,7 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     return { type: 'cgroup-joined' };
   });
   if (o.pidFile) writeFileAtomic(path.resolve(o.pidFile), String(execPid));
-  let master: number | undefined;
-  if (ourEnd !== undefined) {
-    const { receiveConsole } = require('./console') as typeof import('./console');
-    try {
-      master = receiveConsole(ourEnd);
-    } finally {
-      closeFd(ourEnd);
-    }
-  }
+  const master = ourEnd === undefined ? undefined : (require('./console') as typeof import('./console')).takeConsole(ourEnd);
   if (o.detach) {
     child.unref();
     return 0;

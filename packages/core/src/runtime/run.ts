@@ -32,15 +32,7 @@ export async function runContainer(opts: RunOptions): Promise<number> {
     // Our copy of the init's end must go, or an init that dies early leaves receiveConsole waiting.
     if (createOpts.consoleFd !== undefined && createOpts !== opts) closeFd(createOpts.consoleFd);
   }
-  let master: number | undefined;
-  if (ourEnd !== undefined) {
-    const { receiveConsole } = require('./console') as typeof import('./console');
-    try {
-      master = receiveConsole(ourEnd);
-    } finally {
-      closeFd(ourEnd);
-    }
-  }
+  const master = ourEnd === undefined ? undefined : (require('./console') as typeof import('./console')).takeConsole(ourEnd);
   try {
     startContainer(opts.root, opts.id);
   } catch (err) {
