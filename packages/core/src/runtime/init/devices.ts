@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { LinuxDevice } from '../../oci/types';
 import { makedev, mknod, S_IFBLK, S_IFCHR, S_IFIFO } from '../../sys/file';
 import { MS_BIND, mount } from '../../sys/mount';
-import { secureJoin } from './securejoin';
+import { secureJoinEntry } from './securejoin';
 
 /** The devices every container gets (the runtime-spec's default devices). */
 export const DEFAULT_DEVICES: LinuxDevice[] = [
@@ -21,7 +21,7 @@ export function createDevices(rootfs: string, specDevices: LinuxDevice[], bindFr
   for (const dev of [...specDevices, ...DEFAULT_DEVICES]) {
     if (seen.has(dev.path)) continue; // spec devices override defaults with the same path
     seen.add(dev.path);
-    const dest = secureJoin(rootfs, dev.path);
+    const dest = secureJoinEntry(rootfs, dev.path);
     fs.mkdirSync(path.dirname(dest), { recursive: true, mode: 0o755 });
     if (bindFromHost) {
       // In a user namespace mknod is not allowed: bind the host's node instead (as runc does).
@@ -47,7 +47,8 @@ export function createDevSymlinks(rootfs: string): void {
   ];
   if (fs.existsSync('/proc/kcore')) links.push(['/proc/kcore', '/dev/core']);
   for (const [target, link] of links) {
-    const dest = path.join(rootfs, link);
+    // Resolved inside the rootfs: an image whose /dev is a symlink must not reach the host.
+    const dest = secureJoinEntry(rootfs, link);
     try { fs.symlinkSync(target, dest); } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
@@ -56,7 +57,7 @@ export function createDevSymlinks(rootfs: string): void {
 
 /** /dev/ptmx must be the ptmx of the container's own devpts instance. */
 export function setupPtmx(rootfs: string): void {
-  const ptmx = path.join(rootfs, 'dev/ptmx');
+  const ptmx = secureJoinEntry(rootfs, '/dev/ptmx');
   try { fs.rmSync(ptmx, { force: true }); } catch { /* absent */ }
   fs.symlinkSync('pts/ptmx', ptmx);
 }

@@ -30,3 +30,12 @@ export function secureJoin(root: string, unsafe: string): string {
   }
   return path.join(root, ...resolved);
 }
+
+/**
+ * Like secureJoin, but the last component is not followed: for creating, replacing or removing
+ * the entry itself (a symlink is then the entry, not where it points).
+ */
+export function secureJoinEntry(root: string, unsafe: string): string {
+  const base = path.posix.basename(path.posix.normalize(`/${unsafe}`));
+  return path.join(secureJoin(root, path.posix.dirname(path.posix.normalize(`/${unsafe}`))), base);
+}
