@@ -1,10 +1,10 @@
 // berth's runc on bad input: every failure is a non-zero exit, one error line naming the
 // problem, and nothing left behind (no state dir, mount, cgroup or process).
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { assertNoLeaks, registerCleanup, untrackContainer } from '../lib/index.mjs';
+import { assertNoLeaks, registerCleanup, tempDir, untrackContainer } from '../lib/index.mjs';
 import {
   assertOneLineError, createFails as createFailsWith, editedBundle, logMsg, runtime, rwBundle, skipUnlessRoot, stateDirExists, waitFor,
 } from './helpers.mjs';
@@ -118,6 +118,22 @@ describe('runc bad input', { skip: skipUnlessRoot }, () => {
     assert.equal(d.code, 0, d.stderr);
     untrackContainer(id, rt.root);
     assert.equal(stateDirExists(rt.root, id), false);
+    assertNoLeaks();
+  });
+
+  it('a rootfs whose /dev is a symlink out of it writes nothing outside', async (t) => {
+    registerCleanup(t);
+    const outside = tempDir('outside');
+    const b = editedBundle((s) => {
+      s.mounts = s.mounts.filter((m) => !m.destination.startsWith('/dev'));
+    });
+    rmSync(join(b.rootfs, 'dev'), { recursive: true, force: true });
+    symlinkSync(outside, join(b.rootfs, 'dev'));
+    const id = rt.newId();
+    const r = await rt.run(['create', '--bundle', b.dir, id], { stdio: 'files' });
+    untrackContainer(id, rt.root);
+    if (r.code === 0) await rt.remove(id);
+    assert.deepEqual(readdirSync(outside), [], 'nothing created in the directory the symlink names');
     assertNoLeaks();
   });
 
