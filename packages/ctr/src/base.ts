@@ -1,0 +1,26 @@
+/**
+ * Base of every ctr command: containerd 1.7 ctr's global flags, plus berth's own --root, --state
+ * and --config (there is no daemon to ask where they are). --address is accepted and ignored.
+ */
+import { Command, Flags } from '@oclif/core';
+
+export abstract class CtrCommand extends Command {
+  static override baseFlags = {
+    namespace: Flags.string({ char: 'n', description: 'namespace to use with commands', env: 'CONTAINERD_NAMESPACE', default: 'default', helpGroup: 'GLOBAL' }),
+    address: Flags.string({ char: 'a', description: 'address for containerd\'s GRPC server (berth: no daemon, ignored)', env: 'CONTAINERD_ADDRESS', helpGroup: 'GLOBAL', hidden: true }),
+    timeout: Flags.string({ description: 'total timeout for ctr commands', default: '0s', helpGroup: 'GLOBAL' }),
+    'connect-timeout': Flags.string({ description: 'timeout for connecting to containerd (berth: no daemon, ignored)', default: '0s', helpGroup: 'GLOBAL', hidden: true }),
+    debug: Flags.boolean({ description: 'enable debug output in logs', helpGroup: 'GLOBAL' }),
+    root: Flags.string({ description: 'berth: persistent state directory (containerd\'s root)', env: 'BERTH_ROOT', helpGroup: 'GLOBAL' }),
+    state: Flags.string({ description: 'berth: ephemeral state directory (containerd\'s state)', env: 'BERTH_STATE', helpGroup: 'GLOBAL' }),
+    config: Flags.string({ char: 'c', description: 'berth: config file in containerd\'s config.toml shape', env: 'BERTH_CONFIG', helpGroup: 'GLOBAL' }),
+  };
+
+  protected override async catch(err: Error & { oclif?: { exit?: number } }): Promise<unknown> {
+    if (err.oclif?.exit !== undefined && err.name !== 'CLIError') throw err;
+    // ctr prints `ctr: <message>` and exits 1.
+    process.stderr.write(`ctr: ${err.message}\n`);
+    if (this.argv.includes('--debug') && err.stack) process.stderr.write(`${err.stack}\n`);
+    process.exit(1);
+  }
+}
