@@ -1,0 +1,54 @@
+/**
+ * The part of better-sqlite3 the store uses, typed here (the package ships no types and we add
+ * no @types dependency). Loaded lazily so CLIs that never touch metadata skip the native module.
+ */
+export interface RunResult {
+  changes: number;
+  lastInsertRowid: number | bigint;
+}
+
+export interface Statement {
+  run(...params: unknown[]): RunResult;
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
+
+export interface Transaction<A extends unknown[], R> {
+  (...args: A): R;
+  deferred(...args: A): R;
+  immediate(...args: A): R;
+  exclusive(...args: A): R;
+}
+
+export interface Database {
+  readonly inTransaction: boolean;
+  readonly open: boolean;
+  prepare(sql: string): Statement;
+  exec(sql: string): Database;
+  pragma(source: string, options?: { simple?: boolean }): unknown;
+  transaction<A extends unknown[], R>(fn: (...args: A) => R): Transaction<A, R>;
+  close(): Database;
+}
+
+export interface DatabaseOptions {
+  /** busy_timeout in milliseconds. */
+  timeout?: number;
+  readonly?: boolean;
+  fileMustExist?: boolean;
+}
+
+type DatabaseConstructor = new (file: string, options?: DatabaseOptions) => Database;
+
+let ctor: DatabaseConstructor | undefined;
+
+export function openDatabase(file: string, options: DatabaseOptions): Database {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  ctor ??= require('better-sqlite3') as DatabaseConstructor;
+  return new ctor(file, options);
+}
+
+/** SqliteError carries SQLite's extended result code name (e.g. SQLITE_BUSY_SNAPSHOT). */
+export function sqliteCode(err: unknown): string | undefined {
+  if (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('SQLITE_')) return err.code;
+  return undefined;
+}

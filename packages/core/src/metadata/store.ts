@@ -1,0 +1,136 @@
+/**
+ * The transactional metadata store (containerd's meta.db), one SQLite database per `--root`.
+ *
+ * Why SQLite rather than JSON files per object: many berth CLI processes run at once with no
+ * daemon to serialise them, and one logical change spans several objects (an image and the
+ * content it names; a lease and its resources; a GC pass over everything). SQLite gives
+ *  - transactions across objects: all of a change or none of it, with reads-then-writes guarded
+ *    by taking the write lock up front (BEGIN IMMEDIATE), so no lost updates;
+ *  - concurrent processes: WAL lets readers proceed during a write and see one consistent
+ *    snapshot; writers queue on busy_timeout instead of failing with SQLITE_BUSY;
+ *  - crash safety: a process killed mid-transaction leaves an uncommitted WAL tail that the next
+ *    opener discards, so no half-written record is ever visible.
+ * Doing the same with files would mean our own lock files, journals and recovery.
+ */
+import * as fs from 'node:fs';
+import { BerthError, NotFoundError } from '../errors';
+import { Containers } from './containers';
+import { Content } from './content';
+import { now, type StoreContext } from './context';
+import { GarbageCollector } from './gc';
+import { Images } from './images';
+import { Leases } from './leases';
+import { Namespaces } from './namespaces';
+import { metadataPaths } from './paths';
+import { migrate } from './schema';
+import { openDatabase, sqliteCode, type Database, type Statement } from './sqlite';
+import { Snapshots } from './snapshots';
+import { validateIdentifier } from './validate';
+
+/** How long a writer waits for another process's transaction before giving up. */
+export const BUSY_TIMEOUT_MS = 10_000;
+
+export class MetadataStore implements StoreContext {
+  readonly file: string;
+  readonly namespaces: Namespaces;
+  readonly images: Images;
+  readonly containers: Containers;
+  readonly content: Content;
+  readonly snapshots: Snapshots;
+  readonly leases: Leases;
+  readonly gc: GarbageCollector;
+  private readonly statements = new Map<string, Statement>();
+
+  /** Use openMetadata(). */
+  constructor(private readonly db: Database, file: string) {
+    this.file = file;
+    this.namespaces = new Namespaces(this);
+    this.images = new Images(this);
+    this.containers = new Containers(this);
+    this.content = new Content(this);
+    this.snapshots = new Snapshots(this);
+    this.leases = new Leases(this);
+    this.gc = new GarbageCollector(this);
+  }
+
+  stmt(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.guard(() => this.db.prepare(sql));
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  /**
+   * Runs fn in an IMMEDIATE transaction: the write lock is taken at BEGIN, so what fn reads
+   * cannot change before it writes. Nested calls become savepoints of the outer transaction.
+   * Do not await inside fn: the transaction ends when fn returns.
+   */
+  tx<R>(fn: () => R): R {
+    return this.guard(() => this.db.transaction(fn).immediate());
+  }
+
+  /** Runs fn in a read transaction: every query in it sees the same committed state. */
+  read<R>(fn: () => R): R {
+    if (this.db.inTransaction) return fn();
+    return this.guard(() => this.db.transaction(fn).deferred());
+  }
+
+  ensureNamespace(namespace: string): void {
+    validateIdentifier('namespace', namespace);
+    const t = now();
+    this.stmt("INSERT OR IGNORE INTO namespaces (name, labels, created_at, updated_at) VALUES (?, '{}', ?, ?)").run(namespace, t, t);
+  }
+
+  requireNamespace(namespace: string): void {
+    if (!this.namespaces.exists(namespace)) throw new NotFoundError(`namespace "${namespace}": not found`);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Turns SQLite's errors into typed one-line errors; lets ours through. */
+  private guard<R>(fn: () => R): R {
+    try {
+      return fn();
+    } catch (err) {
+      throw toBerthError(this.file, err);
+    }
+  }
+}
+
+function toBerthError(file: string, err: unknown): unknown {
+  const code = sqliteCode(err);
+  if (code === undefined || !(err instanceof Error)) return err;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new BerthError('EBUSY', `metadata database ${file}: still locked by another process after ${BUSY_TIMEOUT_MS / 1000}s`, { cause: err });
+  }
+  return new BerthError('EMETA', `metadata database ${file}: ${err.message} (${code})`, { cause: err });
+}
+
+/**
+ * Opens (creating if needed) the metadata database under a `--root` and brings its schema up
+ * to date.
+ */
+export function openMetadata(rootDir: string): MetadataStore {
+  const { dir, db: file } = metadataPaths(rootDir);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  let db: Database | undefined;
+  try {
+    db = openDatabase(file, { timeout: BUSY_TIMEOUT_MS });
+    const d = db;
+    // busy_timeout is set by the constructor before these, so a concurrent first open waits.
+    d.pragma('journal_mode = WAL');
+    // FULL: each commit is fsynced, as bbolt does for containerd (NORMAL could lose the last
+    // commits on power loss; either survives a killed process).
+    d.pragma('synchronous = FULL');
+    d.pragma('foreign_keys = ON');
+    migrate(d, file);
+    return new MetadataStore(d, file);
+  } catch (err) {
+    db?.close();
+    throw toBerthError(file, err);
+  }
+}
