@@ -161,8 +161,8 @@ async function bundleOne(root, tool) {
     target: 'node20',
     write: false,
     outfile: out,
-    // koffi is native; typescript is only for oclif's ts-node lookup, which cli.ts turns off.
-    external: ['koffi', 'typescript'],
+    // koffi and better-sqlite3 are native; typescript is only for oclif's ts-node lookup, which cli.ts turns off.
+    external: ['koffi', 'better-sqlite3', 'typescript'],
     plugins: [coreOutside(path.join(root, 'packages', 'core', 'dist'), unresolved), transforms(oclifDir, TOOLS.concat('core').map((t) => path.join(root, 'packages', t, 'dist')), missed), slimWslUtils()],
     banner: { js: LAZY_RUNTIME },
     define: process.env.BERTH_BUNDLE_NO_SNAPSHOT === '1' ? {} : { BERTH_OCLIF_SNAPSHOT: JSON.stringify(snapshot(pkg)) },
