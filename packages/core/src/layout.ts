@@ -41,3 +41,38 @@ export function runtimeRootForNamespace(state: string, namespace: string): strin
 export function initStageScript(): string {
   return path.join(__dirname, 'init.js');
 }
+
+// --- persistent store under --root (containerd's layout) ---------------------------------
+
+export interface MetadataPaths {
+  dir: string;
+  db: string;
+}
+
+/** The transactional metadata store: io.containerd.metadata.v1/meta.db. */
+export function metadataPaths(root: string): MetadataPaths {
+  const dir = path.join(root, 'io.containerd.metadata.v1');
+  return { dir, db: path.join(dir, 'meta.db') };
+}
+
+/** A snapshotter's root: io.containerd.snapshotter.v1.<name>. */
+export function snapshotterRoot(root: string, snapshotter: 'overlayfs' | 'native'): string {
+  return path.join(root, `io.containerd.snapshotter.v1.${snapshotter}`);
+}
+
+export function snapshotsDir(sroot: string): string {
+  return path.join(sroot, 'snapshots');
+}
+
+export function snapshotDir(sroot: string, id: number): string {
+  return path.join(sroot, 'snapshots', String(id));
+}
+
+/** The snapshotter's JSON record file (until the metadata store takes the records over) and its lock. */
+export function snapshotRecordsFile(sroot: string): string {
+  return path.join(sroot, 'records.json');
+}
+
+export function snapshotRecordsLock(sroot: string): string {
+  return path.join(sroot, 'records.lock');
+}

@@ -21,7 +21,7 @@ import { GarbageCollector } from './gc';
 import { Images } from './images';
 import { Leases } from './leases';
 import { Namespaces } from './namespaces';
-import { metadataPaths } from './paths';
+import { metadataPaths } from '../layout';
 import { migrate } from './schema';
 import { openDatabase, sqliteCode, type Database, type Statement } from './sqlite';
 import { Snapshots } from './snapshots';

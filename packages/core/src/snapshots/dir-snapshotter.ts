@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AlreadyExistsError, InvalidArgumentError, NotFoundError, StateError } from '../errors';
 import { rfc3339Nano } from '../util/time';
-import { snapshotDir, snapshotsDir } from './paths';
+import { snapshotDir, snapshotsDir } from '../layout';
 import type { SnapshotRecord, SnapshotRecords } from './records';
 import type { SnapshotInfo, SnapshotKind, SnapshotMount, SnapshotUsage, Snapshotter } from './types';
 import { diskUsage } from './usage';

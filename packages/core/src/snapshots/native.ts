@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import { BerthError } from '../errors';
 import { DirSnapshotter } from './dir-snapshotter';
 import { JsonSnapshotRecords, type SnapshotRecord, type SnapshotRecords } from './records';
-import { recordsFile, recordsLock, snapshotterRoot } from './paths';
+import { snapshotRecordsFile as recordsFile, snapshotRecordsLock as recordsLock, snapshotterRoot } from '../layout';
 import type { SnapshotKind, SnapshotMount } from './types';
 
 export class NativeSnapshotter extends DirSnapshotter {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { UnsupportedError } from '../errors';
 import { DirSnapshotter } from './dir-snapshotter';
 import { JsonSnapshotRecords, type SnapshotRecord, type SnapshotRecords } from './records';
-import { recordsFile, recordsLock, snapshotterRoot } from './paths';
+import { snapshotRecordsFile as recordsFile, snapshotRecordsLock as recordsLock, snapshotterRoot } from '../layout';
 import type { SnapshotKind, SnapshotMount } from './types';
 
 export function overlayAvailable(): boolean {
