@@ -4,5 +4,5 @@ export { ContentWriter } from './writer';
 export { ingestFromStream, type IngestSource } from './ingest';
 export { ContentDigestMismatchError, ContentSizeMismatchError, IngestLockedError } from './errors';
 export { validateContentDigest, validateRef } from './digest';
-export { contentPaths, ingestKey, type ContentPaths } from './paths';
+export { contentPaths, ingestKey, type ContentPaths } from '../layout';
 export type { CommitOptions, CommitResult, ContentInfo, IngestStatus, Labels, WriterOptions } from './types';

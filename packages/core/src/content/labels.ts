@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import { InvalidArgumentError } from '../errors';
 import { isErrno, readOptional, writeAtomic } from './files';
-import { labelsPath, type ContentPaths } from './paths';
+import { labelsPath, type ContentPaths } from '../layout';
 import type { Labels } from './types';
 
 const MAX_LABEL = 4096;

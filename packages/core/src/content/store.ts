@@ -12,7 +12,7 @@ import { validateContentDigest, validateRef } from './digest';
 import { isErrno, readOptional, removeDirAtomic } from './files';
 import { labelsMtime, readLabels, removeLabels, validateLabels, writeLabels } from './labels';
 import { acquireLock, ownerAlive, readOwner, releaseLock } from './lock';
-import { blobPath, contentPaths, ingestPaths, ingestPathsOf, type ContentPaths } from './paths';
+import { blobPath, contentPaths, ingestPaths, ingestPathsOf, type ContentPaths } from '../layout';
 import type { ContentInfo, IngestStatus, Labels, WriterOptions } from './types';
 import { ContentWriter } from './writer';
 import { IngestLockedError } from './errors';

@@ -13,7 +13,7 @@ import { ContentDigestMismatchError, ContentSizeMismatchError, IngestLockedError
 import { fsyncDir, isErrno, readOptional, removeDirAtomic, writeAtomic } from './files';
 import { removeLabels, writeLabels } from './labels';
 import { acquireLock, releaseLock } from './lock';
-import { blobPath, type ContentPaths, type IngestPaths } from './paths';
+import { blobPath, type ContentPaths, type IngestPaths } from '../layout';
 import type { CommitOptions, CommitResult, WriterOptions } from './types';
 
 const READ_CHUNK = 1 << 20;
