@@ -16,6 +16,13 @@ export abstract class CtrCommand extends Command {
     config: Flags.string({ char: 'c', description: 'berth: config file in containerd\'s config.toml shape', env: 'BERTH_CONFIG', helpGroup: 'GLOBAL' }),
   };
 
+  /** The persistent root: --root, else the config file's. */
+  protected storeRoot(flags: { root?: string; config?: string }): string {
+    if (flags.root) return flags.root;
+    const { loadConfig } = require('@berth/core/dist/config/config') as typeof import('@berth/core/dist/config/config');
+    return loadConfig(flags.config).root;
+  }
+
   protected override async catch(err: Error & { oclif?: { exit?: number } }): Promise<unknown> {
     if (err.oclif?.exit !== undefined && err.name !== 'CLIError') throw err;
     // ctr prints `ctr: <message>` and exits 1.

@@ -8,39 +8,22 @@
  */
 import type { Interfaces } from '@oclif/core';
 import { runOclif } from '@berth/core/dist/cli/oclif-main';
+import { commandIdsOf, hoistGlobals } from '@berth/core/dist/cli/argv';
 import { COMMANDS } from './commands';
 import { formatError } from './log';
 
 export { COMMANDS };
 
-const GLOBAL_WITH_VALUE = new Set(['--root', '--log', '--log-format', '--rootless', '--criu']);
-const GLOBAL_BOOL = new Set(['--debug', '--systemd-cgroup']);
+const GLOBALS = {
+  withValue: ['--root', '--log', '--log-format', '--rootless', '--criu'],
+  switches: ['--debug', '--systemd-cgroup'],
+};
 /** The runtime-spec version core/src/oci/types.ts follows. */
 const SPEC_VERSION = '1.2.0';
 
-export function hoistGlobals(argv: string[]): string[] {
-  const globals: string[] = [];
-  let i = 0;
-  while (i < argv.length && argv[i].startsWith('-')) {
-    const a = argv[i];
-    const name = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
-    if (GLOBAL_WITH_VALUE.has(name)) {
-      if (a.includes('=')) { globals.push(a); i += 1; } else { globals.push(a, argv[i + 1] ?? ''); i += 2; }
-    } else if (GLOBAL_BOOL.has(name)) {
-      globals.push(a); i += 1;
-    } else break; // --help, --version, -h, -v: leave for oclif
-  }
-  const rest = argv.slice(i);
-  if (rest.length === 0) return globals.length ? ['--help'] : [];
-  const [cmd, ...args] = rest;
-  if (cmd.startsWith('-')) return rest;
-  // Global flags go right after the command (before `--` and positional args is fine for oclif).
-  return [cmd, ...globals, ...args];
-}
-
 export async function main(argv: string[], pkgRoot: string): Promise<void> {
   const pjson = require('../package.json') as Interfaces.PJSON;
-  const args = hoistGlobals(argv);
+  const args = hoistGlobals(argv, GLOBALS, commandIdsOf(COMMANDS));
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
     // runc prints its own version block; berth's version stands in for runc's.
     process.stdout.write(`runc version ${pjson.version}\nspec: ${SPEC_VERSION}\nberth: ${pjson.version}\n`);
