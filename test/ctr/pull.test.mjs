@@ -1,0 +1,172 @@
+// ctr images pull / images ls / content ls end to end, against a real registry (Debian's
+// docker-registry on 127.0.0.1) holding a two-layer busybox image built here and pushed by skopeo.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import { arch } from 'node:os';
+import { join } from 'node:path';
+import { registerCleanup, runBin, tempDir } from '../lib/index.mjs';
+
+const have = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
+const skip = have('docker-registry') && have('skopeo') ? false : 'needs docker-registry and skopeo';
+const sha256 = (b) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+const GOARCH = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' }[arch()] ?? arch();
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on('error', reject);
+  });
+}
+
+function get(url) {
+  return new Promise((resolve) => {
+    const r = http.get(url, (res) => { res.resume(); resolve(res.statusCode); });
+    r.on('error', () => resolve(0));
+  });
+}
+
+/** A tar of `files` ({path: Buffer|'dir'}) with root ownership. */
+function tarOf(dir, files) {
+  for (const [p, data] of Object.entries(files)) {
+    mkdirSync(join(dir, p, '..'), { recursive: true });
+    if (typeof data === 'string') copyFileSync(data, join(dir, p)); else writeFileSync(join(dir, p), data);
+  }
+  const r = spawnSync('tar', ['-C', dir, '--owner=0', '--group=0', '--numeric-owner', '--sort=name', '-cf', '-', ...Object.keys(files).map((p) => p.split('/')[0])], { maxBuffer: 64 << 20 });
+  assert.equal(r.status, 0, String(r.stderr));
+  return r.stdout;
+}
+
+/** A two-layer OCI image layout: busybox-static as /bin/busybox, then /etc/hello.txt. */
+function makeLayout(work, dir) {
+  const t1 = tarOf(join(work, 'l1'), { 'bin/busybox': '/bin/busybox' });
+  const t2 = tarOf(join(work, 'l2'), { 'etc/hello.txt': Buffer.from('hello from layer 2\n') });
+  const layers = [gzipSync(t1), gzipSync(t2)];
+  const config = Buffer.from(JSON.stringify({
+    architecture: GOARCH, os: 'linux', config: { Cmd: ['/bin/busybox', 'sh'] },
+    rootfs: { type: 'layers', diff_ids: [sha256(t1), sha256(t2)] },
+  }));
+  const manifest = Buffer.from(JSON.stringify({
+    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
+    layers: layers.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha256(l), size: l.length })),
+  }));
+  mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
+  for (const b of [...layers, config, manifest]) writeFileSync(join(dir, 'blobs', 'sha256', sha256(b).slice(7)), b);
+  writeFileSync(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+  writeFileSync(join(dir, 'index.json'), JSON.stringify({
+    schemaVersion: 2,
+    manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha256(manifest), size: manifest.length, annotations: { 'org.opencontainers.image.ref.name': '1' } }],
+  }));
+  return { layers, config, manifest, size: layers.reduce((n, l) => n + l.length, config.length + manifest.length) };
+}
+
+describe('ctr images pull', { skip }, () => {
+  registerCleanup();
+  const work = tempDir('pull-work');
+  const root = tempDir('ctr-root');
+  const ctr = (...args) => runBin('ctr', ['--root', root, ...args], { timeout: 120_000 });
+  let registry;
+  let log = '';
+  let host;
+  let image;
+
+  before(async () => {
+    const port = await freePort();
+    host = `127.0.0.1:${port}`;
+    const cfg = join(work, 'config.yml');
+    writeFileSync(cfg, ['version: 0.1', 'log:', '  level: info', 'storage:', '  filesystem:',
+      `    rootdirectory: ${join(work, 'data')}`, 'http:', `  addr: ${host}`].join('\n') + '\n');
+    registry = spawn('docker-registry', ['serve', cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
+    registry.stdout.on('data', (d) => { log += d; });
+    registry.stderr.on('data', (d) => { log += d; });
+    let up = false;
+    for (let i = 0; i < 100 && !up; i++) {
+      assert.equal(registry.exitCode, null, `docker-registry exited: ${log}`);
+      up = (await get(`http://${host}/v2/`)) !== 0;
+      if (!up) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(up, `docker-registry did not start: ${log}`);
+    image = makeLayout(work, join(work, 'oci'));
+    const r = spawnSync('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `oci:${join(work, 'oci')}:1`, `docker://${host}/test/busybox:1`], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 0, `skopeo: ${r.stderr}`);
+  });
+
+  after(async () => {
+    if (registry && registry.exitCode === null) {
+      registry.kill('SIGTERM');
+      await new Promise((r) => registry.once('exit', r));
+    }
+    rmSync(work, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const blobGets = () => log.split('\n').filter((l) => /"GET \/v2\/test\/busybox\/blobs\/sha256:/.test(l)).length;
+  const ref = () => `${host}/test/busybox:1`;
+
+  it('pulls, records and unpacks the image', async () => {
+    const r = await ctr('-n', 'ns1', 'images', 'pull', '--plain-http', ref());
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^${ref().replace(/[.]/g, '\\.')}: resolved$`, 'm'));
+    for (const l of image.layers) assert.match(r.stdout, new RegExp(`^layer-${sha256(l)}: done$`, 'm'));
+    assert.match(r.stdout, new RegExp(`^unpacking linux/${GOARCH}\\S* ${sha256(image.manifest)}\\.\\.\\.$`, 'm'));
+    assert.match(r.stdout, /^done: [0-9.]+(ms|s)$/m);
+    assert.ok(blobGets() >= 3, `blob GETs in the registry's log: ${blobGets()}`);
+
+    const ls = await ctr('-n', 'ns1', 'images', 'ls');
+    assert.equal(ls.code, 0, ls.stderr);
+    const [head, row, ...rest] = ls.stdout.split('\n');
+    assert.match(head, /^REF +TYPE +DIGEST +SIZE +PLATFORMS +LABELS +$/);
+    assert.deepEqual(rest, ['']);
+    const cells = row.split(/ +/);
+    assert.equal(cells[0], ref());
+    assert.equal(cells[1], 'application/vnd.oci.image.manifest.v1+json');
+    assert.equal(cells[2], sha256(image.manifest));
+    assert.equal(`${cells[3]} ${cells[4]}`, `${(image.size / 1024 / 1024).toFixed(1)} MiB`);
+    assert.equal(cells[5], `linux/${GOARCH}`);
+    assert.equal(cells[6], '-');
+    assert.equal((await ctr('-n', 'ns1', 'i', 'ls', '-q')).stdout, `${ref()}\n`);
+
+    const cq = await ctr('-n', 'ns1', 'content', 'ls', '-q');
+    assert.equal(cq.code, 0, cq.stderr);
+    assert.deepEqual(cq.stdout.trim().split('\n').sort(), [image.manifest, image.config, ...image.layers].map(sha256).sort());
+    const cl = await ctr('-n', 'ns1', 'content', 'ls');
+    assert.match(cl.stdout, /^DIGEST +SIZE +AGE +LABELS\n/);
+    const mrow = cl.stdout.split('\n').find((l) => l.startsWith(sha256(image.manifest)));
+    assert.match(mrow, new RegExp(`containerd\\.io/gc\\.ref\\.content\\.config=${sha256(image.config)}`));
+    assert.match(mrow, new RegExp(`containerd\\.io/gc\\.ref\\.content\\.l\\.1=${sha256(image.layers[1])}`));
+
+    const snaps = join(root, 'io.containerd.snapshotter.v1.overlayfs', 'snapshots');
+    const dirs = readdirSync(snaps).map((d) => join(snaps, d, 'fs'));
+    assert.ok(dirs.some((d) => existsSync(join(d, 'bin', 'busybox'))), 'a snapshot holds /bin/busybox');
+    const hello = dirs.find((d) => existsSync(join(d, 'etc', 'hello.txt')));
+    assert.ok(hello, 'a snapshot holds /etc/hello.txt');
+    assert.equal(readFileSync(join(hello, 'etc', 'hello.txt'), 'utf8'), 'hello from layer 2\n');
+  });
+
+  it('a second pull into another namespace downloads no blob', async () => {
+    const before = blobGets();
+    const r = await ctr('-n', 'ns2', 'i', 'pull', '--plain-http', ref());
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(blobGets(), before);
+    assert.equal((await ctr('-n', 'ns2', 'images', 'ls', '-q')).stdout, `${ref()}\n`);
+    assert.equal((await ctr('-n', 'ns2', 'content', 'ls', '-q')).stdout.trim().split('\n').length, 4);
+  });
+
+  it('a missing tag fails with one line naming the image, recording nothing', async () => {
+    const missing = `${host}/test/busybox:nope`;
+    const r = await ctr('-n', 'ns3', 'images', 'pull', '--plain-http', missing);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.split('\n').filter(Boolean).length, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`^ctr: .*${missing.replace(/[.]/g, '\\.')}.*not found`));
+    assert.equal((await ctr('-n', 'ns3', 'images', 'ls', '-q')).stdout, '');
+    assert.equal((await ctr('-n', 'ns3', 'content', 'ls', '-q')).stdout, '');
+    assert.equal((await ctr('-n', 'ns1', 'images', 'ls', '-q')).stdout, `${ref()}\n`);
+  });
+});
