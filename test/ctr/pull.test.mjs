@@ -67,6 +67,27 @@ function makeLayout(work, dir) {
   return { layers, config, manifest, size: layers.reduce((n, l) => n + l.length, config.length + manifest.length) };
 }
 
+/** Adds to the layout a tag "multi": an index of this host's manifest and an s390x one (same layers). */
+function addIndex(dir, img) {
+  const config = Buffer.from(JSON.parse(JSON.stringify(img.config.toString())).replace(`"architecture":"${GOARCH}"`, '"architecture":"s390x"'));
+  const m = JSON.parse(img.manifest);
+  m.config = { ...m.config, digest: sha256(config), size: config.length };
+  const other = Buffer.from(JSON.stringify(m));
+  const mt = 'application/vnd.oci.image.manifest.v1+json';
+  const index = Buffer.from(JSON.stringify({
+    schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json',
+    manifests: [
+      { mediaType: mt, digest: sha256(img.manifest), size: img.manifest.length, platform: { os: 'linux', architecture: GOARCH } },
+      { mediaType: mt, digest: sha256(other), size: other.length, platform: { os: 'linux', architecture: 's390x' } },
+    ],
+  }));
+  for (const b of [config, other, index]) writeFileSync(join(dir, 'blobs', 'sha256', sha256(b).slice(7)), b);
+  const idx = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
+  idx.manifests.push({ mediaType: 'application/vnd.oci.image.index.v1+json', digest: sha256(index), size: index.length, annotations: { 'org.opencontainers.image.ref.name': 'multi' } });
+  writeFileSync(join(dir, 'index.json'), JSON.stringify(idx));
+  return { index, other, otherConfig: config };
+}
+
 describe('ctr images pull', { skip }, () => {
   registerCleanup();
   const work = tempDir('pull-work');
@@ -76,6 +97,7 @@ describe('ctr images pull', { skip }, () => {
   let log = '';
   let host;
   let image;
+  let multi;
 
   before(async () => {
     const port = await freePort();
@@ -96,6 +118,9 @@ describe('ctr images pull', { skip }, () => {
     image = makeLayout(work, join(work, 'oci'));
     const r = spawnSync('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `oci:${join(work, 'oci')}:1`, `docker://${host}/test/busybox:1`], { encoding: 'utf8', timeout: 120_000 });
     assert.equal(r.status, 0, `skopeo: ${r.stderr}`);
+    multi = addIndex(join(work, 'oci'), image);
+    const r2 = spawnSync('skopeo', ['copy', '--quiet', '--all', '--dest-tls-verify=false', `oci:${join(work, 'oci')}:multi`, `docker://${host}/test/busybox:multi`], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r2.status, 0, `skopeo: ${r2.stderr}`);
   });
 
   after(async () => {
@@ -157,6 +182,22 @@ describe('ctr images pull', { skip }, () => {
     assert.equal(blobGets(), before);
     assert.equal((await ctr('-n', 'ns2', 'images', 'ls', '-q')).stdout, `${ref()}\n`);
     assert.equal((await ctr('-n', 'ns2', 'content', 'ls', '-q')).stdout.trim().split('\n').length, 4);
+  });
+
+  it('an index: the host platform is selected, the index labels every manifest', async () => {
+    const multiRef = `${host}/test/busybox:multi`;
+    const r = await ctr('-n', 'ns4', 'images', 'pull', '--plain-http', multiRef);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^index-${sha256(multi.index)}: done$`, 'm'));
+    const row = (await ctr('-n', 'ns4', 'images', 'ls')).stdout.split('\n')[1].split(/ +/);
+    assert.deepEqual([row[0], row[1], row[2], row[5]], [multiRef, 'application/vnd.oci.image.index.v1+json', sha256(multi.index), `linux/${GOARCH},linux/s390x`]);
+    const digests = (await ctr('-n', 'ns4', 'content', 'ls', '-q')).stdout.trim().split('\n').sort();
+    assert.deepEqual(digests, [multi.index, image.manifest, image.config, ...image.layers].map(sha256).sort());
+    const irow = (await ctr('-n', 'ns4', 'content', 'ls')).stdout.split('\n').find((l) => l.startsWith(sha256(multi.index)));
+    assert.match(irow, new RegExp(`containerd\\.io/gc\\.ref\\.content\\.m\\.0=${sha256(image.manifest)},containerd\\.io/gc\\.ref\\.content\\.m\\.1=${sha256(multi.other)}`));
+    const other = await ctr('-n', 'ns5', 'images', 'pull', '--plain-http', '--platform', 'linux/s390x', multiRef);
+    assert.equal(other.code, 0, other.stderr);
+    assert.ok((await ctr('-n', 'ns5', 'content', 'ls', '-q')).stdout.includes(sha256(multi.otherConfig)));
   });
 
   it('a missing tag fails with one line naming the image, recording nothing', async () => {

@@ -8,11 +8,11 @@ import { formatPlatform, normalizePlatform, type Platform } from '../images/plat
 export interface ImageSummary extends Image {
   /** Bytes of every stored blob the image reaches (index, manifests, configs, layers). */
   size: number;
-  /** `os/arch[/variant]` of each manifest, sorted. */
+  /** `os/arch[/variant]` of each manifest, in the index's order (as containerd's images.Platforms). */
   platforms: string[];
 }
 
-interface Walked { size: number; platforms: Set<string> }
+interface Walked { size: number; platforms: string[] }
 
 function readJson(store: ContentStore, digest: string): Record<string, unknown> | undefined {
   if (!store.has(digest)) return undefined;
@@ -25,8 +25,11 @@ function readJson(store: ContentStore, digest: string): Record<string, unknown> 
 
 type Desc = { mediaType?: string; digest?: string; size?: number; platform?: Platform };
 
-/** Walks what is stored under `d`, counting sizes once per digest (a blob missing locally is not counted). */
-function walk(store: ContentStore, d: Desc, out: Walked, seen: Set<string>): void {
+/**
+ * Walks what is stored under `d`, counting sizes once per digest (a blob missing locally is not
+ * counted). A child that names its platform gives it without being read, as in containerd.
+ */
+function walk(store: ContentStore, d: Desc, out: Walked, seen: Set<string>, platformKnown = false): void {
   if (typeof d.digest !== 'string' || seen.has(d.digest)) return;
   seen.add(d.digest);
   if (!store.has(d.digest)) return;
@@ -35,18 +38,19 @@ function walk(store: ContentStore, d: Desc, out: Walked, seen: Set<string>): voi
   if (isIndex(mt)) {
     const j = readJson(store, d.digest);
     for (const c of (Array.isArray(j?.['manifests']) ? j['manifests'] : []) as Desc[]) {
-      if (c.platform && isManifest(c.mediaType ?? '') && store.has(c.digest ?? '')) out.platforms.add(formatPlatform(normalizePlatform(c.platform)));
-      walk(store, c, out, seen);
+      const known = c.platform !== undefined && c.platform !== null;
+      if (c.platform && c.platform.os !== 'unknown' && c.platform.architecture !== 'unknown') out.platforms.push(formatPlatform(normalizePlatform(c.platform)));
+      walk(store, c, out, seen, known || platformKnown);
     }
   } else if (isManifest(mt)) {
     const j = readJson(store, d.digest);
     const config = j?.['config'] as Desc | undefined;
     if (config) {
       const c = typeof config.digest === 'string' ? readJson(store, config.digest) : undefined;
-      if (c && typeof c['os'] === 'string' && typeof c['architecture'] === 'string') {
+      if (!platformKnown && c && typeof c['os'] === 'string' && typeof c['architecture'] === 'string') {
         const p: Platform = { os: c['os'], architecture: c['architecture'] };
         if (typeof c['variant'] === 'string') p.variant = c['variant'];
-        out.platforms.add(formatPlatform(normalizePlatform(p)));
+        out.platforms.push(formatPlatform(normalizePlatform(p)));
       }
       walk(store, config, out, seen);
     }
@@ -64,9 +68,9 @@ export function listImages(root: string, namespace: string): ImageSummary[] {
   }
   const store = new ContentStore(root);
   return images.map((img) => {
-    const w: Walked = { size: 0, platforms: new Set() };
+    const w: Walked = { size: 0, platforms: [] };
     walk(store, img.target, w, new Set());
-    return { ...img, size: w.size, platforms: [...w.platforms].sort() };
+    return { ...img, size: w.size, platforms: w.platforms };
   });
 }
 
