@@ -10,7 +10,10 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { arch } from 'node:os';
 import { join } from 'node:path';
-import { registerCleanup, runBin, tempDir } from '../lib/index.mjs';
+import { createRequire } from 'node:module';
+import { REPO_ROOT, registerCleanup, runBin, tempDir } from '../lib/index.mjs';
+
+const { ContentStore } = createRequire(import.meta.url)(join(REPO_ROOT, 'packages/core/dist/content/index.js'));
 
 const have = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
 const skip = have('docker-registry') && have('skopeo') ? false : 'needs docker-registry and skopeo';
@@ -198,6 +201,22 @@ describe('ctr images pull', { skip }, () => {
     const other = await ctr('-n', 'ns5', 'images', 'pull', '--plain-http', '--platform', 'linux/s390x', multiRef);
     assert.equal(other.code, 0, other.stderr);
     assert.ok((await ctr('-n', 'ns5', 'content', 'ls', '-q')).stdout.includes(sha256(multi.otherConfig)));
+  });
+
+  it('resumes a partial layer download left by a killed pull', async () => {
+    const root2 = tempDir('ctr-root2');
+    const big = image.layers[0];
+    const w = new ContentStore(root2).writer(`layer-${sha256(big)}`, { expectedDigest: sha256(big), expectedSize: big.length });
+    w.write(big.subarray(0, 4096));
+    w.close();
+    const partials = () => log.split('\n').filter((l) => l.includes(`GET /v2/test/busybox/blobs/${sha256(big)} `) && / 206 /.test(l)).length;
+    const before = partials();
+    const r = await runBin('ctr', ['--root', root2, 'images', 'pull', '--plain-http', ref()], { timeout: 120_000 });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(partials(), before + 1, 'the layer was fetched from byte 4096 (206)');
+    assert.equal((await runBin('ctr', ['--root', root2, 'images', 'ls', '-q'])).stdout, `${ref()}\n`);
+    assert.deepEqual(readdirSync(join(root2, 'io.containerd.content.v1.content', 'ingest')), []);
+    rmSync(root2, { recursive: true, force: true });
   });
 
   it('a missing tag fails with one line naming the image, recording nothing', async () => {
