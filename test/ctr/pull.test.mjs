@@ -6,12 +6,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import * as http from 'node:http';
-import * as net from 'node:net';
 import { arch } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { REPO_ROOT, registerCleanup, runBin, tempDir } from '../lib/index.mjs';
+import { freePort, httpStatus } from '../lib/net.mjs';
 
 const { ContentStore } = createRequire(import.meta.url)(join(REPO_ROOT, 'packages/core/dist/content/index.js'));
 
@@ -20,20 +19,7 @@ const skip = have('docker-registry') && have('skopeo') ? false : 'needs docker-r
 const sha256 = (b) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const GOARCH = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' }[arch()] ?? arch();
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-    s.on('error', reject);
-  });
-}
 
-function get(url) {
-  return new Promise((resolve) => {
-    const r = http.get(url, (res) => { res.resume(); resolve(res.statusCode); });
-    r.on('error', () => resolve(0));
-  });
-}
 
 /** A tar of `files` ({path: Buffer|'dir'}) with root ownership. */
 function tarOf(dir, files) {
@@ -114,7 +100,7 @@ describe('ctr images pull', { skip }, () => {
     let up = false;
     for (let i = 0; i < 100 && !up; i++) {
       assert.equal(registry.exitCode, null, `docker-registry exited: ${log}`);
-      up = (await get(`http://${host}/v2/`)) !== 0;
+      up = (await httpStatus(`http://${host}/v2/`)) !== 0;
       if (!up) await new Promise((r) => setTimeout(r, 100));
     }
     assert.ok(up, `docker-registry did not start: ${log}`);

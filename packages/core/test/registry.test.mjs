@@ -10,11 +10,11 @@ import { mkdtempSync, rmSync, mkdirSync, writeFileSync, readFileSync, copyFileSy
 import { createHash, createSign, randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import * as http from 'node:http';
-import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { freePort, httpStatus } from '../../../test/lib/net.mjs';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 const require = createRequire(import.meta.url);
@@ -44,20 +44,7 @@ after(async () => {
   rmSync(TMP, { recursive: true, force: true });
 });
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-    s.on('error', reject);
-  });
-}
 
-function get(url) {
-  return new Promise((resolve) => {
-    const r = http.get(url, (res) => { res.resume(); resolve(res.statusCode); });
-    r.on('error', () => resolve(0));
-  });
-}
 
 async function startRegistry(name, authYaml = '') {
   const port = await freePort();
@@ -81,7 +68,7 @@ async function startRegistry(name, authYaml = '') {
   procs.push(p);
   for (let i = 0; i < 100; i++) {
     if (p.exitCode !== null) throw new Error(`docker-registry ${name} exited: ${stderr}`);
-    if ((await get(`http://127.0.0.1:${port}/v2/`)) !== 0) return { host: `127.0.0.1:${port}`, port };
+    if ((await httpStatus(`http://127.0.0.1:${port}/v2/`)) !== 0) return { host: `127.0.0.1:${port}`, port };
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`docker-registry ${name} did not start: ${stderr}`);
