@@ -14,3 +14,19 @@ export function signalAll(pids: number[], signal: number): void {
     }
   }
 }
+
+/**
+ * Signals every process of a cgroup with the cgroup frozen, so none can fork a new one between
+ * the listing and the signal; thaws afterwards (SIGKILLed processes die on thaw).
+ */
+export function signalFrozen(cg: { freeze(): void; thaw(): void; pids(): number[] }, signal: number, canFreeze = true): void {
+  let frozen = false;
+  if (canFreeze) {
+    try { cg.freeze(); frozen = true; } catch { /* signal them anyway */ }
+  }
+  try {
+    signalAll(cg.pids(), signal);
+  } finally {
+    if (frozen) cg.thaw();
+  }
+}

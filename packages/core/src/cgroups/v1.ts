@@ -10,7 +10,7 @@ import type { CgroupStats } from './stats';
 import { exists, mkdir, readFile, readFileIfExists, readProcsRecursive, removeDirs, sleepMs, writeFile, writeProcs } from './files';
 import { setV1 } from './v1-resources';
 import { statsV1 } from './v1-stats';
-import { signalAll } from './signal';
+import { signalFrozen } from './signal';
 
 /** The controllers runc's fs manager knows, in the order it creates and sets them. */
 export const V1_SUBSYSTEMS = [
@@ -151,17 +151,7 @@ export class V1Manager implements CgroupManager {
   }
 
   killAll(signal: number): void {
-    // Freezing first stops processes from forking new ones between listing and signalling.
-    const canFreeze = this.dirs['freezer'] !== undefined && exists(this.dirs['freezer']);
-    let frozen = false;
-    if (canFreeze) {
-      try { this.freeze(); frozen = true; } catch { /* signal them anyway */ }
-    }
-    try {
-      signalAll(this.pids(), signal);
-    } finally {
-      if (frozen) this.thaw();
-    }
+    signalFrozen(this, signal, this.dirs['freezer'] !== undefined && exists(this.dirs['freezer']));
   }
 
   destroy(): void {

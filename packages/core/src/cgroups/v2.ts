@@ -12,7 +12,7 @@ import type { CgroupStats } from './stats';
 import { errnoOf, exists, mkdir, parseKeyValues, readFile, readFileIfExists, readProcsRecursive, removeDirs, sleepMs, writeFile, writeProcs } from './files';
 import { setV2 } from './v2-resources';
 import { statsV2 } from './v2-stats';
-import { signalAll } from './signal';
+import { signalFrozen } from './signal';
 
 export const UNIFIED_MOUNT = '/sys/fs/cgroup';
 
@@ -118,13 +118,7 @@ export class V2Manager implements CgroupManager {
       writeFile(this.dir, 'cgroup.kill', '1');
       return;
     }
-    let frozen = false;
-    try { this.freeze(); frozen = true; } catch { /* signal them anyway */ }
-    try {
-      signalAll(this.pids(), signal);
-    } finally {
-      if (frozen) this.thaw();
-    }
+    signalFrozen(this, signal);
   }
 
   destroy(): void {
