@@ -38,6 +38,8 @@ export interface CreateOptions {
   noPivot?: boolean;
   noNewKeyring?: boolean;
   preserveFds?: number;
+  /** The bundle's spec when the caller has already loaded and validated it (run). */
+  spec?: Spec;
 }
 
 export interface Created {
@@ -55,7 +57,7 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
   requireRoot();
   validateId(opts.id);
   const bundle = path.resolve(opts.bundle);
-  const spec = loadSpec(bundle);
+  const spec = opts.spec ?? loadSpec(bundle);
   const rootfs = path.resolve(bundle, spec.root?.path ?? 'rootfs');
   const namespaces = spec.linux?.namespaces ?? [];
   const userNs = namespaces.find((n) => n.type === 'user');

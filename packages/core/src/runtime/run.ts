@@ -17,20 +17,19 @@ export interface RunOptions extends CreateOptions {
 }
 
 export async function runContainer(opts: RunOptions): Promise<number> {
+  // The spec is validated once, here, and handed to create.
+  const spec = loadSpec(opts.bundle);
   let ourEnd: number | undefined;
-  let createOpts: CreateOptions = opts;
-  const wantsTerminal = !opts.detach && !opts.consoleSocket && loadSpec(opts.bundle).process?.terminal === true;
-  if (wantsTerminal) {
-    const [a, b] = socketpair();
-    ourEnd = a;
-    createOpts = { ...opts, consoleFd: b };
+  let consoleFd: number | undefined;
+  if (!opts.detach && !opts.consoleSocket && spec.process?.terminal === true) {
+    [ourEnd, consoleFd] = socketpair();
   }
   let created: Created;
   try {
-    created = await createContainer(createOpts);
+    created = await createContainer({ ...opts, spec, consoleFd });
   } finally {
     // Our copy of the init's end must go, or an init that dies early leaves receiveConsole waiting.
-    if (createOpts.consoleFd !== undefined && createOpts !== opts) closeFd(createOpts.consoleFd);
+    if (consoleFd !== undefined) closeFd(consoleFd);
   }
   const master = ourEnd === undefined ? undefined : (require('./console') as typeof import('./console')).takeConsole(ourEnd);
   try {
