@@ -5,6 +5,7 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { LAZY_REQUIRE, LAZY_RUNTIME } from './bundle.mjs';
 
 export async function bundleInit(root) {
   const dist = path.join(root, 'packages', 'core', 'dist');
@@ -18,6 +19,19 @@ export async function bundleInit(root) {
     target: 'node20',
     outfile: out,
     external: ['koffi'],
+    // Module-level requires load on first use, as in the CLI bundles: the init runs only the
+    // code of its own path (the bundle is in memory, so nothing is read after pivot_root).
+    banner: { js: LAZY_RUNTIME },
+    plugins: [{
+      name: 'berth-lazy-requires',
+      setup(b) {
+        b.onLoad({ filter: /\.js$/ }, async (args) => {
+          if (!args.path.startsWith(dist + path.sep)) return undefined;
+          const text = await fs.promises.readFile(args.path, 'utf8');
+          return { contents: text.replace(LAZY_REQUIRE, '$1 $2 = __berthLazy(() => $3);'), loader: 'js' };
+        });
+      },
+    }],
     minifyWhitespace: true,
     minifySyntax: true,
     keepNames: true,

@@ -99,8 +99,8 @@ function slimWslUtils() {
  * then runs only the modules a command uses (oclif's index loads nearly all of oclif). Bare
  * side-effect requires (`require("./x");`) and re-exports stay eager. BERTH_BUNDLE_EAGER=1: off.
  */
-const LAZY_REQUIRE = /^(const|var|let) (\w+) = ((?:__importDefault\(|__importStar\()?require\((?:"[^"]+"|'[^']+')\)\)?);$/gm;
-const LAZY_RUNTIME = `
+export const LAZY_REQUIRE = /^(const|var|let) (\w+) = ((?:__importDefault\(|__importStar\()?require\((?:"[^"]+"|'[^']+')\)\)?);$/gm;
+export const LAZY_RUNTIME = `
 function __berthLazy(load) {
   let m, done = false;
   const get = () => { if (!done) { m = load(); done = true; } return m; };
