@@ -1,0 +1,49 @@
+/** The parent's side of the sync protocol with the init stage (runtime/sync.ts). */
+import type { ChildProcess } from 'node:child_process';
+import * as readline from 'node:readline';
+import { BerthError } from '../errors';
+import type { InitConfig, InitMessage, ParentMessage } from './sync';
+
+export class InitError extends BerthError {
+  constructor(message: string) { super('EINIT', message); }
+}
+
+/** Sends the config, answers the init's requests, and resolves when it reports ready. */
+export function converse(child: ChildProcess, syncIndex: number, config: InitConfig,
+  onMessage: (msg: InitMessage) => ParentMessage | undefined): Promise<void> {
+  const sock = child.stdio[syncIndex] as unknown as import('node:net').Socket;
+  const send = (m: ParentMessage): void => { sock.write(`${JSON.stringify(m)}\n`); };
+  return new Promise<void>((resolve, reject) => {
+    let done = false;
+    const finish = (err?: Error): void => {
+      if (done) return;
+      done = true;
+      rl.close();
+      sock.destroy();
+      child.off('exit', onExit);
+      if (err) reject(err); else resolve();
+    };
+    const onExit = (code: number | null, signal: string | null): void => {
+      finish(new InitError(`container init exited before it was ready (${signal ? `signal ${signal}` : `exit status ${code}`})`));
+    };
+    child.once('exit', onExit);
+    child.once('error', (err) => finish(new InitError(`cannot start container init: ${err.message}`)));
+    const rl = readline.createInterface({ input: sock });
+    rl.on('line', (line) => {
+      let msg: InitMessage;
+      try { msg = JSON.parse(line) as InitMessage; } catch { finish(new InitError(`bad message from init: ${line}`)); return; }
+      if (msg.type === 'error') { finish(new InitError(msg.message)); return; }
+      if (msg.type === 'ready') { finish(); return; }
+      try {
+        const reply = onMessage(msg);
+        if (reply) send(reply);
+      } catch (err) {
+        send({ type: 'error', message: (err as Error).message });
+        finish(err as Error);
+      }
+    });
+    sock.on('error', () => { /* reported through exit */ });
+    rl.on('error', () => { /* reported through exit */ });
+    send({ type: 'config', config });
+  });
+}
