@@ -133,3 +133,11 @@ export function ingestPathsOf(dir: string): IngestPaths {
 export function ingestPaths(p: ContentPaths, ref: string): IngestPaths {
   return ingestPathsOf(path.join(p.ingest, ingestKey(ref)));
 }
+
+/**
+ * The lock between pulls (shared, for their whole run) and garbage collection (exclusive): a
+ * pull that finds a blob already stored must not see it deleted before its image is recorded.
+ */
+export function gcLockPath(root: string): string {
+  return path.join(root, 'io.containerd.content.v1.content', '.gc.lock');
+}

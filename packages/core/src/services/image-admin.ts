@@ -5,6 +5,7 @@ import { NotFoundError } from '../errors';
 import { openMetadata } from '../metadata';
 import type { Image } from '../metadata/types';
 import { openSnapshotter, type SnapshotInfo, type SnapshotUsage } from '../snapshots';
+import { withGcLock } from './gc-lock';
 
 export interface BatchResult {
   /** Names (or digests) handled, in argument order. */
@@ -21,6 +22,10 @@ export interface BatchResult {
  * metadata GC does not see, so they are left in place.
  */
 function collect(root: string): string[] {
+  return withGcLock(root, () => collectLocked(root));
+}
+
+function collectLocked(root: string): string[] {
   const meta = openMetadata(root);
   let blobs: string[];
   try {
@@ -111,14 +116,24 @@ export function removeContent(root: string, namespace: string, digests: string[]
   }
   const store = new ContentStore(root);
   const deletedBlobs: string[] = [];
-  for (const d of orphans) {
+  withGcLock(root, () => {
+    // Checked again under the lock: a pull may have referenced the blob since.
+    const m = openMetadata(root);
+    let gone: string[];
     try {
-      store.delete(d);
-      deletedBlobs.push(d);
-    } catch (e) {
-      if (!(e instanceof NotFoundError)) throw e;
+      gone = orphans.length ? m.content.unreferenced(orphans) : [];
+    } finally {
+      m.close();
     }
-  }
+    for (const d of gone) {
+      try {
+        store.delete(d);
+        deletedBlobs.push(d);
+      } catch (e) {
+        if (!(e instanceof NotFoundError)) throw e;
+      }
+    }
+  });
   return { removed, errors, deletedBlobs };
 }
 

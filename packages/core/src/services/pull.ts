@@ -16,6 +16,7 @@ import { parseReference } from '../images/reference';
 import { RegistryClient, parseUserPass, staticCredentials, type Descriptor, type RegistryClientOptions } from '../images/registry';
 import { applyLayer } from '../images/unpack';
 import { openSnapshotter } from '../snapshots';
+import { takeGcLock } from './gc-lock';
 
 export type PullProgress =
   | { kind: 'resolved'; ref: string; digest: string }
@@ -105,6 +106,16 @@ function asDescriptor(d: unknown, what: string): Descriptor {
 }
 
 export async function pullImage(opts: PullOptions): Promise<PullResult> {
+  // Shared with other pulls, exclusive with garbage collection (services/gc-lock.ts).
+  const release = takeGcLock(opts.root, false);
+  try {
+    return await pullImageLocked(opts);
+  } finally {
+    release();
+  }
+}
+
+async function pullImageLocked(opts: PullOptions): Promise<PullResult> {
   const copts: RegistryClientOptions = { plainHttp: opts.plainHttp, skipVerify: opts.skipVerify, hostsDir: opts.hostsDir };
   if (opts.user !== undefined) copts.credentials = staticCredentials(parseUserPass(opts.user));
   const client = new RegistryClient(copts);
