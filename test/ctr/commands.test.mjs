@@ -2,50 +2,10 @@
 // (Debian's docker-registry on 127.0.0.1, fed by skopeo, as in pull.test.mjs).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
-import { arch } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerCleanup, runBin, tempDir } from '../lib/index.mjs';
-import { freePort, httpStatus } from '../lib/net.mjs';
-
-const have = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
-const skip = have('docker-registry') && have('skopeo') ? false : 'needs docker-registry and skopeo';
-const sha256 = (b) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
-const GOARCH = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' }[arch()] ?? arch();
-
-function tarOf(dir, files) {
-  for (const [p, data] of Object.entries(files)) {
-    mkdirSync(join(dir, p, '..'), { recursive: true });
-    writeFileSync(join(dir, p), data);
-  }
-  const r = spawnSync('tar', ['-C', dir, '--owner=0', '--group=0', '--numeric-owner', '--sort=name', '-cf', '-', ...Object.keys(files).map((p) => p.split('/')[0])], { maxBuffer: 64 << 20 });
-  assert.equal(r.status, 0, String(r.stderr));
-  return r.stdout;
-}
-
-/** A two-layer OCI image layout (small files: enough for a chain of two snapshots). */
-function makeLayout(work, dir) {
-  const t1 = tarOf(join(work, 'l1'), { 'etc/one.txt': Buffer.from('one\n') });
-  const t2 = tarOf(join(work, 'l2'), { 'etc/two.txt': Buffer.from('two\n') });
-  const layers = [gzipSync(t1), gzipSync(t2)];
-  const config = Buffer.from(JSON.stringify({ architecture: GOARCH, os: 'linux', rootfs: { type: 'layers', diff_ids: [sha256(t1), sha256(t2)] } }));
-  const manifest = Buffer.from(JSON.stringify({
-    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
-    layers: layers.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha256(l), size: l.length })),
-  }));
-  mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
-  for (const b of [...layers, config, manifest]) writeFileSync(join(dir, 'blobs', 'sha256', sha256(b).slice(7)), b);
-  writeFileSync(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  writeFileSync(join(dir, 'index.json'), JSON.stringify({
-    schemaVersion: 2,
-    manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha256(manifest), size: manifest.length, annotations: { 'org.opencontainers.image.ref.name': '1' } }],
-  }));
-  return { layers, config, manifest, diffIDs: [sha256(t1), sha256(t2)] };
-}
+import { makeLayout, sha256, skipWithoutRegistry as skip, skopeoPush, startRegistry } from './registry-lib.mjs';
 
 describe('ctr images rm/tag, content get/rm/active, snapshots ls/usage', { skip }, () => {
   registerCleanup();
@@ -53,40 +13,22 @@ describe('ctr images rm/tag, content get/rm/active, snapshots ls/usage', { skip 
   const root = tempDir('cmds-root');
   const ctr = (...args) => runBin('ctr', ['--root', root, ...args], { timeout: 120_000 });
   let registry;
-  let log = '';
   let host;
   let image;
   const ref = () => `${host}/test/small:1`;
   const blobFile = (d) => join(root, 'io.containerd.content.v1.content', 'blobs', 'sha256', d.slice(7));
 
   before(async () => {
-    const port = await freePort();
-    host = `127.0.0.1:${port}`;
-    const cfg = join(work, 'config.yml');
-    writeFileSync(cfg, ['version: 0.1', 'log:', '  level: info', 'storage:', '  filesystem:',
-      `    rootdirectory: ${join(work, 'data')}`, 'http:', `  addr: ${host}`].join('\n') + '\n');
-    registry = spawn('docker-registry', ['serve', cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
-    registry.stdout.on('data', (d) => { log += d; });
-    registry.stderr.on('data', (d) => { log += d; });
-    let up = false;
-    for (let i = 0; i < 100 && !up; i++) {
-      assert.equal(registry.exitCode, null, `docker-registry exited: ${log}`);
-      up = (await httpStatus(`http://${host}/v2/`)) !== 0;
-      if (!up) await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.ok(up, `docker-registry did not start: ${log}`);
-    image = makeLayout(work, join(work, 'oci'));
-    const r = spawnSync('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `oci:${join(work, 'oci')}:1`, `docker://${ref()}`], { encoding: 'utf8', timeout: 120_000 });
-    assert.equal(r.status, 0, `skopeo: ${r.stderr}`);
+    registry = await startRegistry(work);
+    host = registry.host;
+    image = makeLayout(work, join(work, 'oci'), [{ 'etc/one.txt': Buffer.from('one\n') }, { 'etc/two.txt': Buffer.from('two\n') }]);
+    skopeoPush(join(work, 'oci'), '1', ref());
     const p = await ctr('images', 'pull', '--plain-http', ref());
     assert.equal(p.code, 0, p.stderr);
   });
 
   after(async () => {
-    if (registry && registry.exitCode === null) {
-      registry.kill('SIGTERM');
-      await new Promise((r) => registry.once('exit', r));
-    }
+    await registry?.stop();
     rmSync(work, { recursive: true, force: true });
     // Snapshot directories may hold nothing mounted (unpack does not leave mounts).
     rmSync(root, { recursive: true, force: true });

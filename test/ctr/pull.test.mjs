@@ -2,59 +2,13 @@
 // docker-registry on 127.0.0.1) holding a two-layer busybox image built here and pushed by skopeo.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
-import { arch } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { REPO_ROOT, registerCleanup, runBin, tempDir } from '../lib/index.mjs';
-import { freePort, httpStatus } from '../lib/net.mjs';
+import { GOARCH, makeLayout, sha256, skipWithoutRegistry as skip, skopeoPush, startRegistry } from './registry-lib.mjs';
 
 const { ContentStore } = createRequire(import.meta.url)(join(REPO_ROOT, 'packages/core/dist/content/index.js'));
-
-const have = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
-const skip = have('docker-registry') && have('skopeo') ? false : 'needs docker-registry and skopeo';
-const sha256 = (b) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
-const GOARCH = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' }[arch()] ?? arch();
-
-
-
-/** A tar of `files` ({path: Buffer|'dir'}) with root ownership. */
-function tarOf(dir, files) {
-  for (const [p, data] of Object.entries(files)) {
-    mkdirSync(join(dir, p, '..'), { recursive: true });
-    if (typeof data === 'string') copyFileSync(data, join(dir, p)); else writeFileSync(join(dir, p), data);
-  }
-  const r = spawnSync('tar', ['-C', dir, '--owner=0', '--group=0', '--numeric-owner', '--sort=name', '-cf', '-', ...Object.keys(files).map((p) => p.split('/')[0])], { maxBuffer: 64 << 20 });
-  assert.equal(r.status, 0, String(r.stderr));
-  return r.stdout;
-}
-
-/** A two-layer OCI image layout: busybox-static as /bin/busybox, then /etc/hello.txt. */
-function makeLayout(work, dir) {
-  const t1 = tarOf(join(work, 'l1'), { 'bin/busybox': '/bin/busybox' });
-  const t2 = tarOf(join(work, 'l2'), { 'etc/hello.txt': Buffer.from('hello from layer 2\n') });
-  const layers = [gzipSync(t1), gzipSync(t2)];
-  const config = Buffer.from(JSON.stringify({
-    architecture: GOARCH, os: 'linux', config: { Cmd: ['/bin/busybox', 'sh'] },
-    rootfs: { type: 'layers', diff_ids: [sha256(t1), sha256(t2)] },
-  }));
-  const manifest = Buffer.from(JSON.stringify({
-    schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
-    layers: layers.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha256(l), size: l.length })),
-  }));
-  mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
-  for (const b of [...layers, config, manifest]) writeFileSync(join(dir, 'blobs', 'sha256', sha256(b).slice(7)), b);
-  writeFileSync(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  writeFileSync(join(dir, 'index.json'), JSON.stringify({
-    schemaVersion: 2,
-    manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha256(manifest), size: manifest.length, annotations: { 'org.opencontainers.image.ref.name': '1' } }],
-  }));
-  return { layers, config, manifest, size: layers.reduce((n, l) => n + l.length, config.length + manifest.length) };
-}
 
 /** Adds to the layout a tag "multi": an index of this host's manifest and an s390x one (same layers). */
 function addIndex(dir, img) {
@@ -83,45 +37,27 @@ describe('ctr images pull', { skip }, () => {
   const root = tempDir('ctr-root');
   const ctr = (...args) => runBin('ctr', ['--root', root, ...args], { timeout: 120_000 });
   let registry;
-  let log = '';
   let host;
   let image;
   let multi;
 
   before(async () => {
-    const port = await freePort();
-    host = `127.0.0.1:${port}`;
-    const cfg = join(work, 'config.yml');
-    writeFileSync(cfg, ['version: 0.1', 'log:', '  level: info', 'storage:', '  filesystem:',
-      `    rootdirectory: ${join(work, 'data')}`, 'http:', `  addr: ${host}`].join('\n') + '\n');
-    registry = spawn('docker-registry', ['serve', cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
-    registry.stdout.on('data', (d) => { log += d; });
-    registry.stderr.on('data', (d) => { log += d; });
-    let up = false;
-    for (let i = 0; i < 100 && !up; i++) {
-      assert.equal(registry.exitCode, null, `docker-registry exited: ${log}`);
-      up = (await httpStatus(`http://${host}/v2/`)) !== 0;
-      if (!up) await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.ok(up, `docker-registry did not start: ${log}`);
-    image = makeLayout(work, join(work, 'oci'));
-    const r = spawnSync('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `oci:${join(work, 'oci')}:1`, `docker://${host}/test/busybox:1`], { encoding: 'utf8', timeout: 120_000 });
-    assert.equal(r.status, 0, `skopeo: ${r.stderr}`);
+    registry = await startRegistry(work);
+    host = registry.host;
+    image = makeLayout(work, join(work, 'oci'), [{ 'bin/busybox': '/bin/busybox' }, { 'etc/hello.txt': Buffer.from('hello from layer 2\n') }],
+      { config: { Cmd: ['/bin/busybox', 'sh'] } });
+    skopeoPush(join(work, 'oci'), '1', `${host}/test/busybox:1`);
     multi = addIndex(join(work, 'oci'), image);
-    const r2 = spawnSync('skopeo', ['copy', '--quiet', '--all', '--dest-tls-verify=false', `oci:${join(work, 'oci')}:multi`, `docker://${host}/test/busybox:multi`], { encoding: 'utf8', timeout: 120_000 });
-    assert.equal(r2.status, 0, `skopeo: ${r2.stderr}`);
+    skopeoPush(join(work, 'oci'), 'multi', `${host}/test/busybox:multi`, true);
   });
 
   after(async () => {
-    if (registry && registry.exitCode === null) {
-      registry.kill('SIGTERM');
-      await new Promise((r) => registry.once('exit', r));
-    }
+    await registry?.stop();
     rmSync(work, { recursive: true, force: true });
     rmSync(root, { recursive: true, force: true });
   });
 
-  const blobGets = () => log.split('\n').filter((l) => /"GET \/v2\/test\/busybox\/blobs\/sha256:/.test(l)).length;
+  const blobGets = () => registry.log().split('\n').filter((l) => /"GET \/v2\/test\/busybox\/blobs\/sha256:/.test(l)).length;
   const ref = () => `${host}/test/busybox:1`;
 
   it('pulls, records and unpacks the image', async () => {
@@ -195,7 +131,7 @@ describe('ctr images pull', { skip }, () => {
     const w = new ContentStore(root2).writer(`layer-${sha256(big)}`, { expectedDigest: sha256(big), expectedSize: big.length });
     w.write(big.subarray(0, 4096));
     w.close();
-    const partials = () => log.split('\n').filter((l) => l.includes(`GET /v2/test/busybox/blobs/${sha256(big)} `) && / 206 /.test(l)).length;
+    const partials = () => registry.log().split('\n').filter((l) => l.includes(`GET /v2/test/busybox/blobs/${sha256(big)} `) && / 206 /.test(l)).length;
     const before = partials();
     const r = await runBin('ctr', ['--root', root2, 'images', 'pull', '--plain-http', ref()], { timeout: 120_000 });
     assert.equal(r.code, 0, r.stderr);
