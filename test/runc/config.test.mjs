@@ -17,6 +17,22 @@ function statusFields(text) {
   }));
 }
 
+/** A writable bundle in a user namespace mapping 0 to host 100000, its rootfs owned accordingly. */
+function userNsBundle(args) {
+  const b = makeBusyboxBundle({
+    args,
+    root: { readonly: false },
+    linux: {
+      namespaces: [...baseSpec().linux.namespaces, { type: 'user' }],
+      uidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }],
+      gidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }],
+    },
+  });
+  const chown = spawnSync('chown', ['-R', '100000:100000', b.rootfs]);
+  assert.equal(chown.status, 0, String(chown.stderr));
+  return b;
+}
+
 const CAP_NET_BIND_SERVICE = 10;
 const CAP_CHOWN = 0;
 
@@ -26,17 +42,7 @@ describe('runc config.json', { skip: skipUnlessRoot }, () => {
 
   it('user namespace: uid 0 inside maps to 100000 outside', async (t) => {
     registerCleanup(t);
-    const b = makeBusyboxBundle({
-      args: ['sh', '-c', 'id; cat /proc/self/uid_map /proc/self/gid_map; touch /tmp/x && stat -c %u /tmp/x'],
-      root: { readonly: false },
-      linux: {
-        namespaces: [...baseSpec().linux.namespaces, { type: 'user' }],
-        uidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }],
-        gidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }],
-      },
-    });
-    const chown = spawnSync('chown', ['-R', '100000:100000', b.rootfs]);
-    assert.equal(chown.status, 0, String(chown.stderr));
+    const b = userNsBundle(['sh', '-c', 'id; cat /proc/self/uid_map /proc/self/gid_map; touch /tmp/x && stat -c %u /tmp/x']);
     const r = await runIn(rt, b);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trim().split('\n');
@@ -49,17 +55,7 @@ describe('runc config.json', { skip: skipUnlessRoot }, () => {
 
   it('user namespace: exec joins it too (uid 0 inside, same mapping, same pid namespace)', async (t) => {
     registerCleanup(t);
-    const b = makeBusyboxBundle({
-      args: ['sleep', '1000'],
-      root: { readonly: false },
-      linux: {
-        namespaces: [...baseSpec().linux.namespaces, { type: 'user' }],
-        uidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }],
-        gidMappings: [{ containerID: 0, hostID: 100000, size: 65536 }],
-      },
-    });
-    const chown = spawnSync('chown', ['-R', '100000:100000', b.rootfs]);
-    assert.equal(chown.status, 0, String(chown.stderr));
+    const b = userNsBundle(['sleep', '1000']);
     const id = await rt.detach(b);
     const r = await rt.exec(id, ['sh', '-c', 'id; cat /proc/self/uid_map; ps -o pid,comm | grep sleep']);
     assert.equal(r.code, 0, r.stderr);
