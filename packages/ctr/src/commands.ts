@@ -1,36 +1,27 @@
-/** Explicit command discovery: oclif loads this one module instead of scanning a directory. */
-import ConfigDefault from './commands/config/default';
-import ContentActive from './commands/content/active';
-import ContentGet from './commands/content/get';
-import ContentList from './commands/content/list';
-import ContentRemove from './commands/content/remove';
-import ImagesList from './commands/images/list';
-import ImagesPull from './commands/images/pull';
-import ImagesRemove from './commands/images/remove';
-import ImagesTag from './commands/images/tag';
-import NamespacesCreate from './commands/namespaces/create';
-import NamespacesLabel from './commands/namespaces/label';
-import NamespacesList from './commands/namespaces/list';
-import NamespacesRemove from './commands/namespaces/remove';
-import SnapshotsList from './commands/snapshots/list';
-import SnapshotsUsage from './commands/snapshots/usage';
+/**
+ * Explicit command discovery: oclif loads this one module instead of scanning a directory.
+ * Each topic keeps its own registry (commands/<topic>/index.ts) so topics grow independently.
+ */
+import { CONFIG_COMMANDS } from './commands/config';
+import { CONTAINERS_COMMANDS } from './commands/containers';
+import { CONTENT_COMMANDS } from './commands/content';
+import { IMAGES_COMMANDS } from './commands/images';
+import { LEASES_COMMANDS } from './commands/leases';
+import { NAMESPACES_COMMANDS } from './commands/namespaces';
+import { PLUGINS_COMMANDS } from './commands/plugins';
+import { SNAPSHOTS_COMMANDS } from './commands/snapshots';
+import { TASKS_COMMANDS } from './commands/tasks';
 import Version from './commands/version';
 
 export const COMMANDS = {
-  'config:default': ConfigDefault,
-  'content:active': ContentActive,
-  'content:get': ContentGet,
-  'content:list': ContentList,
-  'content:remove': ContentRemove,
-  'images:list': ImagesList,
-  'images:pull': ImagesPull,
-  'images:remove': ImagesRemove,
-  'images:tag': ImagesTag,
-  'namespaces:create': NamespacesCreate,
-  'namespaces:label': NamespacesLabel,
-  'namespaces:list': NamespacesList,
-  'namespaces:remove': NamespacesRemove,
-  'snapshots:list': SnapshotsList,
-  'snapshots:usage': SnapshotsUsage,
+  ...CONFIG_COMMANDS,
+  ...CONTAINERS_COMMANDS,
+  ...CONTENT_COMMANDS,
+  ...IMAGES_COMMANDS,
+  ...LEASES_COMMANDS,
+  ...NAMESPACES_COMMANDS,
+  ...PLUGINS_COMMANDS,
+  ...SNAPSHOTS_COMMANDS,
+  ...TASKS_COMMANDS,
   version: Version,
 };

@@ -1,0 +1,45 @@
+/**
+ * Base of every crictl command: cri-tools' global flags, and crictl's way of failing (one
+ * logrus fatal line on stderr, exit status 1; `--debug` adds the stack).
+ *
+ * berth has no CRI server: the endpoints are accepted (from flags or the crictl.yaml) and
+ * ignored, and crictl works on berth's state directly — `--root`/`--state` (or the
+ * config.toml's) say where it is, and everything lives in containerd namespace `k8s.io`.
+ */
+import { Command, Flags } from '@oclif/core';
+import { logrusLine } from '@berth/core/dist/cli/logrus';
+
+/** The containerd namespace the CRI plugin uses; ctr -n k8s.io sees the same objects. */
+export const CRI_NAMESPACE = 'k8s.io';
+
+export abstract class CrictlCommand extends Command {
+  static override baseFlags = {
+    config: Flags.string({ char: 'c', description: 'Location of the client config file. If not specified and the default does not exist, the program\'s directory is searched as well', default: '/etc/crictl.yaml', env: 'CRI_CONFIG_FILE', helpGroup: 'GLOBAL' }),
+    debug: Flags.boolean({ char: 'D', description: 'Enable debug mode', helpGroup: 'GLOBAL' }),
+    'image-endpoint': Flags.string({ char: 'i', description: 'Endpoint of CRI image manager service (berth: no daemon, accepted and ignored)', env: 'IMAGE_SERVICE_ENDPOINT', helpGroup: 'GLOBAL' }),
+    'runtime-endpoint': Flags.string({ char: 'r', description: 'Endpoint of CRI container runtime service (berth: no daemon, accepted and ignored)', env: 'CONTAINER_RUNTIME_ENDPOINT', helpGroup: 'GLOBAL' }),
+    timeout: Flags.string({ char: 't', description: 'Timeout of connecting to the server in seconds (e.g. 2s, 20s.). 0 or less is set to default', default: '2s', helpGroup: 'GLOBAL' }),
+    root: Flags.string({ description: 'berth: persistent state directory (containerd\'s root)', env: 'BERTH_ROOT', helpGroup: 'GLOBAL' }),
+    state: Flags.string({ description: 'berth: ephemeral state directory (containerd\'s state)', env: 'BERTH_STATE', helpGroup: 'GLOBAL' }),
+    'berth-config': Flags.string({ description: 'berth: config file in containerd\'s config.toml shape (root, state, CNI dirs)', env: 'BERTH_CONFIG', helpGroup: 'GLOBAL' }),
+  };
+
+  /** berth's store: --root/--state, else the config.toml's. */
+  protected store(flags: { root?: string; state?: string; 'berth-config'?: string }): { root: string; state: string } {
+    const { loadConfig } = require('@berth/core/dist/config/config') as typeof import('@berth/core/dist/config/config');
+    const cfg = loadConfig(flags['berth-config']);
+    return { root: flags.root ?? cfg.root, state: flags.state ?? cfg.state };
+  }
+
+  protected fail(message: string): never {
+    process.stderr.write(logrusLine(message, 'fatal'));
+    process.exit(1);
+  }
+
+  protected override async catch(err: Error & { oclif?: { exit?: number } }): Promise<unknown> {
+    if (err.oclif?.exit !== undefined && err.name !== 'CLIError' && err.oclif.exit !== 2) throw err;
+    process.stderr.write(logrusLine(err.message.split('\n')[0].replace(/^Error: /, ''), 'fatal'));
+    if ((this.argv.includes('--debug') || this.argv.includes('-D')) && err.stack) process.stderr.write(`${err.stack}\n`);
+    process.exit(1);
+  }
+}

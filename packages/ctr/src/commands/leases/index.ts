@@ -1,0 +1,3 @@
+/** The `leases` topic's commands, keyed by oclif id. */
+export const LEASES_COMMANDS = {
+};

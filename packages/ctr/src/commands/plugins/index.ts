@@ -1,0 +1,3 @@
+/** The `plugins` topic's commands, keyed by oclif id. */
+export const PLUGINS_COMMANDS = {
+};
