@@ -141,3 +141,17 @@ export function ingestPaths(p: ContentPaths, ref: string): IngestPaths {
 export function gcLockPath(root: string): string {
   return path.join(root, 'io.containerd.content.v1.content', '.gc.lock');
 }
+
+// --- tasks under --state (containerd's io.containerd.runtime.v2.task) -----------------------
+
+/** A task's bundle directory: config.json, rootfs (the snapshot's mount), shim pid, stdio, exit status. */
+export function taskDir(state: string, namespace: string, id: string): string {
+  return path.join(state, 'io.containerd.runtime.v2.task', namespace, id);
+}
+
+/** Every task directory of a namespace lives here. */
+export function taskNamespaceDir(state: string, namespace: string): string {
+  return path.join(state, 'io.containerd.runtime.v2.task', namespace);
+}
+
+// --- helpers append their own sections below this line, one per concern -------------------
