@@ -1,3 +1,14 @@
+import Imagefsinfo from '../commands/imagefsinfo';
+import Images from '../commands/images';
+import Inspecti from '../commands/inspecti';
+import Pull from '../commands/pull';
+import Rmi from '../commands/rmi';
+
 /** crictl's images commands, keyed by oclif id (one registry per group so groups grow independently). */
 export const IMAGES_COMMANDS = {
+  pull: Pull,
+  images: Images,
+  inspecti: Inspecti,
+  rmi: Rmi,
+  imagefsinfo: Imagefsinfo,
 };

@@ -1,3 +1,14 @@
+import ContainersCreate from './create';
+import ContainersInfo from './info';
+import ContainersLabel from './label';
+import ContainersList from './list';
+import ContainersRemove from './remove';
+
 /** The `containers` topic's commands, keyed by oclif id. */
 export const CONTAINERS_COMMANDS = {
+  'containers:create': ContainersCreate,
+  'containers:list': ContainersList,
+  'containers:info': ContainersInfo,
+  'containers:remove': ContainersRemove,
+  'containers:label': ContainersLabel,
 };

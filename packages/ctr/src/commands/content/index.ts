@@ -1,11 +1,18 @@
 import ContentActive from './active';
+import ContentFetch from './fetch';
 import ContentGet from './get';
+import ContentLabel from './label';
 import ContentList from './list';
+import ContentPrune from './prune';
 import ContentRemove from './remove';
+
 /** The `content` topic's commands, keyed by oclif id. */
 export const CONTENT_COMMANDS = {
   'content:active': ContentActive,
   'content:get': ContentGet,
   'content:list': ContentList,
   'content:remove': ContentRemove,
+  'content:fetch': ContentFetch,
+  'content:label': ContentLabel,
+  'content:prune': ContentPrune,
 };

@@ -2,6 +2,7 @@ import NamespacesCreate from './create';
 import NamespacesLabel from './label';
 import NamespacesList from './list';
 import NamespacesRemove from './remove';
+
 /** The `namespaces` topic's commands, keyed by oclif id. */
 export const NAMESPACES_COMMANDS = {
   'namespaces:create': NamespacesCreate,

@@ -1,0 +1,12 @@
+import { CtrCommand } from '../../base';
+
+/** Placeholder (hidden) until the command is built. */
+export default class ContentLabel extends CtrCommand {
+  static override hidden = true;
+  static override summary = 'not yet built';
+  static override strict = false;
+
+  async run(): Promise<void> {
+    this.error('ctr content label: not yet built in berth');
+  }
+}
