@@ -1,10 +1,9 @@
 /**
  * `ctr images pull` without a daemon: resolve, fetch every blob into the content store
- * (resumable ingests, already-stored blobs skipped), record the image and its content refs in
- * ONE metadata transaction once every blob is committed, then unpack the layers into
- * snapshots keyed by chain ID.
+ * (resumable ingests, already-stored blobs skipped), unpack the layers into snapshots keyed by
+ * chain ID (services/unpack-image.ts), and only then record the image and its content refs in ONE
+ * metadata transaction: a pull killed at any point leaves no image record.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ContentStore, IngestLockedError, ingestFromStream } from '../content';
 import { InvalidArgumentError, NotFoundError } from '../errors';
@@ -14,15 +13,15 @@ import { isIndex, isManifest } from '../images/media-types';
 import { formatPlatform, hostPlatform, parsePlatform, platformMatcher, type Platform } from '../images/platform';
 import { parseReference } from '../images/reference';
 import { RegistryClient, parseUserPass, staticCredentials, type Descriptor, type RegistryClientOptions } from '../images/registry';
-import { applyLayer } from '../images/unpack';
-import { openSnapshotter } from '../snapshots';
 import { takeGcLock } from './gc-lock';
+import { asDescriptor, descriptorList, unpackImage, type UnpackImageResult, type UnpackProgress } from './unpack-image';
+
+export { chainIDs } from './unpack-image';
 
 export type PullProgress =
   | { kind: 'resolved'; ref: string; digest: string }
   | { kind: 'fetching' | 'done' | 'exists'; ref: string; size: number }
-  | { kind: 'unpacking'; platform: string; digest: string }
-  | { kind: 'unpacked'; chainID: string; skipped: boolean };
+  | UnpackProgress;
 
 export interface PullOptions {
   root: string;
@@ -51,25 +50,11 @@ export interface PullResult {
   unpacked: boolean;
 }
 
-interface ImageConfig {
-  rootfs?: { diff_ids?: unknown };
-}
-
 const GC = 'containerd.io/gc.ref.content';
 
 /** The ingest ref containerd uses for a descriptor (`layer-sha256:…`), so a killed pull resumes. */
 function ingestRef(kind: string, d: Descriptor): string {
   return `${kind}-${d.digest}`;
-}
-
-/** chainID(1) = diffID(1); chainID(n) = sha256(chainID(n-1) + " " + diffID(n)). */
-export function chainIDs(diffIDs: string[]): string[] {
-  const out: string[] = [];
-  for (const d of diffIDs) {
-    const prev = out[out.length - 1];
-    out.push(prev === undefined ? d : `sha256:${createHash('sha256').update(`${prev} ${d}`).digest('hex')}`);
-  }
-  return out;
 }
 
 async function limited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -89,20 +74,6 @@ async function limited<T, R>(items: T[], limit: number, fn: (item: T) => Promise
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   if (failed !== undefined) throw failed;
   return out;
-}
-
-function descriptors(json: Record<string, unknown>, key: string, what: string): Descriptor[] {
-  const v = json[key];
-  if (!Array.isArray(v)) throw new InvalidArgumentError(`${what}: "${key}" is not a list`);
-  return v.map((d, i) => asDescriptor(d, `${what} ${key}[${i}]`));
-}
-
-function asDescriptor(d: unknown, what: string): Descriptor {
-  const o = d as Partial<Descriptor> | null;
-  if (!o || typeof o !== 'object' || typeof o.digest !== 'string' || typeof o.mediaType !== 'string' || typeof o.size !== 'number') {
-    throw new InvalidArgumentError(`${what}: not a valid descriptor`);
-  }
-  return o as Descriptor;
 }
 
 export async function pullImage(opts: PullOptions): Promise<PullResult> {
@@ -143,7 +114,7 @@ async function pullImageLocked(opts: PullOptions): Promise<PullResult> {
   top = { ...top, mediaType: fetched.descriptor.mediaType, size: fetched.bytes.length };
   let manifestDesc = top;
   if (isIndex(top.mediaType)) {
-    const children = descriptors(fetched.json, 'manifests', `index ${top.digest} of ${name}`);
+    const children = descriptorList(fetched.json, 'manifests', `index ${top.digest} of ${name}`);
     const labels: Labels = {};
     children.forEach((c, i) => { labels[`${GC}.m.${i}`] = c.digest; });
     await storeJson('index', top, fetched.bytes, labels);
@@ -156,7 +127,7 @@ async function pullImageLocked(opts: PullOptions): Promise<PullResult> {
   }
 
   const configDesc = asDescriptor(fetched.json['config'], `manifest ${manifestDesc.digest} of ${name} config`);
-  const layers = descriptors(fetched.json, 'layers', `manifest ${manifestDesc.digest} of ${name}`);
+  const layers = descriptorList(fetched.json, 'layers', `manifest ${manifestDesc.digest} of ${name}`);
   const mlabels: Labels = { [`${GC}.config`]: configDesc.digest };
   layers.forEach((l, i) => { mlabels[`${GC}.l.${i}`] = l.digest; });
   await storeJson('manifest', manifestDesc, fetched.bytes, mlabels);
@@ -178,13 +149,15 @@ async function pullImageLocked(opts: PullOptions): Promise<PullResult> {
   await fetchBlob('config', configDesc);
   await limited(layers, opts.maxConcurrentDownloads ?? 3, (l) => fetchBlob('layer', l));
 
-  const config = JSON.parse(store.readFile(configDesc.digest).toString('utf8')) as ImageConfig;
-  const diffIDs = config.rootfs?.diff_ids;
-  if (!Array.isArray(diffIDs) || diffIDs.length !== layers.length || !diffIDs.every((d) => typeof d === 'string')) {
-    throw new InvalidArgumentError(`image "${name}": config ${configDesc.digest} has ${Array.isArray(diffIDs) ? diffIDs.length : 'no'} diff_ids for ${layers.length} layers`);
+  let unpack: UnpackImageResult | undefined;
+  if (opts.unpack !== false) {
+    unpack = await unpackImage({ root: opts.root, namespace: opts.namespace, target: top, platform: target, snapshotter: opts.snapshotter, onProgress: progress });
+    const cfg = refs.get(configDesc.digest);
+    // containerd's edge from the config to the unpacked chain, so GC keeps the snapshots.
+    if (cfg && unpack.snapshotLabel) cfg.labels = { ...cfg.labels, [unpack.snapshotLabel.key]: unpack.snapshotLabel.value };
   }
 
-  // Every blob is committed: the image becomes visible all at once.
+  // Every blob is committed and unpacked: the image becomes visible all at once.
   const meta = openMetadata(opts.root);
   try {
     meta.tx(() => {
@@ -199,57 +172,7 @@ async function pullImageLocked(opts: PullOptions): Promise<PullResult> {
   } finally {
     meta.close();
   }
-
-  let unpacked = false;
-  if (opts.unpack !== false) {
-    progress({ kind: 'unpacking', platform: formatPlatform(target), digest: manifestDesc.digest });
-    const sn = await unpackLayers(opts, store, layers, diffIDs as string[], progress);
-    unpacked = true;
-    const top = chainIDs(diffIDs as string[]).pop();
-    if (top !== undefined) {
-      // containerd's edge from the config to the unpacked chain, so GC keeps the snapshots.
-      const m = openMetadata(opts.root);
-      try {
-        m.tx(() => {
-          const cur = m.content.find(opts.namespace, configDesc.digest);
-          if (cur) m.content.setLabels(opts.namespace, configDesc.digest, { ...cur.labels, [`containerd.io/gc.ref.snapshot.${sn}`]: top });
-        });
-      } finally {
-        m.close();
-      }
-    }
-  }
-  return { name, digest: top.digest, size: top.size, layers, unpacked };
-}
-
-/** Unpacks the layers; returns the snapshotter's name. */
-async function unpackLayers(opts: PullOptions, store: ContentStore, layers: Descriptor[], diffIDs: string[], progress: (p: PullProgress) => void): Promise<string> {
-  const sn = openSnapshotter(opts.root, opts.snapshotter ?? 'overlayfs');
-  const chain = chainIDs(diffIDs);
-  for (let i = 0; i < layers.length; i++) {
-    const id = chain[i] as string;
-    const parent = i > 0 ? chain[i - 1] : undefined;
-    if (committed(sn, id)) {
-      progress({ kind: 'unpacked', chainID: id, skipped: true });
-      continue;
-    }
-    const key = `extract-${randomBytes(6).toString('hex')} ${id}`;
-    await sn.prepare(key, parent);
-    try {
-      const res = await applyLayer(store.readStream((layers[i] as Descriptor).digest), sn.applyDir(key), { whiteouts: sn.name === 'overlayfs' ? 'overlay' : 'native' });
-      if (res.diffID !== diffIDs[i]) {
-        throw new InvalidArgumentError(`layer ${(layers[i] as Descriptor).digest}: uncompressed digest ${res.diffID} does not match the config's diff_id ${String(diffIDs[i])}`);
-      }
-      await sn.commit(id, key);
-    } catch (err) {
-      await sn.remove(key).catch(() => undefined);
-      // Another pull committed the same chain meanwhile: theirs is as good as ours.
-      if (committed(sn, id)) continue;
-      throw err;
-    }
-    progress({ kind: 'unpacked', chainID: id, skipped: false });
-  }
-  return sn.name;
+  return { name, digest: top.digest, size: top.size, layers, unpacked: unpack !== undefined };
 }
 
 const LOCK_WAIT_MS = 10 * 60_000;
@@ -264,14 +187,5 @@ async function whenUnlocked<T>(fn: () => Promise<T>): Promise<T> {
       if (!(err instanceof IngestLockedError) || Date.now() > deadline) throw err;
       await new Promise((r) => setTimeout(r, 200));
     }
-  }
-}
-
-function committed(sn: ReturnType<typeof openSnapshotter>, key: string): boolean {
-  try {
-    return sn.stat(key).kind === 'committed';
-  } catch (err) {
-    if (err instanceof NotFoundError) return false;
-    throw err;
   }
 }
