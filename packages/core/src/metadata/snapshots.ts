@@ -85,10 +85,11 @@ export class Snapshots {
   }
 
   /**
-   * Turns an active snapshot into a committed one under a new key, keeping its backing id and
-   * parent (as containerd's Commit: the active key is gone afterwards).
+   * Turns an active snapshot into a committed one under a new key, keeping its parent and its
+   * backing id unless `name` gives the new one (as containerd's Commit: the active key is gone
+   * afterwards).
    */
-  commit(snapshotter: string, namespace: string, activeKey: string, key: string, labels?: Labels): Snapshot {
+  commit(snapshotter: string, namespace: string, activeKey: string, key: string, labels?: Labels, name?: string): Snapshot {
     validateNonEmpty('snapshot key', key);
     if (labels) validateLabels(labels);
     return this.s.tx(() => {
@@ -97,7 +98,7 @@ export class Snapshots {
       if (this.find(snapshotter, namespace, key)) throw new AlreadyExistsError(`snapshot "${key}" (${snapshotter}) in namespace "${namespace}": already exists`);
       const t = now();
       this.s.stmt(`INSERT INTO snapshots (snapshotter, namespace, key, name, parent, kind, labels, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, 'committed', ?, ?, ?)`).run(snapshotter, namespace, key, a.name, a.parent ?? null, labelsJson(labels ?? a.labels), t, t);
+        VALUES (?, ?, ?, ?, ?, 'committed', ?, ?, ?)`).run(snapshotter, namespace, key, name ?? a.name, a.parent ?? null, labelsJson(labels ?? a.labels), t, t);
       this.s.stmt('DELETE FROM snapshots WHERE snapshotter = ? AND namespace = ? AND key = ?').run(snapshotter, namespace, activeKey);
       return this.get(snapshotter, namespace, key);
     });
@@ -126,6 +127,25 @@ export class Snapshots {
       const inUse = this.s.stmt('SELECT 1 FROM snapshots WHERE snapshotter = ? AND name = ? LIMIT 1').get(snapshotter, s.name) !== undefined;
       return { nameInUse: inUse, name: s.name };
     });
+  }
+
+  /**
+   * A committed snapshot of another namespace that namespace `namespace` may share: same key,
+   * and its parent's backing id is `parentName` (so the backing chain is the same one).
+   */
+  findShareable(snapshotter: string, namespace: string, key: string, parentName: string | undefined): Snapshot | undefined {
+    const r = this.s.stmt(`
+      SELECT s.* FROM snapshots s
+      LEFT JOIN snapshots p ON p.snapshotter = s.snapshotter AND p.namespace = s.namespace AND p.key = s.parent
+      WHERE s.snapshotter = ? AND s.key = ? AND s.kind = 'committed' AND s.namespace != ?
+        AND ((? IS NULL AND s.parent IS NULL) OR p.name = ?)
+      ORDER BY s.created_at LIMIT 1`).get(snapshotter, key, namespace, parentName ?? null, parentName ?? null) as Row | undefined;
+    return r ? toSnapshot(r) : undefined;
+  }
+
+  /** Every backing id some record of any namespace uses. */
+  names(snapshotter: string): Set<string> {
+    return new Set((this.s.stmt('SELECT DISTINCT name FROM snapshots WHERE snapshotter = ?').all(snapshotter) as { name: string }[]).map((r) => r.name));
   }
 
   /**
