@@ -2,8 +2,9 @@
 // two-layer OCI image layout made here, and skopeo to push it (a client berth did not write).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, createSign, randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { arch } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { freePort, httpStatus } from '../lib/net.mjs';
 
 const have = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
 export const skipWithoutRegistry = have('docker-registry') && have('skopeo') ? false : 'needs docker-registry and skopeo';
+export const skipWithoutAuthTools = skipWithoutRegistry || (have('htpasswd') && have('openssl') ? false : 'needs htpasswd (apache2-utils) and openssl');
 export const sha256 = (b) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 export const GOARCH = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' }[arch()] ?? arch();
 
@@ -49,12 +51,84 @@ export function makeLayout(work, dir, layerFiles, imageConfig = {}) {
   return { layers, config, manifest, diffIDs, size: layers.reduce((n, l) => n + l.length, config.length + manifest.length) };
 }
 
-/** Starts docker-registry on a free loopback port with its storage under `work`. */
-export async function startRegistry(work) {
+/** A JWT the registry's token auth accepts: RS256, signed by the key of the cert in its rootcertbundle. */
+function jwt(keyPem, certPem, claims) {
+  const b64u = (x) => Buffer.from(x).toString('base64url');
+  const x5c = certPem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
+  const head = b64u(JSON.stringify({ alg: 'RS256', typ: 'JWT', x5c: [x5c] }));
+  const body = b64u(JSON.stringify(claims));
+  const sig = createSign('RSA-SHA256').update(`${head}.${body}`).sign(keyPem).toString('base64url');
+  return `${head}.${body}.${sig}`;
+}
+
+/**
+ * A token server on loopback for the registry's `auth: token` mode: Basic credentials from
+ * `users` ({name: password}) get a JWT granting the scopes asked for; `requests` records them.
+ */
+async function startTokenServer(work, users) {
+  const o = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(work, 'token-key.pem'),
+    '-out', join(work, 'token-cert.pem'), '-days', '1', '-subj', '/CN=berth-test-token'], { encoding: 'utf8' });
+  assert.equal(o.status, 0, o.stderr);
+  const keyPem = readFileSync(join(work, 'token-key.pem'), 'utf8');
+  const certPem = readFileSync(join(work, 'token-cert.pem'), 'utf8');
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    const u = new URL(req.url, 'http://x');
+    const scopes = u.searchParams.getAll('scope');
+    const authz = req.headers.authorization ?? '';
+    const pair = authz.startsWith('Basic ') ? Buffer.from(authz.slice(6), 'base64').toString() : '';
+    const i = pair.indexOf(':');
+    const user = i < 0 ? '' : pair.slice(0, i);
+    requests.push({ user, scopes });
+    if (i < 0 || users[user] !== pair.slice(i + 1)) {
+      res.writeHead(401, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'bad credentials' }] }));
+      return;
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const access = scopes.flatMap((s) => s.split(' ')).map((s) => {
+      const [type, ...rest] = s.split(':');
+      return { type, actions: rest.pop().split(','), name: rest.join(':') };
+    });
+    const token = jwt(keyPem, certPem, { iss: 'berth-test-issuer', sub: user, aud: u.searchParams.get('service'), exp: now + 300, nbf: now - 10, iat: now, jti: randomUUID(), access });
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ token, expires_in: 300 }));
+  });
+  const port = await freePort();
+  await new Promise((r) => server.listen(port, '127.0.0.1', r));
+  return {
+    yaml: ['auth:', '  token:', `    realm: http://127.0.0.1:${port}/token`, '    service: berth-test-registry',
+      '    issuer: berth-test-issuer', `    rootcertbundle: ${join(work, 'token-cert.pem')}`],
+    requests,
+    close: () => new Promise((r) => server.close(r)),
+  };
+}
+
+/**
+ * Starts docker-registry on a free loopback port with its storage under `work`.
+ * `opts.htpasswd` ({user: password}): Basic authentication from an htpasswd file (bcrypt, made
+ * by apache2-utils' htpasswd). `opts.token` ({user: password}): Bearer tokens from a token
+ * server started here (`tokenRequests` lists what it was asked).
+ */
+export async function startRegistry(work, opts = {}) {
   const host = `127.0.0.1:${await freePort()}`;
   const cfg = join(work, 'config.yml');
+  const auth = [];
+  let token;
+  if (opts.htpasswd) {
+    const file = join(work, 'htpasswd');
+    writeFileSync(file, Object.entries(opts.htpasswd).map(([u, p]) => {
+      const r = spawnSync('htpasswd', ['-Bbn', u, p], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.trim();
+    }).join('\n') + '\n');
+    auth.push('auth:', '  htpasswd:', '    realm: berth-test-realm', `    path: ${file}`);
+  } else if (opts.token) {
+    token = await startTokenServer(work, opts.token);
+    auth.push(...token.yaml);
+  }
   writeFileSync(cfg, ['version: 0.1', 'log:', '  level: info', 'storage:', '  filesystem:',
-    `    rootdirectory: ${join(work, 'data')}`, 'http:', `  addr: ${host}`].join('\n') + '\n');
+    `    rootdirectory: ${join(work, 'data')}`, 'http:', `  addr: ${host}`, ...auth].join('\n') + '\n');
   const proc = spawn('docker-registry', ['serve', cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stdout.on('data', (d) => { log += d; });
@@ -65,11 +139,14 @@ export async function startRegistry(work) {
     up = (await httpStatus(`http://${host}/v2/`)) !== 0;
     if (!up) await new Promise((r) => setTimeout(r, 100));
   }
+  if (!up) await token?.close();
   assert.ok(up, `docker-registry did not start: ${log}`);
   return {
     host,
     log: () => log,
+    tokenRequests: token?.requests ?? [],
     async stop() {
+      await token?.close();
       if (proc.exitCode !== null) return;
       proc.kill('SIGTERM');
       await new Promise((r) => proc.once('exit', r));
@@ -77,8 +154,8 @@ export async function startRegistry(work) {
   };
 }
 
-/** skopeo copy of tag `tag` of the layout `ociDir` to docker://`dest` (`all`: every platform). */
-export function skopeoPush(ociDir, tag, dest, all = false) {
-  const r = spawnSync('skopeo', ['copy', '--quiet', ...(all ? ['--all'] : []), '--dest-tls-verify=false', `oci:${ociDir}:${tag}`, `docker://${dest}`], { encoding: 'utf8', timeout: 120_000 });
+/** skopeo copy of tag `tag` of the layout `ociDir` to docker://`dest` (`all`: every platform; `creds`: user:password). */
+export function skopeoPush(ociDir, tag, dest, all = false, creds = undefined) {
+  const r = spawnSync('skopeo', ['copy', '--quiet', ...(all ? ['--all'] : []), '--dest-tls-verify=false', ...(creds ? ['--dest-creds', creds] : []), `oci:${ociDir}:${tag}`, `docker://${dest}`], { encoding: 'utf8', timeout: 120_000 });
   assert.equal(r.status, 0, `skopeo: ${r.stderr}`);
 }

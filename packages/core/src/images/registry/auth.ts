@@ -105,7 +105,7 @@ export class Authorizer {
     const t = this.tokens.get(`${host} ${scope}`);
     if (t && t.expires > Date.now()) return `Bearer ${t.value}`;
     // A known Bearer host: get the token up front instead of waiting for another 401.
-    return `Bearer ${await this.fetchToken(host, ch, [scope])}`;
+    return `Bearer ${await this.fetchToken(host, ch, scope.split(' '))}`;
   }
 
   /**
@@ -168,7 +168,8 @@ export class Authorizer {
     }
     const body = await res.read(1024 * 1024);
     if (res.status === 401 || res.status === 403) {
-      throw new RegistryAuthError(`authentication to ${host} failed${c ? ` for user "${c.username}"` : ' (anonymous)'}: token server ${url.origin} answered ${res.status} ${describeErrorBody(body).text}`.trim(), res.status);
+      const text = describeErrorBody(body).text;
+      throw new RegistryAuthError(`authentication to ${host} failed${c ? ` for user "${c.username}"` : ' (anonymous)'}: ${res.status === 401 ? 'unauthorized' : 'denied'} (token server ${url.origin} answered ${res.status}${text ? `: ${text}` : ''})`, res.status);
     }
     if (res.status !== 200) throw new RegistryError(`token server ${url.origin} for ${host} answered ${res.status}: ${describeErrorBody(body).text}`, res.status);
     let parsed: { token?: string; access_token?: string; expires_in?: number };

@@ -5,13 +5,14 @@
  * authentication is answered on demand (auth.ts), and every byte that comes back under a digest
  * is checked against it.
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { NotFoundError, UnsupportedError } from '../../errors';
 import { MANIFEST_MEDIA_TYPES, MediaType, baseMediaType, isSchema1 } from '../media-types';
 import { formatReference, parseReference, referenceObject, validateDigest, type Reference } from '../reference';
-import { Authorizer, repositoryScope } from './auth';
+import { Authorizer, mergeScopes, repositoryScope } from './auth';
 import { dockerConfigCredentials, type CredentialSource } from './credentials';
 import { algorithmOf, digestOf, verifyBytes, VerifyingStream } from './digest';
+import { countedStream } from './transfer-events';
 import { DigestMismatchError, RegistryAuthError, RegistryError, describeErrorBody } from './errors';
 import { header, send, DEFAULT_TIMEOUT_MS, type HttpRequest, type HttpResponse, type RequestBody } from './http';
 import { registryEndpoints, type Capability, type HostsOptions, type RegistryEndpoint } from './hosts';
@@ -58,6 +59,16 @@ export interface BlobReader {
 
 export type PushResult = 'exists' | 'mounted' | 'pushed';
 
+/** The bytes of a blob to push: all of them, or a function opening bytes `start` to `end` (exclusive). */
+export type BlobSource = Buffer | ((start: number, end: number) => Readable);
+
+export interface PushBlobOptions {
+  /** Repositories on the same registry that may hold the blob (cross-repository mount). */
+  mountFrom?: string | string[];
+  /** Upload in PATCH chunks of this many bytes (blobs larger than it), instead of one PUT. */
+  chunkSize?: number;
+}
+
 const DEFAULT_MAX_MANIFEST = 8 * 1024 * 1024;
 
 type Ref = string | Reference;
@@ -98,9 +109,11 @@ export class RegistryClient {
   }
 
   /** One request to one endpoint, answering 401 challenges (at most twice) and refusing 403. */
-  private async request(ep: RegistryEndpoint, r: Reference, push: boolean, req: Omit<HttpRequest, 'tls' | 'timeoutMs'>): Promise<HttpResponse> {
+  private async request(ep: RegistryEndpoint, r: Reference, push: boolean, request: Omit<HttpRequest, 'tls' | 'timeoutMs'> & { extraScopes?: string[] }): Promise<HttpResponse> {
     const host = ep.base.host;
-    const scope = repositoryScope(r.path, push);
+    const { extraScopes, ...req } = request;
+    // A mount also needs pull access to the source repository, in the same token.
+    const scope = mergeScopes([repositoryScope(r.path, push)], extraScopes ?? []).join(' ');
     for (let attempt = 0; ; attempt++) {
       const headers: Record<string, string> = { 'User-Agent': this.userAgent, ...ep.headers, ...(req.headers ?? {}) };
       const authz = await this.auth.header(host, scope);
@@ -114,7 +127,8 @@ export class RegistryClient {
       const body = await res.read(64 * 1024);
       const retry = attempt < 2 && await this.auth.challenge(host, scope, header(res.headers, 'www-authenticate'), authz !== undefined);
       if (!retry) {
-        throw new RegistryAuthError(`authentication to ${host} failed for ${repositoryNameAt(host, r)}: ${describeErrorBody(body).text || '401 Unauthorized'}`, 401);
+        const text = describeErrorBody(body).text;
+        throw new RegistryAuthError(`authentication to ${host} failed for ${repositoryNameAt(host, r)}: unauthorized${text ? ` (${text})` : ''}`, 401);
       }
     }
   }
@@ -265,6 +279,7 @@ export class RegistryClient {
         res.body.on('error', (e) => v.destroy(e));
         stream = res.body.pipe(v);
       }
+      stream = countedStream(stream, 'download', d.digest, start, size ?? d.size);
       return { stream, offset: start, size: size ?? d.size };
     });
   }
@@ -301,11 +316,12 @@ export class RegistryClient {
 
   /**
    * Uploads a blob unless the repository has it: HEAD, else a cross-repository mount from
-   * `mountFrom` (a repository path on the same registry), else POST an upload and PUT the bytes
-   * in one piece. `body` is a Buffer or a function opening the bytes (called again if a
-   * redirect or an authentication retry needs to resend them).
+   * `mountFrom` (repository paths on the same registry, tried in turn), else POST an upload and
+   * send the bytes: in one PUT, or with `chunkSize` in PATCHes of that size closed by a PUT.
+   * `body` is a Buffer or a function opening the bytes from `start` to `end` (exclusive), called
+   * again when a redirect or an authentication retry needs to resend them.
    */
-  async pushBlob(ref: Ref, desc: Pick<Descriptor, 'digest' | 'size'>, body: RequestBody, opts: { mountFrom?: string } = {}): Promise<PushResult> {
+  async pushBlob(ref: Ref, desc: Pick<Descriptor, 'digest' | 'size'>, body: BlobSource, opts: PushBlobOptions = {}): Promise<PushResult> {
     const r = toRef(ref);
     validateDigest(desc.digest);
     if (Buffer.isBuffer(body)) {
@@ -314,22 +330,53 @@ export class RegistryClient {
     const ep = this.pushEndpoint(r);
     const name = repositoryNameAt(ep.base.host, r);
     if ((await this.blobSize(r, desc.digest, true)) !== undefined) return 'exists';
-    const start = this.url(ep, r, 'blobs/uploads/');
-    if (opts.mountFrom) {
+    const sources = typeof opts.mountFrom === 'string' ? [opts.mountFrom] : (opts.mountFrom ?? []).filter((m) => m !== r.path);
+    let post: HttpResponse | undefined;
+    let start = this.url(ep, r, 'blobs/uploads/');
+    for (const from of sources) {
+      start = this.url(ep, r, 'blobs/uploads/');
       start.searchParams.set('mount', desc.digest);
-      start.searchParams.set('from', opts.mountFrom);
+      start.searchParams.set('from', from);
+      post = await this.request(ep, r, true, { method: 'POST', url: start, extraScopes: [repositoryScope(from, false)] });
+      if (post.status === 201) { post.discard(); return 'mounted'; }
+      // 202: the registry could not mount and opened an ordinary upload instead; use it.
+      if (post.status === 202) break;
+      post.discard();
+      post = undefined;
     }
-    const post = await this.request(ep, r, true, { method: 'POST', url: start });
-    if (post.status === 201 && opts.mountFrom) { post.discard(); return 'mounted'; }
+    if (!post) {
+      start = this.url(ep, r, 'blobs/uploads/');
+      post = await this.request(ep, r, true, { method: 'POST', url: start });
+    }
     if (post.status !== 202) throw await this.statusError(post, `starting upload of ${desc.digest} to ${name}`, `repository ${name} not found`);
     post.discard();
-    const location = header(post.headers, 'location');
-    if (!location) throw new RegistryError(`starting upload of ${desc.digest} to ${name}: no Location in the answer`, 202);
-    const put = new URL(location, start);
+    let location = uploadLocation(post, start, `starting upload of ${desc.digest} to ${name}`);
+    const open = (from: number, to: number): RequestBody => {
+      if (Buffer.isBuffer(body)) {
+        const part = from === 0 && to === body.length ? body : body.subarray(from, to);
+        return () => countedStream(Readable.from([part]), 'upload', desc.digest, from, desc.size);
+      }
+      return () => countedStream(body(from, to), 'upload', desc.digest, from, desc.size);
+    };
+    const chunk = opts.chunkSize !== undefined && opts.chunkSize > 0 && desc.size > opts.chunkSize ? opts.chunkSize : undefined;
+    let putBody: RequestBody | undefined;
+    if (chunk !== undefined) {
+      for (let from = 0; from < desc.size; from += chunk) {
+        const to = Math.min(desc.size, from + chunk);
+        const headers = { 'Content-Type': 'application/octet-stream', 'Content-Range': `${from}-${to - 1}`, 'Content-Length': String(to - from) };
+        const res = await this.request(ep, r, true, { method: 'PATCH', url: location, headers, body: open(from, to) });
+        if (res.status !== 202) throw await this.statusError(res, `uploading bytes ${from}-${to - 1} of ${desc.digest} to ${name}`, `upload of ${desc.digest} to ${name} not found`);
+        res.discard();
+        location = uploadLocation(res, location, `uploading ${desc.digest} to ${name}`);
+      }
+    } else {
+      putBody = open(0, desc.size);
+    }
+    const put = new URL(location.href);
     put.searchParams.append('digest', desc.digest);
     const headers: Record<string, string> = { 'Content-Type': 'application/octet-stream' };
-    if (!Buffer.isBuffer(body)) headers['Content-Length'] = String(desc.size);
-    const res = await this.request(ep, r, true, { method: 'PUT', url: put, headers, body });
+    headers['Content-Length'] = putBody ? String(desc.size) : '0';
+    const res = await this.request(ep, r, true, putBody ? { method: 'PUT', url: put, headers, body: putBody } : { method: 'PUT', url: put, headers });
     if (res.status !== 201 && res.status !== 204) throw await this.statusError(res, `uploading ${desc.digest} to ${name}`, `upload of ${desc.digest} to ${name} not found`);
     res.discard();
     const stored = header(res.headers, 'docker-content-digest');
@@ -359,6 +406,13 @@ export class RegistryClient {
     const eps = this.endpoints(r, 'push');
     return eps[0]!;
   }
+}
+
+/** The upload URL a POST or PATCH answered with (relative to the request). */
+function uploadLocation(res: HttpResponse, base: URL, what: string): URL {
+  const location = header(res.headers, 'location');
+  if (!location) throw new RegistryError(`${what}: no Location in the answer`, res.status);
+  return new URL(location, base);
 }
 
 function repositoryNameAt(host: string, r: Reference): string {

@@ -1,6 +1,6 @@
 /** The registry client's public surface. */
 export { RegistryClient } from './client';
-export type { Descriptor, RegistryClientOptions, Resolved, FetchedManifest, BlobReader, PushResult } from './client';
+export type { Descriptor, RegistryClientOptions, Resolved, FetchedManifest, BlobReader, PushResult, BlobSource, PushBlobOptions } from './client';
 export { RegistryError, RegistryAuthError, DigestMismatchError } from './errors';
 export { dockerConfigCredentials, dockerConfigPath, parseUserPass, staticCredentials, runCredentialHelper } from './credentials';
 export type { Credentials, CredentialSource } from './credentials';
@@ -8,3 +8,5 @@ export { registryEndpoints, hostDirectory, defaultServer } from './hosts';
 export type { RegistryEndpoint, HostsOptions, Capability } from './hosts';
 export { parseChallenges, mergeScopes, repositoryScope } from './auth';
 export { digestOf, verifyBytes, VerifyingStream } from './digest';
+export { watchTransfers } from './transfer-events';
+export type { TransferEvent, TransferWatcher } from './transfer-events';

@@ -1,12 +1,58 @@
+import { Args, Flags } from '@oclif/core';
 import { CtrCommand } from '../../base';
+import { Progress } from '../../progress';
+import { completeUser, registryFlags } from '../../registry-flags';
 
-/** Placeholder (hidden) until the command is built. */
 export default class ContentFetch extends CtrCommand {
-  static override hidden = true;
-  static override summary = 'not yet built';
-  static override strict = false;
+  static override summary = 'Fetch all content for an image into containerd';
+  static override description = 'Fetches every blob of an image (index, manifests, configs, layers of the chosen platforms) into the content store and records the image, without unpacking it.';
+  static override usage = 'content fetch [flags] <remote> <object>';
+  static override args = {
+    remote: Args.string({ description: 'image reference', required: true }),
+    object: Args.string({ description: 'ignored (ctr\'s fetch-object syntax)' }),
+  };
+  static override flags = {
+    ...registryFlags,
+    label: Flags.string({ description: 'Labels to attach to the image', multiple: true }),
+    platform: Flags.string({ description: 'Pull content from a specific platform', multiple: true }),
+    'all-platforms': Flags.boolean({ description: 'Pull content from all platforms' }),
+    'all-metadata': Flags.boolean({ description: 'Pull metadata for all platforms' }),
+  };
 
   async run(): Promise<void> {
-    this.error('ctr content fetch: not yet built in berth');
+    const { args, flags } = await this.parse(ContentFetch);
+    const { loadConfig } = require('@berth/core/dist/config/config') as typeof import('@berth/core/dist/config/config');
+    const { fetchContent } = require('@berth/core/dist/services/fetch') as typeof import('@berth/core/dist/services/fetch');
+    const cfg = loadConfig(flags.config);
+    const labels: Record<string, string> = {};
+    for (const l of flags.label ?? []) {
+      const i = l.indexOf('=');
+      labels[i < 0 ? l : l.slice(0, i)] = i < 0 ? '' : l.slice(i + 1);
+    }
+    const user = await completeUser(flags.user);
+    const progress = new Progress();
+    try {
+      await fetchContent({
+        root: flags.root ?? cfg.root,
+        namespace: flags.namespace,
+        ref: args.remote,
+        platforms: flags.platform,
+        allPlatforms: flags['all-platforms'],
+        allMetadata: flags['all-metadata'],
+        labels: flags.label ? labels : undefined,
+        plainHttp: flags['plain-http'],
+        skipVerify: flags['skip-verify'],
+        user,
+        refreshToken: flags.refresh,
+        hostsDir: flags['hosts-dir'] ?? cfg.registryConfigPath,
+        maxConcurrentDownloads: cfg.maxConcurrentDownloads,
+        onProgress: (p) => {
+          if (p.kind === 'resolved') progress.set(p.ref, 'resolved');
+          else progress.set(p.ref, p.kind === 'started' ? 'waiting' : p.kind, { digest: p.digest, size: p.size });
+        },
+      });
+    } finally {
+      progress.stop();
+    }
   }
 }

@@ -1,12 +1,57 @@
+import { Args, Flags } from '@oclif/core';
 import { CtrCommand } from '../../base';
+import { Progress } from '../../progress';
+import { completeUser, registryFlags } from '../../registry-flags';
 
-/** Placeholder (hidden) until the command is built. */
 export default class ImagesPush extends CtrCommand {
-  static override hidden = true;
-  static override summary = 'not yet built';
-  static override strict = false;
+  static override summary = 'Push an image to a remote';
+  static override description = 'Pushes an image reference from the content store: every blob the manifest references, then the manifests.';
+  static override aliases = ['i:push', 'image:push'];
+  static override usage = 'images push [flags] <remote> [<local>]';
+  static override args = {
+    remote: Args.string({ description: 'remote image reference' }),
+    local: Args.string({ description: 'local image name (the remote reference when omitted)' }),
+  };
+  static override flags = {
+    ...registryFlags,
+    manifest: Flags.string({ description: 'Digest of manifest' }),
+    'manifest-type': Flags.string({ description: 'Media type of manifest digest', default: 'application/vnd.oci.image.manifest.v1+json' }),
+    platform: Flags.string({ description: 'Push content from a specific platform', multiple: true }),
+    'max-concurrent-uploaded-layers': Flags.integer({ description: 'Set the max concurrent uploaded layers for each push', min: 1 }),
+    'allow-non-distributable-blobs': Flags.boolean({ description: 'Allow pushing blobs that are marked as non-distributable' }),
+  };
 
   async run(): Promise<void> {
-    this.error('ctr images push: not yet built in berth');
+    const { args, flags } = await this.parse(ImagesPush);
+    if (!args.remote) this.error('please provide a remote image reference to push');
+    const { loadConfig } = require('@berth/core/dist/config/config') as typeof import('@berth/core/dist/config/config');
+    const { pushImage } = require('@berth/core/dist/services/push') as typeof import('@berth/core/dist/services/push');
+    const cfg = loadConfig(flags.config);
+    const user = await completeUser(flags.user);
+    const progress = new Progress();
+    try {
+      await pushImage({
+        root: flags.root ?? cfg.root,
+        namespace: flags.namespace,
+        remote: args.remote,
+        local: args.local,
+        manifest: flags.manifest,
+        manifestType: flags['manifest-type'],
+        platforms: flags.platform,
+        allowNonDistributable: flags['allow-non-distributable-blobs'],
+        maxConcurrentUploads: flags['max-concurrent-uploaded-layers'],
+        plainHttp: flags['plain-http'],
+        skipVerify: flags['skip-verify'],
+        user,
+        refreshToken: flags.refresh,
+        hostsDir: flags['hosts-dir'] ?? cfg.registryConfigPath,
+        onProgress: (p) => {
+          if (p.kind === 'resolved') return;
+          progress.set(p.ref, p.kind === 'started' ? 'waiting' : p.kind, { digest: p.digest, size: p.size });
+        },
+      });
+    } finally {
+      progress.stop();
+    }
   }
 }
