@@ -1,12 +1,62 @@
+import { Args, Flags } from '@oclif/core';
 import { CtrCommand } from '../../base';
 
-/** Placeholder (hidden) until the command is built. */
 export default class ImagesImport extends CtrCommand {
-  static override hidden = true;
-  static override summary = 'not yet built';
-  static override strict = false;
+  static override summary = 'Import images';
+  static override description = `Import images from a tar stream ("-" reads stdin).
+Implemented formats: oci.v1, docker.v1.1, docker.v1.2 (plain, gzip or zstd tar).
+
+For OCI v1, you may need to specify --base-name because an OCI archive may contain only partial
+image references (tags without the base image name). If no base image name is provided, a name
+is generated as "import-%{yyyy-MM-dd}".
+
+If foobar.tar contains an OCI ref named "latest" and anonymous ref "sha256:deadbeef",
+"ctr images import --base-name foo/bar --digests foobar.tar" creates "foo/bar:latest" and
+"foo/bar@sha256:deadbeef" images.`;
+  static override aliases = ['i:import', 'image:import'];
+  static override args = {
+    in: Args.string({ description: 'archive to import ("-" for stdin)', required: true }),
+  };
+  static override flags = {
+    'base-name': Flags.string({ description: 'base image name for added images, when provided only images with this name prefix are imported' }),
+    digests: Flags.boolean({ description: 'whether to create digest images (default: false)' }),
+    'skip-digest-for-named': Flags.boolean({ description: 'skip applying --digests option to images named in the importing tar (use it in conjunction with --digests)' }),
+    'index-name': Flags.string({ description: 'image name to keep index as, by default index is discarded' }),
+    'all-platforms': Flags.boolean({ description: 'imports content for all platforms, false by default' }),
+    platform: Flags.string({ description: 'imports content for specific platform' }),
+    'no-unpack': Flags.boolean({ description: 'skip unpacking the images, false by default' }),
+    local: Flags.boolean({ description: 'run import locally rather than through transfer API (berth: always local)' }),
+    snapshotter: Flags.string({ description: 'snapshotter name. Empty value stands for the default value.', env: 'CONTAINERD_SNAPSHOTTER' }),
+    label: Flags.string({ description: 'labels to attach to the imported images (key=value)', multiple: true }),
+  };
 
   async run(): Promise<void> {
-    this.error('ctr images import: not yet built in berth');
+    const { args, flags } = await this.parse(ImagesImport);
+    const { loadConfig } = require('@berth/core/dist/config/config') as typeof import('@berth/core/dist/config/config');
+    const { importImages } = require('@berth/core/dist/services/import') as typeof import('@berth/core/dist/services/import');
+    const cfg = loadConfig(flags.config);
+    const labels: Record<string, string> = {};
+    for (const l of flags.label ?? []) {
+      const eq = l.indexOf('=');
+      labels[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1);
+    }
+    await importImages({
+      root: flags.root ?? cfg.root,
+      namespace: flags.namespace,
+      input: args.in,
+      baseName: flags['base-name'],
+      digests: flags.digests,
+      skipDigestForNamed: flags['skip-digest-for-named'],
+      indexName: flags['index-name'],
+      allPlatforms: flags['all-platforms'],
+      platform: flags.platform,
+      unpack: !flags['no-unpack'],
+      snapshotter: flags.snapshotter || cfg.snapshotter,
+      labels,
+      onProgress: (p) => {
+        if (p.kind === 'unpacking') process.stdout.write(`unpacking ${p.name} (${p.digest})...`);
+        else process.stdout.write('done\n');
+      },
+    });
   }
 }
