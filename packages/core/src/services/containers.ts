@@ -1,0 +1,199 @@
+/**
+ * ctr's `containers` commands without a daemon: a container is a metadata record (image, runtime,
+ * spec, snapshot) plus, when made from an image, an active snapshot keyed by its id.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { InvalidArgumentError, NotFoundError, StateError } from '../errors';
+import { layerDirs, rootfsReader, type RootfsReader } from '../containers/rootfs-files';
+import { generateSpec } from '../containers/generate';
+import { resolveImageConfig } from '../containers/image-config';
+import { parseContainerFilters } from '../containers/filters';
+import type { SpecOptions } from '../containers/spec-options';
+import { taskDir } from '../layout';
+import { openMetadata } from '../metadata';
+import type { Container, ContainerRuntime, Labels } from '../metadata/types';
+import { openSnapshotter } from '../snapshots';
+import type { Spec } from '../oci/types';
+
+/** The only runtime berth has: its runc clone driven by a per-container shim. */
+export const DEFAULT_RUNTIME = 'io.containerd.runc.v2';
+const STOP_SIGNAL_LABEL = 'io.containerd.image.config.stop-signal';
+
+export interface CreateContainerOptions {
+  root: string;
+  namespace: string;
+  id: string;
+  /** Image name as stored (ctr does not normalise it); with `rootfs`, ignored. */
+  ref: string;
+  /** Replace the image's Entrypoint + Cmd. */
+  args?: string[];
+  snapshotter?: string;
+  /** A root filesystem directory not managed by a snapshotter (ctr --rootfs). */
+  rootfs?: string;
+  labels?: Labels;
+  specOptions?: SpecOptions;
+  runtime?: string;
+}
+
+function defaultRuntime(name: string): ContainerRuntime {
+  // ctr records runc's options type for runc.v2 even when no option is set.
+  return name === DEFAULT_RUNTIME ? { name, options: { type_url: 'containerd.runc.v1.Options' } } : { name };
+}
+
+export async function createContainerFromImage(o: CreateContainerOptions): Promise<Container> {
+  const meta = openMetadata(o.root);
+  try {
+    if (meta.containers.find(o.namespace, o.id)) throw new StateError(`container "${o.id}" in namespace "${o.namespace}": already exists`);
+    const runtime = defaultRuntime(o.runtime ?? DEFAULT_RUNTIME);
+    const specOptions: SpecOptions = { ...o.specOptions, args: o.args?.length ? o.args : o.specOptions?.args };
+
+    if (o.rootfs !== undefined) {
+      const dir = path.resolve(o.rootfs);
+      if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new NotFoundError(`rootfs ${dir}: not a directory`);
+      const spec = generateSpec({ namespace: o.namespace, id: o.id, readFile: rootfsReader([dir]), rootfsPath: dir }, specOptions);
+      return meta.containers.create(o.namespace, { id: o.id, runtime, spec, labels: o.labels ?? {} });
+    }
+
+    const image = meta.images.find(o.namespace, o.ref);
+    if (!image) throw new NotFoundError(`image "${o.ref}": not found`);
+    const resolved = resolveImageConfig(o.root, image);
+    const snName = o.snapshotter ?? 'overlayfs';
+    const sn = openSnapshotter(o.root, snName);
+    if (resolved.chainID !== undefined && !isCommitted(sn, resolved.chainID)) {
+      throw new NotFoundError(`image "${o.ref}": not unpacked for snapshotter ${sn.name}: pull it again with --snapshotter ${sn.name} or use --snapshotter`);
+    }
+    const mounts = await sn.prepare(o.id, resolved.chainID);
+    try {
+      const read: RootfsReader = rootfsReader(layerDirs(mounts));
+      const spec: Spec = generateSpec({ namespace: o.namespace, id: o.id, image: resolved.config, readFile: read }, specOptions);
+      // Image config labels, then the image record's, then the caller's, then the stop signal (as ctr).
+      const labels: Labels = { ...(resolved.config.Labels ?? {}), ...image.labels, ...(o.labels ?? {}) };
+      labels[STOP_SIGNAL_LABEL] = resolved.config.StopSignal || 'SIGTERM';
+      // create() checks the id again inside its transaction: a concurrent create of the same id loses there.
+      return meta.containers.create(o.namespace, { id: o.id, image: image.name, runtime, spec, snapshotter: sn.name, snapshotKey: o.id, labels });
+    } catch (err) {
+      await sn.remove(o.id).catch(() => undefined);
+      throw err;
+    }
+  } finally {
+    meta.close();
+  }
+}
+
+function isCommitted(sn: ReturnType<typeof openSnapshotter>, key: string): boolean {
+  try {
+    return sn.stat(key).kind === 'committed';
+  } catch (err) {
+    if (err instanceof NotFoundError) return false;
+    throw err;
+  }
+}
+
+/** Containers of the namespace matching any of the filters (containerd's syntax), by id. */
+export function listContainers(root: string, namespace: string, filters: string[] = []): Container[] {
+  const match = parseContainerFilters(filters);
+  const meta = openMetadata(root);
+  try {
+    return meta.containers.list(namespace).filter(match);
+  } finally {
+    meta.close();
+  }
+}
+
+/** ctr's `containers info` JSON (containerd's containers.Container as Go marshals it). */
+export interface ContainerInfoJson {
+  ID: string;
+  Labels: Labels | null;
+  Image: string;
+  Runtime: { Name: string; Options: unknown };
+  SnapshotKey: string;
+  Snapshotter: string;
+  CreatedAt: string;
+  UpdatedAt: string;
+  Extensions: Record<string, unknown> | null;
+  Spec: unknown;
+}
+
+function goTime(d: Date): string {
+  return d.toISOString().replace(/\.?0+Z$/, 'Z');
+}
+
+export function containerInfo(root: string, namespace: string, id: string): ContainerInfoJson {
+  const meta = openMetadata(root);
+  let c: Container;
+  try {
+    c = meta.containers.get(namespace, id);
+  } finally {
+    meta.close();
+  }
+  return {
+    ID: c.id,
+    Labels: Object.keys(c.labels).length ? c.labels : null,
+    Image: c.image,
+    Runtime: { Name: c.runtime.name, Options: c.runtime.options ?? null },
+    SnapshotKey: c.snapshotKey,
+    Snapshotter: c.snapshotter,
+    CreatedAt: goTime(c.createdAt),
+    UpdatedAt: goTime(c.updatedAt),
+    Extensions: Object.keys(c.extensions).length ? c.extensions : null,
+    Spec: c.spec,
+  };
+}
+
+export interface RemoveResult {
+  removed: string[];
+  /** One per id that failed; the others were still tried. */
+  errors: Error[];
+}
+
+/**
+ * Deletes the records and (unless kept) their snapshots. A container whose task directory
+ * exists is refused: its task must be deleted first.
+ */
+export async function removeContainers(root: string, state: string, namespace: string, ids: string[], opts: { keepSnapshot?: boolean } = {}): Promise<RemoveResult> {
+  const out: RemoveResult = { removed: [], errors: [] };
+  for (const id of ids) {
+    try {
+      if (fs.existsSync(taskDir(state, namespace, id))) throw new StateError(`container "${id}": cannot delete a container with an existing task (delete the task first)`);
+      const meta = openMetadata(root);
+      let c: Container;
+      try {
+        c = meta.containers.get(namespace, id);
+        meta.containers.delete(namespace, id);
+      } finally {
+        meta.close();
+      }
+      if (!opts.keepSnapshot && c.snapshotter && c.snapshotKey) {
+        try {
+          await openSnapshotter(root, c.snapshotter).remove(c.snapshotKey);
+        } catch (err) {
+          if (!(err instanceof NotFoundError)) throw err;
+        }
+      }
+      out.removed.push(id);
+    } catch (err) {
+      out.errors.push(err as Error);
+    }
+  }
+  return out;
+}
+
+/** Sets (KEY=VALUE) and clears (KEY=) labels; returns the container's labels after. */
+export function labelContainer(root: string, namespace: string, id: string, changes: Labels): Labels {
+  const meta = openMetadata(root);
+  try {
+    return meta.tx(() => {
+      const c = meta.containers.get(namespace, id);
+      const labels: Labels = { ...c.labels };
+      for (const [k, v] of Object.entries(changes)) {
+        if (k === '') throw new InvalidArgumentError(`container "${id}": a label needs a key`);
+        if (v === '') delete labels[k];
+        else labels[k] = v;
+      }
+      return meta.containers.update(namespace, id, { labels }).labels;
+    });
+  } finally {
+    meta.close();
+  }
+}
