@@ -1,12 +1,19 @@
+import { Args } from '@oclif/core';
 import { CtrCommand } from '../../base';
+import { snapshotScope, snapshotsService, snapshotterFlag } from './scope';
 
-/** Placeholder (hidden) until the command is built. */
 export default class SnapshotsCommit extends CtrCommand {
-  static override hidden = true;
-  static override summary = 'not yet built';
-  static override strict = false;
+  static override summary = 'Commit an active snapshot into the provided name';
+  static override aliases = ['snapshot:commit'];
+  static override usage = 'snapshots commit <key> <active>';
+  static override args = {
+    key: Args.string({ description: 'name of the committed snapshot', required: true }),
+    active: Args.string({ description: 'key of the active snapshot', required: true }),
+  };
+  static override flags = { snapshotter: snapshotterFlag };
 
   async run(): Promise<void> {
-    this.error('ctr snapshots commit: not yet built in berth');
+    const { args, flags } = await this.parse(SnapshotsCommit);
+    await snapshotsService().commitSnapshot(snapshotScope(this.storeRoot(flags), flags), args.key, args.active);
   }
 }

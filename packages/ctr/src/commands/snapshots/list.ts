@@ -1,19 +1,18 @@
-import { Flags } from '@oclif/core';
 import { CtrCommand } from '../../base';
+import { snapshotScope, snapshotsService, snapshotterFlag } from './scope';
 
-export const snapshotterFlag = Flags.string({ description: 'snapshotter name', env: 'CONTAINERD_SNAPSHOTTER', default: 'overlayfs' });
+export { snapshotterFlag } from './scope';
 
 export default class SnapshotsList extends CtrCommand {
   static override summary = 'List snapshots';
-  static override aliases = ['snapshots:ls', 'snapshot:ls', 'snapshot:list', 'snapshots:list'];
+  static override aliases = ['snapshots:ls', 'snapshot:ls', 'snapshot:list'];
   static override flags = { snapshotter: snapshotterFlag };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(SnapshotsList);
-    const { listSnapshots } = require('@berth/core/dist/services/image-admin') as typeof import('@berth/core/dist/services/image-admin');
     const { tabwrite } = require('@berth/core/dist/util/tabwriter') as typeof import('@berth/core/dist/util/tabwriter');
     const KIND = { active: 'Active', view: 'View', committed: 'Committed' } as const;
-    const rows = listSnapshots(this.storeRoot(flags), flags.snapshotter).map((s) => [s.name, s.parent ?? '', KIND[s.kind]]);
-    process.stdout.write(tabwrite([['KEY', 'PARENT', 'KIND'], ...rows], { minwidth: 1, padding: 1 }));
+    const rows = snapshotsService().listSnapshots(snapshotScope(this.storeRoot(flags), flags)).map((s) => [s.name, s.parent ?? '', KIND[s.kind]]);
+    process.stdout.write(tabwrite([['KEY', 'PARENT', 'KIND'], ...rows], { minwidth: 1, padding: 1, padLast: true }));
   }
 }
