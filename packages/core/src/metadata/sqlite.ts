@@ -35,16 +35,35 @@ export interface DatabaseOptions {
   timeout?: number;
   readonly?: boolean;
   fileMustExist?: boolean;
+  /** Path of the compiled addon (see abiBinding). */
+  nativeBinding?: string;
 }
 
 type DatabaseConstructor = new (file: string, options?: DatabaseOptions) => Database;
 
 let ctor: DatabaseConstructor | undefined;
 
+let binding: string | null | undefined;
+
+/**
+ * better-sqlite3 is compiled per Node ABI. Beside the default build/Release/better_sqlite3.node a
+ * checkout or an install may hold builds for other Nodes, named better_sqlite3-abi<N>.node (the
+ * test script makes one for the Node LTS): the one for the running Node wins, so several Node
+ * versions can use one node_modules at the same time.
+ */
+function abiBinding(): string | null {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const path = require('node:path') as typeof import('node:path');
+  const pkg = path.dirname(require.resolve('better-sqlite3/package.json'));
+  const file = path.join(pkg, 'build', 'Release', `better_sqlite3-abi${process.versions.modules}.node`);
+  return fs.existsSync(file) ? file : null;
+}
+
 export function openDatabase(file: string, options: DatabaseOptions): Database {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   ctor ??= require('better-sqlite3') as DatabaseConstructor;
-  return new ctor(file, options);
+  if (binding === undefined) binding = abiBinding();
+  return new ctor(file, binding ? { ...options, nativeBinding: binding } : options);
 }
 
 /** SqliteError carries SQLite's extended result code name (e.g. SQLITE_BUSY_SNAPSHOT). */

