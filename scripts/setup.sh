@@ -47,23 +47,32 @@ if ((${#missing[@]} > 0)); then
 fi
 
 # --- npm dependencies ------------------------------------------------------------------
-# npm's hidden lockfile (node_modules/.package-lock.json) is rewritten on every install:
-# a manifest or lock newer than it means node_modules is stale.
+# node_modules is current when it was installed from this package-lock.json: the lock's hash is
+# stamped after each install (a package.json edit that changes no dependency, such as a bin
+# entry, must not reinstall everything).
+DEPS_STAMP=node_modules/.berth-deps-stamp
+lock_hash() { sha256sum package-lock.json | cut -d' ' -f1; }
 deps_stale() {
-  [[ -f node_modules/.package-lock.json ]] || return 0
-  local newer
-  newer=$(find package.json package-lock.json packages/*/package.json -newer node_modules/.package-lock.json 2>/dev/null)
-  [[ -n "$newer" ]]
+  [[ -f node_modules/.package-lock.json && -f "$DEPS_STAMP" ]] || return 0
+  [[ "$(cat "$DEPS_STAMP")" != "$(lock_hash)" ]]
 }
-if deps_stale; then
+install_deps() {
+  deps_stale || return 0
   if [[ -f package-lock.json ]]; then
     say "installing npm dependencies (npm ci)"
     run_logged npm-install npm ci --no-audit --no-fund
+    lock_hash >"$DEPS_STAMP"
   else
     say "installing npm dependencies (npm install)"
     run_logged npm-install npm install --no-audit --no-fund
   fi
-fi
+}
+# One install at a time per checkout (npm ci removes node_modules first: a second one running
+# beside it, or a test run, would see it half gone); staleness is re-checked under the lock.
+exec {deps_lock}>"$LOG_DIR/.npm-install.lock"
+flock "$deps_lock"
+install_deps
+flock -u "$deps_lock"
 
 # --- build -----------------------------------------------------------------------------
 if [[ -f scripts/build.mjs ]]; then
