@@ -1,7 +1,9 @@
 /** ctr's `snapshots` commands: one namespace's view of a snapshotter (snapshots/namespaced.ts). */
-import { InvalidArgumentError } from '../errors';
-import { openSnapshotter, type NamespacedSnapshotter, type SnapshotInfo, type SnapshotMount, type SnapshotUsage } from '../snapshots';
-import { GC_ROOT } from '../metadata';
+import { AlreadyExistsError, InvalidArgumentError, NotFoundError, SysError } from '../errors';
+import { GC_ROOT, openMetadata } from '../metadata';
+import { mountAll, openSnapshotter, unmount, type NamespacedSnapshotter, type SnapshotInfo, type SnapshotMount, type SnapshotUsage } from '../snapshots';
+import { takeGcLock } from './gc-lock';
+import { unpackImage } from './unpack-image';
 
 export interface SnapshotScope {
   root: string;
@@ -111,4 +113,99 @@ export function snapshotTree(s: SnapshotScope): SnapshotTreeNode[] {
   }
   return order.map((k) => nodes.get(k) as SnapshotTreeNode & { parent?: string }).filter((n) => n.parent === undefined)
     .map(({ name, children }) => ({ name, children }));
+}
+
+export interface MountImageOptions extends SnapshotScope {
+  ref: string;
+  /** The directory to mount on; also the snapshot's key (as ctr does). */
+  target: string;
+  /** `os/arch[/variant]`; the host's by default. */
+  platform?: string;
+  /** A writable (active) snapshot instead of a read-only view. */
+  rw?: boolean;
+}
+
+/**
+ * `ctr images mount`: unpacks the image for the platform if needed, makes a view (or, with rw,
+ * an active snapshot) keyed by the target path on its top layer and mounts it there. A snapshot
+ * already keyed by the target is mounted again. ctr holds it with a lease named after the
+ * target; berth marks the snapshot itself as a GC root (lease ids must be identifiers here), and
+ * `unmountImage` with rm removes it. Returns the image's chain ID.
+ */
+export async function mountImage(o: MountImageOptions): Promise<{ chainID: string }> {
+  const meta = openMetadata(o.root);
+  let img;
+  try {
+    img = meta.images.find(o.namespace, o.ref);
+  } finally {
+    meta.close();
+  }
+  if (!img) throw new NotFoundError(`image "${o.ref}": not found in namespace ${o.namespace}`);
+  const release = takeGcLock(o.root, false); // no GC between unpacking and holding the view
+  let chainID: string;
+  const sn = open(o);
+  let mounts: SnapshotMount[];
+  try {
+    const u = await unpackImage({ root: o.root, namespace: o.namespace, target: img.target, snapshotter: o.snapshotter, ...(o.platform ? { platform: o.platform } : {}) });
+    if (u.chainID === undefined) throw new InvalidArgumentError(`image "${o.ref}": has no layers to mount`);
+    chainID = u.chainID;
+    recordUnpackEdge(o, u.config.digest, u.snapshotLabel);
+    try {
+      mounts = o.rw ? await sn.prepare(o.target, chainID, rootLabel()) : await sn.view(o.target, chainID, rootLabel());
+    } catch (err) {
+      if (!(err instanceof AlreadyExistsError)) throw err;
+      mounts = sn.mounts(o.target);
+    }
+  } finally {
+    release();
+  }
+  try {
+    mountAll(mounts, o.target);
+  } catch (err) {
+    await sn.remove(o.target).catch(() => undefined);
+    throw err;
+  }
+  return { chainID };
+}
+
+/** containerd's GC edge config → unpacked chain, if the pull that stored the image did not unpack it. */
+function recordUnpackEdge(o: SnapshotScope, config: string, label: { key: string; value: string } | undefined): void {
+  if (!label) return;
+  const m = openMetadata(o.root);
+  try {
+    m.tx(() => {
+      const c = m.content.find(o.namespace, config);
+      if (c && c.labels[label.key] !== label.value) m.content.setLabels(o.namespace, config, { ...c.labels, [label.key]: label.value });
+    });
+  } finally {
+    m.close();
+  }
+}
+
+/**
+ * `ctr images unmount`: unmounts everything stacked on target; with rm also removes the snapshot
+ * keyed by the target (and a lease of that name, as ctr's mount makes one).
+ */
+export async function unmountImage(s: SnapshotScope, target: string, rm = false): Promise<void> {
+  for (;;) {
+    try {
+      unmount(target);
+    } catch (err) {
+      // EINVAL: nothing (more) is mounted there.
+      if (err instanceof SysError && err.errno === 'EINVAL') break;
+      throw err;
+    }
+  }
+  if (!rm) return;
+  const m = openMetadata(s.root);
+  try {
+    if (m.leases.find(s.namespace, target)) m.leases.delete(s.namespace, target);
+  } finally {
+    m.close();
+  }
+  try {
+    await open(s).remove(target);
+  } catch (err) {
+    if (!(err instanceof NotFoundError)) throw err;
+  }
 }

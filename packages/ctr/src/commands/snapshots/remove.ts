@@ -10,7 +10,7 @@ export default class SnapshotsRemove extends CtrCommand {
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(SnapshotsRemove);
-    if (argv.length === 0) this.error('snapshots delete: give at least one snapshot key');
+    if (argv.length === 0) throw new Error('snapshots delete: give at least one snapshot key');
     await snapshotsService().removeSnapshots(snapshotScope(this.storeRoot(flags), flags), argv as string[]);
   }
 }
