@@ -138,18 +138,19 @@ export function planImport(input: PlanInput): ImportPlan {
     seen.add(name);
     images.push({ name, target });
   };
+  // containerd lists the index's own name first.
+  if (input.names.indexName) {
+    const labels: Record<string, string> = {};
+    chosen.forEach((c, i) => { labels[`${GC}.m.${i}`] = c.digest; });
+    blobs.set(top.digest, { digest: top.digest, size: top.size, mediaType: top.mediaType, labels, source: { kind: 'bytes', bytes: input.index.bytes } });
+    push(input.names.indexName, { mediaType: top.mediaType, digest: top.digest, size: top.size });
+  }
   for (const c of chosen) {
     walk(c, 'index.json');
     const name = imageName(c, input.names.refName);
     const target: OciDescriptor = { mediaType: c.mediaType, digest: c.digest, size: c.size };
     push(name, target);
     if (input.names.digestName && !(input.names.skipDigestForNamed && name !== '')) push(input.names.digestName(c.digest), target);
-  }
-  if (input.names.indexName) {
-    const labels: Record<string, string> = {};
-    chosen.forEach((c, i) => { labels[`${GC}.m.${i}`] = c.digest; });
-    blobs.set(top.digest, { digest: top.digest, size: top.size, mediaType: top.mediaType, labels, source: { kind: 'bytes', bytes: input.index.bytes } });
-    push(input.names.indexName, { mediaType: top.mediaType, digest: top.digest, size: top.size });
   }
   return { images, blobs, skipped: children.length - chosen.length };
 }

@@ -193,7 +193,9 @@ export async function readArchive(input: AsyncIterable<Uint8Array>, opts: ReadAr
       parser.end();
     } catch (err) {
       if (err instanceof InvalidArgumentError && err.message.startsWith(`archive ${opts.source}:`)) throw err;
-      const cause = (err as Error).message.replace(/^layer: /, '').replace(/^layer entry "[^"]*": /, '');
+      let cause = (err as Error).message.replace(/^layer: /, '').replace(/^layer entry "[^"]*": /, '');
+      // zlib's own errors (Z_DATA_ERROR, Z_BUF_ERROR…) come straight from the gunzip stream.
+      if (/^Z_/.test(String((err as NodeJS.ErrnoException).code ?? ''))) cause = `${dec?.compression ?? 'gzip'} stream: ${cause}`;
       if (current) throw contents.error(current.name, cause);
       throw new InvalidArgumentError(`archive ${opts.source}: ${cause}`);
     }
