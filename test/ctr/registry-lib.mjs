@@ -159,3 +159,20 @@ export function skopeoPush(ociDir, tag, dest, all = false, creds = undefined) {
   const r = spawnSync('skopeo', ['copy', '--quiet', ...(all ? ['--all'] : []), '--dest-tls-verify=false', ...(creds ? ['--dest-creds', creds] : []), `oci:${ociDir}:${tag}`, `docker://${dest}`], { encoding: 'utf8', timeout: 120_000 });
   assert.equal(r.status, 0, `skopeo: ${r.stderr}`);
 }
+
+/** skopeo without blocking this process: needed when the token server runs in it. Resolves to stdout. */
+export function skopeoAsync(...args) {
+  return new Promise((resolve, reject) => {
+    const p = spawn('skopeo', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = [];
+    let err = '';
+    const timer = setTimeout(() => p.kill('SIGKILL'), 120_000);
+    p.stdout.on('data', (d) => out.push(d));
+    p.stderr.on('data', (d) => { err += d; });
+    p.on('error', reject);
+    p.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(Buffer.concat(out)); else reject(new Error(`skopeo ${args.join(' ')}: exit ${code}: ${err}`));
+    });
+  });
+}

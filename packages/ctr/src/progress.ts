@@ -93,8 +93,11 @@ export class Progress {
     if (digest !== undefined) e.digest = digest;
     if (status === 'done') e.offset = total;
     if (status === 'exists' || status === 'skipped') e.offset = 0;
+    const first = this.entries.size === 0;
     this.entries.set(ref, e);
     if (!this.tty && this.plain.has(status)) this.out.write(`${ref}: ${status}\n`);
+    // Something on screen at once, not only after the first tick.
+    if (this.tty && first && this.timer) this.draw();
   }
 
   private bytes(ev: TransferEvent): void {

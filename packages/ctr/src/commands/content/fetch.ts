@@ -7,14 +7,15 @@ export default class ContentFetch extends CtrCommand {
   static override summary = 'Fetch all content for an image into containerd';
   static override description = 'Fetches every blob of an image (index, manifests, configs, layers of the chosen platforms) into the content store and records the image, without unpacking it.';
   static override usage = 'content fetch [flags] <remote> <object>';
+  // ignoreStdin: oclif would otherwise read a missing argument from stdin, where --user's password comes.
   static override args = {
-    remote: Args.string({ description: 'image reference', required: true }),
-    object: Args.string({ description: 'ignored (ctr\'s fetch-object syntax)' }),
+    remote: Args.string({ description: 'image reference', required: true, ignoreStdin: true }),
+    object: Args.string({ description: 'ignored (ctr\'s fetch-object syntax)', ignoreStdin: true }),
   };
   static override flags = {
     ...registryFlags,
-    label: Flags.string({ description: 'Labels to attach to the image', multiple: true }),
-    platform: Flags.string({ description: 'Pull content from a specific platform', multiple: true }),
+    label: Flags.string({ description: 'Labels to attach to the image', multiple: true, multipleNonGreedy: true }),
+    platform: Flags.string({ description: 'Pull content from a specific platform', multiple: true, multipleNonGreedy: true }),
     'all-platforms': Flags.boolean({ description: 'Pull content from all platforms' }),
     'all-metadata': Flags.boolean({ description: 'Pull metadata for all platforms' }),
   };

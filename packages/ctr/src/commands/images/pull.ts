@@ -7,8 +7,9 @@ import { goDuration } from './format';
 export default class ImagesPull extends CtrCommand {
   static override summary = 'Pull an image from a remote';
   static override aliases = ['i:pull', 'image:pull'];
+  // ignoreStdin: oclif would otherwise read a missing argument from stdin, where --user's password comes.
   static override args = {
-    ref: Args.string({ description: 'image reference', required: true }),
+    ref: Args.string({ description: 'image reference', required: true, ignoreStdin: true }),
   };
   static override flags = {
     ...registryFlags,
