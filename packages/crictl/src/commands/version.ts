@@ -1,12 +1,15 @@
-import { Command } from '@oclif/core';
+import { CrictlCommand } from '../base';
+import { crictlSettings } from '../settings';
 
-export default class Version extends Command {
-  static override summary = 'print the client and server versions';
+export default class Version extends CrictlCommand {
+  static override summary = 'Display runtime version information';
 
   async run(): Promise<void> {
-    const v = (require('../../package.json') as { version: string }).version;
-    process.stdout.write(VERSION_TEXT.replace(/%v/g, v).replace('%node', process.version));
+    const { flags } = await this.parse(Version);
+    crictlSettings(flags, this.argv);
+    const { runtimeVersion } = require('@berth/core/dist/cri/runtime-status') as typeof import('@berth/core/dist/cri/runtime-status');
+    const v = runtimeVersion((require('../../package.json') as { version: string }).version);
+    // crictl prints with fmt.Println("Version: ", v): two spaces.
+    process.stdout.write(`Version:  ${v.version}\nRuntimeName:  ${v.runtimeName}\nRuntimeVersion:  ${v.runtimeVersion}\nRuntimeApiVersion:  ${v.runtimeApiVersion}\n`);
   }
 }
-
-const VERSION_TEXT = 'Version:  0.1.0\nRuntimeName:  berth\nRuntimeVersion:  %v\nRuntimeApiVersion:  v1\n';
