@@ -24,9 +24,10 @@ export abstract class CtrCommand extends Command {
   }
 
   protected override async catch(err: Error & { oclif?: { exit?: number } }): Promise<unknown> {
-    if (err.oclif?.exit !== undefined && err.name !== 'CLIError') throw err;
-    // ctr prints `ctr: <message>` and exits 1.
-    process.stderr.write(`ctr: ${err.message}\n`);
+    // oclif's clean exits (help, version) keep their behaviour.
+    if (err.oclif?.exit === 0) throw err;
+    // Everything else, usage errors and this.error() included, as ctr: `ctr: <message>`, exit 1.
+    process.stderr.write(`ctr: ${err.message.split('\n')[0].replace(/^Error: /, '')}\n`);
     if (this.argv.includes('--debug') && err.stack) process.stderr.write(`${err.stack}\n`);
     process.exit(1);
   }

@@ -72,11 +72,23 @@ function oclifOptions(root: string, entry: CliEntry): Interfaces.LoadOptions {
   return { root, pjson: { ...pjson, oclif }, userPlugins: false, logger };
 }
 
+/**
+ * oclif fills a missing optional argument from stdin when stdin is not a terminal (waiting up to
+ * 10 ms for it). No berth command takes an argument that way, and stdin often belongs to someone
+ * else: the container of `ctr run`, a password for `-u user`, a config on `runc spec`'s pipe.
+ */
+function keepStdin(commands: Record<string, Command.Class>): void {
+  for (const cmd of Object.values(commands)) {
+    for (const arg of Object.values(cmd.args ?? {})) arg.ignoreStdin = true;
+  }
+}
+
 /** Runs oclif over the CLI's commands. */
 export async function runOclif(argv: string[], pkgRoot: string, entry: CliEntry): Promise<void> {
   const { run, flush, handle, settings } = require('@oclif/core') as typeof import('@oclif/core');
   // Never look for tsconfig/ts-node (NODE_ENV=development|test would): dist is what runs.
   settings.enableAutoTranspile = false;
+  keepStdin(entry.commands);
   try {
     await run(argv, oclifOptions(path.resolve(pkgRoot), entry));
     await flush();
