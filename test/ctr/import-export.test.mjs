@@ -226,10 +226,13 @@ describe('ctr images import/export', { skip }, () => {
   it('reads stdin and writes stdout ("-")', async () => {
     const out = spawnSync(binPath('ctr'), ['--root', root, 'images', 'export', '-', 'example.com/oci:1'], { env: childEnv(), maxBuffer: 64 << 20 });
     assert.equal(out.status, 0, String(out.stderr));
-    const again = await ctr(['-n', 'piped', 'images', 'import', '--base-name', 'piped/img', '--no-unpack', '-'], { input: out.stdout });
+    const again = await ctr(['-n', 'piped', 'images', 'import', '--base-name', 'example.com/oci', '--no-unpack', '--label', 'from=stdin', '-'], { input: out.stdout });
     assert.equal(again.code, 0, again.stderr);
-    const ls = await ctr(['-n', 'piped', 'images', 'ls', '-q']);
-    assert.deepEqual(ls.stdout.split('\n').filter(Boolean), ['example.com/oci:1']);
+    assert.equal(again.stdout, '');
+    const ls = await ctr(['-n', 'piped', 'images', 'ls']);
+    const [, row, ...rest] = ls.stdout.split('\n');
+    assert.deepEqual(rest, ['']);
+    assert.match(row, new RegExp(`^example\\.com/oci:1 +application/vnd\\.oci\\.image\\.manifest\\.v1\\+json +${ociDigest} .* from=stdin +$`));
   });
 
   it('refuses a hostile archive with one line, exit 1, and leaves no blob, ingest or image', async () => {

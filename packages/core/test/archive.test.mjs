@@ -251,3 +251,29 @@ test('export writes an OCI layout with manifest.json that imports again to the s
   assert.deepEqual(r.map((i) => [i.name, i.target.digest]), [['example.com/app:v1', sha(manifest)]]);
   await assert.rejects(exportImages({ root, namespace: 'default', refs: ['nope:1'] }, new PassThrough()), NotFoundError);
 });
+
+test('a multi-platform index: only the chosen platform\'s blobs are kept, all with --all-platforms', async () => {
+  const otherConfig = Buffer.from(JSON.stringify({ architecture: 's390x', os: 'linux', rootfs: { type: 'layers', diff_ids: [sha(layerTar)] } }));
+  const other = manifestOf(undefined, otherConfig);
+  const idx = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [
+    { mediaType: OCI_MANIFEST, digest: sha(manifest), size: manifest.length, platform: { architecture: 'amd64', os: 'linux' } },
+    { mediaType: OCI_MANIFEST, digest: sha(other), size: other.length, platform: { architecture: 's390x', os: 'linux' } },
+  ] }));
+  const members = [blob(layer), blob(config), blob(manifest), blob(otherConfig), blob(other), blob(idx),
+    { name: 'index.json', data: JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: sha(idx), size: idx.length, annotations: { 'org.opencontainers.image.ref.name': 'multi' } }] }) }];
+  const one = newRoot();
+  const r1 = await run(one, tar(members), { baseName: 'm/x' });
+  assert.deepEqual(r1.map((i) => [i.name, i.target.digest]), [['m/x:multi', sha(idx)]]);
+  assert.deepEqual(storeState(one).blobs, [sha(layer), sha(config), sha(manifest), sha(idx)].sort());
+  const meta = openMetadata(one);
+  try {
+    assert.deepEqual(meta.content.get('default', sha(idx)).labels, { 'containerd.io/gc.ref.content.m.0': sha(manifest) });
+  } finally { meta.close(); }
+  const all = newRoot();
+  await run(all, tar(members), { baseName: 'm/x', allPlatforms: true });
+  assert.deepEqual(storeState(all).blobs, [sha(layer), sha(config), sha(manifest), sha(otherConfig), sha(other), sha(idx)].sort());
+  const s390 = newRoot();
+  await run(s390, tar(members), { baseName: 'm/x', platform: 'linux/s390x' });
+  assert.ok(!storeState(s390).blobs.includes(sha(manifest)));
+  assert.ok(storeState(s390).blobs.includes(sha(other)));
+});

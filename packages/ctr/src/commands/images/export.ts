@@ -13,13 +13,13 @@ When '--all-platforms' is given all images in a manifest list must be available.
   static override aliases = ['i:export', 'image:export'];
   static override strict = false;
   static override args = {
-    out: Args.string({ description: 'archive to write ("-" for stdout)', required: true }),
-    image: Args.string({ description: 'image name(s) to export', required: true }),
+    out: Args.string({ description: 'archive to write ("-" for stdout)', required: true, ignoreStdin: true }),
+    image: Args.string({ description: 'image name(s) to export', required: true, ignoreStdin: true }),
   };
   static override flags = {
     'skip-manifest-json': Flags.boolean({ description: 'do not add Docker compatible manifest.json to archive' }),
     'skip-non-distributable': Flags.boolean({ description: 'do not add non-distributable blobs such as Windows layers to archive' }),
-    platform: Flags.string({ description: 'Pull content from a specific platform', multiple: true }),
+    platform: Flags.string({ description: 'Pull content from a specific platform', multiple: true, multipleNonGreedy: true }),
     'all-platforms': Flags.boolean({ description: 'exports content from all platforms' }),
     local: Flags.boolean({ description: 'run export locally rather than through transfer API (berth: always local)' }),
   };

@@ -15,7 +15,7 @@ If foobar.tar contains an OCI ref named "latest" and anonymous ref "sha256:deadb
 "foo/bar@sha256:deadbeef" images.`;
   static override aliases = ['i:import', 'image:import'];
   static override args = {
-    in: Args.string({ description: 'archive to import ("-" for stdin)', required: true }),
+    in: Args.string({ description: 'archive to import ("-" for stdin)', required: true, ignoreStdin: true }),
   };
   static override flags = {
     'base-name': Flags.string({ description: 'base image name for added images, when provided only images with this name prefix are imported' }),
@@ -27,7 +27,7 @@ If foobar.tar contains an OCI ref named "latest" and anonymous ref "sha256:deadb
     'no-unpack': Flags.boolean({ description: 'skip unpacking the images, false by default' }),
     local: Flags.boolean({ description: 'run import locally rather than through transfer API (berth: always local)' }),
     snapshotter: Flags.string({ description: 'snapshotter name. Empty value stands for the default value.', env: 'CONTAINERD_SNAPSHOTTER' }),
-    label: Flags.string({ description: 'labels to attach to the imported images (key=value)', multiple: true }),
+    label: Flags.string({ description: 'labels to attach to the imported images (key=value)', multiple: true, multipleNonGreedy: true }),
   };
 
   async run(): Promise<void> {
