@@ -155,3 +155,49 @@ export function taskNamespaceDir(state: string, namespace: string): string {
 }
 
 // --- helpers append their own sections below this line, one per concern -------------------
+
+// --- CRI pod sandboxes (containerd's io.containerd.grpc.v1.cri) ----------------------------
+
+/** A pod's persistent files: hostname, hosts, resolv.conf (containers bind-mount them). */
+export function sandboxRootDir(root: string, id: string): string {
+  return path.join(root, 'io.containerd.grpc.v1.cri', 'sandboxes', id);
+}
+
+/** A pod's ephemeral state: pinned namespace files (ns/<type>) and the shared /dev/shm. */
+export function sandboxStateDir(state: string, id: string): string {
+  return path.join(state, 'io.containerd.grpc.v1.cri', 'sandboxes', id);
+}
+
+export interface SandboxPaths {
+  rootDir: string;
+  stateDir: string;
+  hostname: string;
+  hosts: string;
+  resolvConf: string;
+  /** Pinned namespaces: <stateDir>/ns/{net,ipc,uts,pid}. */
+  nsDir: string;
+  shm: string;
+}
+
+export function sandboxPaths(root: string, state: string, id: string): SandboxPaths {
+  const rootDir = sandboxRootDir(root, id);
+  const stateDir = sandboxStateDir(state, id);
+  return {
+    rootDir, stateDir,
+    hostname: path.join(rootDir, 'hostname'),
+    hosts: path.join(rootDir, 'hosts'),
+    resolvConf: path.join(rootDir, 'resolv.conf'),
+    nsDir: path.join(stateDir, 'ns'),
+    shm: path.join(stateDir, 'shm'),
+  };
+}
+
+/** host-local's IP allocations for berth's default network (ephemeral, like the netns they serve). */
+export function cniIpamDataDir(state: string): string {
+  return path.join(state, 'cni', 'networks');
+}
+
+/** Where berth installs its default network config when the conf dir has none. */
+export const DEFAULT_CNI_CONF_DIR = '/etc/berth/cni/net.d';
+/** Debian's containernetworking-plugins. */
+export const DEFAULT_CNI_BIN_DIR = '/usr/lib/cni';

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { InvalidArgumentError } from '../errors';
-import { DEFAULT_ROOT, DEFAULT_STATE } from '../layout';
+import { DEFAULT_CNI_BIN_DIR, DEFAULT_CNI_CONF_DIR, DEFAULT_ROOT, DEFAULT_STATE } from '../layout';
 
 export const DEFAULT_CONFIG_PATH = '/etc/berth/config.toml';
 
@@ -19,6 +19,10 @@ export interface BerthConfig {
   maxConcurrentDownloads: number;
   /** plugins."io.containerd.grpc.v1.cri".registry.config_path: hosts.toml directories */
   registryConfigPath: string;
+  /** plugins."io.containerd.grpc.v1.cri".cni.bin_dir: CNI plugin binaries (colon-separated list allowed) */
+  cniBinDir: string;
+  /** plugins."io.containerd.grpc.v1.cri".cni.conf_dir: network configs; berth writes its default here when none exists */
+  cniConfDir: string;
 }
 
 export function defaultConfig(): BerthConfig {
@@ -29,6 +33,8 @@ export function defaultConfig(): BerthConfig {
     snapshotter: 'overlayfs',
     maxConcurrentDownloads: 3,
     registryConfigPath: '/etc/berth/certs.d',
+    cniBinDir: DEFAULT_CNI_BIN_DIR,
+    cniConfDir: DEFAULT_CNI_CONF_DIR,
   };
 }
 
@@ -42,6 +48,10 @@ state = ${JSON.stringify(c.state)}
 [plugins]
 
   [plugins."io.containerd.grpc.v1.cri"]
+
+    [plugins."io.containerd.grpc.v1.cri".cni]
+      bin_dir = ${JSON.stringify(c.cniBinDir)}
+      conf_dir = ${JSON.stringify(c.cniConfDir)}
 
     [plugins."io.containerd.grpc.v1.cri".containerd]
       snapshotter = ${JSON.stringify(c.snapshotter)}
@@ -101,6 +111,7 @@ export function loadConfig(file?: string): BerthConfig {
   const plugins = table(target, doc.plugins, 'plugins');
   const cri = table(target, plugins['io.containerd.grpc.v1.cri'], 'plugins."io.containerd.grpc.v1.cri"');
   const criContainerd = table(target, cri.containerd, 'plugins."io.containerd.grpc.v1.cri".containerd');
+  const cni = table(target, cri.cni, 'plugins."io.containerd.grpc.v1.cri".cni');
   const registry = table(target, cri.registry, 'plugins."io.containerd.grpc.v1.cri".registry');
   const transfer = table(target, plugins['io.containerd.transfer.v1.local'], 'plugins."io.containerd.transfer.v1.local"');
   const downloads = transfer.max_concurrent_downloads ?? c.maxConcurrentDownloads;
@@ -114,5 +125,7 @@ export function loadConfig(file?: string): BerthConfig {
     snapshotter: str(target, criContainerd, 'snapshotter', 'plugins."io.containerd.grpc.v1.cri".containerd.', c.snapshotter),
     maxConcurrentDownloads: downloads,
     registryConfigPath: str(target, registry, 'config_path', 'plugins."io.containerd.grpc.v1.cri".registry.', c.registryConfigPath),
+    cniBinDir: str(target, cni, 'bin_dir', 'plugins."io.containerd.grpc.v1.cri".cni.', c.cniBinDir),
+    cniConfDir: str(target, cni, 'conf_dir', 'plugins."io.containerd.grpc.v1.cri".cni.', c.cniConfDir),
   };
 }

@@ -1,12 +1,83 @@
+import { Args, Flags } from '@oclif/core';
 import { CrictlCommand } from '../base';
+import { goJson, printStatusInfo, statusInfoDoc, type Json } from '../output';
+import { goTime } from './pods';
 
-/** Placeholder (hidden) until the command is built. */
+/** Go's RFC3339Nano of an int64 nanosecond time (UTC): trailing zeros of the fraction dropped. */
+function rfc3339Nano(ns: string): string {
+  const n = BigInt(ns);
+  const base = new Date(Number(n / 1_000_000n)).toISOString().slice(0, 19);
+  const frac = (n % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
+  return `${base}${frac ? `.${frac}` : ''}Z`;
+}
+
+/** encoding/json of a map: keys sorted at every level. */
+function sorted(v: Json): Json {
+  if (Array.isArray(v)) return v.map(sorted);
+  if (v !== null && typeof v === 'object') {
+    const out: { [k: string]: Json } = {};
+    for (const k of Object.keys(v).sort()) out[k] = sorted(v[k] as Json);
+    return out;
+  }
+  return v;
+}
+
 export default class Inspectp extends CrictlCommand {
-  static override hidden = true;
-  static override summary = 'not yet built';
+  static override summary = 'Display the status of one or more pods';
+  static override usage = 'inspectp [flags] POD-ID [POD-ID...]';
   static override strict = false;
+  static override args = { id: Args.string({ description: 'POD-ID', required: true }) };
+  static override flags = {
+    output: Flags.string({ char: 'o', description: 'Output format, One of: json|yaml|go-template|table' }),
+    quiet: Flags.boolean({ char: 'q', description: 'Do not show verbose information' }),
+    template: Flags.string({ description: 'The template string is only used when output is go-template; The Template format is golang template' }),
+  };
 
   async run(): Promise<void> {
-    this.error('crictl inspectp: not yet built in berth');
+    const { argv, flags } = await this.parse(Inspectp);
+    const { openMetadata } = require('@berth/core/dist/metadata/store') as typeof import('@berth/core/dist/metadata/store');
+    const { resolveSandbox } = require('@berth/core/dist/cri/sandbox') as typeof import('@berth/core/dist/cri/sandbox');
+    const cj = require('@berth/core/dist/cri/cri-json') as typeof import('@berth/core/dist/cri/cri-json');
+    const output = flags.output || 'json';
+    const dirs = this.store(flags);
+    const store = openMetadata(dirs.root);
+    try {
+      for (const id of argv as string[]) {
+        let pod;
+        try {
+          pod = resolveSandbox(store, id);
+        } catch (err) {
+          this.fail(`getting the pod sandbox status for ${JSON.stringify(id)}: ${(err as Error).message}`);
+        }
+        const raw = cj.criPodSandboxStatus(pod) as { [k: string]: Json };
+        // cri-tools re-marshals the status through a map: fields in proto order, nested maps sorted.
+        const status: { [k: string]: Json } = {};
+        for (const [k, v] of Object.entries(raw)) status[k] = k === 'createdAt' ? rfc3339Nano(pod.createdAt) : sorted(v);
+        const info = flags.quiet ? undefined : cj.sandboxInfo(pod);
+        if (output === 'json' || output === 'yaml') {
+          printStatusInfo(output, statusInfoDoc(status, info));
+          continue;
+        }
+        if (output === 'go-template') this.fail(`getting the pod sandbox status for ${JSON.stringify(id)}: go-template output is not supported by berth`);
+        if (output !== 'table') this.fail(`getting the pod sandbox status for ${JSON.stringify(id)}: output option cannot be ${output}`);
+        const m = pod.config.metadata;
+        let out = `ID: ${pod.id}\n`;
+        if (m.name) out += `Name: ${m.name}\n`;
+        if (m.uid) out += `UID: ${m.uid}\n`;
+        if (m.namespace) out += `Namespace: ${m.namespace}\n`;
+        out += `Attempt: ${m.attempt}\nStatus: ${pod.state}\nCreated: ${goTime(pod.createdAt)}\nIP Addresses: ${pod.ip}\n`;
+        for (const ip of pod.additionalIps) out += `Additional IP: ${ip}\n`;
+        // An empty map arrives as nil over gRPC, and crictl then prints no heading.
+        for (const [title, m] of [['Labels', pod.config.labels], ['Annotations', pod.config.annotations]] as const) {
+          if (Object.keys(m).length === 0) continue;
+          out += `${title}:\n`;
+          for (const k of Object.keys(m).sort()) out += `\t${k} -> ${m[k]}\n`;
+        }
+        if (info) out += `Info: map[info:${goJson(JSON.parse(info.info as string) as Json, 0)}]\n`;
+        process.stdout.write(out);
+      }
+    } finally {
+      store.close();
+    }
   }
 }

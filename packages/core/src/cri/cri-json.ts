@@ -1,0 +1,96 @@
+/**
+ * Pods as the CRI API returns them (PodSandbox, PodSandboxStatus and containerd's verbose
+ * info), as plain JSON data in the field order crictl prints.
+ */
+import type { CniResult, Json, JsonObject } from './cni/types';
+import type { PodSandboxConfig } from './pod-config';
+import { RUNTIME_TYPE, sandboxSpec, type Sandbox } from './sandbox-record';
+
+function metadata(s: Sandbox): JsonObject {
+  const m = s.config.metadata;
+  return { name: m.name, uid: m.uid, namespace: m.namespace, attempt: m.attempt };
+}
+
+function sortedMap(m: Record<string, string>): JsonObject {
+  const out: JsonObject = {};
+  for (const k of Object.keys(m).sort()) out[k] = m[k] as string;
+  return out;
+}
+
+/** CRI PodSandbox (ListPodSandbox's items) as protobuf JSON with defaults: createdAt is an int64 string. */
+export function criPodSandbox(s: Sandbox): JsonObject {
+  return {
+    id: s.id, metadata: metadata(s), state: s.state, createdAt: s.createdAt,
+    labels: sortedMap(s.config.labels), annotations: sortedMap(s.config.annotations), runtimeHandler: s.runtimeHandler,
+  };
+}
+
+/** CRI PodSandboxStatus; createdAt stays the int64 string (crictl turns it into RFC3339Nano). */
+export function criPodSandboxStatus(s: Sandbox): JsonObject {
+  const nso = s.config.linux.namespaceOptions;
+  return {
+    id: s.id, metadata: metadata(s), state: s.state, createdAt: s.createdAt,
+    network: { ip: s.ip, additionalIps: s.additionalIps.map((ip) => ({ ip })) },
+    linux: { namespaces: { options: { network: nso.network, pid: nso.pid, ipc: nso.ipc, targetId: nso.targetId, usernsOptions: null } } },
+    labels: sortedMap(s.config.labels), annotations: sortedMap(s.config.annotations), runtimeHandler: s.runtimeHandler,
+  };
+}
+
+const snake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** Go's encoding/json of the CRI config struct: snake_case names, empty fields omitted. */
+function goConfig(v: unknown, keepKeys = false): Json | undefined {
+  if (Array.isArray(v)) return v.length === 0 ? undefined : v.map((x) => goConfig(x) ?? null);
+  if (v !== null && typeof v === 'object') {
+    const out: JsonObject = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      const key = keepKeys ? k : snake(k);
+      const val = keepKeys ? (x as Json) : goConfig(x, ['labels', 'annotations', 'sysctls'].includes(k));
+      if (val !== undefined) out[key] = val;
+    }
+    return Object.keys(out).length === 0 ? undefined : out;
+  }
+  if (v === '' || v === 0 || v === false || v === undefined || v === null) return undefined;
+  return v as Json;
+}
+
+/** containerd's cni.Result: addresses grouped by interface name. */
+function cniResult(r: CniResult | undefined): Json {
+  if (!r) return null;
+  const ifaces = r.interfaces ?? [];
+  const byName: JsonObject = {};
+  ifaces.forEach((i, idx) => {
+    const ips = (r.ips ?? []).filter((ip) => ip.interface === idx).map((ip) => ({ IP: ip.address.split('/')[0] as string, Gateway: ip.gateway ?? '' }));
+    byName[i.name] = { IPConfigs: ips.length > 0 ? ips : null, Mac: i.mac ?? '', Sandbox: i.sandbox ?? '' };
+  });
+  return { Interfaces: byName, DNS: r.dns !== undefined ? [r.dns] : null, Routes: r.routes ?? null };
+}
+
+/**
+ * The verbose `info` (containerd's sandboxInfo) plus where the pod's shared pieces are, for
+ * whoever joins it. No pause process: pid is the pid-namespace holder's, or 0.
+ */
+export function sandboxInfo(s: Sandbox): Record<string, string> {
+  const info: JsonObject = {
+    pid: s.holder?.pid ?? 0,
+    processStatus: s.state === 'SANDBOX_READY' ? 'running' : 'stopped',
+    netNamespaceClosed: s.netnsClosed,
+    image: '',
+    snapshotKey: '',
+    snapshotter: '',
+    runtimeHandler: s.runtimeHandler,
+    runtimeType: RUNTIME_TYPE,
+    runtimeOptions: null,
+    config: goConfig(s.config as PodSandboxConfig) ?? {},
+    runtimeSpec: sandboxSpec(s) as JsonObject,
+    cniResult: cniResult(s.network?.result),
+    namespaces: s.namespaces as JsonObject,
+    hostnamePath: s.files.hostname,
+    hostsPath: s.files.hosts,
+    resolvConfPath: s.files.resolvConf,
+    shmPath: s.files.shm,
+    cgroupParent: s.cgroupParent,
+    cniConfig: s.network?.list.source ?? '',
+  };
+  return { info: JSON.stringify(info) };
+}
