@@ -201,3 +201,11 @@ export function cniIpamDataDir(state: string): string {
 export const DEFAULT_CNI_CONF_DIR = '/etc/berth/cni/net.d';
 /** Debian's containernetworking-plugins. */
 export const DEFAULT_CNI_BIN_DIR = '/usr/lib/cni';
+
+// --- image unpacking (services/unpack-image.ts) ---------------------------------------------
+
+/** Serialises extraction of one chain ID across processes (256 lock files, by chain-ID prefix). */
+export function unpackLockPath(root: string, snapshotter: string, chainID: string): string {
+  const hex = chainID.replace(/^sha256:/, '');
+  return path.join(root, `io.containerd.snapshotter.v1.${snapshotter}`, 'unpack-locks', `${hex.slice(0, 2)}.lock`);
+}

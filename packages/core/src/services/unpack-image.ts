@@ -7,13 +7,17 @@
  * records the returned snapshot label with the image, in its own transaction.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ContentStore } from '../content';
-import { InvalidArgumentError, NotFoundError } from '../errors';
+import { AlreadyExistsError, InvalidArgumentError, NotFoundError } from '../errors';
 import { isIndex, isManifest } from '../images/media-types';
 import { formatPlatform, hostPlatform, parsePlatform, platformMatcher, type Platform } from '../images/platform';
 import type { Descriptor } from '../images/registry';
 import { applyLayer } from '../images/unpack';
-import { openSnapshotter, type Snapshotter } from '../snapshots';
+import { unpackLockPath } from '../layout';
+import { SNAPSHOT_REF_LABEL, openSnapshotter, type Snapshotter } from '../snapshots';
+import { flock } from '../sys/flock';
 
 export type UnpackProgress =
   | { kind: 'unpacking'; platform: string; digest: string }
@@ -88,8 +92,8 @@ export function descriptorList(json: Record<string, unknown>, key: string, what:
   return v.map((d, i) => asDescriptor(d, `${what} ${key}[${i}]`));
 }
 
-/** Resolves target (index → the best manifest for platform) and reads the config's diff_ids. */
-export function readImageManifest(store: ContentStore, target: Descriptor, platform: Platform): ImageManifest {
+/** The manifest a target names for platform (an index's best match) and what it lists. */
+export function resolveManifest(store: ContentStore, target: Descriptor, platform: Platform): { manifest: Descriptor; config: Descriptor; layers: Descriptor[] } {
   let manifest = target;
   if (isIndex(target.mediaType)) {
     const children = descriptorList(readJson(store, target, 'index'), 'manifests', `index ${target.digest}`);
@@ -100,8 +104,12 @@ export function readImageManifest(store: ContentStore, target: Descriptor, platf
     throw new InvalidArgumentError(`image target ${target.digest}: unsupported media type ${target.mediaType}`);
   }
   const m = readJson(store, manifest, 'manifest');
-  const config = asDescriptor(m['config'], `manifest ${manifest.digest} config`);
-  const layers = descriptorList(m, 'layers', `manifest ${manifest.digest}`);
+  return { manifest, config: asDescriptor(m['config'], `manifest ${manifest.digest} config`), layers: descriptorList(m, 'layers', `manifest ${manifest.digest}`) };
+}
+
+/** Resolves target (index → the best manifest for platform) and reads the config's diff_ids. */
+export function readImageManifest(store: ContentStore, target: Descriptor, platform: Platform): ImageManifest {
+  const { manifest, config, layers } = resolveManifest(store, target, platform);
   const rootfs = readJson(store, config, 'config')['rootfs'] as { diff_ids?: unknown } | undefined;
   const diffIDs = rootfs?.diff_ids;
   if (!Array.isArray(diffIDs) || diffIDs.length !== layers.length || !diffIDs.every((d) => typeof d === 'string')) {
@@ -119,41 +127,69 @@ function committed(sn: Snapshotter, key: string): boolean {
   }
 }
 
+/**
+ * Extracts one layer into a fresh active snapshot and commits it as `id`. Returns false when the
+ * namespace turned out to have it already (or it was linked from another namespace).
+ */
+async function extract(sn: Snapshotter, store: ContentStore, layer: Descriptor, diffID: string, id: string, parent: string | undefined): Promise<boolean> {
+  const key = `extract-${randomBytes(6).toString('hex')} ${id}`;
+  try {
+    await sn.prepare(key, parent, { [SNAPSHOT_REF_LABEL]: id });
+  } catch (err) {
+    if (!(err instanceof AlreadyExistsError)) throw err;
+    if (committed(sn, id)) return false;
+    // Said to exist but not visible here: extract after all; commit links a shared copy if there is one.
+    await sn.prepare(key, parent);
+  }
+  try {
+    const res = await applyLayer(store.readStream(layer.digest), sn.applyDir(key), { whiteouts: sn.name === 'overlayfs' ? 'overlay' : 'native' });
+    if (res.diffID !== diffID) {
+      throw new InvalidArgumentError(`layer ${layer.digest}: uncompressed digest ${res.diffID} does not match the config's diff_id ${diffID}`);
+    }
+    await sn.commit(id, key);
+    return true;
+  } catch (err) {
+    await sn.remove(key).catch(() => undefined);
+    if (committed(sn, id)) return false; // committed by another process meanwhile: as good as ours
+    throw err;
+  }
+}
+
+/** Takes the per-chain extraction lock (a lock file per chain-ID prefix); returns its release. */
+function lockChain(root: string, snapshotter: string, chainID: string): () => void {
+  const file = unpackLockPath(root, snapshotter, chainID);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
+  try {
+    flock(fd, true, file);
+  } catch (err) {
+    fs.closeSync(fd);
+    throw err;
+  }
+  return () => fs.closeSync(fd);
+}
+
 /** Unpacks the image's layers for one platform; every blob must already be in the content store. */
 export async function unpackImage(opts: UnpackImageOptions): Promise<UnpackImageResult> {
   const platform: Platform = typeof opts.platform === 'string' ? parsePlatform(opts.platform) : opts.platform ?? hostPlatform();
   const store = new ContentStore(opts.root);
   const im = readImageManifest(store, opts.target, platform);
   const progress = opts.onProgress ?? ((): void => undefined);
-  const sn = openSnapshotter(opts.root, opts.snapshotter ?? 'overlayfs');
+  const sn = openSnapshotter(opts.root, opts.snapshotter ?? 'overlayfs', opts.namespace);
   progress({ kind: 'unpacking', platform: formatPlatform(platform), digest: im.manifest.digest });
 
   const chain = chainIDs(im.diffIDs);
   for (let i = 0; i < im.layers.length; i++) {
     const id = chain[i] as string;
     const layer = im.layers[i] as Descriptor;
-    if (committed(sn, id)) {
-      progress({ kind: 'unpacked', chainID: id, skipped: true });
-      continue;
-    }
-    const key = `extract-${randomBytes(6).toString('hex')} ${id}`;
-    await sn.prepare(key, i > 0 ? chain[i - 1] : undefined);
+    // One extraction of a chain at a time across processes: the others then find it committed.
+    const unlock = lockChain(opts.root, sn.name, id);
     try {
-      const res = await applyLayer(store.readStream(layer.digest), sn.applyDir(key), { whiteouts: sn.name === 'overlayfs' ? 'overlay' : 'native' });
-      if (res.diffID !== im.diffIDs[i]) {
-        throw new InvalidArgumentError(`layer ${layer.digest}: uncompressed digest ${res.diffID} does not match the config's diff_id ${String(im.diffIDs[i])}`);
-      }
-      await sn.commit(id, key);
-    } catch (err) {
-      await sn.remove(key).catch(() => undefined);
-      // Another pull committed the same chain meanwhile: theirs is as good as ours.
-      if (committed(sn, id)) {
-        progress({ kind: 'unpacked', chainID: id, skipped: true });
-        continue;
-      }
-      throw err;
+      const done = committed(sn, id) || !(await extract(sn, store, layer, im.diffIDs[i] as string, id, i > 0 ? chain[i - 1] : undefined));
+      progress({ kind: 'unpacked', chainID: id, skipped: done });
+    } finally {
+      unlock();
     }
-    progress({ kind: 'unpacked', chainID: id, skipped: false });
   }
   const top = chain[chain.length - 1];
   const result: UnpackImageResult = { ...im, snapshotter: sn.name };

@@ -4,6 +4,7 @@ import ContentGet from './get';
 import ContentLabel from './label';
 import ContentList from './list';
 import ContentPrune from './prune';
+import ContentPruneReferences from './prune-references';
 import ContentRemove from './remove';
 
 /** The `content` topic's commands, keyed by oclif id. */
@@ -15,4 +16,5 @@ export const CONTENT_COMMANDS = {
   'content:fetch': ContentFetch,
   'content:label': ContentLabel,
   'content:prune': ContentPrune,
+  'content:prune:references': ContentPruneReferences,
 };

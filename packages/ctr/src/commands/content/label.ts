@@ -1,12 +1,17 @@
 import { CtrCommand } from '../../base';
+import { labelArgs } from '../images/label';
 
-/** Placeholder (hidden) until the command is built. */
 export default class ContentLabel extends CtrCommand {
-  static override hidden = true;
-  static override summary = 'not yet built';
+  static override summary = 'Add labels to content';
+  static override description = 'KEY=VALUE sets a label, KEY= clears it, a bare KEY sets it to "true". Prints the labels after the change.';
   static override strict = false;
+  static override usage = 'content label <digest> [<label>=<value> ...]';
 
   async run(): Promise<void> {
-    this.error('ctr content label: not yet built in berth');
+    const { argv, flags } = await this.parse(ContentLabel);
+    const [digest, ...pairs] = argv as string[];
+    const { labelContent } = require('@berth/core/dist/services/image-admin') as typeof import('@berth/core/dist/services/image-admin');
+    const labels = labelContent(this.storeRoot(flags), flags.namespace, digest ?? '', labelArgs(pairs));
+    process.stdout.write(`${Object.keys(labels).sort().map((k) => `${k}=${labels[k] as string}`).join(',')}\n`);
   }
 }

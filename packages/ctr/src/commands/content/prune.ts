@@ -1,12 +1,12 @@
 import { CtrCommand } from '../../base';
 
-/** Placeholder (hidden) until the command is built. */
 export default class ContentPrune extends CtrCommand {
-  static override hidden = true;
-  static override summary = 'not yet built';
-  static override strict = false;
+  static override summary = 'Prunes content from the content store';
+  static override description = 'Subcommands: references (prune the layer reference labels, then collect).';
+  static override usage = 'content prune references [flags]';
 
   async run(): Promise<void> {
-    this.error('ctr content prune: not yet built in berth');
+    // As ctr (a command with subcommands only): show the help.
+    await this.config.runCommand('help', ['content', 'prune']);
   }
 }

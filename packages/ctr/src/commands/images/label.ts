@@ -1,12 +1,33 @@
+import { Flags } from '@oclif/core';
 import { CtrCommand } from '../../base';
 
-/** Placeholder (hidden) until the command is built. */
 export default class ImagesLabel extends CtrCommand {
-  static override hidden = true;
-  static override summary = 'not yet built';
+  static override summary = 'Set and clear labels for an image';
+  static override description = 'KEY=VALUE sets a label, KEY= clears it, a bare KEY sets it to "true". Prints the labels after the change.';
+  static override aliases = ['image:label', 'i:label'];
   static override strict = false;
+  static override usage = 'images label [flags] <name> [<key>=<value>, ...]';
+  static override flags = {
+    'replace-all': Flags.boolean({ char: 'r', description: 'Replace all labels' }),
+  };
 
   async run(): Promise<void> {
-    this.error('ctr images label: not yet built in berth');
+    const { argv, flags } = await this.parse(ImagesLabel);
+    const [name, ...pairs] = argv as string[];
+    if (!name) this.error('please specify an image');
+    const { labelImage } = require('@berth/core/dist/services/image-admin') as typeof import('@berth/core/dist/services/image-admin');
+    const labels = labelImage(this.storeRoot(flags), flags.namespace, name, labelArgs(pairs), flags['replace-all']);
+    process.stdout.write(`${Object.keys(labels).sort().map((k) => `${k}=${labels[k] as string}`).join(',')}\n`);
   }
+}
+
+/** ctr's LabelArgs: KEY=VALUE, or a bare KEY meaning "true". */
+export function labelArgs(pairs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of pairs) {
+    const i = p.indexOf('=');
+    if (i < 0) out[p] = 'true';
+    else out[p.slice(0, i)] = p.slice(i + 1);
+  }
+  return out;
 }

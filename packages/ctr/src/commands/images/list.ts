@@ -4,7 +4,7 @@ import { bytesBinary, labelList } from './format';
 
 export default class ImagesList extends CtrCommand {
   static override summary = 'List images known to containerd';
-  static override aliases = ['images:ls', 'i:ls', 'i:list'];
+  static override aliases = ['images:ls', 'image:list', 'image:ls', 'i:ls', 'i:list'];
   static override flags = {
     quiet: Flags.boolean({ char: 'q', description: 'Print only the image refs' }),
   };

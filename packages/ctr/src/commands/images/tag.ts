@@ -3,7 +3,7 @@ import { CtrCommand } from '../../base';
 
 export default class ImagesTag extends CtrCommand {
   static override summary = 'Tag an image';
-  static override aliases = ['i:tag'];
+  static override aliases = ['image:tag', 'i:tag'];
   static override strict = false;
   static override usage = 'images tag [flags] <source_ref> <target_ref> [<target_ref>...]';
   static override args = {
