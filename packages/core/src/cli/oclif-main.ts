@@ -73,13 +73,17 @@ function oclifOptions(root: string, entry: CliEntry): Interfaces.LoadOptions {
 }
 
 /**
- * oclif fills a missing optional argument from stdin when stdin is not a terminal (waiting up to
- * 10 ms for it). No berth command takes an argument that way, and stdin often belongs to someone
- * else: the container of `ctr run`, a password for `-u user`, a config on `runc spec`'s pipe.
+ * Two oclif habits no Go CLI has, turned off for every command: filling a missing argument from
+ * stdin when it is not a terminal (waiting up to 10 ms; stdin often belongs to someone else: the
+ * container of `ctr run`, a password for `-u user`), and a repeatable flag taking every bare word
+ * after it (`ctr run --env A=1 busybox id` must leave busybox and id as arguments).
  */
-function keepStdin(commands: Record<string, Command.Class>): void {
+function goLikeParsing(commands: Record<string, Command.Class>): void {
   for (const cmd of Object.values(commands)) {
     for (const arg of Object.values(cmd.args ?? {})) arg.ignoreStdin = true;
+    for (const flag of Object.values(cmd.flags ?? {})) {
+      if (flag.type === 'option' && flag.multiple) flag.multipleNonGreedy = true;
+    }
   }
 }
 
@@ -88,7 +92,7 @@ export async function runOclif(argv: string[], pkgRoot: string, entry: CliEntry)
   const { run, flush, handle, settings } = require('@oclif/core') as typeof import('@oclif/core');
   // Never look for tsconfig/ts-node (NODE_ENV=development|test would): dist is what runs.
   settings.enableAutoTranspile = false;
-  keepStdin(entry.commands);
+  goLikeParsing(entry.commands);
   try {
     await run(argv, oclifOptions(path.resolve(pkgRoot), entry));
     await flush();
