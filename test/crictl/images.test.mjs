@@ -161,6 +161,11 @@ describe('crictl images', { skip }, () => {
     const both = await crictl('pull', '--creds', 'a:b', '--auth', 'eDp5', ref());
     assert.equal(both.code, 1);
     assert.match(both.stderr, /level=fatal msg="both `--creds` and `--auth` are specified"/);
+    const pod = join(work, 'pod.json');
+    writeFileSync(pod, JSON.stringify({ metadata: { name: 'a' } }));
+    assert.match((await crictl('pull', '--pod-config', pod, ref())).stderr, /level=fatal msg="load podSandboxConfig: name, namespace or uid is not in metadata \\"&PodSandboxMetadata\{Name:a,Uid:,Namespace:,Attempt:0,\}\\""/);
+    writeFileSync(pod, JSON.stringify({ metadata: { name: 'a', namespace: 'default', uid: 'u1' } }));
+    assert.equal((await crictl('pull', '--pod-config', pod, ref())).stdout, `Image is up to date for ${id()}\n`);
     const empty = await crictl('pull');
     assert.match(empty.stderr, /level=fatal msg="Image name cannot be empty"/);
     // The registry asks for no credentials: given ones are harmless.

@@ -69,7 +69,7 @@ export default class Pull extends CrictlCommand {
   /** The pod config only chooses a snapshotter in containerd: it must still load. */
   private checkPodConfig(file: string): void {
     const fs = require('node:fs') as typeof import('node:fs');
-    let doc: { metadata?: { name?: unknown; namespace?: unknown; uid?: unknown } } | null;
+    let doc: { metadata?: { name?: unknown; namespace?: unknown; uid?: unknown; attempt?: unknown } } | null;
     try {
       const { parse } = require('yaml') as typeof import('yaml');
       doc = parse(fs.readFileSync(file, 'utf8')) as typeof doc;
@@ -79,7 +79,11 @@ export default class Pull extends CrictlCommand {
     }
     const md = doc?.metadata;
     if (!md) this.error('load podSandboxConfig: metadata is not set');
-    if (!md.name || !md.namespace || !md.uid) this.error(`load podSandboxConfig: name, namespace or uid is not in metadata ${JSON.stringify(JSON.stringify(md))}`);
+    if (!md.name || !md.namespace || !md.uid) {
+      // Go's %q of the message's String().
+      const text = `&PodSandboxMetadata{Name:${String(md.name ?? '')},Uid:${String(md.uid ?? '')},Namespace:${String(md.namespace ?? '')},Attempt:${String(md.attempt ?? 0)},}`;
+      this.error(`load podSandboxConfig: name, namespace or uid is not in metadata ${JSON.stringify(text)}`);
+    }
   }
 }
 
