@@ -38,6 +38,23 @@ export function criPodSandboxStatus(s: Sandbox): JsonObject {
 
 const snake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
+const MODE_NUMBER = { POD: 0, CONTAINER: 1, NODE: 2, TARGET: 3 } as const;
+const PROTOCOL_NUMBER = { TCP: 0, UDP: 1, SCTP: 2 } as const;
+
+/** The config in the CRI Go struct's nesting, enums as their numbers (what encoding/json prints). */
+function goShape(c: PodSandboxConfig): unknown {
+  const nso = c.linux.namespaceOptions;
+  return {
+    ...c,
+    portMappings: c.portMappings.map((p) => ({ ...p, protocol: PROTOCOL_NUMBER[p.protocol] })),
+    linux: {
+      cgroupParent: c.linux.cgroupParent,
+      securityContext: { namespaceOptions: { network: MODE_NUMBER[nso.network], pid: MODE_NUMBER[nso.pid], ipc: MODE_NUMBER[nso.ipc], targetId: nso.targetId } },
+      sysctls: c.linux.sysctls,
+    },
+  };
+}
+
 /** Go's encoding/json of the CRI config struct: snake_case names, empty fields omitted. */
 function goConfig(v: unknown, keepKeys = false): Json | undefined {
   if (Array.isArray(v)) return v.length === 0 ? undefined : v.map((x) => goConfig(x) ?? null);
@@ -81,7 +98,7 @@ export function sandboxInfo(s: Sandbox): Record<string, string> {
     runtimeHandler: s.runtimeHandler,
     runtimeType: RUNTIME_TYPE,
     runtimeOptions: null,
-    config: goConfig(s.config as PodSandboxConfig) ?? {},
+    config: goConfig(goShape(s.config)) ?? {},
     runtimeSpec: sandboxSpec(s) as JsonObject,
     cniResult: cniResult(s.network?.result),
     namespaces: s.namespaces as JsonObject,
