@@ -24,6 +24,14 @@ export abstract class CrictlCommand extends Command {
     'berth-config': Flags.string({ description: 'berth: config file in containerd\'s config.toml shape (root, state, CNI dirs)', env: 'BERTH_CONFIG', helpGroup: 'GLOBAL' }),
   };
 
+  /** crictl's start-up (cri-tools' app.Before): every command honours the crictl.yaml. */
+  public override async init(): Promise<void> {
+    await super.init();
+    const { flags } = await this.parse(this.constructor as typeof CrictlCommand);
+    const { crictlSettings } = require('./settings') as typeof import('./settings');
+    crictlSettings(flags, this.argv);
+  }
+
   /** berth's store: --root/--state, else the config.toml's. */
   protected store(flags: { root?: string; state?: string; 'berth-config'?: string }): { root: string; state: string } {
     const { loadConfig } = require('@berth/core/dist/config/config') as typeof import('@berth/core/dist/config/config');
