@@ -60,6 +60,11 @@ function checkCapNames(names: readonly string[]): void {
   for (const c of names) if (!c.startsWith('CAP_')) throw new InvalidArgumentError(`capability ${c}: capabilities must be specified with 'CAP_' prefix`);
 }
 
+/** Go marshals maps with their keys sorted. */
+function sortedKeys(m: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.keys(m).sort().map((k) => [k, m[k] as string]));
+}
+
 export function generateSpec(src: SpecSource, o: SpecOptions = {}): Spec {
   const s = defaultUnixSpec(src.namespace, src.id);
   const p = s.process as NonNullable<Spec['process']>;
@@ -129,6 +134,12 @@ export function generateSpec(src: SpecSource, o: SpecOptions = {}): Spec {
     resources.cpu = { ...resources.cpu, quota: Math.trunc(o.cpus * CFS_PERIOD), period: CFS_PERIOD };
   }
   if (o.cpuShares !== undefined && o.cpuShares > 0) resources.cpu = { ...resources.cpu, shares: o.cpuShares };
+  const quota = o.cpuQuota ?? -1;
+  const period = o.cpuPeriod ?? 0;
+  if (quota !== -1 || period !== 0) {
+    if (o.cpus !== undefined && o.cpus > 0) throw new InvalidArgumentError('cpus and quota/period should be used separately');
+    resources.cpu = { ...resources.cpu, quota, period };
+  }
   if (o.cpusetCpus) resources.cpu = { ...resources.cpu, cpus: o.cpusetCpus };
   for (const ns of o.withNs ?? []) {
     if (!NAMESPACE_TYPES.has(ns.type)) throw new InvalidArgumentError(`namespace type ${ns.type}: not valid for --with-ns (pid, network, ipc, uts, mount, user, cgroup)`);
@@ -138,6 +149,8 @@ export function generateSpec(src: SpecSource, o: SpecOptions = {}): Spec {
     else list.push({ type: ns.type, path: ns.path });
     linux.namespaces = list;
   }
+  // Go omits a false noNewPrivileges.
+  if (o.allowNewPrivs) delete p.noNewPrivileges;
   if (o.memoryLimit !== undefined && o.memoryLimit > 0) resources.memory = { ...resources.memory, limit: o.memoryLimit };
   for (const d of o.devices ?? []) {
     for (const dev of devicesFromHostPath(d)) {
@@ -145,10 +158,11 @@ export function generateSpec(src: SpecSource, o: SpecOptions = {}): Spec {
       resources.devices = [...(resources.devices ?? []), deviceRule(dev, 'rwm')];
     }
   }
+  if (o.rootfsPropagation) linux.rootfsPropagation = o.rootfsPropagation;
   if (o.rlimitNofile !== undefined) {
     p.rlimits = [...(p.rlimits ?? []).filter((r) => r.type !== 'RLIMIT_NOFILE'), { type: 'RLIMIT_NOFILE', hard: o.rlimitNofile, soft: o.rlimitNofile }];
   }
   if (o.hostname) s.hostname = o.hostname;
-  if (o.annotations && Object.keys(o.annotations).length) s.annotations = { ...(s.annotations ?? {}), ...o.annotations };
+  if (o.annotations && Object.keys(o.annotations).length) s.annotations = sortedKeys({ ...(s.annotations ?? {}), ...o.annotations });
   return orderSpec(s);
 }

@@ -45,4 +45,11 @@ export interface SpecOptions {
   tty?: boolean;
   /** Spec annotations. */
   annotations?: Record<string, string>;
+  /** Leave noNewPrivileges off. */
+  allowNewPrivs?: boolean;
+  /** CFS quota and period in µs (-1 / 0: unset), apart from `cpus`. */
+  cpuQuota?: number;
+  cpuPeriod?: number;
+  /** shared, slave, private (and their r- forms). */
+  rootfsPropagation?: string;
 }

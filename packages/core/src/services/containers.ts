@@ -59,7 +59,7 @@ export async function createContainerFromImage(o: CreateContainerOptions): Promi
     if (!image) throw new NotFoundError(`image "${o.ref}": not found`);
     const resolved = resolveImageConfig(o.root, image);
     const snName = o.snapshotter ?? 'overlayfs';
-    const sn = openSnapshotter(o.root, snName);
+    const sn = openSnapshotter(o.root, snName, o.namespace);
     if (resolved.chainID !== undefined && !isCommitted(sn, resolved.chainID)) {
       throw new NotFoundError(`image "${o.ref}": not unpacked for snapshotter ${sn.name}: pull it again with --snapshotter ${sn.name} or use --snapshotter`);
     }
@@ -129,7 +129,8 @@ export function containerInfo(root: string, namespace: string, id: string): Cont
   }
   return {
     ID: c.id,
-    Labels: Object.keys(c.labels).length ? c.labels : null,
+    // Go marshals maps with sorted keys.
+    Labels: Object.keys(c.labels).length ? Object.fromEntries(Object.keys(c.labels).sort().map((k) => [k, c.labels[k] as string])) : null,
     Image: c.image,
     Runtime: { Name: c.runtime.name, Options: c.runtime.options ?? null },
     SnapshotKey: c.snapshotKey,
@@ -145,6 +146,8 @@ export interface RemoveResult {
   removed: string[];
   /** One per id that failed; the others were still tried. */
   errors: Error[];
+  /** The same failures with the id each was for. */
+  failed: { id: string; error: Error }[];
 }
 
 /**
@@ -152,10 +155,10 @@ export interface RemoveResult {
  * exists is refused: its task must be deleted first.
  */
 export async function removeContainers(root: string, state: string, namespace: string, ids: string[], opts: { keepSnapshot?: boolean } = {}): Promise<RemoveResult> {
-  const out: RemoveResult = { removed: [], errors: [] };
+  const out: RemoveResult = { removed: [], errors: [], failed: [] };
   for (const id of ids) {
     try {
-      if (fs.existsSync(taskDir(state, namespace, id))) throw new StateError(`container "${id}": cannot delete a container with an existing task (delete the task first)`);
+      if (fs.existsSync(taskDir(state, namespace, id))) throw new StateError(`container "${id}": cannot delete a container with an existing task: delete the task first`);
       const meta = openMetadata(root);
       let c: Container;
       try {
@@ -166,7 +169,7 @@ export async function removeContainers(root: string, state: string, namespace: s
       }
       if (!opts.keepSnapshot && c.snapshotter && c.snapshotKey) {
         try {
-          await openSnapshotter(root, c.snapshotter).remove(c.snapshotKey);
+          await openSnapshotter(root, c.snapshotter, namespace).remove(c.snapshotKey);
         } catch (err) {
           if (!(err instanceof NotFoundError)) throw err;
         }
@@ -174,6 +177,7 @@ export async function removeContainers(root: string, state: string, namespace: s
       out.removed.push(id);
     } catch (err) {
       out.errors.push(err as Error);
+      out.failed.push({ id, error: err as Error });
     }
   }
   return out;

@@ -1,12 +1,25 @@
+import { Flags } from '@oclif/core';
 import { CtrCommand } from '../../base';
 
-/** Placeholder (hidden) until the command is built. */
 export default class ContainersList extends CtrCommand {
-  static override hidden = true;
-  static override summary = 'not yet built';
+  static override summary = 'List containers';
+  static override aliases = ['containers:ls', 'c:ls', 'c:list', 'container:ls', 'container:list'];
   static override strict = false;
+  static override usage = 'containers list [flags] [<filter>, ...]';
+  static override flags = {
+    quiet: Flags.boolean({ char: 'q', description: 'Print only the container id' }),
+  };
 
   async run(): Promise<void> {
-    this.error('ctr containers list: not yet built in berth');
+    const { argv, flags } = await this.parse(ContainersList);
+    const { listContainers } = require('@berth/core/dist/services/containers') as typeof import('@berth/core/dist/services/containers');
+    const list = listContainers(this.storeRoot(flags), flags.namespace, argv as string[]);
+    if (flags.quiet) {
+      process.stdout.write(list.map((c) => `${c.id}\n`).join(''));
+      return;
+    }
+    const { tabwrite } = require('@berth/core/dist/util/tabwriter') as typeof import('@berth/core/dist/util/tabwriter');
+    const rows = list.map((c) => [c.id, c.image || '-', c.runtime.name]);
+    process.stdout.write(tabwrite([['CONTAINER', 'IMAGE', 'RUNTIME'], ...rows], { minwidth: 4, padding: 4, padLast: true }));
   }
 }

@@ -1,0 +1,200 @@
+/**
+ * The flags that shape a container, shared by `ctr containers create` and `ctr run` (containerd
+ * 1.7 ctr's ContainerFlags, SnapshotterFlags and the Linux run flags that set the spec), and
+ * their translation into the core's container options.
+ */
+import { Flags } from '@oclif/core';
+import type { SpecOptions } from '@berth/core/dist/containers/spec-options';
+import type { LinuxNamespaceType, Mount } from '@berth/core/dist/oci/types';
+
+export const CONTAINER_FLAGS = {
+  snapshotter: Flags.string({ description: 'snapshotter name. Empty value stands for the default value.', env: 'CONTAINERD_SNAPSHOTTER', default: 'overlayfs' }),
+  cwd: Flags.string({ description: 'specify the working directory of the process' }),
+  env: Flags.string({ description: 'specify additional container environment variables (e.g. FOO=bar)', multiple: true, multipleNonGreedy: true }),
+  'env-file': Flags.string({ description: 'specify additional container environment variables in a file(e.g. FOO=bar, one per line)' }),
+  label: Flags.string({ description: 'specify additional labels (e.g. foo=bar)', multiple: true, multipleNonGreedy: true }),
+  annotation: Flags.string({ description: 'specify additional OCI annotations (e.g. foo=bar)', multiple: true, multipleNonGreedy: true }),
+  mount: Flags.string({ description: "specify additional container mount (e.g. type=bind,src=/tmp,dst=/host,options=rbind:ro)", multiple: true, multipleNonGreedy: true }),
+  'net-host': Flags.boolean({ description: 'enable host networking for the container' }),
+  privileged: Flags.boolean({ description: 'run privileged container' }),
+  'read-only': Flags.boolean({ description: 'set the containers filesystem as readonly' }),
+  runtime: Flags.string({ description: 'runtime name', default: 'io.containerd.runc.v2' }),
+  tty: Flags.boolean({ char: 't', description: 'allocate a TTY for the container' }),
+  'with-ns': Flags.string({ description: 'specify existing Linux namespaces to join at container runtime (format \'<nstype>:<path>\')', multiple: true, multipleNonGreedy: true }),
+  'allow-new-privs': Flags.boolean({ description: 'turn off OCI spec\'s NoNewPrivileges feature flag' }),
+  'memory-limit': Flags.string({ description: 'memory limit (in bytes) for the container' }),
+  'cap-add': Flags.string({ description: 'add Linux capabilities (Set capabilities with \'CAP_\' prefix)', multiple: true, multipleNonGreedy: true }),
+  'cap-drop': Flags.string({ description: 'drop Linux capabilities (Set capabilities with \'CAP_\' prefix)', multiple: true, multipleNonGreedy: true }),
+  seccomp: Flags.boolean({ description: 'enable the default seccomp profile' }),
+  hostname: Flags.string({ description: 'set the container\'s host name' }),
+  user: Flags.string({ char: 'u', description: 'username or user id, group optional (format: <name|uid>[:<group|gid>])' }),
+  rootfs: Flags.boolean({ description: 'use custom rootfs that is not managed by containerd snapshotter' }),
+  device: Flags.string({ description: 'file path to a device to add to the container; or a path to a directory tree of devices to add to the container', multiple: true, multipleNonGreedy: true }),
+  cpus: Flags.string({ description: 'set the CFS cpu quota', default: '0' }),
+  'cpu-shares': Flags.string({ description: 'set the cpu shares' }),
+  'cpu-quota': Flags.string({ description: 'Limit CPU CFS quota', default: '-1' }),
+  'cpu-period': Flags.string({ description: 'Limit CPU CFS period', default: '0' }),
+  'rootfs-propagation': Flags.string({ description: 'set the propagation of the container rootfs' }),
+  'cpuset-cpus': Flags.string({ description: 'set the CPUs the container will run in (e.g., 1-2,4)' }),
+  'rlimit-nofile': Flags.string({ description: 'set the RLIMIT_NOFILE (soft and hard) of the container process' }),
+};
+
+export interface ContainerFlagValues {
+  snapshotter: string;
+  cwd?: string;
+  env?: string[];
+  'env-file'?: string;
+  label?: string[];
+  annotation?: string[];
+  mount?: string[];
+  'allow-new-privs': boolean;
+  'cpu-quota': string;
+  'cpu-period': string;
+  'rootfs-propagation'?: string;
+  'net-host': boolean;
+  privileged: boolean;
+  'read-only': boolean;
+  runtime: string;
+  tty: boolean;
+  'with-ns'?: string[];
+  'memory-limit'?: string;
+  'cap-add'?: string[];
+  'cap-drop'?: string[];
+  seccomp: boolean;
+  hostname?: string;
+  user?: string;
+  rootfs: boolean;
+  device?: string[];
+  cpus: string;
+  'cpu-shares'?: string;
+  'cpuset-cpus'?: string;
+  'rlimit-nofile'?: string;
+}
+
+/** The options for createContainerFromImage, less root/namespace/id/ref/args. */
+export interface ContainerFlagOptions {
+  snapshotter: string;
+  runtime: string;
+  labels: Record<string, string>;
+  /** ctr --rootfs: the image argument is a rootfs directory. */
+  rootfs: boolean;
+  specOptions: SpecOptions;
+}
+
+/** Thrown for a malformed flag value; commands print it as `ctr: <message>`. */
+export class FlagError extends Error {}
+
+/** `type=bind,src=/a,dst=/b,options=rbind:ro` (ctr's --mount). */
+export function parseMount(text: string): Mount {
+  const m: Mount = { destination: '' };
+  for (const field of text.split(',')) {
+    const eq = field.indexOf('=');
+    if (eq < 0) throw new FlagError(`mount "${text}": invalid field "${field}": expected key=value`);
+    const key = field.slice(0, eq).toLowerCase();
+    const value = field.slice(eq + 1);
+    if (key === 'type') m.type = value;
+    else if (key === 'source' || key === 'src') m.source = value;
+    else if (key === 'destination' || key === 'dst' || key === 'target') m.destination = value;
+    else if (key === 'options') m.options = value.split(':');
+    else throw new FlagError(`mount "${text}": option "${key}" not supported (type, src, dst, options)`);
+  }
+  if (!m.destination) throw new FlagError(`mount "${text}": a destination (dst=) is required`);
+  return { destination: m.destination, type: m.type, source: m.source, options: m.options };
+}
+
+/** KEY=VALUE labels (a bare KEY gets the empty value, as ctr's LabelArgs). */
+export function parseLabels(args: string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of args) {
+    const eq = a.indexOf('=');
+    if (eq < 0) out[a] = '';
+    else out[a.slice(0, eq)] = a.slice(eq + 1);
+  }
+  return out;
+}
+
+function number(flag: string, v: string | undefined, integer: boolean): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || (integer && !Number.isSafeInteger(n))) throw new FlagError(`invalid value "${v}" for flag --${flag}: expected a non-negative ${integer ? 'integer' : 'number'}`);
+  return n;
+}
+
+function integer(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new FlagError(`invalid value "${v}" for flag --${flag}: expected an integer`);
+  return n;
+}
+
+export function containerOptions(f: ContainerFlagValues): ContainerFlagOptions {
+  const withNs = (f['with-ns'] ?? []).map((s) => {
+    const i = s.indexOf(':');
+    if (i < 0) throw new FlagError(`--with-ns "${s}": joining a Linux namespace requires the format 'nstype:path'`);
+    return { type: s.slice(0, i) as LinuxNamespaceType, path: s.slice(i + 1) };
+  });
+  const labels = parseLabels(f.label);
+  const shares = number('cpu-shares', f['cpu-shares'], true);
+  const specOptions: SpecOptions = {
+    env: f.env,
+    envFile: f['env-file'],
+    mounts: (f.mount ?? []).map(parseMount),
+    netHost: f['net-host'],
+    privileged: f.privileged,
+    readOnly: f['read-only'],
+    capAdd: f['cap-add'],
+    capDrop: f['cap-drop'],
+    hostname: f.hostname,
+    user: f.user,
+    cwd: f.cwd,
+    memoryLimit: number('memory-limit', f['memory-limit'], true),
+    cpus: number('cpus', f.cpus, false),
+    cpuShares: shares,
+    cpusetCpus: f['cpuset-cpus'],
+    rlimitNofile: number('rlimit-nofile', f['rlimit-nofile'], true),
+    devices: f.device,
+    seccomp: f.seccomp,
+    withNs,
+    tty: f.tty,
+    // ctr puts the container's labels into the spec's annotations too.
+    annotations: { ...labels, ...parseLabels(f.annotation) },
+    allowNewPrivs: f['allow-new-privs'],
+    cpuQuota: integer('cpu-quota', f['cpu-quota']),
+    cpuPeriod: number('cpu-period', f['cpu-period'], true),
+    rootfsPropagation: f['rootfs-propagation'],
+  };
+  return { snapshotter: f.snapshotter || 'overlayfs', runtime: f.runtime, labels, rootfs: f.rootfs, specOptions };
+}
+
+/**
+ * ctr (urfave/cli) stops reading flags at the first positional argument after the ones the
+ * command names: in `ctr c create img id sh -c x`, `-c` is sh's. Returns what oclif should
+ * parse (flags and the first `positionals` arguments) and the command line after them.
+ */
+export function splitCommandLine(argv: string[], flags: Record<string, { type: string; char?: string }>, positionals: number): { head: string[]; rest: string[] } {
+  const takesValue = new Set<string>();
+  for (const [name, def] of Object.entries(flags)) {
+    if (def.type !== 'option') continue;
+    takesValue.add(`--${name}`);
+    if (def.char) takesValue.add(`-${def.char}`);
+  }
+  let seen = 0;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--') {
+      // What follows is not flags: the positionals still missing, then the command line.
+      const need = positionals - seen;
+      return { head: [...argv.slice(0, i), '--', ...argv.slice(i + 1, i + 1 + need)], rest: argv.slice(i + 1 + need) };
+    }
+    if (a.startsWith('-') && a !== '-') {
+      if (!a.includes('=') && takesValue.has(a)) i++;
+      continue;
+    }
+    if (++seen === positionals) {
+      // `<image> <id> -- <command>`: the `--` only separates (as in ctr).
+      const rest = argv.slice(i + 1);
+      return { head: argv.slice(0, i + 1), rest: rest[0] === '--' ? rest.slice(1) : rest };
+    }
+  }
+  return { head: argv, rest: [] };
+}
