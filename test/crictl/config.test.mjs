@@ -15,7 +15,7 @@ describe('crictl config', () => {
   const env = { CRI_CONFIG_FILE: null, CONTAINER_RUNTIME_ENDPOINT: null, IMAGE_SERVICE_ENDPOINT: null };
   const berthConfig = join(dir, 'config.toml');
   writeFileSync(berthConfig, `version = 2\nroot = "${root}"\n`);
-  const crictl = (file, ...args) => runBin('crictl', [...args, '-c', file, '--root', root, '--berth-config', berthConfig], { env });
+  const crictl = (file, ...args) => runBin('crictl', [...args, '-c', file, '--berth-root', root, '--berth-config', berthConfig], { env });
   const FATAL = (msg) => new RegExp(`^time="[^"]+" level=fatal msg=${JSON.stringify(msg).replace(/[\\[\]().*+?^$|{}]/g, '\\$&')}\n$`);
 
   it('--set writes every option, in crictl\'s order, into an empty file', async () => {

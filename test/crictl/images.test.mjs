@@ -23,7 +23,7 @@ describe('crictl images', { skip }, () => {
   const cniConf = tempDir('crictl-cni-conf');
   const berthConfig = join(work, 'config.toml');
   const env = { CRI_CONFIG_FILE: null, CONTAINER_RUNTIME_ENDPOINT: null, IMAGE_SERVICE_ENDPOINT: null };
-  const crictl = (...args) => runBin('crictl', [...args, '--root', root, '--berth-config', berthConfig], { timeout: 120_000, env });
+  const crictl = (...args) => runBin('crictl', [...args, '--berth-root', root, '--berth-config', berthConfig], { timeout: 120_000, env });
   const ctr = (...args) => runBin('ctr', ['--root', root, '-n', 'k8s.io', ...args], { timeout: 120_000 });
   let registry;
   let host;

@@ -63,9 +63,9 @@ describe('crictl pod sandboxes', { skip }, () => {
   const root = join(work, 'root');
   const state = join(work, 'state');
   const conf = join(work, 'net.d');
-  const g = ['--root', root, '--state', state];
-  // pods has crictl's own --state (a pod-state filter): it gets only --root.
-  const crictl = (cmd, args, opts) => runBin('crictl', [cmd, ...(cmd === 'pods' ? ['--root', root] : g), ...args], { timeout: 120_000, ...opts });
+  // berth's own global flags (pods' --state is crictl's pod-state filter).
+  const g = ['--berth-root', root, '--berth-state', state];
+  const crictl = (cmd, args, opts) => runBin('crictl', [...g, cmd, ...args], { timeout: 120_000, ...opts });
   const files = {};
   let linksBefore;
   let bridgeExisted;

@@ -3,7 +3,7 @@
  * logrus fatal line on stderr, exit status 1; `--debug` adds the stack).
  *
  * berth has no CRI server: the endpoints are accepted (from flags or the crictl.yaml) and
- * ignored, and crictl works on berth's state directly — `--root`/`--state` (or the
+ * ignored, and crictl works on berth's state directly — `--berth-root`/`--berth-state` (or the
  * config.toml's) say where it is, and everything lives in containerd namespace `k8s.io`.
  */
 import { Command, Flags } from '@oclif/core';
@@ -19,8 +19,9 @@ export abstract class CrictlCommand extends Command {
     'image-endpoint': Flags.string({ char: 'i', description: 'Endpoint of CRI image manager service (berth: no daemon, accepted and ignored)', env: 'IMAGE_SERVICE_ENDPOINT', helpGroup: 'GLOBAL' }),
     'runtime-endpoint': Flags.string({ char: 'r', description: 'Endpoint of CRI container runtime service (berth: no daemon, accepted and ignored)', env: 'CONTAINER_RUNTIME_ENDPOINT', helpGroup: 'GLOBAL' }),
     timeout: Flags.string({ char: 't', description: 'Timeout of connecting to the server in seconds (e.g. 2s, 20s.). 0 or less is set to default', default: '2s', helpGroup: 'GLOBAL' }),
-    root: Flags.string({ description: 'berth: persistent state directory (containerd\'s root)', env: 'BERTH_ROOT', helpGroup: 'GLOBAL' }),
-    state: Flags.string({ description: 'berth: ephemeral state directory (containerd\'s state)', env: 'BERTH_STATE', helpGroup: 'GLOBAL' }),
+    // berth's own, prefixed: crictl's ps and pods have a --state filter of their own.
+    'berth-root': Flags.string({ description: 'berth: persistent state directory (containerd\'s root)', env: 'BERTH_ROOT', helpGroup: 'GLOBAL' }),
+    'berth-state': Flags.string({ description: 'berth: ephemeral state directory (containerd\'s state)', env: 'BERTH_STATE', helpGroup: 'GLOBAL' }),
     'berth-config': Flags.string({ description: 'berth: config file in containerd\'s config.toml shape (root, state, CNI dirs)', env: 'BERTH_CONFIG', helpGroup: 'GLOBAL' }),
   };
 
@@ -32,11 +33,11 @@ export abstract class CrictlCommand extends Command {
     crictlSettings(flags, this.argv);
   }
 
-  /** berth's store: --root/--state, else the config.toml's. */
-  protected store(flags: { root?: string; state?: string; 'berth-config'?: string }): { root: string; state: string } {
+  /** berth's store: --berth-root/--berth-state, else the config.toml's. */
+  protected store(flags: { 'berth-root'?: string; 'berth-state'?: string; 'berth-config'?: string }): { root: string; state: string } {
     const { loadConfig } = require('@berth/core/dist/config/config') as typeof import('@berth/core/dist/config/config');
     const cfg = loadConfig(flags['berth-config']);
-    return { root: flags.root ?? cfg.root, state: flags.state ?? cfg.state };
+    return { root: flags['berth-root'] ?? cfg.root, state: flags['berth-state'] ?? cfg.state };
   }
 
   protected fail(message: string): never {

@@ -7,7 +7,7 @@ export { COMMANDS };
 
 /** crictl's global flags may come before the command (`crictl -c f.yaml images`). */
 const GLOBALS = {
-  withValue: ['--config', '-c', '--runtime-endpoint', '-r', '--image-endpoint', '-i', '--timeout', '-t', '--root', '--state', '--berth-config'],
+  withValue: ['--config', '-c', '--runtime-endpoint', '-r', '--image-endpoint', '-i', '--timeout', '-t', '--berth-root', '--berth-state', '--berth-config'],
   switches: ['--debug', '-D'],
 };
 

@@ -64,7 +64,7 @@ export default class Pods extends CrictlCommand {
       state = s === 'ready' ? 'SANDBOX_READY' : 'SANDBOX_NOTREADY';
     }
     // --state here is crictl's pod-state filter, not berth's state directory (pods needs only --root).
-    const dirs = this.store({ root: flags.root, 'berth-config': flags['berth-config'] });
+    const dirs = this.store(flags);
     const store = openMetadata(dirs.root);
     let pods;
     try {
