@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InvalidArgumentError, NotFoundError, StateError } from '../errors';
+import { AlreadyExistsError, InvalidArgumentError, NotFoundError, StateError } from '../errors';
 import { layerDirs, rootfsReader, type RootfsReader } from '../containers/rootfs-files';
 import { generateSpec } from '../containers/generate';
 import { resolveImageConfig } from '../containers/image-config';
@@ -14,6 +14,7 @@ import { taskDir } from '../layout';
 import { openMetadata } from '../metadata';
 import type { Container, ContainerRuntime, Labels } from '../metadata/types';
 import { openSnapshotter } from '../snapshots';
+import { takeGcLock } from './gc-lock';
 import type { Spec } from '../oci/types';
 
 /** The only runtime berth has: its runc clone driven by a per-container shim. */
@@ -42,9 +43,20 @@ function defaultRuntime(name: string): ContainerRuntime {
 }
 
 export async function createContainerFromImage(o: CreateContainerOptions): Promise<Container> {
+  // Shared with pulls, exclusive with garbage collection: the new snapshot is referenced by no
+  // container record until the end, and the image's layers must not go meanwhile.
+  const release = takeGcLock(o.root, false);
+  try {
+    return await createLocked(o);
+  } finally {
+    release();
+  }
+}
+
+async function createLocked(o: CreateContainerOptions): Promise<Container> {
   const meta = openMetadata(o.root);
   try {
-    if (meta.containers.find(o.namespace, o.id)) throw new StateError(`container "${o.id}" in namespace "${o.namespace}": already exists`);
+    if (meta.containers.find(o.namespace, o.id)) throw new AlreadyExistsError(`container "${o.id}" in namespace "${o.namespace}": already exists`);
     const runtime = defaultRuntime(o.runtime ?? DEFAULT_RUNTIME);
     const specOptions: SpecOptions = { ...o.specOptions, args: o.args?.length ? o.args : o.specOptions?.args };
 
