@@ -8,7 +8,7 @@ import type { SpecOptions } from '@berth/core/dist/containers/spec-options';
 import type { LinuxNamespaceType, Mount } from '@berth/core/dist/oci/types';
 
 export const CONTAINER_FLAGS = {
-  snapshotter: Flags.string({ description: 'snapshotter name. Empty value stands for the default value.', env: 'CONTAINERD_SNAPSHOTTER', default: 'overlayfs' }),
+  snapshotter: Flags.string({ description: 'snapshotter name. Empty value stands for the default value.', env: 'CONTAINERD_SNAPSHOTTER' }),
   cwd: Flags.string({ description: 'specify the working directory of the process' }),
   env: Flags.string({ description: 'specify additional container environment variables (e.g. FOO=bar)', multiple: true, multipleNonGreedy: true }),
   'env-file': Flags.string({ description: 'specify additional container environment variables in a file(e.g. FOO=bar, one per line)' }),
@@ -40,7 +40,7 @@ export const CONTAINER_FLAGS = {
 };
 
 export interface ContainerFlagValues {
-  snapshotter: string;
+  snapshotter?: string;
   cwd?: string;
   env?: string[];
   'env-file'?: string;
@@ -127,7 +127,11 @@ function integer(flag: string, v: string | undefined): number | undefined {
   return n;
 }
 
-export function containerOptions(f: ContainerFlagValues): ContainerFlagOptions {
+/**
+ * `defaultSnapshotter`: the one used when --snapshotter is unset or empty; pass the config
+ * file's (what `images pull` unpacks into), as containerd uses its configured default.
+ */
+export function containerOptions(f: ContainerFlagValues, defaultSnapshotter = 'overlayfs'): ContainerFlagOptions {
   const withNs = (f['with-ns'] ?? []).map((s) => {
     const i = s.indexOf(':');
     if (i < 0) throw new FlagError(`--with-ns "${s}": joining a Linux namespace requires the format 'nstype:path'`);
@@ -163,7 +167,7 @@ export function containerOptions(f: ContainerFlagValues): ContainerFlagOptions {
     cpuPeriod: number('cpu-period', f['cpu-period'], true),
     rootfsPropagation: f['rootfs-propagation'],
   };
-  return { snapshotter: f.snapshotter || 'overlayfs', runtime: f.runtime, labels, rootfs: f.rootfs, specOptions };
+  return { snapshotter: f.snapshotter || defaultSnapshotter, runtime: f.runtime, labels, rootfs: f.rootfs, specOptions };
 }
 
 /**

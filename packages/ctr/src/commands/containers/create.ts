@@ -15,7 +15,8 @@ export default class ContainersCreate extends CtrCommand {
     const [ref, id] = argv as string[];
     if (!ref) throw new Error('image ref must be provided');
     if (!id) throw new Error('container id must be provided');
-    const o = containerOptions(flags as ContainerFlagValues);
+    const { loadConfig } = require('@berth/core/dist/config/config') as typeof import('@berth/core/dist/config/config');
+    const o = containerOptions(flags as ContainerFlagValues, flags.snapshotter ? undefined : loadConfig(flags.config).snapshotter);
     const { createContainerFromImage } = require('@berth/core/dist/services/containers') as typeof import('@berth/core/dist/services/containers');
     await createContainerFromImage({
       root: this.storeRoot(flags), namespace: flags.namespace, id, ref, args: rest,
