@@ -11,11 +11,11 @@ import { Readable } from 'node:stream';
 import { ContentStore, ingestFromStream } from '../content';
 import { BerthError, InvalidArgumentError, NotFoundError } from '../errors';
 import { openMetadata } from '../metadata';
-import { MediaType, isIndex, isManifest } from '../images/media-types';
+import { MediaType } from '../images/media-types';
 import { formatPlatform, hostPlatform, parsePlatform, platformMatcher, type Platform } from '../images/platform';
 import { dockerIndex, planImport, readArchive, type ArchiveContents, type ImportPlan, type NameOptions, type OciDescriptor } from '../images/archive';
 import { takeGcLock } from './gc-lock';
-import { asDescriptor, descriptorList, unpackImage } from './unpack-image';
+import { unpackImage } from './unpack-image';
 
 export type ImportProgress =
   | { kind: 'unpacking'; name: string; digest: string }
@@ -176,8 +176,7 @@ async function importLocked(opts: ImportOptions): Promise<ImportedImage[]> {
     let unpacked = false;
     if (opts.unpack !== false) {
       opts.onProgress?.({ kind: 'unpacking', name: img.name, digest: img.target.digest });
-      const manifest = isIndex(img.target.mediaType) ? platformManifest(store, img.target, target) : img.target;
-      const u = await unpackImage({ root: opts.root, namespace: opts.namespace, target: manifest, platform: target, snapshotter: opts.snapshotter });
+      const u = await unpackImage({ root: opts.root, namespace: opts.namespace, target: img.target, platform: target, snapshotter: opts.snapshotter });
       if (u.snapshotLabel) snapshotLabels.set(u.config.digest, { [u.snapshotLabel.key]: u.snapshotLabel.value });
       unpacked = true;
       opts.onProgress?.({ kind: 'unpacked', name: img.name });
@@ -203,25 +202,4 @@ async function importLocked(opts: ImportOptions): Promise<ImportedImage[]> {
     meta.close();
   }
   return result;
-}
-
-/**
- * The manifest of an index to unpack, chosen as containerd's images.Manifest does: children whose
- * platform matches, best first, then children without a platform (OCI layouts rarely carry one),
- * whose config's os/architecture must match instead.
- */
-function platformManifest(store: ContentStore, index: OciDescriptor, platform: Platform): OciDescriptor {
-  const matcher = platformMatcher(platform);
-  const json = (d: OciDescriptor): Record<string, unknown> => JSON.parse(store.readFile(d.digest).toString('utf8')) as Record<string, unknown>;
-  const children = descriptorList(json(index), 'manifests', `index ${index.digest}`) as OciDescriptor[];
-  const candidates = [...matcher.sort(children.filter((c) => c.platform)), ...children.filter((c) => !c.platform)];
-  for (const c of candidates) {
-    if (isIndex(c.mediaType)) return platformManifest(store, c, platform);
-    if (!isManifest(c.mediaType)) continue;
-    if (c.platform) return c;
-    const config = json(asDescriptor(json(c)['config'], `manifest ${c.digest} config`));
-    if (typeof config['os'] === 'string' && typeof config['architecture'] === 'string'
-      && matcher.match({ os: config['os'], architecture: config['architecture'], variant: typeof config['variant'] === 'string' ? config['variant'] : undefined })) return c;
-  }
-  throw new NotFoundError(`index ${index.digest}: no manifest for platform ${formatPlatform(platform)}`);
 }

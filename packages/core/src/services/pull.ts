@@ -10,7 +10,8 @@ import { InvalidArgumentError, NotFoundError } from '../errors';
 import { openMetadata } from '../metadata';
 import type { Labels } from '../metadata/types';
 import { isIndex, isManifest } from '../images/media-types';
-import { formatPlatform, hostPlatform, parsePlatform, platformMatcher, type Platform } from '../images/platform';
+import { selectManifestAsync } from '../images/manifest-select';
+import { formatPlatform, hostPlatform, parsePlatform, type Platform } from '../images/platform';
 import { parseReference } from '../images/reference';
 import { RegistryClient, parseUserPass, staticCredentials, type Descriptor, type RegistryClientOptions } from '../images/registry';
 import { takeGcLock } from './gc-lock';
@@ -39,6 +40,8 @@ export interface PullOptions {
   unpack?: boolean;
   /** Layers downloaded at once (containerd's max_concurrent_downloads, default 3). */
   maxConcurrentDownloads?: number;
+  /** Labels of the image record (`--label`). */
+  labels?: Labels;
   onProgress?: (p: PullProgress) => void;
 }
 
@@ -48,6 +51,8 @@ export interface PullResult {
   size: number;
   layers: Descriptor[];
   unpacked: boolean;
+  /** The unpacked chain's top chain ID (`--print-chainid`). */
+  chainID?: string;
 }
 
 const GC = 'containerd.io/gc.ref.content';
@@ -92,7 +97,6 @@ async function pullImageLocked(opts: PullOptions): Promise<PullResult> {
   const client = new RegistryClient(copts);
   const ref = parseReference(opts.ref);
   const target: Platform = opts.platform ? parsePlatform(opts.platform) : hostPlatform();
-  const matcher = platformMatcher(target);
   const store = new ContentStore(opts.root);
   const progress = opts.onProgress ?? ((): void => undefined);
 
@@ -103,7 +107,7 @@ async function pullImageLocked(opts: PullOptions): Promise<PullResult> {
   /** Content refs to record: digest → size and gc labels. */
   const refs = new Map<string, { size: number; labels: Labels }>();
   const storeJson = async (kind: string, d: Descriptor, bytes: Buffer, labels: Labels): Promise<void> => {
-    await whenUnlocked(() => ingestFromStream(store, ingestRef(kind, d), Readable.from([bytes]), { expectedDigest: d.digest, expectedSize: bytes.length }));
+    if (!store.has(d.digest)) await whenUnlocked(() => ingestFromStream(store, ingestRef(kind, d), Readable.from([bytes]), { expectedDigest: d.digest, expectedSize: bytes.length }));
     refs.set(d.digest, { size: bytes.length, labels });
     progress({ kind: 'done', ref: ingestRef(kind, d), size: bytes.length });
   };
@@ -118,10 +122,33 @@ async function pullImageLocked(opts: PullOptions): Promise<PullResult> {
     const labels: Labels = {};
     children.forEach((c, i) => { labels[`${GC}.m.${i}`] = c.digest; });
     await storeJson('index', top, fetched.bytes, labels);
-    const best = matcher.sort(children.filter((c) => isManifest(c.mediaType)))[0];
-    if (!best) throw new NotFoundError(`image "${name}": no manifest for platform ${formatPlatform(target)}`);
+    // The shared rule (images/manifest-select.ts); a platform-less child is judged by its config.
+    // What it reads is stored too, as containerd keeps such children: unpack reads them again.
+    const seen = new Map<string, Awaited<ReturnType<RegistryClient['fetchManifest']>>>([[top.digest, fetched]]);
+    const best = await selectManifestAsync(top, target, async (d) => {
+      if (!isIndex(d.mediaType) && !isManifest(d.mediaType)) {
+        const bytes = await client.readBlob(ref, d);
+        let json: Record<string, unknown>;
+        try {
+          json = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+        } catch {
+          throw new InvalidArgumentError(`config ${d.digest} of ${name}: not valid JSON`);
+        }
+        await storeJson('config', d, bytes, {});
+        return json;
+      }
+      const got = seen.get(d.digest) ?? await client.fetchManifest(ref, d);
+      seen.set(d.digest, got);
+      if (d.digest !== top.digest) {
+        const config = (got.json['config'] as Descriptor | undefined)?.digest;
+        await storeJson(isIndex(d.mediaType) ? 'index' : 'manifest', { ...d, size: got.bytes.length }, got.bytes, typeof config === 'string' ? { [`${GC}.config`]: config } : {});
+      }
+      return got.json;
+    }).catch((err: unknown) => {
+      throw err instanceof NotFoundError ? new NotFoundError(`image "${name}": no manifest for platform ${formatPlatform(target)}`) : err;
+    });
     manifestDesc = best;
-    fetched = await client.fetchManifest(ref, best);
+    fetched = seen.get(best.digest) ?? await client.fetchManifest(ref, best);
   } else if (!isManifest(top.mediaType)) {
     throw new InvalidArgumentError(`image "${name}": unsupported manifest type ${top.mediaType}`);
   }
@@ -166,13 +193,16 @@ async function pullImageLocked(opts: PullOptions): Promise<PullResult> {
         const cur = meta.content.find(opts.namespace, digest);
         meta.content.add(opts.namespace, { digest, size: r.size, labels: { ...(cur?.labels ?? {}), ...r.labels } });
       }
-      if (meta.images.find(opts.namespace, name)) meta.images.update(opts.namespace, name, { target: top });
-      else meta.images.create(opts.namespace, { name, target: top });
+      const existing = meta.images.find(opts.namespace, name);
+      if (existing) meta.images.update(opts.namespace, name, { target: top, ...(opts.labels ? { labels: { ...existing.labels, ...opts.labels } } : {}) });
+      else meta.images.create(opts.namespace, { name, target: top, ...(opts.labels ? { labels: opts.labels } : {}) });
     });
   } finally {
     meta.close();
   }
-  return { name, digest: top.digest, size: top.size, layers, unpacked: unpack !== undefined };
+  const result: PullResult = { name, digest: top.digest, size: top.size, layers, unpacked: unpack !== undefined };
+  if (unpack?.chainID !== undefined) result.chainID = unpack.chainID;
+  return result;
 }
 
 const LOCK_WAIT_MS = 10 * 60_000;

@@ -12,7 +12,8 @@ import * as path from 'node:path';
 import { ContentStore } from '../content';
 import { AlreadyExistsError, InvalidArgumentError, NotFoundError } from '../errors';
 import { isIndex, isManifest } from '../images/media-types';
-import { formatPlatform, hostPlatform, parsePlatform, platformMatcher, type Platform } from '../images/platform';
+import { selectManifest } from '../images/manifest-select';
+import { formatPlatform, hostPlatform, parsePlatform, type Platform } from '../images/platform';
 import type { Descriptor } from '../images/registry';
 import { applyLayer } from '../images/unpack';
 import { unpackLockPath } from '../layout';
@@ -92,17 +93,12 @@ export function descriptorList(json: Record<string, unknown>, key: string, what:
   return v.map((d, i) => asDescriptor(d, `${what} ${key}[${i}]`));
 }
 
-/** The manifest a target names for platform (an index's best match) and what it lists. */
+/** The manifest a target names for platform (images/manifest-select.ts's rule) and what it lists. */
 export function resolveManifest(store: ContentStore, target: Descriptor, platform: Platform): { manifest: Descriptor; config: Descriptor; layers: Descriptor[] } {
-  let manifest = target;
-  if (isIndex(target.mediaType)) {
-    const children = descriptorList(readJson(store, target, 'index'), 'manifests', `index ${target.digest}`);
-    const best = platformMatcher(platform).sort(children.filter((c) => isManifest(c.mediaType)))[0];
-    if (!best) throw new NotFoundError(`index ${target.digest}: no manifest for platform ${formatPlatform(platform)}`);
-    manifest = best;
-  } else if (!isManifest(target.mediaType)) {
+  if (!isIndex(target.mediaType) && !isManifest(target.mediaType)) {
     throw new InvalidArgumentError(`image target ${target.digest}: unsupported media type ${target.mediaType}`);
   }
+  const manifest = selectManifest(target, platform, (d) => readJson(store, d, isIndex(d.mediaType) ? 'index' : isManifest(d.mediaType) ? 'manifest' : 'config'));
   const m = readJson(store, manifest, 'manifest');
   return { manifest, config: asDescriptor(m['config'], `manifest ${manifest.digest} config`), layers: descriptorList(m, 'layers', `manifest ${manifest.digest}`) };
 }

@@ -13,37 +13,51 @@ export default class ImagesPull extends CtrCommand {
   };
   static override flags = {
     ...registryFlags,
-    platform: Flags.string({ description: 'Pull content from a specific platform' }),
     snapshotter: Flags.string({ description: 'Snapshotter name', env: 'CONTAINERD_SNAPSHOTTER' }),
+    label: Flags.string({ description: 'Labels to attach to the image', multiple: true, multipleNonGreedy: true }),
+    platform: Flags.string({ description: 'Pull content from a specific platform', multiple: true, multipleNonGreedy: true }),
+    'all-platforms': Flags.boolean({ description: 'Pull content and metadata from all platforms' }),
+    'print-chainid': Flags.boolean({ description: 'Print the resulting image\'s chain ID' }),
+    'max-concurrent-downloads': Flags.integer({ description: 'Set the max concurrent downloads for each pull', min: 0 }),
   };
 
   async run(): Promise<void> {
     const started = process.hrtime.bigint();
     const { args, flags } = await this.parse(ImagesPull);
     const { loadConfig } = require('@berth/core/dist/config/config') as typeof import('@berth/core/dist/config/config');
-    const { pullImage } = require('@berth/core/dist/services/pull') as typeof import('@berth/core/dist/services/pull');
+    const { pullImagePlatforms } = require('@berth/core/dist/services/pull-platforms') as typeof import('@berth/core/dist/services/pull-platforms');
     const cfg = loadConfig(flags.config);
     const user = await completeUser(flags.user);
+    const labels: Record<string, string> = {};
+    for (const l of flags.label ?? []) {
+      const i = l.indexOf('=');
+      labels[i < 0 ? l : l.slice(0, i)] = i < 0 ? '' : l.slice(i + 1);
+    }
     const progress = new Progress();
+    // ctr prints the image's target digest on each unpacking line, whatever the platform's manifest.
+    let target = '';
+    let result: Awaited<ReturnType<typeof pullImagePlatforms>> | undefined;
     try {
-      await pullImage({
+      result = await pullImagePlatforms({
         root: flags.root ?? cfg.root,
         namespace: flags.namespace,
         ref: args.ref,
-        platform: flags.platform,
+        platforms: flags.platform,
+        allPlatforms: flags['all-platforms'],
+        labels: flags.label ? labels : undefined,
         plainHttp: flags['plain-http'],
         skipVerify: flags['skip-verify'],
         user,
         hostsDir: flags['hosts-dir'] ?? cfg.registryConfigPath,
         snapshotter: flags.snapshotter ?? cfg.snapshotter,
-        maxConcurrentDownloads: cfg.maxConcurrentDownloads,
+        maxConcurrentDownloads: flags['max-concurrent-downloads'] || cfg.maxConcurrentDownloads,
         onProgress: (p) => {
           switch (p.kind) {
-            case 'resolved': progress.set(p.ref, 'resolved'); break;
+            case 'resolved': target = p.digest; progress.set(p.ref, 'resolved'); break;
             // Refs are `<kind>-<digest>`: the digest ties a line to its byte counts.
             case 'fetching': progress.set(p.ref, 'waiting', { digest: p.ref.slice(p.ref.indexOf('-') + 1), size: p.size }); break;
             case 'done': case 'exists': progress.set(p.ref, p.kind, { size: p.size }); break;
-            case 'unpacking': progress.line(`unpacking ${p.platform} ${p.digest}...`); break;
+            case 'unpacking': progress.line(`unpacking ${p.platform} ${target}...`); break;
             default: break;
           }
         },
@@ -51,6 +65,7 @@ export default class ImagesPull extends CtrCommand {
     } finally {
       progress.stop();
     }
+    if (flags['print-chainid']) for (const u of result?.unpacked ?? []) if (u.chainID) process.stdout.write(`image chain ID: ${u.chainID}\n`);
     process.stdout.write(`done: ${goDuration(Number(process.hrtime.bigint() - started) / 1e6)}\n`);
   }
 }

@@ -1,0 +1,159 @@
+// Issue 3 gaps of `ctr images pull` against real registries (Debian's docker-registry, images
+// pushed by skopeo, or byte for byte by the test where skopeo would recompress): zstd and uncompressed layers, an index whose children carry no platform,
+// several platforms and --all-platforms, and hosts.toml mirrors with fallback to the origin.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { registerCleanup, runBin, tempDir } from '../lib/index.mjs';
+import { freePort } from '../lib/net.mjs';
+import { GOARCH, sha256, skipWithoutRegistry as skip, skopeoPush, startRegistry } from './registry-lib.mjs';
+import { addImage, addIndex, pushRaw, tarStream } from './gaps-lib.mjs';
+
+const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('ctr images pull: layer compressions, platforms, mirrors', { skip }, () => {
+  registerCleanup();
+  const work = tempDir('pull-gaps-work');
+  const root = tempDir('pull-gaps-root');
+  const ctr = (...args) => runBin('ctr', ['--root', root, ...args], { timeout: 120_000 });
+  const oci = join(work, 'oci');
+  let origin;
+  let mirror;
+  let mixed;
+  let host;
+  let other;
+  let plain;
+  let indexed;
+
+  /** The snapshot fs directories holding `rel`. */
+  const holders = (rel) => {
+    const snaps = join(root, 'io.containerd.snapshotter.v1.overlayfs', 'snapshots');
+    return readdirSync(snaps).map((d) => join(snaps, d, 'fs')).filter((d) => existsSync(join(d, rel)));
+  };
+
+  before(async () => {
+    mkdirSync(join(work, 'origin'));
+    mkdirSync(join(work, 'mirror'));
+    origin = await startRegistry(join(work, 'origin'));
+    mirror = await startRegistry(join(work, 'mirror'));
+    const file = (name, data) => ({ name, data });
+    mixed = addImage(oci, [
+      { tar: tarStream([{ name: 'gz/', type: 'dir' }, file('gz/a.txt', 'gzip layer\n')]), compression: 'gzip' },
+      { tar: tarStream([{ name: 'zs/', type: 'dir' }, file('zs/b.txt', 'zstd layer\n'.repeat(1000))]), compression: 'zstd' },
+      { tar: tarStream([{ name: 'raw/', type: 'dir' }, file('raw/c.txt', 'uncompressed layer\n')]), compression: 'none' },
+    ], { tag: 'mixed' });
+    host = addImage(oci, [{ tar: tarStream([file('which.txt', `built for ${GOARCH}\n`)]) }], { config: { Cmd: ['/which'] } });
+    other = addImage(oci, [{ tar: tarStream([file('which.txt', 'built for s390x\n')]) }], { arch: 's390x' });
+    plain = addIndex(oci, [{ ...other, arch: 's390x' }, { ...host, arch: GOARCH }], 'noplatform', { withPlatform: false });
+    indexed = addIndex(oci, [{ ...host, arch: GOARCH }, { ...other, arch: 's390x' }], 'multi');
+    await pushRaw(origin.host, 'gaps/img', 'mixed', { blobs: [...mixed.blobs, mixed.config], manifest: mixed.manifest });
+    skopeoPush(oci, 'noplatform', `${origin.host}/gaps/img:noplatform`, true);
+    skopeoPush(oci, 'multi', `${origin.host}/gaps/img:multi`, true);
+    await pushRaw(mirror.host, 'gaps/img', 'mixed', { blobs: [...mixed.blobs, mixed.config], manifest: mixed.manifest });
+  });
+
+  after(async () => {
+    await origin?.stop();
+    await mirror?.stop();
+    rmSync(work, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('gzip, zstd and uncompressed layers pull, verify and unpack', async () => {
+    const ref = `${origin.host}/gaps/img:mixed`;
+    const r = await ctr('-n', 'comp', 'images', 'pull', '--plain-http', ref);
+    assert.equal(r.code, 0, r.stderr);
+    for (const b of mixed.blobs) assert.match(r.stdout, new RegExp(`^layer-${sha256(b)}: done$`, 'm'));
+    assert.equal(readFileSync(join(holders('gz/a.txt')[0], 'gz/a.txt'), 'utf8'), 'gzip layer\n');
+    assert.equal(readFileSync(join(holders('zs/b.txt')[0], 'zs/b.txt'), 'utf8'), 'zstd layer\n'.repeat(1000));
+    assert.equal(readFileSync(join(holders('raw/c.txt')[0], 'raw/c.txt'), 'utf8'), 'uncompressed layer\n');
+    const check = await ctr('-n', 'comp', 'images', 'check');
+    assert.match(check.stdout, new RegExp(`^${esc(ref)} .* complete \\(4/4\\) .* true\\s*$`, 'm'), check.stdout);
+  });
+
+  it('an index whose children carry no platform: the child whose config matches is unpacked', async () => {
+    const ref = `${origin.host}/gaps/img:noplatform`;
+    const r = await ctr('-n', 'plain', 'images', 'pull', '--plain-http', ref);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^unpacking linux/${GOARCH}\\S* ${sha256(plain.index)}\\.\\.\\.$`, 'm'));
+    const dirs = holders('which.txt').map((d) => readFileSync(join(d, 'which.txt'), 'utf8'));
+    assert.ok(dirs.includes(`built for ${GOARCH}\n`), `unpacked: ${dirs}`);
+    assert.ok(!dirs.includes('built for s390x\n'), 'the s390x layer is not unpacked');
+    const content = (await ctr('-n', 'plain', 'content', 'ls', '-q')).stdout;
+    assert.ok(content.includes(sha256(host.config)), 'the host config is stored');
+    const usage = await ctr('-n', 'plain', 'images', 'check');
+    assert.match(usage.stdout, new RegExp(`^${esc(ref)} .* complete .* true\\s*$`, 'm'), usage.stdout);
+    const s390 = await ctr('-n', 'plain-s390x', 'images', 'pull', '--plain-http', '--platform', 'linux/s390x', ref);
+    assert.equal(s390.code, 0, s390.stderr);
+    assert.ok(holders('which.txt').some((d) => readFileSync(join(d, 'which.txt'), 'utf8') === 'built for s390x\n'));
+  });
+
+  it('--platform given twice fetches and unpacks both; --all-platforms every one', async () => {
+    const ref = `${origin.host}/gaps/img:multi`;
+    const two = await ctr('-n', 'two', 'images', 'pull', '--plain-http', '--platform', `linux/${GOARCH}`, '--platform', 'linux/s390x', ref);
+    assert.equal(two.code, 0, two.stderr);
+    assert.match(two.stdout, new RegExp(`^unpacking linux/${GOARCH} ${sha256(indexed.index)}\\.\\.\\.$`, 'm'));
+    assert.match(two.stdout, new RegExp(`^unpacking linux/s390x ${sha256(indexed.index)}\\.\\.\\.$`, 'm'));
+    const c2 = (await ctr('-n', 'two', 'content', 'ls', '-q')).stdout.trim().split('\n').sort();
+    assert.deepEqual(c2, [indexed.index, host.manifest, host.config, ...host.blobs, other.manifest, other.config, ...other.blobs].map(sha256).sort());
+    assert.equal((await ctr('-n', 'two', 'images', 'ls', '-q')).stdout, `${ref}\n`);
+
+    const all = await ctr('-n', 'all', 'images', 'pull', '--plain-http', '--all-platforms', '--print-chainid', ref);
+    assert.equal(all.code, 0, all.stderr);
+    assert.equal(all.stdout.split('\n').filter((l) => l.startsWith('unpacking ')).length, 2, all.stdout);
+    assert.match(all.stdout, new RegExp(`^image chain ID: ${host.diffIDs[0]}$`, 'm'));
+    assert.match(all.stdout, new RegExp(`^image chain ID: ${other.diffIDs[0]}$`, 'm'));
+    const ca = (await ctr('-n', 'all', 'content', 'ls', '-q')).stdout.trim().split('\n').sort();
+    assert.deepEqual(ca, c2);
+    const check = await ctr('-n', 'all', 'images', 'check');
+    assert.match(check.stdout, /complete/);
+  });
+
+  it('--label on pull labels the image record', async () => {
+    const ref = `${origin.host}/gaps/img:mixed`;
+    const r = await ctr('-n', 'lbl', 'images', 'pull', '--plain-http', '--label', 'a=1', '--label', 'b=two', ref);
+    assert.equal(r.code, 0, r.stderr);
+    const row = (await ctr('-n', 'lbl', 'images', 'ls')).stdout.split('\n')[1];
+    assert.match(row, /a=1,b=two\s*$/);
+  });
+
+  /** hosts.toml for the origin in a fresh hosts dir: `mirrors` first, then the origin as server. */
+  const hostsDir = (name, mirrors) => {
+    const dir = join(work, name);
+    const sub = join(dir, origin.host.replace(/:(\d+)$/, '_$1_'));
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(join(sub, 'hosts.toml'), [`server = "http://${origin.host}"`, '',
+      ...mirrors.flatMap((m) => [`[host."http://${m}"]`, '  capabilities = ["pull", "resolve"]', '  skip_verify = true', '']),
+    ].join('\n'));
+    return dir;
+  };
+  const gets = (reg, what) => reg.log().split('\n').filter((l) => new RegExp(`"(GET|HEAD) /v2/gaps/img/${what}/`).test(l)).length;
+
+  it('a hosts.toml mirror serves the pull; an image it lacks falls back to the origin', async () => {
+    const dir = hostsDir('certs.d', [mirror.host]);
+    // A root of its own: the blobs must be fetched, not found in the store.
+    const root2 = tempDir('pull-gaps-mirror-root');
+    const ctr2 = (...args) => runBin('ctr', ['--root', root2, ...args], { timeout: 120_000 });
+    const [mBefore, oBefore] = [gets(mirror, 'blobs'), gets(origin, 'blobs')];
+    const r = await ctr2('-n', 'mir', 'images', 'pull', '--hosts-dir', dir, `${origin.host}/gaps/img:mixed`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(gets(mirror, 'blobs') > mBefore, 'blobs came from the mirror');
+    assert.equal(gets(origin, 'blobs'), oBefore, 'no blob from the origin');
+    assert.equal((await ctr2('-n', 'mir', 'images', 'ls', '-q')).stdout, `${origin.host}/gaps/img:mixed\n`);
+
+    const fallback = await ctr2('-n', 'mir', 'images', 'pull', '--hosts-dir', dir, `${origin.host}/gaps/img:noplatform`);
+    assert.equal(fallback.code, 0, fallback.stderr);
+    assert.ok(gets(mirror, 'manifests') > 0, 'the mirror was asked first');
+    assert.ok(gets(origin, 'manifests') > 0, 'the origin answered');
+    rmSync(root2, { recursive: true, force: true });
+  });
+
+  it('a mirror that is down is skipped for the origin', async () => {
+    const dead = `127.0.0.1:${await freePort()}`;
+    const dir = hostsDir('certs-dead', [dead]);
+    const r = await ctr('-n', 'dead', 'images', 'pull', '--hosts-dir', dir, `${origin.host}/gaps/img:mixed`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await ctr('-n', 'dead', 'images', 'ls', '-q')).stdout, `${origin.host}/gaps/img:mixed\n`);
+  });
+});
