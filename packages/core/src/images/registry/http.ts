@@ -8,6 +8,7 @@ import * as https from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { RegistryError } from './errors';
+import { extraRootCertificates } from './extra-ca';
 
 export interface TlsSettings {
   /** false for `--skip-verify` / `skip_verify = true`. */
@@ -57,6 +58,10 @@ function exchange(req: HttpRequest): Promise<IncomingMessage> {
     if (isHttps) {
       options.rejectUnauthorized = req.tls?.rejectUnauthorized ?? true;
       if (req.tls?.ca && req.tls.ca.length > 0) options.ca = req.tls.ca;
+      else {
+        const roots = extraRootCertificates();
+        if (roots) options.ca = roots;
+      }
       if (req.tls?.cert) options.cert = req.tls.cert;
       if (req.tls?.key) options.key = req.tls.key;
     }
@@ -77,6 +82,7 @@ function exchange(req: HttpRequest): Promise<IncomingMessage> {
     });
     cr.on('error', (err: Error) => {
       if (err instanceof RegistryError) reject(err);
+      else if (isHttps && isCertificateError(err)) reject(new RegistryError(certificateMessage(req.url, err), undefined, { cause: err }));
       else reject(new RegistryError(`${req.method} ${req.url.href}: ${err.message}`, undefined, { cause: err }));
     });
     if (Buffer.isBuffer(body)) cr.end(body);
@@ -86,6 +92,17 @@ function exchange(req: HttpRequest): Promise<IncomingMessage> {
       src.pipe(cr);
     } else cr.end();
   });
+}
+
+/** Node's (OpenSSL's) verification failures: the server's certificate is not trusted or not valid for the host. */
+function isCertificateError(err: Error): boolean {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  return /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS_CERT_ALTNAME_INVALID/.test(code);
+}
+
+function certificateMessage(url: URL, err: Error): string {
+  return `tls: certificate of ${url.host} not trusted: ${err.message} `
+    + '(add its CA with NODE_EXTRA_CA_CERTS=<file> or a hosts.toml ca, or use --skip-verify)';
 }
 
 function readAll(res: IncomingMessage, limit: number, what: string): Promise<Buffer> {
