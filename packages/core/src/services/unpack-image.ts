@@ -147,6 +147,8 @@ async function extract(sn: Snapshotter, store: ContentStore, layer: Descriptor, 
   } catch (err) {
     await sn.remove(key).catch(() => undefined);
     if (committed(sn, id)) return false; // committed by another process meanwhile: as good as ours
+    // Name the blob: a corrupt stream otherwise reads "layer: gzip stream: …" with no digest.
+    if (err instanceof Error && !err.message.includes(layer.digest)) err.message = `layer ${layer.digest}: ${err.message.replace(/^layer: /, '')}`;
     throw err;
   }
 }

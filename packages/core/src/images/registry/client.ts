@@ -5,7 +5,7 @@
  * authentication is answered on demand (auth.ts), and every byte that comes back under a digest
  * is checked against it.
  */
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { NotFoundError, UnsupportedError } from '../../errors';
 import { MANIFEST_MEDIA_TYPES, MediaType, baseMediaType, isSchema1 } from '../media-types';
 import { formatReference, parseReference, referenceObject, validateDigest, type Reference } from '../reference';
@@ -214,7 +214,10 @@ export class RegistryClient {
       throw new RegistryError(`manifest of ${name} from ${url.host} is not a JSON object (${bytes.length} bytes, Content-Type ${header(res.headers, 'content-type') ?? 'none'})`, res.status);
     }
     const mediaType = manifestType(header(res.headers, 'content-type'), json);
-    if (mediaType === undefined) throw new RegistryError(`manifest of ${name} from ${url.host} has no recognisable media type`, res.status);
+    if (mediaType === undefined) {
+      const said = [header(res.headers, 'content-type'), typeof json['mediaType'] === 'string' ? json['mediaType'] : undefined].filter((t) => t !== undefined);
+      throw new RegistryError(`manifest of ${name} from ${url.host} has no recognisable media type${said.length > 0 ? ` (${[...new Set(said)].join(', ')})` : ''}`, res.status);
+    }
     if (isSchema1(mediaType)) throw new UnsupportedError(`image "${name}" uses Docker schema 1 manifests, which are not supported`);
     return { descriptor: { mediaType, digest: actual, size: bytes.length }, bytes, json };
   }
@@ -273,11 +276,12 @@ export class RegistryClient {
         res.discard();
         throw new RegistryError(`blob ${d.digest} of ${name}: registry says ${size} bytes, expected ${d.size}`, res.status);
       }
-      let stream: Readable = res.body;
+      const body = namedBody(res.body, `blob ${d.digest} of ${name} from ${url.host}`, start);
+      let stream: Readable = body;
       if (opts.verify && start === 0) {
         const v = new VerifyingStream(`blob of ${name}`, d.digest, d.size);
-        res.body.on('error', (e) => v.destroy(e));
-        stream = res.body.pipe(v);
+        body.on('error', (e) => v.destroy(e));
+        stream = body.pipe(v);
       }
       stream = countedStream(stream, 'download', d.digest, start, size ?? d.size);
       return { stream, offset: start, size: size ?? d.size };
@@ -433,4 +437,23 @@ function manifestType(contentType: string | undefined, json: Record<string, unkn
   if (Array.isArray(json['manifests'])) return MediaType.OciIndex;
   if (json['config'] !== undefined && Array.isArray(json['layers'])) return MediaType.OciManifest;
   return undefined;
+}
+
+/**
+ * A response body whose failure names the blob, the host and the bytes received: a dropped
+ * connection otherwise surfaces as Node's bare "aborted".
+ */
+function namedBody(src: Readable, what: string, start: number): Readable {
+  let offset = start;
+  const out = new Transform({
+    transform(c: Buffer, _enc, done) {
+      offset += c.length;
+      done(null, c);
+    },
+  });
+  src.on('error', (e) => out.destroy(new RegistryError(`${what}: connection lost at byte ${offset} (${e.message})`)));
+  // A consumer giving up closes the connection.
+  out.on('close', () => { if (!src.readableEnded) src.destroy(); });
+  src.pipe(out);
+  return out;
 }
