@@ -22,6 +22,7 @@ await bundleInit(root);
 await (await import('./bundle-shim.mjs')).bundleShim(root);
 // Man pages come from the commands' metadata, so they are rebuilt with them.
 spawnSync(process.execPath, [path.join(root, 'scripts', 'man.mjs')], { stdio: 'inherit' });
+spawnSync(process.execPath, [path.join(root, 'scripts', 'completions.mjs')], { stdio: 'inherit' });
 unlock();
 if (r.status !== 0) {
   process.stderr.write(`build: tsc reported errors (exit ${r.status}); bundles were made from the emitted JavaScript\n`);

@@ -11,6 +11,8 @@ import { NAMESPACES_COMMANDS } from './commands/namespaces';
 import { PLUGINS_COMMANDS } from './commands/plugins';
 import { SNAPSHOTS_COMMANDS } from './commands/snapshots';
 import { TASKS_COMMANDS } from './commands/tasks';
+import Completion from './commands/completion';
+import Doctor from './commands/doctor';
 import Version from './commands/version';
 
 export const COMMANDS = {
@@ -23,5 +25,7 @@ export const COMMANDS = {
   ...PLUGINS_COMMANDS,
   ...SNAPSHOTS_COMMANDS,
   ...TASKS_COMMANDS,
+  completion: Completion,
+  doctor: Doctor,
   version: Version,
 };

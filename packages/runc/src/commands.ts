@@ -1,4 +1,5 @@
 /** Explicit command discovery: oclif loads this one module instead of scanning a directory. */
+import Completion from './commands/completion';
 import Create from './commands/create';
 import Delete from './commands/delete';
 import Events from './commands/events';
@@ -16,6 +17,7 @@ import State from './commands/state';
 import Update from './commands/update';
 
 export const COMMANDS = {
+  completion: Completion,
   create: Create,
   delete: Delete,
   events: Events,
