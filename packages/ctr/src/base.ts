@@ -16,6 +16,30 @@ export abstract class CtrCommand extends Command {
     config: Flags.string({ char: 'c', description: 'berth: config file in containerd\'s config.toml shape', env: 'BERTH_CONFIG', helpGroup: 'GLOBAL' }),
   };
 
+  protected override async init(): Promise<void> {
+    await super.init();
+    this.armTimeout();
+  }
+
+  /**
+   * `--timeout`: ctr's deadline for the whole command. When it passes the command stops, exit 1,
+   * as ctr's cancelled context does; what a pull stored stays in the ingest area for the next one.
+   */
+  private armTimeout(): void {
+    const i = this.argv.findIndex((a) => a === '--timeout' || a.startsWith('--timeout='));
+    if (i < 0) return;
+    const arg = this.argv[i] as string;
+    const text = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : this.argv[i + 1] ?? '';
+    const { parseGoDuration } = require('./commands/leases/duration') as typeof import('./commands/leases/duration');
+    const ms = parseGoDuration(text);
+    if (ms === undefined) this.error(`invalid value "${text}" for flag -timeout: parse error (a duration such as 30s or 1m30s)`);
+    if (ms <= 0) return;
+    setTimeout(() => {
+      process.stderr.write(`ctr: context deadline exceeded (--timeout ${text})\n`);
+      process.exit(1);
+    }, ms).unref();
+  }
+
   /** The persistent root: --root, else the config file's. */
   protected storeRoot(flags: { root?: string; config?: string }): string {
     if (flags.root) return flags.root;
