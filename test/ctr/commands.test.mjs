@@ -47,9 +47,10 @@ describe('ctr images rm/tag, content get/rm/active, snapshots ls/usage', { skip 
     const r = await ctr('snapshots', 'ls');
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trim().split('\n');
-    assert.match(lines[0], /^KEY +PARENT +KIND$/);
-    assert.ok(lines.some((l) => new RegExp(`^${c1} +Committed$`).test(l)), r.stdout);
-    assert.ok(lines.some((l) => new RegExp(`^${c2} +${c1} +Committed$`).test(l)), r.stdout);
+    // ctr's tabwriter line ends with a tab, so the last column is padded too.
+    assert.match(lines[0], /^KEY +PARENT +KIND *$/);
+    assert.ok(lines.some((l) => new RegExp(`^${c1} +Committed *$`).test(l)), r.stdout);
+    assert.ok(lines.some((l) => new RegExp(`^${c2} +${c1} +Committed *$`).test(l)), r.stdout);
     const alias = await ctr('snapshot', 'ls');
     assert.equal(alias.stdout, r.stdout);
     const u = await ctr('snapshots', 'usage');
@@ -86,9 +87,10 @@ describe('ctr images rm/tag, content get/rm/active, snapshots ls/usage', { skip 
     }
 
     const rm2 = await ctr('images', 'rm', ref(), 'nope:1');
-    assert.equal(rm2.code, 1);
+    // As ctr: a missing image is a warning, not a failure.
+    assert.equal(rm2.code, 0);
     assert.equal(rm2.stdout, `${ref()}\n`);
-    assert.equal(rm2.stderr, 'ctr: image "nope:1": not found\n');
+    assert.match(rm2.stderr, /^time="[^"]+" level=warning msg="image \\"nope:1\\": not found"\n$/);
     const c2 = await ctr('content', 'ls', '-q');
     for (const d of all) {
       assert.ok(!c2.stdout.includes(d), `${d} gone from content ls`);
@@ -99,7 +101,7 @@ describe('ctr images rm/tag, content get/rm/active, snapshots ls/usage', { skip 
 
   it('errors are one line and exit 1', async () => {
     const missing = `sha256:${'0'.repeat(64)}`;
-    for (const args of [['content', 'get', missing], ['content', 'rm', missing], ['images', 'tag', 'nope:1', 'x:1'], ['i', 'rm', 'nope:1']]) {
+    for (const args of [['content', 'get', missing], ['content', 'rm', missing], ['images', 'tag', 'nope:1', 'x:1']]) {
       const r = await ctr(...args);
       assert.equal(r.code, 1, args.join(' '));
       assert.match(r.stderr, /^ctr: [^\n]+\n$/, `${args.join(' ')}: ${r.stderr}`);

@@ -17,9 +17,15 @@ export default class ImagesRemove extends CtrCommand {
     if (names.length === 0) this.error('must specify at least one image reference', { exit: 1 });
     const { removeImages } = require('@berth/core/dist/services/image-admin') as typeof import('@berth/core/dist/services/image-admin');
     const { removed, errors } = await removeImages(this.storeRoot(flags), flags.namespace, names);
-    // ctr prints each removed name and goes on past failures.
+    const { logrusLine } = require('@berth/core/dist/cli/logrus') as typeof import('@berth/core/dist/cli/logrus');
+    // As ctr: each removed name on stdout; a missing image is a warning (exit 0); other failures
+    // are logged, and the first one is the command's error.
     process.stdout.write(removed.map((n) => `${n}\n`).join(''));
-    for (const e of errors) process.stderr.write(`ctr: ${e.message}\n`);
-    if (errors.length) process.exit(1);
+    const failures = errors.filter((e) => (e as { code?: string }).code !== 'ENOTFOUND' && e.name !== 'NotFoundError');
+    for (const e of errors) {
+      if (failures.includes(e)) process.stderr.write(logrusLine(e.message, 'error'));
+      else process.stderr.write(logrusLine(e.message, 'warning'));
+    }
+    if (failures.length) this.error(failures[0].message);
   }
 }
