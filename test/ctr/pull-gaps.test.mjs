@@ -3,12 +3,12 @@
 // several platforms and --all-platforms, and hosts.toml mirrors with fallback to the origin.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerCleanup, runBin, tempDir } from '../lib/index.mjs';
 import { freePort } from '../lib/net.mjs';
 import { GOARCH, sha256, skipWithoutRegistry as skip, skopeoPush, startRegistry } from './registry-lib.mjs';
-import { addImage, addIndex, pushRaw, tarStream } from './gaps-lib.mjs';
+import { addImage, addIndex, pushRaw, startTlsRegistry, tarStream } from './gaps-lib.mjs';
 
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -20,6 +20,8 @@ describe('ctr images pull: layer compressions, platforms, mirrors', { skip }, ()
   const oci = join(work, 'oci');
   let origin;
   let mirror;
+  let tls;
+  let tlsImage;
   let mixed;
   let host;
   let other;
@@ -50,12 +52,17 @@ describe('ctr images pull: layer compressions, platforms, mirrors', { skip }, ()
     await pushRaw(origin.host, 'gaps/img', 'mixed', { blobs: [...mixed.blobs, mixed.config], manifest: mixed.manifest });
     skopeoPush(oci, 'noplatform', `${origin.host}/gaps/img:noplatform`, true);
     skopeoPush(oci, 'multi', `${origin.host}/gaps/img:multi`, true);
+    tls = await startTlsRegistry(join(work, 'tls'));
+    tlsImage = addImage(oci, [{ tar: tarStream([file('tls.txt', 'served over https\n')]) }], { tag: 'tls' });
+    skopeoPush(oci, 'tls', `${origin.host}/gaps/img:tls`);
+    skopeoPush(oci, 'tls', `${tls.host}/gaps/img:tls`);
     await pushRaw(mirror.host, 'gaps/img', 'mixed', { blobs: [...mixed.blobs, mixed.config], manifest: mixed.manifest });
   });
 
   after(async () => {
     await origin?.stop();
     await mirror?.stop();
+    await tls?.stop();
     rmSync(work, { recursive: true, force: true });
     rmSync(root, { recursive: true, force: true });
   });
@@ -155,5 +162,26 @@ describe('ctr images pull: layer compressions, platforms, mirrors', { skip }, ()
     const r = await ctr('-n', 'dead', 'images', 'pull', '--hosts-dir', dir, `${origin.host}/gaps/img:mixed`);
     assert.equal(r.code, 0, r.stderr);
     assert.equal((await ctr('-n', 'dead', 'images', 'ls', '-q')).stdout, `${origin.host}/gaps/img:mixed\n`);
+  });
+
+  it('an https mirror: trusted through its hosts.toml ca or skip_verify; untrusted, the origin serves', async () => {
+    const ref = `${origin.host}/gaps/img:tls`;
+    const tlsBlobs = () => tls.log().split('\n').filter((l) => /"GET \/v2\/gaps\/img\/blobs\//.test(l)).length;
+    for (const [name, settings, viaMirror] of [['ca', ['  ca = "mirror-ca.crt"'], true], ['skip', ['  skip_verify = true'], true], ['untrusted', [], false]]) {
+      const dir = join(work, `certs-tls-${name}`);
+      const sub = join(dir, origin.host);
+      mkdirSync(sub, { recursive: true });
+      copyFileSync(tls.caFile, join(sub, 'mirror-ca.crt'));
+      writeFileSync(join(sub, 'hosts.toml'), [`server = "http://${origin.host}"`, '', `[host."https://${tls.host}"]`,
+        '  capabilities = ["pull", "resolve"]', ...settings, ''].join('\n'));
+      const r2 = tempDir(`pull-gaps-tls-${name}`);
+      const before = tlsBlobs();
+      const r = await runBin('ctr', ['--root', r2, 'images', 'pull', '--hosts-dir', dir, ref], { timeout: 120_000 });
+      assert.equal(r.code, 0, `${name}: ${r.stderr}`);
+      assert.match(r.stdout, new RegExp(`^layer-${sha256(tlsImage.blobs[0])}: done$`, 'm'));
+      if (viaMirror) assert.ok(tlsBlobs() > before, `${name}: the https mirror served the blobs`);
+      else assert.equal(tlsBlobs(), before, `${name}: nothing was taken from a mirror berth cannot trust`);
+      rmSync(r2, { recursive: true, force: true });
+    }
   });
 });
