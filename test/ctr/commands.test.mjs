@@ -55,7 +55,7 @@ describe('ctr images rm/tag, content get/rm/active, snapshots ls/usage', { skip 
     assert.equal(alias.stdout, r.stdout);
     const u = await ctr('snapshots', 'usage');
     assert.equal(u.code, 0, u.stderr);
-    assert.match(u.stdout.split('\n')[0], /^KEY +SIZE +INODES$/);
+    assert.match(u.stdout.split('\n')[0], /^KEY +SIZE +INODES *$/);
     assert.ok(u.stdout.includes(c2), u.stdout);
   });
 
