@@ -3,6 +3,7 @@
 // several platforms and --all-platforms, and hosts.toml mirrors with fallback to the origin.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerCleanup, runBin, tempDir } from '../lib/index.mjs';
@@ -183,5 +184,40 @@ describe('ctr images pull: layer compressions, platforms, mirrors', { skip }, ()
       else assert.equal(tlsBlobs(), before, `${name}: nothing was taken from a mirror berth cannot trust`);
       rmSync(r2, { recursive: true, force: true });
     }
+  });
+
+  it('--skip-verify: an https registry with a self-signed certificate is refused in one line, then pulled', async () => {
+    const ref = `${tls.host}/gaps/img:tls`;
+    const r2 = tempDir('pull-gaps-skip-verify');
+    const refused = await runBin('ctr', ['--root', r2, 'images', 'pull', ref], { timeout: 120_000 });
+    assert.equal(refused.code, 1);
+    assert.equal(refused.stderr.split('\n').filter(Boolean).length, 1, refused.stderr);
+    assert.match(refused.stderr, new RegExp(`^ctr: .*${esc(tls.host)}.*(certificate|self.signed)`, 'i'));
+    assert.equal((await runBin('ctr', ['--root', r2, 'images', 'ls', '-q'])).stdout, '');
+    const ok = await runBin('ctr', ['--root', r2, 'images', 'pull', '--skip-verify', ref], { timeout: 120_000 });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal((await runBin('ctr', ['--root', r2, 'images', 'ls', '-q'])).stdout, `${ref}\n`);
+    rmSync(r2, { recursive: true, force: true });
+  });
+
+  it('a Docker schema 2 manifest list (skopeo --format v2s2), by tag and by digest, into the native snapshotter', async () => {
+    const tagged = `${origin.host}/gaps/docker:list`;
+    const sk = spawnSync('skopeo', ['copy', '--quiet', '--all', '--format', 'v2s2', '--dest-tls-verify=false', `oci:${oci}:multi`, `docker://${tagged}`], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(sk.status, 0, sk.stderr);
+    const r = await ctr('-n', 'docker', 'images', 'pull', '--plain-http', '--snapshotter', 'native', tagged);
+    assert.equal(r.code, 0, r.stderr);
+    const [row] = (await ctr('-n', 'docker', 'images', 'ls')).stdout.split('\n').slice(1);
+    const cells = row.split(/ +/);
+    assert.equal(cells[1], 'application/vnd.docker.distribution.manifest.list.v2+json');
+    assert.equal(cells[5], `linux/${GOARCH},linux/s390x`);
+    const byDigest = `${origin.host}/gaps/docker@${cells[2]}`;
+    const d = await ctr('-n', 'docker', 'images', 'pull', '--plain-http', '--snapshotter', 'native', byDigest);
+    assert.equal(d.code, 0, d.stderr);
+    assert.deepEqual((await ctr('-n', 'docker', 'images', 'ls', '-q')).stdout.split('\n').filter(Boolean).sort(), [byDigest, tagged].sort());
+    const native = join(root, 'io.containerd.snapshotter.v1.native', 'snapshots');
+    const files = readdirSync(native).map((n) => join(native, n, 'which.txt')).filter(existsSync).map((f) => readFileSync(f, 'utf8'));
+    assert.deepEqual(files, [`built for ${GOARCH}\n`]);
+    const check = await ctr('-n', 'docker', 'images', 'check', '--snapshotter', 'native');
+    assert.match(check.stdout, new RegExp(`^${esc(tagged)} .* complete .* true\\s*$`, 'm'), check.stdout);
   });
 });
