@@ -1,9 +1,14 @@
 #!/usr/bin/env node
 // `npm run bench`: wall-clock cost of berth's runc against Debian's runc and crun, and against
-// `node -e 0` (the floor of any Node CLI). Not part of the tests.
+// `node -e 0` (the floor of any Node CLI); then the image benchmark (scripts/bench-images.mjs:
+// pull+unpack and import of a ~400 MB image by berth and by containerd, and the physical floor).
+// Not part of the tests.
 //
 //   node scripts/bench.mjs [--runs N] [--list-size N] [--concurrent N] [--concurrent-runs N]
-//                          [--only berth,runc,crun] [--json FILE]
+//                          [--only berth,runc,crun,images] [--skip-images] [--image-runs N]
+//                          [--json FILE]
+//
+// --only images runs the image benchmark alone; --only with tool names alone skips it.
 //
 // Every invocation is one spawnSync timed with process.hrtime.bigint(); stdout goes to
 // /dev/null and stderr to a file (a created container inherits both, so pipes would hold
@@ -16,6 +21,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchImages } from './bench-images.mjs';
 import {
   REAL_CRUN, REAL_RUNC, binPath, childEnv, cleanupAll, findLeaks, makeBusyboxBundle, tempDir,
   tempRoot, trackContainer, uniqueId, untrackContainer,
@@ -28,6 +34,8 @@ const { values: opt } = parseArgs({
     concurrent: { type: 'string', default: '50' },
     'concurrent-runs': { type: 'string', default: '3' },
     only: { type: 'string' },
+    'skip-images': { type: 'boolean', default: false },
+    'image-runs': { type: 'string', default: '3' },
     json: { type: 'string' },
   },
 });
@@ -35,7 +43,12 @@ const RUNS = Math.max(1, Number(opt.runs));
 const LIST_SIZE = Math.max(1, Number(opt['list-size']));
 const CONCURRENT = Math.max(1, Number(opt.concurrent));
 const CONCURRENT_RUNS = Math.max(1, Number(opt['concurrent-runs']));
-const ONLY = opt.only ? new Set(opt.only.split(',')) : null;
+const ONLY_ALL = opt.only ? new Set(opt.only.split(',')) : null;
+const IMAGES = !opt['skip-images'] && (!ONLY_ALL || ONLY_ALL.has('images'));
+ONLY_ALL?.delete('images');
+// --only images alone: no runtime table at all.
+const RUNTIME = !ONLY_ALL || ONLY_ALL.size > 0;
+const ONLY = ONLY_ALL && ONLY_ALL.size > 0 ? ONLY_ALL : null;
 const CMD_TIMEOUT = 120_000;
 const NSENTER = '/usr/bin/nsenter';
 
@@ -372,8 +385,8 @@ function renderGroup(g, toolsByKey) {
 
 async function main() {
   log(`${RUNS} runs per figure; temp root ${tempRoot()}`);
-  const tools = setupTools();
-  benchNode();
+  const tools = RUNTIME ? setupTools() : [];
+  if (RUNTIME) benchNode();
   for (const tool of tools) {
     log(`${tool.label}: list`);
     benchList(tool);
@@ -386,20 +399,35 @@ async function main() {
   }
   const toolsByKey = Object.fromEntries(tools.map((t) => [t.key, t]));
   toolsByKey.node = { label: 'node -e 0' };
-  const out = [renderGroup(runtimeGroup(), toolsByKey), '', renderGroup(nodeGroup(), toolsByKey), ''];
-  out.push('Targets: start/state/kill/delete/list within 1.3× of `node -e 0`; run within 2.5× of runc.');
-  out.push('All tools run without NODE_EXTRA_CA_CERTS in their environment.');
+  const out = [];
+  if (RUNTIME) {
+    out.push(renderGroup(runtimeGroup(), toolsByKey), '', renderGroup(nodeGroup(), toolsByKey), '');
+    out.push('Targets: start/state/kill/delete/list within 1.3× of `node -e 0`; run within 2.5× of runc.');
+    out.push('All tools run without NODE_EXTRA_CA_CERTS in their environment.');
+  }
   for (const t of tools) {
     const byWhy = new Map();
     for (const [row, why] of Object.entries(t.failures)) byWhy.set(why, [...(byWhy.get(why) ?? []), row]);
     for (const [why, rows] of byWhy) notes.push(`${t.label} n/a for ${rows.join(', ')}: ${why}`);
   }
   for (const n of notes) out.push(`- ${n}`);
+  let images;
+  if (IMAGES) {
+    if (out.length > 0) out.push('');
+    try {
+      images = await benchImages({ runs: Math.max(1, Number(opt['image-runs'])), log: (m) => log(`images: ${m}`) });
+      out.push(images.markdown);
+    } catch (e) {
+      // The runtime tables above are still worth printing.
+      out.push(`Image benchmark failed: ${e.message}`);
+      process.exitCode = 1;
+    }
+  }
   process.stdout.write(`${out.join('\n')}\n`);
   if (opt.json) {
     const raw = Object.fromEntries(Object.entries(results).map(([r, byTool]) => [r, Object.fromEntries(
       Object.entries(byTool).map(([k, s]) => [k, { ...stats(s), samples: s }]))]));
-    writeFileSync(opt.json, `${JSON.stringify({ runs: RUNS, results: raw, notes }, null, 2)}\n`);
+    writeFileSync(opt.json, `${JSON.stringify({ runs: RUNS, results: raw, notes, images: images && { meta: images.meta, raw: images.raw } }, null, 2)}\n`);
   }
   for (const t of tools) closeSync(t.errFd);
 }
@@ -419,4 +447,4 @@ try {
     exitCode = 1;
   }
 }
-process.exitCode = exitCode;
+process.exitCode = Math.max(exitCode, Number(process.exitCode ?? 0));
