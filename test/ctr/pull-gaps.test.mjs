@@ -112,6 +112,9 @@ describe('ctr images pull: layer compressions, platforms, mirrors', { skip }, ()
     assert.equal(all.stdout.split('\n').filter((l) => l.startsWith('unpacking ')).length, 2, all.stdout);
     assert.match(all.stdout, new RegExp(`^image chain ID: ${host.diffIDs[0]}$`, 'm'));
     assert.match(all.stdout, new RegExp(`^image chain ID: ${other.diffIDs[0]}$`, 'm'));
+    // As ctr: each platform's chain ID right after its unpacking line.
+    const lines = all.stdout.split('\n');
+    lines.forEach((l, i) => { if (l.startsWith('image chain ID: ')) assert.match(lines[i - 1], /^unpacking /, all.stdout); });
     const ca = (await ctr('-n', 'all', 'content', 'ls', '-q')).stdout.trim().split('\n').sort();
     assert.deepEqual(ca, c2);
     const check = await ctr('-n', 'all', 'images', 'check');

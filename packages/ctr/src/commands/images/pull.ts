@@ -36,9 +36,13 @@ export default class ImagesPull extends CtrCommand {
     const progress = new Progress();
     // ctr prints the image's target digest on each unpacking line, whatever the platform's manifest.
     let target = '';
-    let result: Awaited<ReturnType<typeof pullImagePlatforms>> | undefined;
+    let topChain: string | undefined;
+    const chainLine = (): void => {
+      if (flags['print-chainid'] && topChain !== undefined) progress.line(`image chain ID: ${topChain}`);
+      topChain = undefined;
+    };
     try {
-      result = await pullImagePlatforms({
+      await pullImagePlatforms({
         root: flags.root ?? cfg.root,
         namespace: flags.namespace,
         ref: args.ref,
@@ -57,15 +61,17 @@ export default class ImagesPull extends CtrCommand {
             // Refs are `<kind>-<digest>`: the digest ties a line to its byte counts.
             case 'fetching': progress.set(p.ref, 'waiting', { digest: p.ref.slice(p.ref.indexOf('-') + 1), size: p.size }); break;
             case 'done': case 'exists': progress.set(p.ref, p.kind, { size: p.size }); break;
-            case 'unpacking': progress.line(`unpacking ${p.platform} ${target}...`); break;
+            case 'unpacking': chainLine(); progress.line(`unpacking ${p.platform} ${target}...`); break;
+            // The last layer's chain ID of a platform is the image's; ctr prints it after that platform's line.
+            case 'unpacked': topChain = p.chainID; break;
             default: break;
           }
         },
       });
+      chainLine();
     } finally {
       progress.stop();
     }
-    if (flags['print-chainid']) for (const u of result?.unpacked ?? []) if (u.chainID) process.stdout.write(`image chain ID: ${u.chainID}\n`);
     process.stdout.write(`done: ${goDuration(Number(process.hrtime.bigint() - started) / 1e6)}\n`);
   }
 }
