@@ -121,6 +121,17 @@ describe('ctr images pull: layer compressions, platforms, mirrors', { skip }, ()
     assert.match(check.stdout, /complete/);
   });
 
+  it('--all-metadata stores every platform\'s manifest and config, only the host\'s layers', async () => {
+    const ref = `${origin.host}/gaps/img:multi`;
+    const r = await ctr('-n', 'meta', 'images', 'pull', '--plain-http', '--all-metadata', ref);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.split('\n').filter((l) => l.startsWith('unpacking ')).length, 1, r.stdout);
+    const c = (await ctr('-n', 'meta', 'content', 'ls', '-q')).stdout.trim().split('\n').sort();
+    assert.deepEqual(c, [indexed.index, host.manifest, host.config, ...host.blobs, other.manifest, other.config].map(sha256).sort());
+    const check = await ctr('-n', 'meta', 'images', 'check');
+    assert.match(check.stdout, / complete .* true\s*$/m, check.stdout);
+  });
+
   it('--label on pull labels the image record', async () => {
     const ref = `${origin.host}/gaps/img:mixed`;
     const r = await ctr('-n', 'lbl', 'images', 'pull', '--plain-http', '--label', 'a=1', '--label', 'b=two', ref);

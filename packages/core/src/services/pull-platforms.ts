@@ -1,7 +1,7 @@
 /**
  * `ctr images pull` with its platform flags, as containerd 1.7's ctr: one platform (or none: the
  * host's) goes through pullImage, which records the image only once it is unpacked. Several
- * `--platform`s or `--all-platforms` take ctr's other road: fetch the content of every chosen
+ * `--platform`s, `--all-platforms` or `--all-metadata` take ctr's other road: fetch the content of every chosen
  * platform (services/fetch.ts, which records the image once every blob is stored), then unpack
  * each platform in turn and add the snapshot GC edges to the configs' content refs.
  */
@@ -21,6 +21,8 @@ export interface PullPlatformsOptions extends Omit<PullOptions, 'platform'> {
   /** `os/arch[/variant]` each; the host's when empty. */
   platforms?: string[];
   allPlatforms?: boolean;
+  /** Manifests and configs of every platform, layers of the chosen ones only (`--all-metadata`). */
+  allMetadata?: boolean;
 }
 
 export interface PullPlatformsResult {
@@ -63,14 +65,14 @@ export function imagePlatforms(store: ContentStore, target: Descriptor): Platfor
 
 export async function pullImagePlatforms(opts: PullPlatformsOptions): Promise<PullPlatformsResult> {
   const platforms = opts.platforms ?? [];
-  if (!opts.allPlatforms && platforms.length <= 1) {
+  if (!opts.allPlatforms && !opts.allMetadata && platforms.length <= 1) {
     const r = await pullImage({ ...opts, platform: platforms[0] });
     const unpacked = r.unpacked ? [{ platform: formatPlatform(platforms[0] ? parsePlatform(platforms[0]) : hostPlatform()), ...(r.chainID ? { chainID: r.chainID } : {}) }] : [];
     return { name: r.name, digest: r.digest, unpacked };
   }
   const progress = opts.onProgress ?? ((): void => undefined);
   const fetched = await fetchContent({
-    root: opts.root, namespace: opts.namespace, ref: opts.ref, platforms, allPlatforms: opts.allPlatforms,
+    root: opts.root, namespace: opts.namespace, ref: opts.ref, platforms, allPlatforms: opts.allPlatforms, allMetadata: opts.allMetadata,
     plainHttp: opts.plainHttp, skipVerify: opts.skipVerify, user: opts.user, hostsDir: opts.hostsDir,
     maxConcurrentDownloads: opts.maxConcurrentDownloads, ...(opts.labels ? { labels: opts.labels } : {}),
     onProgress: (p): void => {
@@ -83,7 +85,7 @@ export async function pullImagePlatforms(opts: PullPlatformsOptions): Promise<Pu
   if (opts.unpack === false) return result;
 
   const store = new ContentStore(opts.root);
-  const targets = opts.allPlatforms ? imagePlatforms(store, fetched.target) : platforms.map(parsePlatform);
+  const targets = opts.allPlatforms ? imagePlatforms(store, fetched.target) : platforms.length > 0 ? platforms.map(parsePlatform) : [hostPlatform()];
   const labels = new Map<string, Labels>();
   // Shared with pulls, exclusive with GC: no collection runs while the chains are extracted.
   const release = takeGcLock(opts.root, false);

@@ -17,6 +17,7 @@ export default class ImagesPull extends CtrCommand {
     label: Flags.string({ description: 'Labels to attach to the image', multiple: true, multipleNonGreedy: true }),
     platform: Flags.string({ description: 'Pull content from a specific platform', multiple: true, multipleNonGreedy: true }),
     'all-platforms': Flags.boolean({ description: 'Pull content and metadata from all platforms' }),
+    'all-metadata': Flags.boolean({ description: 'Pull metadata for all platforms' }),
     'print-chainid': Flags.boolean({ description: 'Print the resulting image\'s chain ID' }),
     'max-concurrent-downloads': Flags.integer({ description: 'Set the max concurrent downloads for each pull', min: 0 }),
   };
@@ -48,6 +49,7 @@ export default class ImagesPull extends CtrCommand {
         ref: args.ref,
         platforms: flags.platform,
         allPlatforms: flags['all-platforms'],
+        allMetadata: flags['all-metadata'],
         labels: flags.label ? labels : undefined,
         plainHttp: flags['plain-http'],
         skipVerify: flags['skip-verify'],
