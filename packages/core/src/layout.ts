@@ -156,6 +156,46 @@ export function taskNamespaceDir(state: string, namespace: string): string {
 
 // --- helpers append their own sections below this line, one per concern -------------------
 
+// --- a task directory's files (tasks/, the shim) ----------------------------------------------
+
+/** One task directory: the bundle the runtime creates from, and the shim's files beside it. */
+export interface TaskPaths {
+  dir: string;
+  /** The container's spec with root.path set to the rootfs below (the runtime's bundle config). */
+  config: string;
+  /** The container's snapshot is mounted here (unless the spec names its own rootfs). */
+  rootfs: string;
+  /** What the shim was asked to do (written by the starter before spawning it). */
+  options: string;
+  /** The shim's pid and start time (JSON), written once it is spawned. */
+  shim: string;
+  /** The init's exit status and time (JSON), written atomically by the shim. */
+  exit: string;
+  /** The shim's own messages (it has no terminal). */
+  log: string;
+  /** Control FIFO: one JSON message a line (resize, close-stdin). */
+  control: string;
+  stdin: string;
+  stdout: string;
+  stderr: string;
+  /** execs/<exec-id>.json: processes started by `tasks exec`. */
+  execs: string;
+}
+
+export function taskPaths(state: string, namespace: string, id: string): TaskPaths {
+  const dir = taskDir(state, namespace, id);
+  const j = (n: string): string => path.join(dir, n);
+  return {
+    dir, config: j('config.json'), rootfs: j('rootfs'), options: j('shim-options.json'), shim: j('shim.json'), exit: j('exit.json'),
+    log: j('shim.log'), control: j('control'), stdin: j('stdin'), stdout: j('stdout'), stderr: j('stderr'), execs: j('execs'),
+  };
+}
+
+/** The shim's entry point (dist/tasks/shim/entry.js: runs dist/shim.bundle.js, or the tsc output). */
+export function shimEntryScript(): string {
+  return path.join(__dirname, 'tasks', 'shim', 'entry.js');
+}
+
 // --- CRI pod sandboxes (containerd's io.containerd.grpc.v1.cri) ----------------------------
 
 /** A pod's persistent files: hostname, hosts, resolv.conf (containers bind-mount them). */

@@ -1,12 +1,64 @@
+import { Flags } from '@oclif/core';
 import { CtrCommand } from '../base';
+import { CONTAINER_FLAGS, containerOptions, splitCommandLine, type ContainerFlagValues } from '../container-flags';
+import { consoleSize, exitAfterFlush, foreground, IO_FLAGS, stateDir, taskIo } from './tasks/common';
 
-/** Placeholder (hidden) until the command is built. */
 export default class Run extends CtrCommand {
-  static override hidden = true;
-  static override summary = 'not yet built';
+  static override summary = 'Run a container';
+  static override description = 'Creates the container from the image (or --rootfs directory) and starts its task under a new shim. In the foreground, relays stdio, forwards signals and exits with the container\'s exit status.';
   static override strict = false;
+  static override usage = 'run [flags] Image|RootFS ID [COMMAND] [ARG...]';
+  static override flags = {
+    ...CONTAINER_FLAGS,
+    ...IO_FLAGS,
+    rm: Flags.boolean({ description: 'Remove the container after running, cannot be used with --detach' }),
+    detach: Flags.boolean({ char: 'd', description: 'Detach from the task after it has started execution, cannot be used with --rm' }),
+  };
 
   async run(): Promise<void> {
-    this.error('ctr run: not yet built in berth');
+    // Everything after <image> <id> is the container's command line, flags included.
+    const { head, rest } = splitCommandLine(this.argv, { ...Run.baseFlags, ...Run.flags }, 2);
+    const { argv, flags } = await this.parse(Run, head);
+    const [ref, id] = argv as string[];
+    if (!ref) this.error('image ref must be provided', { exit: 1 });
+    if (!id) this.error('container id must be provided', { exit: 1 });
+    if (flags.rm && flags.detach) this.error('flags --detach and --rm cannot be specified together', { exit: 1 });
+    const io = taskIo(flags);
+    if (flags.tty && io.kind !== 'fifo') this.error('tty and null-io cannot be used together', { exit: 1 });
+    const o = containerOptions(flags as ContainerFlagValues);
+    const root = this.storeRoot(flags);
+    const state = stateDir(flags);
+    const ns = flags.namespace;
+    const containers = require('@berth/core/dist/services/containers') as typeof import('@berth/core/dist/services/containers');
+    const tasks = require('@berth/core/dist/services/tasks') as typeof import('@berth/core/dist/services/tasks');
+    await containers.createContainerFromImage({
+      root, namespace: ns, id, ref, args: rest,
+      snapshotter: o.snapshotter, rootfs: o.rootfs ? ref : undefined, labels: o.labels, specOptions: o.specOptions, runtime: o.runtime,
+    });
+    const removeContainer = async (): Promise<void> => {
+      const r = await containers.removeContainers(root, state, ns, [id]);
+      for (const e of r.errors) process.stderr.write(`ctr: ${e.message}\n`);
+    };
+    let started;
+    try {
+      started = await tasks.startContainerTask({
+        root, state, namespace: ns, id, io, terminal: flags.tty, consoleSize: flags.tty ? consoleSize() : undefined,
+        pidFile: flags['pid-file'], attach: !flags.detach,
+      });
+    } catch (err) {
+      // As ctr: with --rm the container goes too when its task could not start.
+      if (flags.rm) await removeContainer();
+      throw err;
+    }
+    if (flags.detach) {
+      started.io?.close();
+      return;
+    }
+    const status = await foreground(state, ns, id, started, flags.tty);
+    if (flags.rm) {
+      tasks.deleteTask(state, ns, id, true);
+      await removeContainer();
+    }
+    await exitAfterFlush(status);
   }
 }

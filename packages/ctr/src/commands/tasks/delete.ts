@@ -1,12 +1,44 @@
+import { Flags } from '@oclif/core';
 import { CtrCommand } from '../../base';
+import { stateDir } from './common';
 
-/** Placeholder (hidden) until the command is built. */
 export default class TasksDelete extends CtrCommand {
-  static override hidden = true;
-  static override summary = 'not yet built';
+  static override summary = 'Delete one or more tasks';
+  static override aliases = ['tasks:del', 'tasks:remove', 'tasks:rm', 't:delete', 't:del', 't:remove', 't:rm', 'task:delete', 'task:del', 'task:remove', 'task:rm'];
   static override strict = false;
+  static override usage = 'tasks delete [flags] CONTAINER [CONTAINER, ...]';
+  static override flags = {
+    force: Flags.boolean({ char: 'f', description: 'Force delete task process' }),
+    'exec-id': Flags.string({ description: 'Process ID to kill' }),
+  };
 
   async run(): Promise<void> {
-    this.error('ctr tasks delete: not yet built in berth');
+    const { argv, flags } = await this.parse(TasksDelete);
+    const ids = argv as string[];
+    if (ids.length === 0) this.error('must specify at least one container', { exit: 1 });
+    const tasks = require('@berth/core/dist/services/tasks') as typeof import('@berth/core/dist/services/tasks');
+    const state = stateDir(flags);
+    if (flags['exec-id']) {
+      // berth's exec processes belong to the ctr that ran them: delete kills a detached one.
+      tasks.killTask(state, flags.namespace, ids[0], 'SIGKILL', { execId: flags['exec-id'] });
+      return;
+    }
+    let failed = false;
+    for (const id of ids) {
+      try {
+        const r = tasks.deleteTask(state, flags.namespace, id, flags.force);
+        // ctr warns (through logrus) about a non-zero exit, and still succeeds.
+        if (r.exit && r.exit.status !== 0) process.stderr.write(warn(`task ${id} exit with non-zero exit code ${r.exit.status}`));
+      } catch (err) {
+        failed = true;
+        process.stderr.write(`ctr: ${(err as Error).message}\n`);
+      }
+    }
+    if (failed) process.exit(1);
   }
+}
+
+function warn(msg: string): string {
+  const time = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  return `time="${time}" level=warning msg=${JSON.stringify(msg)}\n`;
 }

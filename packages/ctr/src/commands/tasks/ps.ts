@@ -1,12 +1,19 @@
+import { Args } from '@oclif/core';
 import { CtrCommand } from '../../base';
+import { stateDir } from './common';
 
-/** Placeholder (hidden) until the command is built. */
 export default class TasksPs extends CtrCommand {
-  static override hidden = true;
-  static override summary = 'not yet built';
-  static override strict = false;
+  static override summary = 'List processes for container';
+  static override aliases = ['t:ps', 'task:ps'];
+  static override args = { container: Args.string({ description: 'CONTAINER', required: true }) };
 
   async run(): Promise<void> {
-    this.error('ctr tasks ps: not yet built in berth');
+    const { args, flags } = await this.parse(TasksPs);
+    const { taskProcesses } = require('@berth/core/dist/services/tasks') as typeof import('@berth/core/dist/services/tasks');
+    const procs = taskProcesses(stateDir(flags), flags.namespace, args.container);
+    const { tabwrite } = require('@berth/core/dist/util/tabwriter') as typeof import('@berth/core/dist/util/tabwriter');
+    // INFO as ctr prints runc's process details (%+v of the Go struct), "-" for the init's.
+    const rows = procs.map((p) => [String(p.pid), p.execId ? `&ProcessDetails{ExecID:${p.execId},}` : '-']);
+    process.stdout.write(tabwrite([['PID', 'INFO'], ...rows], { minwidth: 1, padding: 4 }));
   }
 }

@@ -1,0 +1,89 @@
+/**
+ * ctr's tasks over the metadata store (the container's spec and snapshot) and the task
+ * directories under --state. The shim is the only process that stays; everything here returns.
+ */
+import * as fs from 'node:fs';
+import { taskPaths } from '../layout';
+import { InvalidArgumentError, NotFoundError } from '../errors';
+import { openMetadata } from '../metadata';
+import type { Spec } from '../oci/types';
+import { openSnapshotter } from '../snapshots';
+import { startTask, type StartedTask } from '../tasks/start';
+import { listTaskIds, taskInfo } from '../tasks/records';
+import { openClientIo, type ClientIo } from '../tasks/client-io';
+import type { TaskInfo, TaskIo } from '../tasks/types';
+
+export { taskInfo } from '../tasks/records';
+export { killTask, pauseTask, resumeTask, taskProcesses, deleteTask, execPid, type TaskProcess, type DeleteTaskResult, type KillOptions } from '../tasks/ops';
+export { taskMetrics, type TaskMetrics } from '../tasks/metrics';
+export { waitTaskExit } from '../tasks/wait';
+export { execTask, resolveUser, type ExecTaskOptions } from '../tasks/exec';
+export { sendControl } from '../tasks/shim/control';
+export type { TaskInfo, TaskIo, TaskStatus, ExitInfo } from '../tasks/types';
+export type { StartedTask } from '../tasks/start';
+export type { ClientIo, RelayStreams, Relay } from '../tasks/client-io';
+
+export interface StartContainerTaskOptions {
+  root: string;
+  state: string;
+  namespace: string;
+  id: string;
+  io: TaskIo;
+  terminal?: boolean;
+  consoleSize?: { rows: number; cols: number };
+  pidFile?: string;
+  /** Open our ends of the FIFOs before the container starts (foreground run, start without -d). */
+  attach?: boolean;
+}
+
+/** Starts the task of container `id`: its snapshot mounted as the rootfs, run by a new shim. */
+export async function startContainerTask(o: StartContainerTaskOptions): Promise<StartedTask> {
+  const md = openMetadata(o.root);
+  let spec: Spec;
+  let snapshotter: string;
+  let snapshotKey: string;
+  try {
+    const c = md.containers.get(o.namespace, o.id);
+    if (!c.spec || typeof c.spec !== 'object') throw new InvalidArgumentError(`container ${o.id}: has no runtime spec`);
+    spec = c.spec as Spec;
+    snapshotter = c.snapshotter;
+    snapshotKey = c.snapshotKey;
+  } finally {
+    md.close();
+  }
+  let rootfsMounts;
+  if (snapshotKey) {
+    try {
+      rootfsMounts = openSnapshotter(o.root, snapshotter, o.namespace).mounts(snapshotKey);
+    } catch (err) {
+      if (err instanceof NotFoundError) throw new NotFoundError(`container ${o.id}: its snapshot ${snapshotKey} (${snapshotter}) is gone: ${err.message}`);
+      throw err;
+    }
+  }
+  return startTask({
+    state: o.state, namespace: o.namespace, id: o.id, spec, rootfsMounts, io: o.io, terminal: o.terminal === true,
+    consoleSize: o.consoleSize, pidFile: o.pidFile, attach: o.attach === true,
+  });
+}
+
+/** Every task of the namespace, with its status from disk (tasks removed meanwhile are skipped). */
+export function listTasks(state: string, namespace: string): TaskInfo[] {
+  const out: TaskInfo[] = [];
+  for (const id of listTaskIds(state, namespace)) {
+    try { out.push(taskInfo(state, namespace, id)); } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+  }
+  return out;
+}
+
+/** Our ends of a running task's FIFOs (`tasks attach`). */
+export function attachTask(state: string, namespace: string, id: string): { io: ClientIo; terminal: boolean } {
+  const t = taskInfo(state, namespace, id);
+  if (t.status === 'STOPPED') throw new InvalidArgumentError(`task ${id}: has exited, nothing to attach to`);
+  const p = taskPaths(state, namespace, id);
+  if (!fs.existsSync(p.stdout)) throw new InvalidArgumentError(`task ${id}: was started with --null-io or --log-uri, it has no stdio to attach to`);
+  let terminal = false;
+  try { terminal = (JSON.parse(fs.readFileSync(p.options, 'utf8')) as { terminal?: boolean }).terminal === true; } catch { /* plain */ }
+  return { io: openClientIo(p, terminal, false), terminal };
+}

@@ -1,0 +1,109 @@
+/**
+ * Task operations that work from disk and signal by pid: kill, pause, resume, ps, delete. The
+ * runtime checks that a pid is still the container's (start time) before signalling it.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runtimeRootForNamespace, taskPaths } from '../layout';
+import { NotFoundError, StateError } from '../errors';
+import { isSameProcess } from '../sys/proc';
+import { containerPids, pauseContainer, resumeContainer } from '../runtime/control';
+import { killContainer } from '../runtime/lifecycle';
+import { parseSignal } from '../runtime/signals';
+import { sleepMs } from '../runtime/sync';
+import { removeTaskFiles } from './cleanup';
+import { readShim, taskInfo } from './records';
+import type { ExitInfo, TaskInfo } from './types';
+
+const rootOf = runtimeRootForNamespace;
+
+/** The pid of exec process `execId`, if it is still one of the container's processes. */
+export function execPid(state: string, ns: string, id: string, execId: string): number {
+  const file = path.join(taskPaths(state, ns, id).execs, `${execId}.pid`);
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(file, 'utf8').trim());
+  } catch {
+    throw new NotFoundError(`task ${id}: exec process ${execId} not found`);
+  }
+  // The cgroup's member list is the identity check: a recycled pid is not in it.
+  if (!containerPids(rootOf(state, ns), id).includes(pid)) throw new NotFoundError(`task ${id}: exec process ${execId} has already exited`);
+  return pid;
+}
+
+export interface KillOptions { all?: boolean; execId?: string }
+
+export function killTask(state: string, ns: string, id: string, signal: string | number, o: KillOptions = {}): void {
+  const sig = parseSignal(signal);
+  if (o.execId) {
+    process.kill(execPid(state, ns, id, o.execId), sig);
+    return;
+  }
+  const t = taskInfo(state, ns, id);
+  if (t.status === 'STOPPED') throw new NotFoundError(`task ${id}: process already finished`);
+  try {
+    killContainer(rootOf(state, ns), id, sig, o.all === true);
+  } catch (err) {
+    if (err instanceof StateError) throw new NotFoundError(`task ${id}: process already finished`);
+    if (err instanceof NotFoundError) throw new StateError(`task ${id}: not created yet (status ${t.status})`);
+    throw err;
+  }
+}
+
+export function pauseTask(state: string, ns: string, id: string): void {
+  requireStatus(taskInfo(state, ns, id), ['RUNNING'], 'pause');
+  pauseContainer(rootOf(state, ns), id);
+}
+
+export function resumeTask(state: string, ns: string, id: string): void {
+  requireStatus(taskInfo(state, ns, id), ['PAUSED'], 'resume');
+  resumeContainer(rootOf(state, ns), id);
+}
+
+function requireStatus(t: TaskInfo, ok: string[], what: string): void {
+  if (t.status === 'UNKNOWN') throw new StateError(t.reason ?? `task ${t.id}: status unknown`);
+  if (!ok.includes(t.status)) throw new StateError(`task ${t.id}: cannot ${what} a task that is ${t.status.toLowerCase()}`);
+}
+
+export interface TaskProcess { pid: number; execId?: string }
+
+export function taskProcesses(state: string, ns: string, id: string): TaskProcess[] {
+  const t = taskInfo(state, ns, id);
+  if (t.status === 'STOPPED') return [];
+  if (t.status === 'UNKNOWN' && t.pid === 0) throw new StateError(t.reason ?? `task ${id}: status unknown`);
+  const pids = containerPids(rootOf(state, ns), id);
+  const execs = new Map<number, string>();
+  const dir = taskPaths(state, ns, id).execs;
+  for (const f of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+    if (!f.endsWith('.pid')) continue;
+    try { execs.set(Number(fs.readFileSync(path.join(dir, f), 'utf8').trim()), f.slice(0, -4)); } catch { /* removed meanwhile */ }
+  }
+  return pids.map((pid) => (execs.has(pid) ? { pid, execId: execs.get(pid) } : { pid }));
+}
+
+export interface DeleteTaskResult { id: string; exit?: ExitInfo }
+
+/**
+ * Deletes a stopped task (or, with `force`, kills it first and waits for its shim to record the
+ * exit). A task whose shim died is removed too: there is nothing left to wait for.
+ */
+export function deleteTask(state: string, ns: string, id: string, force = false): DeleteTaskResult {
+  let t = taskInfo(state, ns, id);
+  if (t.status !== 'STOPPED' && t.status !== 'UNKNOWN') {
+    if (!force) throw new StateError(`task ${id}: cannot delete a ${t.status.toLowerCase()} task; kill it first or use --force`);
+    try { killContainer(rootOf(state, ns), id, 9, true); } catch { /* exited meanwhile */ }
+    const shim = readShim(state, ns, id);
+    const deadline = Date.now() + 10_000;
+    while (shim && isSameProcess(shim.pid, shim.startTime) && Date.now() < deadline) sleepMs(5);
+    t = taskInfo(state, ns, id);
+  } else if (t.status === 'UNKNOWN' && t.pid > 0 && !force) {
+    // The shim is gone but the container may still run: only --force kills it.
+    const root = rootOf(state, ns);
+    const { containerStatus, readRecord } = require('../runtime/container') as typeof import('../runtime/container');
+    let alive = false;
+    try { alive = containerStatus(root, readRecord(root, id)) !== 'stopped'; } catch { /* no record */ }
+    if (alive) throw new StateError(`${t.reason ?? `task ${id}: shim died`}; its container still runs: use --force`);
+  }
+  removeTaskFiles(state, ns, id);
+  return { id, exit: t.exit };
+}

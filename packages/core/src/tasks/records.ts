@@ -1,0 +1,68 @@
+/**
+ * A task's state, read from its directory and the live system only: the shim's identity, the
+ * init's exit record, and the runtime's own record of the container. No daemon keeps it.
+ */
+import * as fs from 'node:fs';
+import { runtimeRootForNamespace, taskNamespaceDir, taskPaths } from '../layout';
+import { NotFoundError } from '../errors';
+import { isSameProcess } from '../sys/proc';
+import { containerStatus, readRecord } from '../runtime/container';
+import type { ExitInfo, ShimInfo, TaskInfo, TaskStatus } from './types';
+
+function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+export function readShim(state: string, ns: string, id: string): ShimInfo | undefined {
+  return readJson<ShimInfo>(taskPaths(state, ns, id).shim);
+}
+
+export function readExit(state: string, ns: string, id: string): ExitInfo | undefined {
+  return readJson<ExitInfo>(taskPaths(state, ns, id).exit);
+}
+
+export function shimAlive(shim: ShimInfo | undefined): boolean {
+  return shim !== undefined && isSameProcess(shim.pid, shim.startTime);
+}
+
+export function taskExists(state: string, ns: string, id: string): boolean {
+  return fs.existsSync(taskPaths(state, ns, id).dir);
+}
+
+/** The task's status from disk: exit record, shim liveness, then the runtime's view. */
+export function taskInfo(state: string, ns: string, id: string): TaskInfo {
+  if (!taskExists(state, ns, id)) throw new NotFoundError(`task ${id}: not found in namespace ${ns} (no task was started for this container)`);
+  const exit = readExit(state, ns, id);
+  if (exit) return { id, pid: exit.pid, status: 'STOPPED', exit };
+  const root = runtimeRootForNamespace(state, ns);
+  let pid = 0;
+  let runtime: TaskStatus | undefined;
+  try {
+    const rec = readRecord(root, id);
+    pid = rec.initPid;
+    const s = containerStatus(root, rec);
+    runtime = s === 'created' ? 'CREATED' : s === 'running' ? 'RUNNING' : s === 'paused' ? 'PAUSED' : 'STOPPED';
+  } catch (err) {
+    if (!(err instanceof NotFoundError)) throw err;
+  }
+  const shim = readShim(state, ns, id);
+  if (!shimAlive(shim)) {
+    const why = shim ? `its shim (pid ${shim.pid}) died without recording an exit status` : 'it has no shim (its start was interrupted)';
+    return { id, pid, status: 'UNKNOWN', reason: `task ${id}: ${why}; delete it with \`ctr tasks delete --force ${id}\`` };
+  }
+  return { id, pid, status: runtime ?? 'CREATED' };
+}
+
+export function listTaskIds(state: string, ns: string): string[] {
+  try {
+    return fs.readdirSync(taskNamespaceDir(state, ns)).filter((n) => !n.startsWith('.')).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}

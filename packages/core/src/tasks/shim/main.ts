@@ -1,0 +1,125 @@
+/**
+ * The shim: `node shim.js <state> <namespace> <id>`, spawned detached (own session) by the
+ * task's starter. It creates and starts the container in-process through the runtime, so the
+ * container's init is its own child (Node's exit event gives the status, no polling), holds the
+ * container's stdio, records the exit status and time, and exits. The starter reads one JSON line
+ * on fd 3 (ShimReady). No CLI framework is loaded here; see DESIGN.md "No daemon, one shim per
+ * container".
+ */
+import * as fs from 'node:fs';
+import { constants } from 'node:os';
+import { taskPaths, type TaskPaths } from '../../layout';
+import { setChildSubreaper } from '../../sys/prctl';
+import { closeFd, setCloexec } from '../../sys/file';
+import { dup2, setWinsize } from '../../sys/pty';
+import { writeFileAtomic } from '../../util/atomic';
+import { rfc3339Nano } from '../../util/time';
+import type { ExitInfo, ShimOptions, ShimReady } from '../types';
+import { listenControl } from './control';
+import { openContainerStdio } from './stdio';
+
+const READY_FD = 3;
+
+function log(p: TaskPaths, msg: string): void {
+  try { fs.appendFileSync(p.log, `${new Date().toISOString()} ${msg}\n`); } catch { /* nowhere to report */ }
+}
+
+function report(r: ShimReady): void {
+  try {
+    fs.writeSync(READY_FD, `${JSON.stringify(r)}\n`);
+    fs.closeSync(READY_FD);
+  } catch { /* the starter was killed: the task runs on */ }
+}
+
+async function main(): Promise<void> {
+  const [state, ns, id] = process.argv.slice(2);
+  const p = taskPaths(state, ns, id);
+  // The ready pipe must not leak into the container.
+  setCloexec(READY_FD, true);
+  const opts = JSON.parse(fs.readFileSync(p.options, 'utf8')) as ShimOptions;
+  // Orphans of the container (without a PID namespace) come to us, not to the host's init.
+  setChildSubreaper();
+
+  const stdio = openContainerStdio(opts.io, p, opts.terminal);
+  let consoleFd: number | undefined;
+  let ourEnd: number | undefined;
+  if (opts.terminal) [ourEnd, consoleFd] = (require('../../sys/socket') as typeof import('../../sys/socket')).socketpair();
+  // The runtime gives the init our fds 0-2: install the container's there for the create.
+  const logFd = fs.openSync(p.log, 'a');
+  for (const i of [0, 1, 2] as const) dup2(stdio.fds[i], i);
+  for (const fd of new Set(stdio.fds)) if (fd > 2) fs.closeSync(fd);
+  const restoreOwnStdio = (): void => {
+    // We must not hold the container's stdout: its readers see EOF when the container exits.
+    const n = fs.openSync('/dev/null', fs.constants.O_RDWR);
+    dup2(n, 0); dup2(n, 1); dup2(logFd, 2);
+    fs.closeSync(n);
+  };
+
+  const { createContainer } = require('../../runtime/create') as typeof import('../../runtime/create');
+  const { startContainer, deleteContainer } = require('../../runtime/lifecycle') as typeof import('../../runtime/lifecycle');
+  let created: Awaited<ReturnType<typeof createContainer>>;
+  try {
+    created = await createContainer({ root: opts.runtimeRoot, id, bundle: p.dir, consoleFd, pidFile: opts.pidFile });
+  } catch (err) {
+    restoreOwnStdio();
+    log(p, `create: ${(err as Error).message}`);
+    report({ ok: false, error: (err as Error).message });
+    process.exit(1);
+  } finally {
+    if (consoleFd !== undefined) closeFd(consoleFd);
+  }
+  restoreOwnStdio();
+  const initPid = created.record.initPid;
+  let exitStatus: number | undefined;
+  const exited = new Promise<void>((resolve) => {
+    created.child.once('exit', (code, signal) => {
+      exitStatus = code ?? 128 + (signal ? constants.signals[signal] : 0);
+      resolve();
+    });
+  });
+
+  let relay: import('./relay').TerminalRelay | undefined;
+  let master: number | undefined;
+  if (ourEnd !== undefined) {
+    master = (require('../../runtime/console') as typeof import('../../runtime/console')).takeConsole(ourEnd);
+    if (opts.consoleSize) setWinsize(master, opts.consoleSize.rows, opts.consoleSize.cols);
+  }
+  const control = listenControl(p.control, (m) => {
+    if (m.type === 'resize' && master !== undefined && m.rows > 0 && m.cols > 0) {
+      try { setWinsize(master, m.rows, m.cols); } catch { /* the pty is gone */ }
+    } else if (m.type === 'close-stdin' && stdio.stdinKeep !== undefined) {
+      fs.closeSync(stdio.stdinKeep);
+      stdio.stdinKeep = undefined;
+    }
+  });
+  if (master !== undefined) relay = (require('./relay') as typeof import('./relay')).relayToFifos(master, p);
+
+  try {
+    startContainer(opts.runtimeRoot, id);
+  } catch (err) {
+    log(p, `start: ${(err as Error).message}`);
+    try { deleteContainer(opts.runtimeRoot, id, true); } catch { /* report the start error */ }
+    report({ ok: false, error: (err as Error).message });
+    process.exit(1);
+  }
+  report({ ok: true, pid: initPid });
+
+  await exited;
+  const exit: ExitInfo = { pid: initPid, status: exitStatus ?? 255, exitedAt: rfc3339Nano() };
+  if (relay) {
+    // Something in the container may still hold the pty: take what is buffered, then stop.
+    relay.stop.abort();
+    await relay.done.catch(() => undefined);
+  }
+  try { writeFileAtomic(p.exit, JSON.stringify(exit)); } catch (err) { log(p, `exit record: ${(err as Error).message}`); }
+  for (const fd of stdio.keep) fs.closeSync(fd);
+  if (stdio.stdinKeep !== undefined) fs.closeSync(stdio.stdinKeep);
+  control.destroy();
+  process.exit(0);
+}
+
+main().catch((err: Error) => {
+  try { fs.writeSync(2, `shim: ${err.stack ?? err.message}\n`); } catch { /* nowhere */ }
+  report({ ok: false, error: err.message });
+  process.exit(1);
+});

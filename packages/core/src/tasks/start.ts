@@ -1,0 +1,125 @@
+/**
+ * Starting a task: the task directory (bundle config, rootfs mount, FIFOs), then the shim,
+ * spawned detached so it outlives us, then its one-line report. Everything made here is undone
+ * if the shim reports a failure or dies first.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import type { Socket } from 'node:net';
+import * as path from 'node:path';
+import { runtimeRootForNamespace, shimEntryScript, taskNamespaceDir, taskPaths, type TaskPaths } from '../layout';
+import { AlreadyExistsError, BerthError, InvalidArgumentError } from '../errors';
+import type { Spec } from '../oci/types';
+import { mkfifo } from '../sys/file';
+import { procStat } from '../sys/proc';
+import { mountAll, type SnapshotMount } from '../snapshots';
+import { writeFileAtomic } from '../util/atomic';
+import { initEnv } from '../runtime/init-env';
+import { requireRoot } from '../runtime/create';
+import { openClientIo, type ClientIo } from './client-io';
+import { removeTaskFiles } from './cleanup';
+import type { ShimInfo, ShimOptions, ShimReady, TaskIo } from './types';
+
+export interface StartTaskOptions {
+  state: string;
+  namespace: string;
+  id: string;
+  /** The container's spec (root.path is replaced when `rootfsMounts` is given). */
+  spec: Spec;
+  /** The container's snapshot, mounted on the task's rootfs; without it the spec's root.path is used. */
+  rootfsMounts?: SnapshotMount[];
+  io: TaskIo;
+  terminal: boolean;
+  consoleSize?: { rows: number; cols: number };
+  pidFile?: string;
+  /** Open our ends of the FIFOs before the container starts, so no output is missed (foreground). */
+  attach: boolean;
+}
+
+export interface StartedTask {
+  pid: number;
+  paths: TaskPaths;
+  /** Our ends of the task's FIFOs (when `attach` and FIFO io). */
+  io?: ClientIo;
+}
+
+/**
+ * V8 flags that keep an idle shim small: no concurrent compiler or GC helper threads, a small
+ * young generation. Measured in docs (see the report in tasks/README or the bench).
+ */
+export const SHIM_NODE_FLAGS = ['--single-threaded', '--max-semi-space-size=1', '--max-old-space-size=32', '--stack-size=512'];
+
+export async function startTask(o: StartTaskOptions): Promise<StartedTask> {
+  requireRoot();
+  if (o.terminal && o.io.kind !== 'fifo') throw new InvalidArgumentError('tty and null-io or log-uri cannot be used together');
+  const p = taskPaths(o.state, o.namespace, o.id);
+  fs.mkdirSync(taskNamespaceDir(o.state, o.namespace), { recursive: true, mode: 0o711 });
+  try {
+    // The claim: of two starters of one task, exactly one makes the directory.
+    fs.mkdirSync(p.dir, { mode: 0o711 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new AlreadyExistsError(`task ${o.id}: already exists in namespace ${o.namespace}`);
+    throw err;
+  }
+  let io: ClientIo | undefined;
+  try {
+    const spec: Spec = JSON.parse(JSON.stringify(o.spec)) as Spec;
+    if (o.rootfsMounts && o.rootfsMounts.length > 0) {
+      fs.mkdirSync(p.rootfs);
+      mountAll(o.rootfsMounts, p.rootfs);
+      spec.root = { ...(spec.root ?? {}), path: p.rootfs };
+    } else {
+      const root = spec.root?.path;
+      if (!root || !path.isAbsolute(root)) throw new InvalidArgumentError(`container ${o.id}: no snapshot and no absolute root.path in its spec to run from`);
+      if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new InvalidArgumentError(`container ${o.id}: rootfs ${root} does not exist (was it removed?)`);
+    }
+    if (o.terminal) spec.process = { ...(spec.process ?? { cwd: '/', user: { uid: 0, gid: 0 } }), terminal: true };
+    else if (spec.process?.terminal) spec.process = { ...spec.process, terminal: false };
+    writeFileAtomic(p.config, JSON.stringify(spec));
+    mkfifo(p.control, 0o600);
+    if (o.io.kind === 'fifo') for (const f of [p.stdin, p.stdout, p.stderr]) mkfifo(f, 0o600);
+    if (o.attach && o.io.kind === 'fifo') io = openClientIo(p, o.terminal, true);
+
+    const opts: ShimOptions = {
+      namespace: o.namespace, id: o.id, runtimeRoot: runtimeRootForNamespace(o.state, o.namespace), io: o.io, terminal: o.terminal,
+      ...(o.consoleSize ? { consoleSize: o.consoleSize } : {}), ...(o.pidFile ? { pidFile: path.resolve(o.pidFile) } : {}),
+    };
+    writeFileAtomic(p.options, JSON.stringify(opts));
+    const ready = await spawnShim(o.state, o.namespace, o.id, p);
+    if (!ready.ok) throw new BerthError('EINVAL', ready.error);
+    io?.started();
+    return { pid: ready.pid, paths: p, io };
+  } catch (err) {
+    io?.close();
+    removeTaskFiles(o.state, o.namespace, o.id);
+    throw err;
+  }
+}
+
+async function spawnShim(state: string, ns: string, id: string, p: TaskPaths): Promise<ShimReady> {
+  const errFd = fs.openSync(p.log, 'a');
+  const child = spawn(process.execPath, [...SHIM_NODE_FLAGS, shimEntryScript(), state, ns, id], {
+    detached: true, stdio: ['ignore', 'ignore', errFd, 'pipe'], env: initEnv(process.env.BERTH_TRACE ? { BERTH_TRACE: '1' } : {}),
+  });
+  fs.closeSync(errFd);
+  const pid = child.pid;
+  if (pid === undefined) throw new BerthError('EIO', `task ${id}: the shim could not be started`);
+  const st = procStat(pid);
+  const info: ShimInfo = { pid, startTime: st?.startTime ?? 0 };
+  writeFileAtomic(p.shim, JSON.stringify(info));
+  const chan = child.stdio[3] as Socket;
+  const line = await new Promise<string>((resolve) => {
+    let buf = '';
+    chan.setEncoding('utf8');
+    chan.on('data', (d: string) => { buf += d; });
+    chan.on('error', () => undefined);
+    chan.on('close', () => resolve(buf));
+  });
+  child.unref();
+  const text = line.split('\n')[0] ?? '';
+  if (text === '') {
+    const logText = (() => { try { return fs.readFileSync(p.log, 'utf8').trim().split('\n').pop() ?? ''; } catch { return ''; } })();
+    return { ok: false, error: `task ${id}: the shim exited before starting the container${logText ? `: ${logText}` : ''}` };
+  }
+  return JSON.parse(text) as ShimReady;
+}

@@ -1,0 +1,58 @@
+/** The task records shared by the shim and the commands that read its state from disk. */
+
+/** containerd's task statuses, as `ctr tasks ls` prints them. */
+export type TaskStatus = 'CREATED' | 'RUNNING' | 'PAUSED' | 'STOPPED' | 'UNKNOWN';
+
+/** Where the container's stdio goes. */
+export type TaskIo =
+  | { kind: 'fifo' }
+  | { kind: 'null' }
+  /** Appends stdout and stderr to a host file (ctr's --log-uri file:///path). */
+  | { kind: 'log'; path: string };
+
+/** What the starter asks of the shim (taskPaths().options). */
+export interface ShimOptions {
+  namespace: string;
+  id: string;
+  /** The runtime root of the namespace (runtimeRootForNamespace). */
+  runtimeRoot: string;
+  io: TaskIo;
+  terminal: boolean;
+  /** The pty's size before the container starts (the client's terminal). */
+  consoleSize?: { rows: number; cols: number };
+  pidFile?: string;
+}
+
+/** taskPaths().shim: identifies the shim process (a recycled pid is not mistaken for it). */
+export interface ShimInfo {
+  pid: number;
+  startTime: number;
+}
+
+/** taskPaths().exit: written once, atomically, when the init has exited. */
+export interface ExitInfo {
+  pid: number;
+  /** The exit code, or 128 + the signal that killed it (as containerd reports it). */
+  status: number;
+  /** RFC 3339 time of the exit. */
+  exitedAt: string;
+}
+
+/** The shim's one-line report on its ready channel. */
+export type ShimReady = { ok: true; pid: number } | { ok: false; error: string };
+
+export interface TaskInfo {
+  id: string;
+  pid: number;
+  status: TaskStatus;
+  /** Set when the status cannot be known: why (e.g. the shim died). */
+  reason?: string;
+  exit?: ExitInfo;
+}
+
+/** execs/<exec-id>.json: a process started by `tasks exec`. */
+export interface ExecRecord {
+  execId: string;
+  pid: number;
+  startTime: number;
+}
