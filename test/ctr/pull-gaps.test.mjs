@@ -6,11 +6,13 @@ import { after, before, describe, it } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { registerCleanup, runBin, tempDir } from '../lib/index.mjs';
+import { createRequire } from 'node:module';
+import { REPO_ROOT, registerCleanup, runBin, tempDir } from '../lib/index.mjs';
 import { freePort } from '../lib/net.mjs';
 import { GOARCH, sha256, skipWithoutRegistry as skip, skopeoPush, startRegistry } from './registry-lib.mjs';
 import { addImage, addIndex, pushRaw, startTlsRegistry, tarStream } from './gaps-lib.mjs';
 
+const { resolveImageConfig } = createRequire(import.meta.url)(join(REPO_ROOT, 'packages/core/dist/containers/image-config.js'));
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('ctr images pull: layer compressions, platforms, mirrors', { skip }, () => {
@@ -46,7 +48,7 @@ describe('ctr images pull: layer compressions, platforms, mirrors', { skip }, ()
       { tar: tarStream([{ name: 'zs/', type: 'dir' }, file('zs/b.txt', 'zstd layer\n'.repeat(1000))]), compression: 'zstd' },
       { tar: tarStream([{ name: 'raw/', type: 'dir' }, file('raw/c.txt', 'uncompressed layer\n')]), compression: 'none' },
     ], { tag: 'mixed' });
-    host = addImage(oci, [{ tar: tarStream([file('which.txt', `built for ${GOARCH}\n`)]) }], { config: { Cmd: ['/which'] } });
+    host = addImage(oci, [{ tar: tarStream([file('which.txt', `built for ${GOARCH}\n`)]) }], { config: { config: { Cmd: ['/which'] } } });
     other = addImage(oci, [{ tar: tarStream([file('which.txt', 'built for s390x\n')]) }], { arch: 's390x' });
     plain = addIndex(oci, [{ ...other, arch: 's390x' }, { ...host, arch: GOARCH }], 'noplatform', { withPlatform: false });
     indexed = addIndex(oci, [{ ...host, arch: GOARCH }, { ...other, arch: 's390x' }], 'multi');
@@ -92,6 +94,9 @@ describe('ctr images pull: layer compressions, platforms, mirrors', { skip }, ()
     assert.ok(content.includes(sha256(host.config)), 'the host config is stored');
     const usage = await ctr('-n', 'plain', 'images', 'check');
     assert.match(usage.stdout, new RegExp(`^${esc(ref)} .* complete .* true\\s*$`, 'm'), usage.stdout);
+    // A container made from it gets the host child's config and chain.
+    const resolved = resolveImageConfig(root, { name: ref, target: { mediaType: 'application/vnd.oci.image.index.v1+json', digest: sha256(plain.index), size: plain.index.length } });
+    assert.deepEqual([resolved.config.Cmd, resolved.chainID], [['/which'], host.diffIDs[0]]);
     const s390 = await ctr('-n', 'plain-s390x', 'images', 'pull', '--plain-http', '--platform', 'linux/s390x', ref);
     assert.equal(s390.code, 0, s390.stderr);
     assert.ok(holders('which.txt').some((d) => readFileSync(join(d, 'which.txt'), 'utf8') === 'built for s390x\n'));

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { ContentStore } from '../content';
 import { InvalidArgumentError, NotFoundError } from '../errors';
 import { isIndex, isManifest } from '../images/media-types';
-import { platformMatcher, type Platform } from '../images/platform';
+import { selectManifest } from '../images/manifest-select';
+import { hostPlatform, type Platform } from '../images/platform';
 import type { Descriptor, Image } from '../metadata/types';
 import type { ImageConfig } from './spec-options';
 
@@ -40,11 +41,15 @@ export function resolveImageConfig(root: string, image: Image): ResolvedImage {
   const store = new ContentStore(root);
   let manifest: Desc = image.target;
   if (isIndex(manifest.mediaType)) {
-    const index = readJson(store, manifest, `index of image "${image.name}"`);
-    const children = (Array.isArray(index['manifests']) ? index['manifests'] : []) as Desc[];
-    // Only manifests this store holds can be run (a pull fetches the host's one).
-    const best = platformMatcher().sort(children.filter((c) => isManifest(c.mediaType) && store.has(c.digest)))[0];
-    if (!best) throw new NotFoundError(`image "${image.name}": no manifest for this host's platform in the content store`);
+    // The rule pull and unpack follow (images/manifest-select.ts): children without a platform
+    // are judged by their config. Only manifests this store holds can be run.
+    let best: Desc | undefined;
+    try {
+      best = selectManifest(manifest, hostPlatform(), (d) => readJson(store, d, `${isIndex(d.mediaType) ? 'index' : isManifest(d.mediaType) ? 'manifest' : 'config'} of image "${image.name}"`));
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+    if (!best || !store.has(best.digest)) throw new NotFoundError(`image "${image.name}": no manifest for this host's platform in the content store`);
     manifest = best;
   } else if (!isManifest(manifest.mediaType)) {
     throw new InvalidArgumentError(`image "${image.name}": unsupported media type ${manifest.mediaType}`);
