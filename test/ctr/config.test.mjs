@@ -22,6 +22,7 @@ describe('ctr config', () => {
     assert.deepEqual(loadConfig(file), {
       version: 2, root: '/var/lib/berth', state: '/run/berth', snapshotter: 'overlayfs',
       maxConcurrentDownloads: 3, registryConfigPath: '/etc/berth/certs.d',
+      cniBinDir: '/usr/lib/cni', cniConfDir: '/etc/berth/cni/net.d',
     });
   });
 
