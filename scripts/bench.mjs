@@ -5,10 +5,12 @@
 // Not part of the tests.
 //
 //   node scripts/bench.mjs [--runs N] [--list-size N] [--concurrent N] [--concurrent-runs N]
-//                          [--only berth,runc,crun,images] [--skip-images] [--image-runs N]
+//                          [--only berth,runc,crun,images,tasks] [--skip-images] [--image-runs N]
+//                          [--skip-tasks] [--task-runs N] [--tasks N]
 //                          [--json FILE]
 //
-// --only images runs the image benchmark alone; --only with tool names alone skips it.
+// --only images runs the image benchmark alone; --only with tool names alone skips it. The same
+// for tasks (scripts/bench-tasks.mjs: ctr run/t ls/50 run -d/shim memory against containerd).
 //
 // Every invocation is one spawnSync timed with process.hrtime.bigint(); stdout goes to
 // /dev/null and stderr to a file (a created container inherits both, so pipes would hold
@@ -22,6 +24,7 @@ import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeFile
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchImages } from './bench-images.mjs';
+import { benchTasks } from './bench-tasks.mjs';
 import {
   REAL_CRUN, REAL_RUNC, binPath, childEnv, cleanupAll, findLeaks, makeBusyboxBundle, tempDir,
   tempRoot, trackContainer, uniqueId, untrackContainer,
@@ -36,6 +39,9 @@ const { values: opt } = parseArgs({
     only: { type: 'string' },
     'skip-images': { type: 'boolean', default: false },
     'image-runs': { type: 'string', default: '3' },
+    'skip-tasks': { type: 'boolean', default: false },
+    'task-runs': { type: 'string', default: '10' },
+    tasks: { type: 'string', default: '50' },
     json: { type: 'string' },
   },
 });
@@ -46,7 +52,9 @@ const CONCURRENT_RUNS = Math.max(1, Number(opt['concurrent-runs']));
 const ONLY_ALL = opt.only ? new Set(opt.only.split(',')) : null;
 const IMAGES = !opt['skip-images'] && (!ONLY_ALL || ONLY_ALL.has('images'));
 ONLY_ALL?.delete('images');
-// --only images alone: no runtime table at all.
+const TASKS = !opt['skip-tasks'] && (!ONLY_ALL || ONLY_ALL.has('tasks'));
+ONLY_ALL?.delete('tasks');
+// --only images (or tasks) alone: no runtime table at all.
 const RUNTIME = !ONLY_ALL || ONLY_ALL.size > 0;
 const ONLY = ONLY_ALL && ONLY_ALL.size > 0 ? ONLY_ALL : null;
 const CMD_TIMEOUT = 120_000;
@@ -423,11 +431,22 @@ async function main() {
       process.exitCode = 1;
     }
   }
+  let tasks;
+  if (TASKS) {
+    if (out.length > 0) out.push('');
+    try {
+      tasks = await benchTasks({ runs: Math.max(1, Number(opt['task-runs'])), tasks: Math.max(1, Number(opt.tasks)), log: (m) => log(`tasks: ${m}`) });
+      out.push(tasks.markdown);
+    } catch (e) {
+      out.push(`Task benchmark failed: ${e.message}`);
+      process.exitCode = 1;
+    }
+  }
   process.stdout.write(`${out.join('\n')}\n`);
   if (opt.json) {
     const raw = Object.fromEntries(Object.entries(results).map(([r, byTool]) => [r, Object.fromEntries(
       Object.entries(byTool).map(([k, s]) => [k, { ...stats(s), samples: s }]))]));
-    writeFileSync(opt.json, `${JSON.stringify({ runs: RUNS, results: raw, notes, images: images && { meta: images.meta, raw: images.raw } }, null, 2)}\n`);
+    writeFileSync(opt.json, `${JSON.stringify({ runs: RUNS, results: raw, notes, images: images && { meta: images.meta, raw: images.raw }, tasks: tasks?.raw }, null, 2)}\n`);
   }
   for (const t of tools) closeSync(t.errFd);
 }
