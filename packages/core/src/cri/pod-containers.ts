@@ -1,10 +1,7 @@
 /**
- * The containers of a pod, as the container commands (crictl create/start) will record them:
- * container records in k8s.io labelled io.cri-containerd.kind=container whose CRI metadata
- * extension names the pod (containerd's Metadata.SandboxID). Stopping them is the container
- * layer's job; until it exists, a pod that has any is refused rather than half-stopped.
+ * The containers of a pod: container records in k8s.io labelled io.cri-containerd.kind=container
+ * whose CRI metadata extension names the pod (containerd's Metadata.SandboxID).
  */
-import { UnsupportedError } from '../errors';
 import type { MetadataStore } from '../metadata/store';
 import { CRI_NAMESPACE, KIND_LABEL } from './sandbox-record';
 
@@ -19,8 +16,9 @@ export function podContainers(store: MetadataStore, podId: string): string[] {
     .map((c) => c.id);
 }
 
-/** Stops every container of the pod (StopPodSandbox's first step). */
-export function stopPodContainers(store: MetadataStore, _dirs: { root: string; state: string }, podId: string): void {
-  const ids = podContainers(store, podId);
-  if (ids.length > 0) throw new UnsupportedError(`pod sandbox "${podId}": stopping its containers (${ids.join(', ')}) is not built yet`);
+/** Stops every running container of the pod with no grace period (StopPodSandbox's first step, as containerd). */
+export function stopPodContainers(_store: MetadataStore, dirs: { root: string; state: string }, podId: string): void {
+  // Loaded here: the container layer imports the sandbox layer, which imports this file.
+  const { stopContainersOfPod } = require('./container-run') as typeof import('./container-run');
+  stopContainersOfPod(dirs, podId);
 }

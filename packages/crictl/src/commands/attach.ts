@@ -1,12 +1,31 @@
+import { Args, Flags } from '@oclif/core';
 import { CrictlCommand } from '../base';
 
-/** Placeholder (hidden) until the command is built. */
 export default class Attach extends CrictlCommand {
-  static override hidden = true;
-  static override summary = 'not yet built';
-  static override strict = false;
+  static override summary = 'Attach to a running container';
+  static override usage = 'attach [flags] CONTAINER-ID';
+  static override args = { id: Args.string({ description: 'CONTAINER-ID', required: true }) };
+  // attach's own -i/-t, as in crictl; the endpoint and timeout keep their long forms.
+  static override baseFlags = {
+    ...CrictlCommand.baseFlags,
+    'image-endpoint': Flags.string({ description: 'Endpoint of CRI image manager service (berth: no daemon, accepted and ignored)', env: 'IMAGE_SERVICE_ENDPOINT', helpGroup: 'GLOBAL' }),
+    timeout: Flags.string({ description: 'Timeout of connecting to the server in seconds (e.g. 2s, 20s.). 0 or less is set to default', default: '2s', helpGroup: 'GLOBAL' }),
+  };
+  static override flags = {
+    stdin: Flags.boolean({ char: 'i', description: 'Keep STDIN open' }),
+    tty: Flags.boolean({ char: 't', description: 'Stdin is a TTY' }),
+  };
 
   async run(): Promise<void> {
-    this.error('crictl attach: not yet built in berth');
+    const { args, flags } = await this.parse(Attach);
+    const { attachCriContainer } = require('@berth/core/dist/cri/container-run') as typeof import('@berth/core/dist/cri/container-run');
+    try {
+      await attachCriContainer(this.store(flags), args.id, { stdin: flags.stdin }, {
+        stdout: (b) => process.stdout.write(b), stderr: (b) => process.stderr.write(b),
+      }, flags.stdin ? process.stdin : undefined);
+    } catch (err) {
+      this.fail(`attaching running container failed: ${(err as Error).message}`);
+    }
+    process.exit(0);
   }
 }

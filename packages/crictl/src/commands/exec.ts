@@ -1,12 +1,71 @@
+import { Args, Flags } from '@oclif/core';
 import { CrictlCommand } from '../base';
 
-/** Placeholder (hidden) until the command is built. */
 export default class Exec extends CrictlCommand {
-  static override hidden = true;
-  static override summary = 'not yet built';
+  static override summary = 'Run a command in a running container';
+  static override usage = 'exec [flags] CONTAINER-ID COMMAND [ARG...]';
   static override strict = false;
+  // exec's own -t is --tty, as in crictl; the connection timeout keeps its long form.
+  static override baseFlags = CrictlCommand.baseFlags;
+  static override args = {
+    id: Args.string({ description: 'CONTAINER-ID', required: true }),
+    command: Args.string({ description: 'COMMAND' }),
+  };
+  static override flags = {
+    sync: Flags.boolean({ char: 's', description: 'Run the command synchronously' }),
+    timeout: Flags.integer({ description: 'Timeout in seconds', default: 0, min: 0 }),
+    tty: Flags.boolean({ char: 't', description: 'Allocate a pseudo-TTY' }),
+    interactive: Flags.boolean({ char: 'i', description: 'Keep STDIN open' }),
+  };
+
+  /** The command to run: what follows the container id. */
+  private command: string[] = [];
+
+  // crictl stops reading flags at the container id: in `exec ID sh -c x`, -c is sh's. Every
+  // parse (the start-up's included) sees only what comes before it.
+  public override async init(): Promise<void> {
+    const { head, rest } = splitAtId(this.argv, { ...Exec.baseFlags, ...Exec.flags });
+    this.argv = head;
+    this.command = rest;
+    await super.init();
+  }
 
   async run(): Promise<void> {
-    this.error('crictl exec: not yet built in berth');
+    const rest = this.command;
+    const { args, flags } = await this.parse(Exec);
+    const id = args.id;
+    const cmd = rest.length > 0 ? rest : [args.command].filter((x): x is string => x !== undefined);
+    const { execInCriContainer } = require('@berth/core/dist/cri/container-run') as typeof import('@berth/core/dist/cri/container-run');
+    let code: number;
+    try {
+      code = await execInCriContainer({
+        ...this.store(flags), id, cmd, tty: flags.tty && !flags.sync, stdin: flags.interactive && !flags.sync, timeoutSec: flags.timeout,
+      });
+    } catch (err) {
+      this.fail(`${flags.sync ? 'execing command in container synchronously' : 'execing command in container'}: ${(err as Error).message}`);
+    }
+    // crictl exits with the command's exit code.
+    process.exitCode = code;
   }
+}
+
+/** The command line up to the container id (flags and the id), and the command after it. */
+function splitAtId(argv: string[], defs: Record<string, { type: string; char?: string }>): { head: string[]; rest: string[] } {
+  const takesValue = new Set<string>();
+  for (const [name, def] of Object.entries(defs)) {
+    if (def.type !== 'option') continue;
+    takesValue.add(`--${name}`);
+    if (def.char) takesValue.add(`-${def.char}`);
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--') return { head: argv.slice(0, i + 2), rest: argv.slice(i + 2) };
+    if (a.startsWith('-') && a !== '-') {
+      if (!a.includes('=') && takesValue.has(a)) i++;
+      continue;
+    }
+    const rest = argv.slice(i + 1);
+    return { head: argv.slice(0, i + 1), rest: rest[0] === '--' ? rest.slice(1) : rest };
+  }
+  return { head: argv, rest: [] };
 }

@@ -1,12 +1,72 @@
+import { Args, Flags } from '@oclif/core';
 import { CrictlCommand } from '../base';
+import { goJson, printStatusInfo, statusInfoDoc, type Json } from '../output';
 
-/** Placeholder (hidden) until the command is built. */
+/** Go's RFC3339Nano of an int64 nanosecond time (UTC): trailing zeros of the fraction dropped. */
+function rfc3339Nano(ns: string): string {
+  const n = BigInt(ns);
+  const base = new Date(Number(n / 1_000_000n)).toISOString().slice(0, 19);
+  const frac = (n % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
+  return `${base}${frac ? `.${frac}` : ''}Z`;
+}
+
+function sorted(v: Json): Json {
+  if (Array.isArray(v)) return v.map(sorted);
+  if (v !== null && typeof v === 'object') {
+    const out: { [k: string]: Json } = {};
+    for (const k of Object.keys(v).sort()) out[k] = sorted(v[k] as Json);
+    return out;
+  }
+  return v;
+}
+
+const TIMES = ['createdAt', 'startedAt', 'finishedAt'];
+
 export default class Inspect extends CrictlCommand {
-  static override hidden = true;
-  static override summary = 'not yet built';
+  static override summary = 'Display the status of one or more containers';
+  static override usage = 'inspect [flags] CONTAINER-ID [CONTAINER-ID...]';
   static override strict = false;
+  static override args = { id: Args.string({ description: 'CONTAINER-ID', required: true }) };
+  static override flags = {
+    output: Flags.string({ char: 'o', description: 'Output format, One of: json|yaml|go-template|table' }),
+    quiet: Flags.boolean({ char: 'q', description: 'Do not show verbose information' }),
+    template: Flags.string({ description: 'The template string is only used when output is go-template; The Template format is golang template' }),
+  };
 
   async run(): Promise<void> {
-    this.error('crictl inspect: not yet built in berth');
+    const { argv, flags } = await this.parse(Inspect);
+    const { criContainerView } = require('@berth/core/dist/cri/containers') as typeof import('@berth/core/dist/cri/containers');
+    const cj = require('@berth/core/dist/cri/container-json') as typeof import('@berth/core/dist/cri/container-json');
+    const output = flags.output || 'json';
+    const dirs = this.store(flags);
+    for (const id of argv as string[]) {
+      let v;
+      try {
+        v = criContainerView(dirs, id);
+      } catch (err) {
+        this.fail(`getting the status of the container ${JSON.stringify(id)}: ${(err as Error).message}`);
+      }
+      const raw = cj.criContainerStatus(v) as { [k: string]: Json };
+      // cri-tools re-marshals the status through a map: times as RFC 3339, nested maps sorted.
+      const status: { [k: string]: Json } = {};
+      for (const [k, x] of Object.entries(raw)) status[k] = TIMES.includes(k) ? rfc3339Nano(x as string) : sorted(x);
+      const info = flags.quiet ? undefined : cj.criContainerInfo(v);
+      if (output === 'json' || output === 'yaml') {
+        printStatusInfo(output, statusInfoDoc(status, info));
+        continue;
+      }
+      if (output === 'go-template') this.fail(`getting the status of the container ${JSON.stringify(id)}: go-template output is not supported by berth`);
+      if (output !== 'table') this.fail(`getting the status of the container ${JSON.stringify(id)}: output option cannot be ${output}`);
+      let out = `ID: ${v.id}\nName: ${v.config.metadata.name}\nState: ${v.state}\nCreated: ${status['createdAt'] as string}\n`;
+      if (v.startedAt !== '0') out += `Started: ${status['startedAt'] as string}\n`;
+      if (v.state === 'CONTAINER_EXITED') out += `Finished: ${status['finishedAt'] as string}\nExit Code: ${v.exitCode}\nReason: ${v.reason}\n`;
+      for (const [title, m] of [['Labels', v.record.labels], ['Annotations', v.config.annotations]] as const) {
+        if (Object.keys(m).length === 0) continue;
+        out += `${title}:\n`;
+        for (const k of Object.keys(m).sort()) out += `\t${k} -> ${m[k]}\n`;
+      }
+      if (info) out += `Info: map[info:${goJson(JSON.parse(info.info as string) as Json, 0)}]\n`;
+      process.stdout.write(out);
+    }
   }
 }

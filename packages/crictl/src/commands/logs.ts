@@ -1,12 +1,35 @@
+import { Args, Flags } from '@oclif/core';
 import { CrictlCommand } from '../base';
 
-/** Placeholder (hidden) until the command is built. */
 export default class Logs extends CrictlCommand {
-  static override hidden = true;
-  static override summary = 'not yet built';
-  static override strict = false;
+  static override summary = 'Fetch the logs of a container';
+  static override usage = 'logs [flags] CONTAINER-ID';
+  // logs' own -t is --timestamps, as in crictl; the connection timeout keeps its long form.
+  static override baseFlags = {
+    ...CrictlCommand.baseFlags,
+    timeout: Flags.string({ description: 'Timeout of connecting to the server in seconds (e.g. 2s, 20s.). 0 or less is set to default', default: '2s', helpGroup: 'GLOBAL' }),
+  };
+  static override args = { id: Args.string({ description: 'CONTAINER-ID', required: true }) };
+  static override flags = {
+    follow: Flags.boolean({ char: 'f', description: 'Follow log output' }),
+    previous: Flags.boolean({ char: 'p', description: 'Print the logs for the previous instance of the container in a pod if it exists' }),
+    since: Flags.string({ description: 'Show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m for 42 minutes)' }),
+    tail: Flags.integer({ description: 'Number of lines to show from the end of the logs. Defaults to all', default: -1 }),
+    timestamps: Flags.boolean({ char: 't', description: 'Show timestamps' }),
+    'limit-bytes': Flags.integer({ description: 'Maximum bytes of logs to return. Defaults to no limit', default: -1 }),
+  };
 
   async run(): Promise<void> {
-    this.error('crictl logs: not yet built in berth');
+    const { args, flags } = await this.parse(Logs);
+    const { streamContainerLogs, parseSince } = require('@berth/core/dist/cri/container-logs') as typeof import('@berth/core/dist/cri/container-logs');
+    if (flags.previous) this.fail('--previous: berth keeps no previous instance of a container');
+    try {
+      await streamContainerLogs(this.store(flags), args.id, {
+        follow: flags.follow, tail: flags.tail, timestamps: flags.timestamps, limitBytes: flags['limit-bytes'],
+        sinceMs: flags.since !== undefined ? parseSince(flags.since) : undefined,
+      }, { stdout: (b) => process.stdout.write(b), stderr: (b) => process.stderr.write(b) });
+    } catch (err) {
+      this.fail(`failed to fetch the logs of container ${JSON.stringify(args.id)}: ${(err as Error).message}`);
+    }
   }
 }

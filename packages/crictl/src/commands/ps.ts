@@ -1,12 +1,100 @@
+import { Flags } from '@oclif/core';
 import { CrictlCommand } from '../base';
+import { printStructured, table, truncateId, type Json } from '../output';
+import { goTime, humanDuration } from './pods';
 
-/** Placeholder (hidden) until the command is built. */
+const STATES: Record<string, string> = { created: 'CONTAINER_CREATED', running: 'CONTAINER_RUNNING', exited: 'CONTAINER_EXITED', unknown: 'CONTAINER_UNKNOWN' };
+const STATE_TEXT: Record<string, string> = { CONTAINER_CREATED: 'Created', CONTAINER_RUNNING: 'Running', CONTAINER_EXITED: 'Exited', CONTAINER_UNKNOWN: 'Unknown' };
+
+function matches(pattern: string | undefined, s: string): boolean {
+  if (!pattern) return true;
+  try {
+    return new RegExp(pattern).test(s);
+  } catch {
+    return false;
+  }
+}
+
 export default class Ps extends CrictlCommand {
-  static override hidden = true;
-  static override summary = 'not yet built';
-  static override strict = false;
+  static override summary = 'List containers';
+  static override usage = 'ps [flags]';
+  static override flags = {
+    verbose: Flags.boolean({ char: 'v', description: 'Show verbose information for containers' }),
+    id: Flags.string({ description: 'Filter by container id' }),
+    name: Flags.string({ description: 'filter by container name regular expression pattern' }),
+    pod: Flags.string({ char: 'p', description: 'Filter by pod id' }),
+    image: Flags.string({ description: 'Filter by container image' }),
+    state: Flags.string({ char: 's', description: 'Filter by container state' }),
+    label: Flags.string({ multiple: true, description: 'Filter by key=value label' }),
+    quiet: Flags.boolean({ char: 'q', description: 'Only display container IDs' }),
+    output: Flags.string({ char: 'o', description: 'Output format, One of: json|yaml|table', default: 'table' }),
+    all: Flags.boolean({ char: 'a', description: 'Show all containers' }),
+    latest: Flags.boolean({ char: 'l', description: 'Show the most recently created container (includes all states)' }),
+    last: Flags.integer({ char: 'n', description: 'Show last n recently created containers (includes all states). Set 0 for unlimited.' }),
+    'no-trunc': Flags.boolean({ description: 'Show output without truncating the ID' }),
+  };
 
   async run(): Promise<void> {
-    this.error('crictl ps: not yet built in berth');
+    const { flags } = await this.parse(Ps);
+    const { listContainerViews } = require('@berth/core/dist/cri/containers') as typeof import('@berth/core/dist/cri/containers');
+    const { criContainer } = require('@berth/core/dist/cri/container-json') as typeof import('@berth/core/dist/cri/container-json');
+    const labels: Record<string, string> = {};
+    for (const l of flags.label ?? []) {
+      const pair = l.split('=');
+      if (pair.length !== 2) this.fail(`incorrectly specified label: ${l}`);
+      labels[pair[0] as string] = pair[1] as string;
+    }
+    let state: string | undefined;
+    if (flags.state !== undefined && flags.state !== '') {
+      state = STATES[flags.state.toLowerCase()];
+      if (!state) this.fail('--state should be one of created, running, exited or unknown');
+    } else if (!flags.all && !flags.latest && flags.last === undefined) {
+      // crictl's default: running containers only.
+      state = 'CONTAINER_RUNNING';
+    }
+    if (flags.output !== 'table' && flags.output !== 'json' && flags.output !== 'yaml') this.fail(`listing containers: unsupported output format ${JSON.stringify(flags.output)}`);
+    let list = listContainerViews(this.store(flags));
+    list = list.filter((c) => (!flags.id || c.id.startsWith(flags.id)) && (!flags.pod || c.sandboxId.startsWith(flags.pod))
+      && (!state || c.state === state) && Object.entries(labels).every(([k, v]) => c.record.labels[k] === v)
+      && matches(flags.name, c.config.metadata.name)
+      && (!flags.image || c.config.image.image === flags.image || c.imageName === flags.image || c.imageRef === flags.image || c.imageRef.replace(/^sha256:/, '').startsWith(flags.image)));
+    list.sort((a, b) => (BigInt(b.status.createdAt) > BigInt(a.status.createdAt) ? 1 : BigInt(b.status.createdAt) < BigInt(a.status.createdAt) ? -1 : 0));
+    let n = list.length;
+    if (flags.latest) n = 1;
+    if (flags.last !== undefined && flags.last > 0) n = flags.last;
+    list = list.slice(0, n);
+    if (printStructured(flags.output, { containers: list.map((c) => criContainer(c) as Json) })) return;
+
+    const rows: string[][] = [];
+    if (!flags.verbose && !flags.quiet) rows.push(['CONTAINER', 'IMAGE', 'CREATED', 'STATE', 'NAME', 'ATTEMPT', 'POD ID', 'POD', 'NAMESPACE']);
+    let out = '';
+    const now = Date.now();
+    for (const c of list) {
+      if (flags.quiet) {
+        out += `${c.id}\n`;
+        continue;
+      }
+      const m = c.config.metadata;
+      if (flags.verbose) {
+        out += `ID: ${c.id}\nName: ${m.name}\nAttempt: ${m.attempt}\nState: ${c.state}\nImage: ${c.config.image.image}\nCreated: ${goTime(c.status.createdAt)}\n`;
+        for (const [title, map] of [['Labels', c.record.labels], ['Annotations', c.config.annotations]] as const) {
+          if (Object.keys(map).length === 0) continue;
+          out += `${title}:\n`;
+          for (const k of Object.keys(map).sort()) out += `\t${k} -> ${map[k]}\n`;
+        }
+        out += '\n';
+        continue;
+      }
+      let image = c.config.image.image;
+      const trunc = !flags['no-trunc'];
+      // kubelet sends image ids: crictl shortens a digest as it does ids.
+      if (trunc && /^sha256:[a-f0-9]{64}$/.test(image)) image = truncateId(image, 'sha256:');
+      const created = Number(BigInt(c.status.createdAt) / 1_000_000n);
+      rows.push([
+        trunc ? truncateId(c.id) : c.id, image, `${humanDuration(now - created)} ago`, STATE_TEXT[c.state] ?? c.state, m.name, String(m.attempt),
+        trunc ? truncateId(c.sandboxId) : c.sandboxId, c.record.labels['io.kubernetes.pod.name'] ?? 'unknown', c.record.labels['io.kubernetes.pod.namespace'] ?? 'unknown',
+      ]);
+    }
+    process.stdout.write(out + table(rows));
   }
 }

@@ -1,12 +1,23 @@
+import { Args } from '@oclif/core';
 import { CrictlCommand } from '../base';
 
-/** Placeholder (hidden) until the command is built. */
 export default class Start extends CrictlCommand {
-  static override hidden = true;
-  static override summary = 'not yet built';
+  static override summary = 'Start one or more created containers';
+  static override usage = 'start [flags] CONTAINER-ID [CONTAINER-ID...]';
   static override strict = false;
+  static override args = { id: Args.string({ description: 'CONTAINER-ID', required: true }) };
 
   async run(): Promise<void> {
-    this.error('crictl start: not yet built in berth');
+    const { argv, flags } = await this.parse(Start);
+    const { startCriContainer } = require('@berth/core/dist/cri/container-run') as typeof import('@berth/core/dist/cri/container-run');
+    const dirs = this.store(flags);
+    for (const id of argv as string[]) {
+      try {
+        await startCriContainer(dirs, id);
+      } catch (err) {
+        this.fail(`starting the container ${JSON.stringify(id)}: ${(err as Error).message}`);
+      }
+      process.stdout.write(`${id}\n`);
+    }
   }
 }

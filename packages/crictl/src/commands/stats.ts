@@ -1,12 +1,71 @@
+import { Args, Flags } from '@oclif/core';
 import { CrictlCommand } from '../base';
+import { humanSize, printStructured, table, truncateId, type Json } from '../output';
 
-/** Placeholder (hidden) until the command is built. */
+type StatsRecord = import('@berth/core/dist/cri/container-stats').CriContainerStats;
+
+const u64 = (n: number): Json => ({ value: String(n) });
+
+/** CRI ContainerStats as protobuf JSON (uint64 values as strings). */
+export function statsJson(s: StatsRecord, cpuNanoCores: number): Json {
+  return {
+    attributes: { id: s.id, metadata: { name: s.name, attempt: s.attempt }, labels: s.labels, annotations: s.annotations },
+    cpu: { timestamp: s.timestamp, usageCoreNanoSeconds: u64(s.cpuUsageCoreNs), usageNanoCores: u64(cpuNanoCores) },
+    memory: { timestamp: s.timestamp, workingSetBytes: u64(s.memoryWorkingSet), availableBytes: null, usageBytes: u64(s.memoryUsage), rssBytes: u64(s.memoryRss), pageFaults: null, majorPageFaults: null },
+    writableLayer: { timestamp: s.timestamp, fsId: { mountpoint: s.snapshotMountpoint }, usedBytes: u64(s.diskUsed), inodesUsed: u64(s.inodesUsed) },
+    swap: null,
+  };
+}
+
+/** CPU use between two samples, in nanocores (100% of one CPU = 1e9). */
+export function nanoCores(prev: { timestamp: string; cpuUsageCoreNs: number } | undefined, cur: { timestamp: string; cpuUsageCoreNs: number }): number {
+  if (!prev) return 0;
+  const dt = Number(BigInt(cur.timestamp) - BigInt(prev.timestamp));
+  return dt > 0 ? Math.max(0, Math.round(((cur.cpuUsageCoreNs - prev.cpuUsageCoreNs) / dt) * 1e9)) : 0;
+}
+
 export default class Stats extends CrictlCommand {
-  static override hidden = true;
-  static override summary = 'not yet built';
-  static override strict = false;
+  static override summary = 'List container(s) resource usage statistics';
+  static override usage = 'stats [flags] [ID]';
+  static override args = { id: Args.string({ description: 'ID' }) };
+  static override flags = {
+    all: Flags.boolean({ char: 'a', description: 'Show all containers (default shows just running)' }),
+    id: Flags.string({ description: 'Filter by container id' }),
+    pod: Flags.string({ char: 'p', description: 'Filter by pod id' }),
+    label: Flags.string({ multiple: true, description: 'Filter by key=value label' }),
+    output: Flags.string({ char: 'o', description: 'Output format, One of: json|yaml|table', default: 'table' }),
+    seconds: Flags.integer({ char: 's', description: 'Sample duration for CPU usage in seconds', default: 1, min: 1 }),
+    watch: Flags.boolean({ char: 'w', description: 'Watch pod resources' }),
+  };
 
   async run(): Promise<void> {
-    this.error('crictl stats: not yet built in berth');
+    const { args, flags } = await this.parse(Stats);
+    const { criContainerStats } = require('@berth/core/dist/cri/container-stats') as typeof import('@berth/core/dist/cri/container-stats');
+    const labels: Record<string, string> = {};
+    for (const l of flags.label ?? []) {
+      const pair = l.split('=');
+      if (pair.length !== 2) this.fail(`incorrectly specified label: ${l}`);
+      labels[pair[0] as string] = pair[1] as string;
+    }
+    if (flags.output !== 'table' && flags.output !== 'json' && flags.output !== 'yaml') this.fail(`unsupported output format ${JSON.stringify(flags.output)}`);
+    const filter = { id: flags.id ?? args.id, podId: flags.pod, labels };
+    const dirs = this.store(flags);
+    for (;;) {
+      // Two samples --seconds apart, as crictl takes them, for the CPU percentage.
+      const first = new Map(criContainerStats(dirs, filter).map((s) => [s.id, s]));
+      await new Promise((r) => setTimeout(r, flags.seconds * 1000));
+      const list = criContainerStats(dirs, filter).filter((s) => flags.all || s.running);
+      if (printStructured(flags.output, { stats: list.map((s) => statsJson(s, nanoCores(first.get(s.id), s))) })) {
+        if (!flags.watch) return;
+        continue;
+      }
+      const rows = [['CONTAINER', 'NAME', 'CPU %', 'MEM', 'DISK', 'INODES']];
+      for (const s of list) {
+        if (!flags.all && s.cpuUsageCoreNs === 0 && s.memoryWorkingSet === 0) continue;
+        rows.push([truncateId(s.id), s.name, (nanoCores(first.get(s.id), s) / 1e7).toFixed(2), humanSize(s.memoryWorkingSet), humanSize(s.diskUsed), String(s.inodesUsed)]);
+      }
+      process.stdout.write(table(rows));
+      if (!flags.watch) return;
+    }
   }
 }

@@ -1,12 +1,59 @@
+import { Args, Flags } from '@oclif/core';
 import { CrictlCommand } from '../base';
+import { humanSize, printStructured, table, truncateId, type Json } from '../output';
+import { nanoCores, statsJson } from './stats';
 
-/** Placeholder (hidden) until the command is built. */
+const u64 = (n: number): Json => ({ value: String(n) });
+
 export default class Statsp extends CrictlCommand {
-  static override hidden = true;
-  static override summary = 'not yet built';
-  static override strict = false;
+  static override summary = 'List pod statistics. Stats represent a structured API that will fulfill the Kubelet\'s /stats/summary endpoint.';
+  static override usage = 'statsp [flags] [ID]';
+  static override args = { id: Args.string({ description: 'ID' }) };
+  static override flags = {
+    id: Flags.string({ description: 'Filter by pod id' }),
+    label: Flags.string({ multiple: true, description: 'Filter by key=value label' }),
+    output: Flags.string({ char: 'o', description: 'Output format, One of: json|yaml|table', default: 'table' }),
+    seconds: Flags.integer({ char: 's', description: 'Sample duration for CPU usage in seconds', default: 1, min: 1 }),
+    watch: Flags.boolean({ char: 'w', description: 'Watch pod resources' }),
+  };
 
   async run(): Promise<void> {
-    this.error('crictl statsp: not yet built in berth');
+    const { args, flags } = await this.parse(Statsp);
+    const { criPodStats } = require('@berth/core/dist/cri/container-stats') as typeof import('@berth/core/dist/cri/container-stats');
+    const labels: Record<string, string> = {};
+    for (const l of flags.label ?? []) {
+      const pair = l.split('=');
+      if (pair.length !== 2) this.fail(`incorrectly specified label: ${l}`);
+      labels[pair[0] as string] = pair[1] as string;
+    }
+    if (flags.output !== 'table' && flags.output !== 'json' && flags.output !== 'yaml') this.fail(`unsupported output format ${JSON.stringify(flags.output)}`);
+    const filter = { id: flags.id ?? args.id, labels };
+    const dirs = this.store(flags);
+    for (;;) {
+      const first = new Map(criPodStats(dirs, filter).map((p) => [p.id, p]));
+      await new Promise((r) => setTimeout(r, flags.seconds * 1000));
+      const pods = criPodStats(dirs, filter);
+      const doc = {
+        stats: pods.map((p): Json => {
+          const before = first.get(p.id);
+          return {
+            attributes: { id: p.id, metadata: { name: p.name, uid: p.uid, namespace: p.namespace, attempt: p.attempt }, labels: p.labels, annotations: p.annotations },
+            linux: {
+              cpu: { timestamp: p.timestamp, usageCoreNanoSeconds: u64(p.cpuUsageCoreNs), usageNanoCores: u64(nanoCores(before, p)) },
+              memory: { timestamp: p.timestamp, workingSetBytes: u64(p.memoryWorkingSet) },
+              network: null, process: null,
+              containers: p.containers.map((c) => statsJson(c, nanoCores(before?.containers.find((x) => x.id === c.id), c))),
+            },
+            windows: null,
+          };
+        }),
+      };
+      if (!printStructured(flags.output, doc)) {
+        const rows = [['POD', 'POD ID', 'CPU %', 'MEM']];
+        for (const p of pods) rows.push([p.name, truncateId(p.id), (nanoCores(first.get(p.id), p) / 1e7).toFixed(2), humanSize(p.memoryWorkingSet)]);
+        process.stdout.write(table(rows));
+      }
+      if (!flags.watch) return;
+    }
   }
 }

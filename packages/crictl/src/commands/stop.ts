@@ -1,12 +1,28 @@
+import { Args, Flags } from '@oclif/core';
 import { CrictlCommand } from '../base';
 
-/** Placeholder (hidden) until the command is built. */
 export default class Stop extends CrictlCommand {
-  static override hidden = true;
-  static override summary = 'not yet built';
+  static override summary = 'Stop one or more running containers';
+  static override usage = 'stop [flags] CONTAINER-ID [CONTAINER-ID...]';
   static override strict = false;
+  // stop's own -t/--timeout is the grace period, as in crictl (it shadows the global one).
+  static override baseFlags = CrictlCommand.baseFlags;
+  static override args = { id: Args.string({ description: 'CONTAINER-ID', required: true }) };
+  static override flags = {
+    timeout: Flags.integer({ char: 't', description: 'Seconds to wait to kill the container after a graceful stop is requested', default: 0, min: 0 }),
+  };
 
   async run(): Promise<void> {
-    this.error('crictl stop: not yet built in berth');
+    const { argv, flags } = await this.parse(Stop);
+    const { stopCriContainer } = require('@berth/core/dist/cri/container-run') as typeof import('@berth/core/dist/cri/container-run');
+    const dirs = this.store(flags);
+    for (const id of argv as string[]) {
+      try {
+        stopCriContainer(dirs, id, flags.timeout);
+      } catch (err) {
+        this.fail(`stopping the container ${JSON.stringify(id)}: ${(err as Error).message}`);
+      }
+      process.stdout.write(`${id}\n`);
+    }
   }
 }

@@ -1,0 +1,100 @@
+/**
+ * Containers as the CRI API returns them (Container, ContainerStatus) and containerd's verbose
+ * info, as plain JSON data in the field order crictl prints. Times stay int64 strings here.
+ */
+import type { Json, JsonObject } from './cni/types';
+import type { ContainerConfig } from './container-config';
+import type { CriContainerView } from './containers';
+import { RUNTIME_TYPE } from './sandbox-record';
+
+function sortedMap(m: Record<string, string>): JsonObject {
+  const out: JsonObject = {};
+  for (const k of Object.keys(m).sort()) out[k] = m[k] as string;
+  return out;
+}
+
+function imageSpec(image: string): JsonObject {
+  return { image, annotations: {}, userSpecifiedImage: '', runtimeHandler: '' };
+}
+
+/** CRI Container (ListContainers' items). */
+export function criContainer(v: CriContainerView): JsonObject {
+  return {
+    id: v.id, podSandboxId: v.sandboxId, metadata: { name: v.config.metadata.name, attempt: v.config.metadata.attempt },
+    image: imageSpec(v.config.image.image), imageRef: v.imageRef, state: v.state, createdAt: v.status.createdAt,
+    labels: sortedMap(v.record.labels), annotations: sortedMap(v.config.annotations),
+  };
+}
+
+/** CRI ContainerStatus. */
+export function criContainerStatus(v: CriContainerView): JsonObject {
+  const c = v.config;
+  return {
+    id: v.id, metadata: { name: c.metadata.name, attempt: c.metadata.attempt }, state: v.state,
+    createdAt: v.status.createdAt, startedAt: v.startedAt, finishedAt: v.finishedAt, exitCode: v.exitCode,
+    image: imageSpec(v.imageName), imageRef: v.imageRef, reason: v.reason, message: v.message,
+    labels: sortedMap(v.record.labels), annotations: sortedMap(c.annotations),
+    mounts: c.mounts.map((m) => ({
+      containerPath: m.containerPath, hostPath: m.hostPath, readonly: m.readonly, selinuxRelabel: m.selinuxRelabel, propagation: m.propagation,
+      uidMappings: [], gidMappings: [],
+    })),
+    logPath: v.logPath,
+    resources: null,
+  };
+}
+
+const snake = (k: string): string => k.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`);
+const MODE_NUMBER = { POD: 0, CONTAINER: 1, NODE: 2, TARGET: 3 } as const;
+const PROPAGATION_NUMBER = { PROPAGATION_PRIVATE: 0, PROPAGATION_HOST_TO_CONTAINER: 1, PROPAGATION_BIDIRECTIONAL: 2 } as const;
+
+/** The config in the CRI Go struct's shape: enums as numbers, Int64Value wrappers as {value}. */
+function goShape(c: ContainerConfig): unknown {
+  const sc = c.linux.securityContext;
+  const nso = sc.namespaceOptions;
+  return {
+    ...c,
+    mounts: c.mounts.map((m) => ({ ...m, propagation: PROPAGATION_NUMBER[m.propagation] })),
+    linux: {
+      resources: c.linux.resources,
+      securityContext: {
+        ...sc,
+        namespaceOptions: { network: MODE_NUMBER[nso.network], pid: MODE_NUMBER[nso.pid], ipc: MODE_NUMBER[nso.ipc], targetId: nso.targetId },
+        runAsUser: sc.runAsUser === undefined ? undefined : { value: sc.runAsUser },
+        runAsGroup: sc.runAsGroup === undefined ? undefined : { value: sc.runAsGroup },
+        seccomp: sc.seccomp.profileType === 'Unconfined' ? undefined : { profileType: ['RuntimeDefault', 'Unconfined', 'Localhost'].indexOf(sc.seccomp.profileType), localhostRef: sc.seccomp.localhostRef },
+      },
+    },
+  };
+}
+
+/** Go's encoding/json of the CRI config struct: snake_case names, empty fields omitted. */
+function goConfig(v: unknown, keepKeys = false): Json | undefined {
+  if (Array.isArray(v)) return v.length === 0 ? undefined : v.map((x) => goConfig(x) ?? null);
+  if (v !== null && typeof v === 'object') {
+    const out: JsonObject = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      const key = keepKeys ? k : snake(k);
+      const val = keepKeys ? (x as Json) : goConfig(x, ['labels', 'annotations', 'unified'].includes(k));
+      if (val !== undefined) out[key] = val;
+    }
+    return Object.keys(out).length === 0 ? undefined : out;
+  }
+  if (v === '' || v === 0 || v === false || v === undefined || v === null) return undefined;
+  return v as Json;
+}
+
+/** containerd's verbose ContainerStatus info (containerInfo in container_status.go). */
+export function criContainerInfo(v: CriContainerView): Record<string, string> {
+  const info: JsonObject = {
+    sandboxID: v.sandboxId,
+    pid: v.pid,
+    removing: v.status.removing,
+    snapshotKey: v.record.snapshotKey,
+    snapshotter: v.record.snapshotter,
+    runtimeType: RUNTIME_TYPE,
+    runtimeOptions: (v.record.runtime.options ?? null) as Json,
+    config: goConfig(goShape(v.config)) ?? {},
+    runtimeSpec: v.record.spec as Json,
+  };
+  return { info: JSON.stringify(info) };
+}

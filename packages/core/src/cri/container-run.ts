@@ -1,0 +1,226 @@
+/**
+ * Running CRI containers: StartContainer (the task under berth's shim, with a log relay writing
+ * CRI logs), StopContainer (the stop signal, then SIGKILL after the grace period), ExecSync/Exec
+ * and the pod's stop. The relay also plays containerd's event monitor: when the container exits
+ * it records the exit in the container's status and deletes the task (containerd deletes a CRI
+ * container's task on exit), so the rootfs is unmounted and `runc list` forgets it.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import type { Socket } from 'node:net';
+import * as path from 'node:path';
+import { BerthError, InvalidArgumentError, StateError } from '../errors';
+import { runtimeRootForNamespace } from '../layout';
+import { openMetadata } from '../metadata';
+import type { LinuxResources, Spec } from '../oci/types';
+import { initEnv } from '../runtime/init-env';
+import { sleepMs } from '../runtime/sync';
+import { resolveCriContainer, saveStatus, toContainerExtensions } from './container-record';
+import type { LogSink } from './container-logs';
+import { criContainerView, listContainerViews, viewContainer, type CriContainerView } from './containers';
+import { CRI_NAMESPACE } from './sandbox-record';
+import { resolveSandbox, type StoreDirs } from './sandbox';
+
+function nowNs(): string {
+  return (BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n)).toString();
+}
+
+/** Where the log relay's entry is (tsc output beside this file; kept out of the CLI bundles by its __dirname). */
+export function logRelayScript(): string {
+  return path.join(__dirname, 'log-relay-main.js');
+}
+
+/** The relay idles like the shim: the shim's V8 flags, one libuv worker, one malloc arena. */
+const RELAY_ENV: Record<string, string> = { UV_THREADPOOL_SIZE: '1', MALLOC_ARENA_MAX: '1' };
+
+async function spawnRelay(dirs: StoreDirs, v: CriContainerView): Promise<number> {
+  const { SHIM_NODE_FLAGS } = require('../tasks/start') as typeof import('../tasks/start');
+  const child = spawn(process.execPath, [...SHIM_NODE_FLAGS, logRelayScript(), dirs.root, dirs.state, v.id, v.logPath, v.config.tty ? '1' : '0'], {
+    detached: true, stdio: ['ignore', 'ignore', 'ignore', 'pipe'], env: initEnv(RELAY_ENV),
+  });
+  const chan = child.stdio[3] as Socket;
+  const text = await new Promise<string>((resolve) => {
+    let buf = '';
+    chan.setEncoding('utf8');
+    chan.on('data', (d: string) => { buf += d; });
+    chan.on('error', () => undefined);
+    chan.on('close', () => resolve(buf));
+  });
+  child.unref();
+  const line = text.split('\n')[0] ?? '';
+  if (line === '') throw new BerthError('EIO', `container "${v.id}": the log relay exited before starting the container`);
+  const r = JSON.parse(line) as { ok: true; pid: number } | { ok: false; error: string };
+  if (!r.ok) throw new BerthError('EINVAL', r.error);
+  return r.pid;
+}
+
+/** CRI StartContainer: only a CREATED container in a READY pod starts. */
+export async function startCriContainer(dirs: StoreDirs, idOrPrefix: string): Promise<string> {
+  const store = openMetadata(dirs.root);
+  let v: CriContainerView;
+  try {
+    v = viewContainer(dirs, resolveCriContainer(store, idOrPrefix));
+    const sb = resolveSandbox(store, v.sandboxId);
+    if (sb.state !== 'SANDBOX_READY') throw new StateError(`sandbox container "${sb.id}" is not running`);
+  } finally {
+    store.close();
+  }
+  if (v.state !== 'CONTAINER_CREATED' || v.startedAt !== '0') throw new StateError(`container "${v.id}" is in ${v.state} state: only a created container can be started`);
+  await spawnRelay(dirs, v);
+  const m = openMetadata(dirs.root);
+  try {
+    m.tx(() => saveStatus(m, v.id, { ...resolveCriContainer(m, v.id).status, startedAt: nowNs() }));
+  } finally {
+    m.close();
+  }
+  return v.id;
+}
+
+/** Waits (synchronously, polling) until the container is no longer running. */
+function waitStopped(dirs: StoreDirs, id: string, ms: number): boolean {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = criContainerView(dirs, id);
+    if (v.state !== 'CONTAINER_RUNNING') return true;
+    if (Date.now() >= deadline) return false;
+    sleepMs(20);
+  }
+}
+
+function kill(dirs: StoreDirs, id: string, signal: string | number, all: boolean): void {
+  const { killTask } = require('../tasks/ops') as typeof import('../tasks/ops');
+  try {
+    killTask(dirs.state, CRI_NAMESPACE, id, signal, { all });
+  } catch (err) {
+    // Exited (or its task deleted) meanwhile: what stop wanted.
+    if (!(err instanceof BerthError) || criContainerView(dirs, id).state === 'CONTAINER_RUNNING') throw err;
+  }
+}
+
+/**
+ * CRI StopContainer: the image's stop signal (else SIGTERM), then SIGKILL to every process of the
+ * container once `timeoutSec` has passed; 0 kills at once. Stopping a stopped container is fine.
+ */
+export function stopCriContainer(dirs: StoreDirs, idOrPrefix: string, timeoutSec: number): string {
+  const v = criContainerView(dirs, idOrPrefix);
+  if (v.state !== 'CONTAINER_RUNNING') return v.id;
+  if (timeoutSec > 0) {
+    kill(dirs, v.id, v.stopSignal || 'SIGTERM', false);
+    if (waitStopped(dirs, v.id, timeoutSec * 1000)) return v.id;
+  }
+  kill(dirs, v.id, 'SIGKILL', true);
+  if (!waitStopped(dirs, v.id, 30_000)) throw new StateError(`container "${v.id}": still running 30s after SIGKILL`);
+  return v.id;
+}
+
+/** Stops every running container of the pod at once (StopPodSandbox: no grace). */
+export function stopContainersOfPod(dirs: StoreDirs, podId: string): void {
+  for (const c of listContainerViews(dirs).filter((x) => x.sandboxId === podId && x.state === 'CONTAINER_RUNNING')) stopCriContainer(dirs, c.id, 0);
+}
+
+export interface CriExecOptions extends StoreDirs {
+  id: string;
+  cmd: string[];
+  tty?: boolean;
+  /** Keep our stdin for the process (-i); otherwise it reads /dev/null. */
+  stdin?: boolean;
+  /** Seconds; 0 means none. The process is killed when it runs longer. */
+  timeoutSec?: number;
+}
+
+/** Exec/ExecSync: runs a command in the running container, returns its exit code. */
+export async function execInCriContainer(o: CriExecOptions): Promise<number> {
+  const v = criContainerView(o, o.id);
+  if (v.state !== 'CONTAINER_RUNNING') throw new StateError(`container "${v.id}" is not running (state ${v.state})`);
+  if (o.cmd.length === 0) throw new InvalidArgumentError('command is required');
+  if (!o.stdin) {
+    // The process inherits our fd 0: give it /dev/null unless -i.
+    const { dup2 } = require('../sys/pty') as typeof import('../sys/pty');
+    const n = fs.openSync('/dev/null', fs.constants.O_RDONLY);
+    dup2(n, 0);
+    fs.closeSync(n);
+  }
+  const { execTask, execPid } = require('../services/tasks') as typeof import('../services/tasks');
+  const execId = `crictl-exec-${randomBytes(6).toString('hex')}`;
+  let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
+  if (o.timeoutSec && o.timeoutSec > 0) {
+    timer = setTimeout(() => {
+      timedOut = true;
+      try { process.kill(execPid(o.state, CRI_NAMESPACE, v.id, execId), 'SIGKILL'); } catch { /* gone already */ }
+    }, o.timeoutSec * 1000);
+  }
+  try {
+    const code = await execTask({ state: o.state, namespace: CRI_NAMESPACE, id: v.id, execId, args: o.cmd, tty: o.tty });
+    if (timedOut) throw new BerthError('ETIMEDOUT', `command ${JSON.stringify(o.cmd.join(' '))} timed out after ${o.timeoutSec}s`);
+    return code;
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+export interface CriResourceUpdate {
+  cpuPeriod?: number;
+  cpuQuota?: number;
+  cpuShares?: number;
+  cpusetCpus?: string;
+  cpusetMems?: string;
+  memoryLimitInBytes?: number;
+}
+
+/** CRI UpdateContainerResources: the running container's cgroup, then its recorded spec and config. */
+export function updateCriContainer(dirs: StoreDirs, idOrPrefix: string, u: CriResourceUpdate): string {
+  const v = criContainerView(dirs, idOrPrefix);
+  const cpu: NonNullable<LinuxResources['cpu']> = {};
+  if (u.cpuShares !== undefined && u.cpuShares > 0) cpu.shares = u.cpuShares;
+  if (u.cpuQuota !== undefined && u.cpuQuota !== 0) cpu.quota = u.cpuQuota;
+  if (u.cpuPeriod !== undefined && u.cpuPeriod > 0) cpu.period = u.cpuPeriod;
+  if (u.cpusetCpus) cpu.cpus = u.cpusetCpus;
+  if (u.cpusetMems) cpu.mems = u.cpusetMems;
+  const res: LinuxResources = {};
+  if (Object.keys(cpu).length > 0) res.cpu = cpu;
+  if (u.memoryLimitInBytes !== undefined && u.memoryLimitInBytes > 0) res.memory = { limit: u.memoryLimitInBytes };
+  if (v.state === 'CONTAINER_RUNNING') {
+    const { updateContainer } = require('../runtime/control') as typeof import('../runtime/control');
+    updateContainer(runtimeRootForNamespace(dirs.state, CRI_NAMESPACE), v.id, res);
+  } else if (v.state !== 'CONTAINER_CREATED') {
+    throw new StateError(`container "${v.id}" is in ${v.state} state: only a created or running container can be updated`);
+  }
+  const m = openMetadata(dirs.root);
+  try {
+    m.tx(() => {
+      const c = resolveCriContainer(m, v.id);
+      const spec = c.record.spec as Spec;
+      const linux = spec.linux ?? {};
+      const cur = linux.resources ?? {};
+      linux.resources = { ...cur, ...(res.cpu ? { cpu: { ...cur.cpu, ...res.cpu } } : {}), ...(res.memory ? { memory: { ...cur.memory, ...res.memory } } : {}) };
+      spec.linux = linux;
+      const r = c.config.linux.resources;
+      const config = { ...c.config, linux: { ...c.config.linux, resources: {
+        ...r, cpuPeriod: u.cpuPeriod ?? r.cpuPeriod, cpuQuota: u.cpuQuota ?? r.cpuQuota, cpuShares: u.cpuShares ?? r.cpuShares,
+        cpusetCpus: u.cpusetCpus ?? r.cpusetCpus, cpusetMems: u.cpusetMems ?? r.cpusetMems, memoryLimitInBytes: u.memoryLimitInBytes ?? r.memoryLimitInBytes,
+      } } };
+      m.containers.update(CRI_NAMESPACE, v.id, { spec, extensions: toContainerExtensions({ ...c, config }) });
+    });
+  } finally {
+    m.close();
+  }
+  return v.id;
+}
+
+/** CRI Attach as berth can give it: the container's output as it is logged, our input to its stdin. */
+export async function attachCriContainer(dirs: StoreDirs, idOrPrefix: string, o: { stdin: boolean }, sink: LogSink, input?: NodeJS.ReadableStream): Promise<void> {
+  const v = criContainerView(dirs, idOrPrefix);
+  if (v.state !== 'CONTAINER_RUNNING') throw new StateError(`container "${v.id}" is not running (state ${v.state})`);
+  if (o.stdin && input) {
+    if (!v.config.stdin) throw new InvalidArgumentError(`container "${v.id}": its config has no stdin (stdin: true) to attach to`);
+    const { taskPaths } = require('../layout') as typeof import('../layout');
+    const out = fs.createWriteStream('', { fd: fs.openSync(taskPaths(dirs.state, CRI_NAMESPACE, v.id).stdin, fs.constants.O_WRONLY) });
+    out.on('error', () => undefined);
+    input.pipe(out);
+  }
+  const { streamContainerLogs } = require('./container-logs') as typeof import('./container-logs');
+  // Only what comes from now on, as attach shows it.
+  await streamContainerLogs(dirs, v.id, { follow: true, tail: 0 }, sink);
+}

@@ -1,0 +1,187 @@
+/**
+ * CRI containers inside pod sandboxes: CreateContainer, ListContainers, ContainerStatus and
+ * RemoveContainer over berth's store. A container is a k8s.io container record (see
+ * container-record.ts) with an active snapshot of its image keyed by its id, and, once started,
+ * a task under the shim (cri/container-run.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { NotFoundError, StateError } from '../errors';
+import { layerDirs, rootfsReader } from '../containers/rootfs-files';
+import { resolveImageConfig } from '../containers/image-config';
+import { taskDir } from '../layout';
+import { openMetadata } from '../metadata';
+import { openSnapshotter } from '../snapshots';
+import { takeGcLock } from '../services/gc-lock';
+import type { ContainerConfig } from './container-config';
+import {
+  criContainerName, fromContainerRecord, listCriContainers, resolveCriContainer, toContainerExtensions, type CriContainer, type CriContainerStatusRecord,
+} from './container-record';
+import { containerSpec } from './container-spec';
+import { findCriImage, listCriImages } from './images';
+import { CRI_NAMESPACE, KIND_LABEL, RUNTIME_TYPE } from './sandbox-record';
+import { resolveSandbox, type StoreDirs } from './sandbox';
+
+export interface CreateCriContainerOptions extends StoreDirs {
+  podId: string;
+  config: ContainerConfig;
+  snapshotter?: string;
+}
+
+function nowNs(): string {
+  return (BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n)).toString();
+}
+
+/** CRI CreateContainer: returns the new container's id. */
+export async function createCriContainer(o: CreateCriContainerOptions): Promise<string> {
+  const release = takeGcLock(o.root, false);
+  const store = openMetadata(o.root);
+  try {
+    const sb = resolveSandbox(store, o.podId);
+    if (sb.state !== 'SANDBOX_READY') throw new StateError(`pod sandbox "${sb.id}" is not ready (stopped): containers can only be created in a ready pod`);
+    const c = o.config;
+    const image = findCriImage(listCriImages(o.root), c.image.image);
+    if (!image) throw new NotFoundError(`failed to resolve image "${c.image.image}": not found (pull it first, or set pull-image-on-create in crictl.yaml)`);
+    const record = store.images.find(CRI_NAMESPACE, image.references[0] ?? image.id) ?? store.images.list(CRI_NAMESPACE).find((i) => image.references.includes(i.name));
+    if (!record) throw new NotFoundError(`image "${c.image.image}": no image record in namespace ${CRI_NAMESPACE}`);
+    const resolved = resolveImageConfig(o.root, record);
+    const id = randomBytes(32).toString('hex');
+    const pm = sb.config.metadata;
+    const name = criContainerName(c, pm);
+    const taken = listCriContainers(store).find((x) => x.name === name);
+    if (taken) throw new StateError(`failed to reserve container name "${name}": name "${name}" is reserved for "${taken.id}"`);
+    const sn = openSnapshotter(o.root, o.snapshotter ?? 'overlayfs', CRI_NAMESPACE);
+    const mounts = await sn.prepare(id, resolved.chainID);
+    try {
+      const spec = containerSpec({ id, config: c, sandbox: sb, image: resolved.config, imageName: c.image.image, readFile: rootfsReader(layerDirs(mounts)) });
+      const logPath = sb.config.logDirectory !== '' && c.logPath !== '' ? path.join(sb.config.logDirectory, c.logPath) : '';
+      const status: CriContainerStatusRecord = { createdAt: nowNs(), startedAt: '0', finishedAt: '0', exitCode: 0, reason: '', message: '', removing: false };
+      const cri: Omit<CriContainer, 'record'> = {
+        id, name, sandboxId: sb.id, config: c, imageRef: image.id, imageName: record.name, logPath, stopSignal: resolved.config.StopSignal ?? '', status,
+      };
+      // Config labels win over the image's (containerd's buildLabels), then the kind.
+      const labels = { ...(resolved.config.Labels ?? {}), ...c.labels, [KIND_LABEL]: 'container' };
+      store.tx(() => {
+        const again = listCriContainers(store).find((x) => x.name === name);
+        if (again) throw new StateError(`failed to reserve container name "${name}": name "${name}" is reserved for "${again.id}"`);
+        store.containers.create(CRI_NAMESPACE, {
+          id, image: record.name, runtime: { name: RUNTIME_TYPE, options: { type_url: 'containerd.runc.v1.Options' } }, spec,
+          snapshotter: sn.name, snapshotKey: id, labels, extensions: toContainerExtensions(cri),
+        });
+      });
+      return id;
+    } catch (err) {
+      await sn.remove(id).catch(() => undefined);
+      throw err;
+    }
+  } finally {
+    store.close();
+    release();
+  }
+}
+
+export type CriContainerState = 'CONTAINER_CREATED' | 'CONTAINER_RUNNING' | 'CONTAINER_EXITED' | 'CONTAINER_UNKNOWN';
+
+/** A container with its live state (from its task, when it has one). */
+export interface CriContainerView extends CriContainer {
+  state: CriContainerState;
+  pid: number;
+  startedAt: string;
+  finishedAt: string;
+  exitCode: number;
+  reason: string;
+  message: string;
+}
+
+/** An RFC 3339 time (the task's exit record) as int64 nanoseconds. */
+export function rfc3339ToNs(t: string): string {
+  const m = /^(.*?)(?:\.(\d+))?Z$/.exec(t);
+  if (!m) return '0';
+  const ms = Date.parse(`${m[1] as string}Z`);
+  const frac = (m[2] ?? '').padEnd(9, '0').slice(0, 9);
+  return (BigInt(ms) * 1_000_000n + BigInt(frac)).toString();
+}
+
+/**
+ * The live state. An exit recorded in the status (the log relay records it before it deletes the
+ * task) is final; otherwise the task says: running, exited with its exit record, or unknown when
+ * its shim died without one. A task whose init has ended but whose shim has not yet written the
+ * exit still counts as running, as containerd shows it until the exit event is handled.
+ */
+export function viewContainer(dirs: StoreDirs, c: CriContainer): CriContainerView {
+  const s = c.status;
+  const v: CriContainerView = { ...c, state: 'CONTAINER_CREATED', pid: 0, startedAt: s.startedAt, finishedAt: s.finishedAt, exitCode: s.exitCode, reason: s.reason, message: s.message };
+  if (s.finishedAt !== '0') return { ...v, state: 'CONTAINER_EXITED' };
+  const { taskInfo } = require('../tasks/records') as typeof import('../tasks/records');
+  let t;
+  try {
+    t = fs.existsSync(taskDir(dirs.state, CRI_NAMESPACE, c.id)) ? taskInfo(dirs.state, CRI_NAMESPACE, c.id) : undefined;
+  } catch (err) {
+    if (!(err instanceof NotFoundError)) throw err;
+  }
+  if (!t) {
+    // Started, yet no task and no recorded exit: its task was deleted behind crictl's back.
+    if (s.startedAt !== '0') return { ...v, state: 'CONTAINER_EXITED', reason: 'Unknown', message: 'the task is gone without a recorded exit' };
+    return v;
+  }
+  if (t.status === 'STOPPED' && t.exit) {
+    return { ...v, state: 'CONTAINER_EXITED', finishedAt: rfc3339ToNs(t.exit.exitedAt), exitCode: t.exit.status, reason: t.exit.status === 0 ? 'Completed' : 'Error' };
+  }
+  if (t.status === 'RUNNING' || t.status === 'PAUSED' || t.status === 'STOPPED') return { ...v, state: 'CONTAINER_RUNNING', pid: t.pid };
+  if (t.status === 'UNKNOWN') return { ...v, state: 'CONTAINER_UNKNOWN', pid: t.pid, message: t.reason ?? '' };
+  return v;
+}
+
+export function listContainerViews(dirs: StoreDirs): CriContainerView[] {
+  const store = openMetadata(dirs.root);
+  let all: CriContainer[];
+  try {
+    all = listCriContainers(store);
+  } finally {
+    store.close();
+  }
+  return all.map((c) => viewContainer(dirs, c));
+}
+
+export function criContainerView(dirs: StoreDirs, idOrPrefix: string): CriContainerView {
+  const store = openMetadata(dirs.root);
+  try {
+    return viewContainer(dirs, resolveCriContainer(store, idOrPrefix));
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * CRI RemoveContainer: a running container is refused unless `force` (crictl rm -f stops it
+ * first, with no grace); its task, record, snapshot and log go.
+ */
+export async function removeCriContainer(dirs: StoreDirs, idOrPrefix: string, force: boolean): Promise<string> {
+  const v = criContainerView(dirs, idOrPrefix);
+  if (v.state === 'CONTAINER_RUNNING' || v.state === 'CONTAINER_UNKNOWN') {
+    if (!force) throw new StateError(`container "${v.id}" is running, please stop it first (or use rm -f)`);
+  }
+  if (fs.existsSync(taskDir(dirs.state, CRI_NAMESPACE, v.id))) {
+    const { deleteTask } = require('../tasks/ops') as typeof import('../tasks/ops');
+    deleteTask(dirs.state, CRI_NAMESPACE, v.id, true);
+  }
+  const store = openMetadata(dirs.root);
+  try {
+    store.containers.delete(CRI_NAMESPACE, v.id);
+  } catch (err) {
+    if (!(err instanceof NotFoundError)) throw err;
+  } finally {
+    store.close();
+  }
+  try {
+    await openSnapshotter(dirs.root, v.record.snapshotter || 'overlayfs', CRI_NAMESPACE).remove(v.record.snapshotKey || v.id);
+  } catch (err) {
+    if (!(err instanceof NotFoundError)) throw err;
+  }
+  // containerd removes the container's log file with it.
+  if (v.logPath !== '') fs.rmSync(v.logPath, { force: true });
+  return v.id;
+}
+
+export { fromContainerRecord };

@@ -1,0 +1,360 @@
+// crictl create/start/ps/inspect/logs/exec/stats/stop/rm end to end: containers inside a pod
+// sandbox made by crictl runp (pinned namespaces, CNI on a bridge and subnet of this test's own),
+// from a busybox image pushed to a local registry. Traffic goes only to the pod made here.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { assertNoLeaks, registerCleanup, runBin, tempDir, trackContainer } from '../lib/index.mjs';
+import { makeLayout, skipWithoutRegistry, skopeoPush, startRegistry } from '../ctr/registry-lib.mjs';
+
+const CNI_BIN = '/usr/lib/cni';
+const skip = skipWithoutRegistry || (!existsSync(join(CNI_BIN, 'bridge')) ? 'containernetworking-plugins not installed' : false);
+
+const tag = process.pid % 100000;
+const BRIDGE = `bc${tag}`;
+const NET = `10.${200 + ((process.pid + 17) % 50)}.${Math.floor(process.pid / 50) % 250}`;
+const links = () => spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map((l) => l.split(':')[1].trim().split('@')[0]);
+const mountsUnder = (dir) => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.split(' ')[4]?.startsWith(dir));
+const BB = '/bin/busybox';
+// One CRI log line: time, stream, tag, text.
+const CRI_LINE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z (stdout|stderr) [FP] .*$/;
+
+describe('crictl containers in a pod', { skip }, () => {
+  registerCleanup();
+  const work = tempDir('crictl-ctr');
+  const root = join(work, 'root');
+  const state = join(work, 'state');
+  const conf = join(work, 'net.d');
+  const logDir = join(work, 'logs');
+  const g = ['--berth-root', root, '--berth-state', state];
+  const env = { CRI_CONFIG_FILE: null, CONTAINER_RUNTIME_ENDPOINT: null, IMAGE_SERVICE_ENDPOINT: null };
+  const crictl = (cmd, args, opts) => runBin('crictl', [...g, cmd, ...args], { timeout: 120_000, env, ...opts });
+  let registry;
+  let image;
+  let pod;
+  let podFile;
+  const ids = {};
+  let bridgeExisted;
+
+  const containerFile = (name, cfg) => {
+    const f = join(work, `c-${name}.json`);
+    writeFileSync(f, JSON.stringify({ metadata: { name }, image: { image }, log_path: `${name}.log`, ...cfg }));
+    return f;
+  };
+  const create = async (name, cfg) => {
+    const r = await crictl('create', [pod, containerFile(name, cfg), podFile]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^[0-9a-f]{64}\n$/);
+    ids[name] = r.stdout.trim();
+    return ids[name];
+  };
+  const inspect = async (id) => {
+    const r = await crictl('inspect', [id]);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout);
+  };
+  const waitFor = async (what, fn, ms = 20_000) => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const v = await fn();
+      if (v) return v;
+      if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+
+  before(async () => {
+    bridgeExisted = links().includes(BRIDGE);
+    mkdirSync(conf, { recursive: true });
+    writeFileSync(join(conf, '10-test.conflist'), JSON.stringify({
+      cniVersion: '1.0.0', name: `berth-ctest-${tag}`,
+      plugins: [{ type: 'bridge', bridge: BRIDGE, isGateway: true, ipMasq: false,
+        ipam: { type: 'host-local', ranges: [[{ subnet: `${NET}.0/24` }]], dataDir: join(state, 'ipam') } }],
+    }));
+    registry = await startRegistry(work);
+    makeLayout(work, join(work, 'oci'), [
+      { 'bin/busybox': BB },
+      { 'www/index.html': Buffer.from('served by berth httpd\n') },
+    ], { config: { Cmd: [BB, 'sh'], Env: ['PATH=/bin'] } });
+    image = `${registry.host}/test/busybox:1`;
+    skopeoPush(join(work, 'oci'), '1', image);
+    skopeoPush(join(work, 'oci'), '1', `${registry.host}/test/busybox:2`);
+    const p = await crictl('pull', [image]);
+    assert.equal(p.code, 0, p.stderr);
+    // Whatever a failed test leaves: containers first (rmp refuses a pod that still has some), then pods.
+    trackContainer({ tool: 'crictl', id: 'all-pods', deleteArgs: ['rmp', ...g, '-f', '-a'] });
+    trackContainer({ tool: 'crictl', id: 'all-containers', deleteArgs: ['rm', ...g, '-f', '-a'] });
+  });
+
+  after(async () => {
+    await registry?.stop();
+    if (!bridgeExisted) spawnSync('ip', ['link', 'del', BRIDGE], { stdio: 'ignore' });
+  });
+
+  it('create makes records ctr sees, with the pod\'s namespaces and files in the spec', async () => {
+    podFile = join(work, 'pod.json');
+    writeFileSync(podFile, JSON.stringify({
+      metadata: { name: 'web', namespace: 'berth-test', uid: 'uid-web' }, hostname: 'berth-web', log_directory: logDir,
+    }));
+    const r = await crictl('runp', ['--cni-conf-dir', conf, '--cni-bin-dir', CNI_BIN, podFile]);
+    assert.equal(r.code, 0, r.stderr);
+    pod = r.stdout.trim();
+
+    await create('server', { command: [BB, 'httpd', '-f', '-p', '127.0.0.1:8080', '-h', '/www'], labels: { role: 'server' } });
+    // The client waits for the server, fetches over the pod's localhost, says whose hostname it has.
+    await create('client', {
+      command: [BB, 'sh', '-c', `for i in $(${BB} seq 50); do ${BB} wget -q -O - http://127.0.0.1:8080/index.html && break; ${BB} sleep 0.2; done; echo "host=$(${BB} hostname)"; echo to-stderr >&2; exec ${BB} sleep 1000`],
+      envs: [{ key: 'GREETING', value: 'hi' }], labels: { role: 'client' },
+    });
+
+    const ps = await crictl('ps', ['-a']);
+    assert.equal(ps.code, 0, ps.stderr);
+    const lines = ps.stdout.trimEnd().split('\n');
+    assert.match(lines[0], /^CONTAINER {11}IMAGE +CREATED +STATE +NAME +ATTEMPT +POD ID +POD +NAMESPACE$/);
+    assert.equal(lines.length, 3);
+    assert.ok(lines[1].startsWith(ids.client.slice(0, 13)), 'newest first');
+    assert.match(lines[1], new RegExp(`Created +client +0 +${pod.slice(0, 13)} `));
+    // Without -a only running containers are listed.
+    assert.equal((await crictl('ps', ['-q'])).stdout, '');
+    assert.equal((await crictl('ps', ['-q', '-a', '--label', 'role=server'])).stdout, `${ids.server}\n`);
+    assert.equal((await crictl('ps', ['-q', '--name', '^cli', '--state', 'created'])).stdout, `${ids.client}\n`);
+    const json = JSON.parse((await crictl('ps', ['-a', '-o', 'json'])).stdout);
+    assert.equal(json.containers.length, 2);
+    assert.deepEqual(Object.keys(json.containers[0]), ['id', 'podSandboxId', 'metadata', 'image', 'imageRef', 'state', 'createdAt', 'labels', 'annotations']);
+    assert.equal(json.containers[0].podSandboxId, pod);
+    assert.match(json.containers[0].imageRef, /^sha256:[0-9a-f]{64}$/);
+
+    const ctr = runBin('ctr', ['--root', root, '-n', 'k8s.io', 'containers', 'ls', '-q'], { timeout: 60_000 });
+    const seen = (await ctr).stdout.trim().split('\n');
+    for (const id of [pod, ids.server, ids.client]) assert.ok(seen.includes(id), `ctr -n k8s.io sees ${id}`);
+
+    const info = await inspect(ids.client.slice(0, 10));
+    assert.equal(info.status.state, 'CONTAINER_CREATED');
+    assert.equal(info.status.logPath, join(logDir, 'client.log'));
+    assert.equal(info.info.sandboxID, pod);
+    assert.equal(info.info.snapshotKey, ids.client);
+    assert.equal(info.info.runtimeType, 'io.containerd.runc.v2');
+    const spec = info.info.runtimeSpec;
+    const podInfo = JSON.parse((await crictl('inspectp', [pod])).stdout).info;
+    const nsPath = (t) => spec.linux.namespaces.find((n) => n.type === t)?.path;
+    assert.equal(nsPath('network'), podInfo.namespaces.net);
+    assert.equal(nsPath('uts'), podInfo.namespaces.uts);
+    assert.equal(nsPath('ipc'), podInfo.namespaces.ipc);
+    assert.equal(nsPath('pid'), podInfo.namespaces.pid, 'pid POD: the pod\'s pid namespace');
+    assert.ok(spec.linux.namespaces.some((n) => n.type === 'mount' && !n.path));
+    const dest = (d) => spec.mounts.find((m) => m.destination === d);
+    assert.equal(dest('/etc/hosts').source, podInfo.hostsPath);
+    assert.equal(dest('/etc/resolv.conf').source, podInfo.resolvConfPath);
+    assert.equal(dest('/dev/shm').source, podInfo.shmPath);
+    assert.equal(dest('/run'), undefined, 'no /run tmpfs (containerd drops it)');
+    assert.deepEqual(spec.process.args.slice(0, 2), [BB, 'sh']);
+    assert.ok(spec.process.env.includes('GREETING=hi') && spec.process.env.includes('HOSTNAME=berth-web') && spec.process.env.includes('PATH=/bin'));
+    assert.equal(spec.annotations['io.kubernetes.cri.container-type'], 'container');
+    assert.equal(spec.annotations['io.kubernetes.cri.sandbox-id'], pod);
+    assert.equal(spec.annotations['io.kubernetes.cri.container-name'], 'client');
+    assert.equal(spec.annotations['io.kubernetes.cri.sandbox-name'], 'web');
+    assert.ok(spec.process.capabilities.bounding.includes('CAP_NET_RAW') && !spec.process.capabilities.bounding.includes('CAP_SYS_ADMIN'));
+  });
+
+  it('start runs both in the pod: localhost and hostname shared, CRI logs on disk and through crictl logs', async () => {
+    for (const n of ['server', 'client']) {
+      const r = await crictl('start', [ids[n]]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, `${ids[n]}\n`);
+    }
+    const ps = await crictl('ps', ['-q']);
+    assert.deepEqual(ps.stdout.trim().split('\n').sort(), [ids.client, ids.server].sort());
+    const runc = await runBin('runc', ['--root', join(state, 'runc', 'k8s.io'), 'list', '-q'], { timeout: 60_000 });
+    assert.deepEqual(runc.stdout.trim().split('\n').sort(), [ids.client, ids.server].sort(), 'runc sees the same containers');
+
+    const file = join(logDir, 'client.log');
+    const text = await waitFor('the client\'s log', () => existsSync(file) && readFileSync(file, 'utf8').includes('to-stderr') && readFileSync(file, 'utf8'));
+    for (const l of text.trimEnd().split('\n')) assert.match(l, CRI_LINE);
+    assert.match(text, / stdout F served by berth httpd\n/);
+    assert.match(text, / stdout F host=berth-web\n/);
+    assert.match(text, / stderr F to-stderr\n/);
+
+    const logs = await crictl('logs', [ids.client]);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.equal(logs.stdout, 'served by berth httpd\nhost=berth-web\n');
+    assert.equal(logs.stderr, 'to-stderr\n');
+    const tail = await crictl('logs', ['--tail', '1', '-t', ids.client]);
+    assert.match(tail.stderr, /^\d{4}-\d\d-\d\dT\S+Z to-stderr\n$/);
+    assert.equal(tail.stdout, '');
+    const serverHost = await crictl('exec', ['-s', ids.server, BB, 'hostname']);
+    assert.equal(serverHost.stdout, 'berth-web\n');
+  });
+
+  it('exec passes the command\'s exit code; inspect shows the running task', async () => {
+    const bad = await crictl('exec', ['-s', ids.client, BB, 'sh', '-c', 'echo out; exit 3']);
+    assert.equal(bad.code, 3);
+    assert.equal(bad.stdout, 'out\n');
+    const ok = await crictl('exec', [ids.client, BB, 'true']);
+    assert.equal(ok.code, 0, ok.stderr);
+    const env = await crictl('exec', ['-s', ids.client, BB, 'sh', '-c', 'echo $GREETING']);
+    assert.equal(env.stdout, 'hi\n');
+    const info = await inspect(ids.client);
+    assert.equal(info.status.state, 'CONTAINER_RUNNING');
+    assert.ok(info.info.pid > 0);
+    assert.notEqual(info.status.startedAt, '1970-01-01T00:00:00Z');
+  });
+
+  it('stats gives plausible figures for the running containers', async () => {
+    const r = await crictl('stats', ['-o', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.deepEqual(doc.stats.map((s) => s.attributes.id).sort(), [ids.client, ids.server].sort());
+    for (const s of doc.stats) {
+      const ws = Number(s.memory.workingSetBytes.value);
+      assert.ok(ws > 0 && ws < 512 << 20, `working set ${ws}`);
+      assert.ok(Number(s.cpu.usageCoreNanoSeconds.value) > 0);
+      assert.ok(Number(s.writableLayer.inodesUsed.value) >= 0);
+    }
+    const t = await crictl('stats', [ids.server]);
+    const lines = t.stdout.trimEnd().split('\n');
+    assert.match(lines[0], /^CONTAINER +NAME +CPU % +MEM +DISK +INODES$/);
+    assert.match(lines[1], new RegExp(`^${ids.server.slice(0, 13)} +server +\\d+\\.\\d\\d +[\\d.]+[kMG]?B +[\\d.]+[kMG]?B +\\d+$`));
+    const sp = JSON.parse((await crictl('statsp', ['-o', 'json'])).stdout);
+    assert.equal(sp.stats.length, 1);
+    assert.equal(sp.stats[0].attributes.id, pod);
+    assert.equal(sp.stats[0].linux.containers.length, 2);
+  });
+
+  it('stop: the stop signal first, SIGKILL after the grace period', async () => {
+    await create('traps', { command: [BB, 'sh', '-c', `trap 'echo got-term; exit 7' TERM; while :; do ${BB} sleep 0.1; done`] });
+    await create('ignores', { command: [BB, 'sh', '-c', `trap '' TERM; while :; do ${BB} sleep 0.1; done`] });
+    for (const n of ['traps', 'ignores']) assert.equal((await crictl('start', [ids[n]])).code, 0);
+    await new Promise((r) => setTimeout(r, 500));
+
+    let t0 = Date.now();
+    const s1 = await crictl('stop', ['-t', '20', ids.traps]);
+    assert.equal(s1.code, 0, s1.stderr);
+    assert.ok(Date.now() - t0 < 10_000, 'a container that honours TERM stops before the timeout');
+    let info = await inspect(ids.traps);
+    assert.equal(info.status.state, 'CONTAINER_EXITED');
+    assert.equal(info.status.exitCode, 7);
+    assert.equal(info.status.reason, 'Error');
+    await waitFor('got-term in the log', () => readFileSync(join(logDir, 'traps.log'), 'utf8').includes(' stdout F got-term'));
+
+    t0 = Date.now();
+    const s2 = await crictl('stop', ['--timeout', '2', ids.ignores]);
+    assert.equal(s2.code, 0, s2.stderr);
+    assert.ok(Date.now() - t0 >= 2000, 'SIGKILL only after the grace period');
+    info = await inspect(ids.ignores);
+    assert.equal(info.status.state, 'CONTAINER_EXITED');
+    assert.equal(info.status.exitCode, 137);
+    // Exited tasks are deleted (as containerd does): runc forgets them.
+    await waitFor('runc to forget the stopped ones', async () => {
+      const l = (await runBin('runc', ['--root', join(state, 'runc', 'k8s.io'), 'list', '-q'], { timeout: 60_000 })).stdout.trim().split('\n');
+      return !l.includes(ids.traps) && !l.includes(ids.ignores);
+    });
+    assert.equal((await crictl('stop', [ids.ignores])).code, 0, 'stopping a stopped container is fine');
+  });
+
+  it('faults: unknown image, ambiguous id prefix, rm of a running container without -f', async () => {
+    const before = (await crictl('ps', ['-aq'])).stdout;
+    const unknown = await crictl('create', [pod, containerFile('nope', { image: { image: `${registry.host}/test/absent:1` } }), podFile]);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /level=fatal msg="creating container: failed to resolve image .*absent:1.*not found/);
+    assert.equal(unknown.stderr.trim().split('\n').length, 1);
+    assert.equal((await crictl('ps', ['-aq'])).stdout, before, 'no record left');
+
+    // pull-image-on-create in crictl.yaml: create pulls what is missing.
+    const yaml = join(work, 'crictl.yaml');
+    writeFileSync(yaml, 'pull-image-on-create: true\n');
+    const pulled = await crictl('create', ['-c', yaml, pod, containerFile('pulled', { image: { image: `${registry.host}/test/busybox:2` }, command: [BB, 'true'] }), podFile]);
+    assert.equal(pulled.code, 0, pulled.stderr);
+    ids.pulled = pulled.stdout.trim();
+    assert.match((await crictl('images', [])).stdout, /test\/busybox +2 /);
+
+    const noName = await crictl('create', [pod, containerFile('', {}), podFile]);
+    assert.equal(noName.code, 1);
+    assert.match(noName.stderr, /metadata\.name is missing/);
+
+    // Created containers until two share their first hex digit (at most 17 by pigeonhole).
+    const all = () => crictl('ps', ['-aq']).then((r) => r.stdout.trim().split('\n'));
+    let prefix;
+    for (let i = 0; !prefix; i++) {
+      const list = await all();
+      prefix = [...'0123456789abcdef'].find((c) => list.filter((id) => id.startsWith(c)).length > 1);
+      if (!prefix) await create(`extra${i}`, { command: [BB, 'true'] });
+    }
+    const amb = await crictl('inspect', [prefix]);
+    assert.equal(amb.code, 1);
+    assert.match(amb.stderr, /ambiguous/);
+
+    const rm = await crictl('rm', [ids.server]);
+    assert.equal(rm.code, 1);
+    assert.match(rm.stderr, /is running, please stop it first/);
+    assert.equal((await inspect(ids.server)).status.state, 'CONTAINER_RUNNING');
+    const rmf = await crictl('rm', ['-f', ids.server]);
+    assert.equal(rmf.code, 0, rmf.stderr);
+    assert.equal(rmf.stdout, `${ids.server}\n`);
+    assert.ok(!existsSync(join(logDir, 'server.log')), 'its log goes with it');
+  });
+
+  it('run makes pod, container and task in one; update reaches the cgroup; logs -f ends with the container', async () => {
+    const runPod = join(work, 'run-pod.yaml');
+    // YAML works as well as JSON.
+    writeFileSync(runPod, `metadata:\n  name: runner\n  namespace: berth-test\n  uid: uid-runner\nlog_directory: ${logDir}/runner\nlinux:\n  security_context:\n    namespace_options:\n      pid: 1\n`);
+    const cfg = containerFile('runner', { command: [BB, 'sh', '-c', `echo one; ${BB} sleep 2; echo two; ${BB} sleep 1000`] });
+    const r = await crictl('run', ['--cni-conf-dir', conf, '--cni-bin-dir', CNI_BIN, cfg, runPod]);
+    assert.equal(r.code, 0, r.stderr);
+    const id = r.stdout.trim();
+    ids.runner = id;
+    const info = await inspect(id);
+    assert.equal(info.status.state, 'CONTAINER_RUNNING');
+    const runPodId = info.info.sandboxID;
+    assert.notEqual(runPodId, pod);
+    // pid CONTAINER: a pid namespace of its own, not a path.
+    assert.ok(info.info.runtimeSpec.linux.namespaces.some((n) => n.type === 'pid' && !n.path));
+
+    const u = await crictl('update', ['--memory', String(64 << 20), '--cpu-share', '512', id]);
+    assert.equal(u.code, 0, u.stderr);
+    const limit = ['/sys/fs/cgroup/memory/k8s.io', '/sys/fs/cgroup/k8s.io'].map((d) => join(d, id)).find((d) => existsSync(d));
+    if (limit?.includes('/memory/')) assert.equal(readFileSync(join(limit, 'memory.limit_in_bytes'), 'utf8').trim(), String(64 << 20));
+    else if (limit) assert.equal(readFileSync(join(limit, 'memory.max'), 'utf8').trim(), String(64 << 20));
+    const after = await inspect(id);
+    assert.equal(after.info.runtimeSpec.linux.resources.memory.limit, 64 << 20);
+    assert.equal(after.info.config.linux.resources.memory_limit_in_bytes, 64 << 20);
+
+    // Follow: what is there, what comes, and the end when the container stops.
+    const follow = crictl('logs', ['-f', id]);
+    await waitFor('two in the log', () => readFileSync(join(logDir, 'runner', 'runner.log'), 'utf8').includes(' stdout F two'));
+    assert.equal((await crictl('stop', [id])).code, 0);
+    const f = await follow;
+    assert.equal(f.code, 0, f.stderr);
+    assert.equal(f.stdout, 'one\ntwo\n');
+
+    assert.equal((await crictl('rm', [id])).code, 0);
+    const rmp = await crictl('rmp', ['-f', runPodId]);
+    assert.equal(rmp.code, 0, rmp.stderr);
+    delete ids.runner;
+  });
+
+  it('stopp stops the pod\'s containers; rm -a, rmp leave nothing', async () => {
+    const s = await crictl('stopp', [pod]);
+    assert.equal(s.code, 0, s.stderr);
+    assert.equal((await crictl('ps', ['-q'])).stdout, '', 'nothing runs after stopp');
+    assert.equal((await inspect(ids.client)).status.state, 'CONTAINER_EXITED');
+    const rm = await crictl('rm', ['-a']);
+    assert.equal(rm.code, 0, rm.stderr);
+    assert.equal((await crictl('ps', ['-aq'])).stdout, '');
+    const rmp = await crictl('rmp', [pod]);
+    assert.equal(rmp.code, 0, rmp.stderr);
+    const ctr = await runBin('ctr', ['--root', root, '-n', 'k8s.io', 'containers', 'ls', '-q'], { timeout: 60_000 });
+    assert.equal(ctr.stdout, '');
+    const snaps = await runBin('ctr', ['--root', root, '-n', 'k8s.io', 'snapshots', 'ls'], { timeout: 60_000 });
+    assert.equal(snaps.stdout.trim().split('\n').filter((l) => / Active$/.test(l.trim())).length, 0, 'no active snapshot left');
+    const taskNs = join(state, 'io.containerd.runtime.v2.task', 'k8s.io');
+    assert.deepEqual(existsSync(taskNs) ? readdirSync(taskNs) : [], []);
+    assert.deepEqual(mountsUnder(state), []);
+    // Other tests may make links meanwhile: ours are the veths on our bridge.
+    const onBridge = spawnSync('ip', ['-o', 'link', 'show', 'master', BRIDGE], { encoding: 'utf8' }).stdout.trim();
+    assert.equal(onBridge, '', 'no veth left on the pod bridge');
+    for (const id of Object.values(ids)) assert.ok(!existsSync(`/sys/fs/cgroup/memory/k8s.io/${id}`) && !existsSync(`/sys/fs/cgroup/unified/k8s.io/${id}`), `cgroup of ${id} removed`);
+    assertNoLeaks();
+  });
+});
