@@ -14,6 +14,7 @@ import { taskDir } from '../layout';
 import { openMetadata } from '../metadata';
 import type { Container, ContainerRuntime, Labels } from '../metadata/types';
 import { openSnapshotter } from '../snapshots';
+import type { SnapshotMount } from '../snapshots/types';
 import { takeGcLock } from './gc-lock';
 import type { Spec } from '../oci/types';
 
@@ -75,7 +76,9 @@ async function createLocked(o: CreateContainerOptions): Promise<Container> {
     if (resolved.chainID !== undefined && !isCommitted(sn, resolved.chainID)) {
       throw new NotFoundError(`image "${o.ref}": not unpacked for snapshotter ${sn.name}: pull it again with --snapshotter ${sn.name} or use --snapshotter`);
     }
-    const mounts = await sn.prepare(o.id, resolved.chainID);
+    // Outside the try: a failed prepare made nothing (it cleans up itself), and the snapshot
+    // keyed by this id may then be another create's, which must not be removed here.
+    const mounts = await prepareOwn(meta, sn, o, resolved.chainID);
     try {
       const read: RootfsReader = rootfsReader(layerDirs(mounts));
       const spec: Spec = generateSpec({ namespace: o.namespace, id: o.id, image: resolved.config, readFile: read }, specOptions);
@@ -85,11 +88,24 @@ async function createLocked(o: CreateContainerOptions): Promise<Container> {
       // create() checks the id again inside its transaction: a concurrent create of the same id loses there.
       return meta.containers.create(o.namespace, { id: o.id, image: image.name, runtime, spec, snapshotter: sn.name, snapshotKey: o.id, labels });
     } catch (err) {
-      await sn.remove(o.id).catch(() => undefined);
+      await sn.remove(o.id).catch(() => undefined); // ours: this call's prepare made it
       throw err;
     }
   } finally {
     meta.close();
+  }
+}
+
+/**
+ * The container's active snapshot. When its key is taken because a concurrent create of the
+ * same id won the race, the error says so about the container, as the early check would have.
+ */
+async function prepareOwn(meta: ReturnType<typeof openMetadata>, sn: ReturnType<typeof openSnapshotter>, o: CreateContainerOptions, parent: string | undefined): Promise<SnapshotMount[]> {
+  try {
+    return await sn.prepare(o.id, parent);
+  } catch (err) {
+    if (err instanceof AlreadyExistsError && meta.containers.find(o.namespace, o.id)) throw new AlreadyExistsError(`container "${o.id}" in namespace "${o.namespace}": already exists`);
+    throw err;
   }
 }
 
