@@ -4,11 +4,14 @@
  * build, and is what containerd's own tests use too), or plain tar.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Readable, pipeline } from 'node:stream';
+import { Readable, pipeline, type TransformOptions } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { InvalidArgumentError, UnsupportedError } from '../../errors';
 
 export type Compression = 'none' | 'gzip' | 'zstd';
+
+const GUNZIP_CHUNK = 128 * 1024;
+const GUNZIP_AHEAD = 1024 * 1024;
 
 export interface Decompressed {
   compression: Compression;
@@ -59,7 +62,11 @@ export async function decompress(input: AsyncIterable<Uint8Array>, onCompressed?
     return { compression, output: rest, done: Promise.resolve(), abort: () => rest.destroy() };
   }
   if (compression === 'gzip') {
-    const gunzip = zlib.createGunzip();
+    // Larger chunks and a deeper read buffer than the 16 KiB defaults: inflate (on libuv's pool)
+    // runs up to GUNZIP_AHEAD bytes ahead of the extraction on the main thread instead of
+    // ping-ponging one small chunk at a time, and the per-chunk stream overhead drops 8×.
+    const gzOpts: zlib.ZlibOptions & TransformOptions = { chunkSize: GUNZIP_CHUNK, readableHighWaterMark: GUNZIP_AHEAD };
+    const gunzip = zlib.createGunzip(gzOpts);
     const done = new Promise<void>((resolve, reject) => {
       pipeline(rest, gunzip, (err) => (err ? reject(new InvalidArgumentError(`layer: gzip stream: ${err.message}`)) : resolve()));
     });

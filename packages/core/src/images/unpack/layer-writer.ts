@@ -25,6 +25,10 @@ export class LayerWriter implements TarHandler {
   private readonly dirTimes: Array<[string, number]> = [];
   // Host paths this layer created: a native opaque directory keeps them and drops the rest.
   private readonly written = new Set<string>();
+  // Host paths checked to be real directories (lstat'ed or made here): parents are then not
+  // lstat'ed again for every member below them. Emptied whenever a directory is removed, since
+  // a name checked before could then be recreated as a symlink.
+  private readonly dirs = new Set<string>();
   entries = 0;
 
   constructor(private readonly root: string, private readonly whiteouts: WhiteoutMode) {}
@@ -39,23 +43,20 @@ export class LayerWriter implements TarHandler {
     const base = comps[comps.length - 1] as string;
     if (base.startsWith(WH)) { this.whiteout(e, comps, base); return; }
 
-    const p = resolveInside(this.root, comps, e.name, (c) => this.written.add(c));
-    const old = lstatOrUndefined(p);
-    if (old && !(old.isDirectory() && e.type === 'dir')) {
-      if (old.isDirectory()) fs.rmSync(p, { recursive: true, force: true });
-      else fs.unlinkSync(p);
+    const p = resolveInside(this.root, comps, e.name, (c) => this.written.add(c), this.dirs);
+    if (e.type === 'file') {
+      this.file = { entry: e, path: p, fd: this.createFile(p) };
+      this.written.add(p);
+      return; // metadata once its data is written (entryEnd)
     }
+    const old = lstatOrUndefined(p);
+    this.removeOld(p, old, e.type);
     const perm = e.mode & 0o7777;
     switch (e.type) {
       case 'dir':
         if (!old || !old.isDirectory()) fs.mkdirSync(p, { mode: 0o700 });
+        this.dirs.add(p);
         break;
-      case 'file': {
-        const fd = fs.openSync(p, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
-        this.file = { entry: e, path: p, fd };
-        this.written.add(p);
-        return; // metadata once its data is written (entryEnd)
-      }
       case 'symlink':
         fs.symlinkSync(e.linkname, p);
         break;
@@ -106,6 +107,32 @@ export class LayerWriter implements TarHandler {
     }
   }
 
+  /**
+   * A new regular file at `p`, never following a symlink there. O_EXCL first: in a fresh
+   * upperdir the name is almost always free, which saves an lstat per file.
+   */
+  private createFile(p: string): number {
+    const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
+    try {
+      return fs.openSync(p, flags, 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    this.removeOld(p, lstatOrUndefined(p), 'file');
+    return fs.openSync(p, flags, 0o600);
+  }
+
+  /** What a member replaces goes first; a directory stays when the member is one too. */
+  private removeOld(p: string, old: fs.Stats | undefined, type: TarEntry['type']): void {
+    if (!old || (old.isDirectory() && type === 'dir')) return;
+    if (old.isDirectory()) {
+      this.dirs.clear();
+      fs.rmSync(p, { recursive: true, force: true });
+    } else {
+      fs.unlinkSync(p);
+    }
+  }
+
   /** Directory mtimes last: writing their children changed them. */
   finish(): void {
     for (let i = this.dirTimes.length - 1; i >= 0; i--) {
@@ -128,7 +155,7 @@ export class LayerWriter implements TarHandler {
 
   private whiteout(e: TarEntry, comps: string[], base: string): void {
     if (base === OPAQUE) {
-      const dir = path.dirname(resolveInside(this.root, comps, e.name, (c) => this.written.add(c)));
+      const dir = path.dirname(resolveInside(this.root, comps, e.name, (c) => this.written.add(c), this.dirs));
       if (this.whiteouts === 'overlay') lsetxattr(dir, OVERLAY_OPAQUE_XATTR, 'y');
       else this.clearLower(dir);
       return;
@@ -139,12 +166,13 @@ export class LayerWriter implements TarHandler {
     const wcomps = [...comps.slice(0, -1), name];
     if (this.whiteouts === 'native') {
       const gone = resolveExisting(this.root, wcomps, e.name);
+      this.dirs.clear();
       if (gone) fs.rmSync(gone, { recursive: true, force: true }); // rm never follows symlinks
       return;
     }
-    const target = resolveInside(this.root, wcomps, e.name, (c) => this.written.add(c));
+    const target = resolveInside(this.root, wcomps, e.name, (c) => this.written.add(c), this.dirs);
     {
-      if (lstatOrUndefined(target)) fs.rmSync(target, { recursive: true, force: true });
+      if (lstatOrUndefined(target)) { this.dirs.clear(); fs.rmSync(target, { recursive: true, force: true }); }
       mknod(target, S_IFCHR, makedev(0, 0));
       this.written.add(target);
     }
@@ -152,6 +180,7 @@ export class LayerWriter implements TarHandler {
 
   /** Native opaque directory: everything below it that this layer did not write goes. */
   private clearLower(dir: string): void {
+    this.dirs.clear();
     for (const child of fs.readdirSync(dir)) {
       const p = path.join(dir, child);
       if (!this.written.has(p)) { fs.rmSync(p, { recursive: true, force: true }); continue; }

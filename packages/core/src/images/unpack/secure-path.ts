@@ -34,12 +34,15 @@ export function lstatOrUndefined(p: string): fs.Stats | undefined {
 /**
  * The host path of `comps` under `root`. Missing parents are created (mode 0755, owned by
  * root, reported through `created`); a parent that is a symlink or not a directory refuses
- * the entry.
+ * the entry. `known` holds paths already found to be real directories: they are not lstat'ed
+ * again, and the ones checked here are added (the caller must clear it when it removes
+ * anything that could be one of them).
  */
-export function resolveInside(root: string, comps: string[], entry: string, created?: (p: string) => void): string {
+export function resolveInside(root: string, comps: string[], entry: string, created?: (p: string) => void, known?: Set<string>): string {
   let cur = root;
   for (let i = 0; i < comps.length - 1; i++) {
     cur = path.join(cur, comps[i] as string);
+    if (known?.has(cur)) continue;
     const st = lstatOrUndefined(cur);
     if (!st) {
       fs.mkdirSync(cur, { mode: 0o755 });
@@ -49,6 +52,7 @@ export function resolveInside(root: string, comps: string[], entry: string, crea
     } else if (!st.isDirectory()) {
       throw new UnsafeEntryError(`layer entry ${JSON.stringify(entry)}: parent ${JSON.stringify(comps.slice(0, i + 1).join('/'))} is not a directory`);
     }
+    known?.add(cur);
   }
   return comps.length === 0 ? root : path.join(cur, comps[comps.length - 1] as string);
 }
