@@ -201,6 +201,19 @@ describe('crictl containers in a pod', { skip }, () => {
     assert.notEqual(info.status.startedAt, '1970-01-01T00:00:00Z');
   });
 
+  it('attach -i: our input to the container\'s stdin, its output back until it exits', async () => {
+    await create('reader', { stdin: true, command: [BB, 'sh', '-c', 'echo ready; while read x; do echo "got $x"; [ "$x" = bye ] && exit 0; done'] });
+    assert.equal((await crictl('start', [ids.reader])).code, 0);
+    await waitFor('ready', () => existsSync(join(logDir, 'reader.log')) && readFileSync(join(logDir, 'reader.log'), 'utf8').includes('ready'));
+    const a = await crictl('attach', ['-i', ids.reader], { input: 'hello\nbye\n' });
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(a.stdout, 'got hello\ngot bye\n');
+    assert.equal((await inspect(ids.reader)).status.exitCode, 0);
+    const noStdin = await crictl('attach', ['-i', ids.client], { input: 'x\n' });
+    assert.equal(noStdin.code, 1);
+    assert.match(noStdin.stderr, /has no stdin/);
+  });
+
   it('stats gives plausible figures for the running containers', async () => {
     const r = await crictl('stats', ['-o', 'json']);
     assert.equal(r.code, 0, r.stderr);

@@ -109,7 +109,7 @@ export function criPodStats(dirs: StoreDirs, f: StatsFilter = {}): CriPodStats[]
   const all = criContainerStats(dirs);
   return pods.filter((p) => p.state === 'SANDBOX_READY' && (!f.id || p.id.startsWith(f.id))
     && Object.entries(f.labels ?? {}).every(([k, x]) => p.config.labels[k] === x)).map((p) => {
-    const containers = all.filter((c) => c.podId === p.id);
+    const containers = all.filter((c) => c.podId === p.id && c.running);
     const m = p.config.metadata;
     return {
       id: p.id, name: m.name, namespace: m.namespace, uid: m.uid, attempt: m.attempt, labels: p.config.labels, annotations: p.config.annotations,
