@@ -36,8 +36,9 @@ const RELAY_ENV: Record<string, string> = { UV_THREADPOOL_SIZE: '1', MALLOC_AREN
 
 async function spawnRelay(dirs: StoreDirs, v: CriContainerView): Promise<number> {
   const { SHIM_NODE_FLAGS } = require('../tasks/start') as typeof import('../tasks/start');
-  const child = spawn(process.execPath, [...SHIM_NODE_FLAGS, logRelayScript(), dirs.root, dirs.state, v.id, v.logPath, v.config.tty ? '1' : '0'], {
-    detached: true, stdio: ['ignore', 'ignore', 'ignore', 'pipe'], env: initEnv(RELAY_ENV),
+  const child = spawn(process.execPath, [...SHIM_NODE_FLAGS, logRelayScript(), path.resolve(dirs.root), path.resolve(dirs.state), v.id, v.logPath === '' ? '' : path.resolve(v.logPath), v.config.tty ? '1' : '0'], {
+    // cwd /: the relay (and the shim it starts) must not hold the caller's directory.
+    detached: true, cwd: '/', stdio: ['ignore', 'ignore', 'ignore', 'pipe'], env: initEnv(RELAY_ENV),
   });
   const chan = child.stdio[3] as Socket;
   const text = await new Promise<string>((resolve) => {
