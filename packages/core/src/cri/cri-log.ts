@@ -41,32 +41,42 @@ export class CriLogWriter extends Writable {
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     try {
-      let buf = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
-      let nl: number;
-      while ((nl = buf.indexOf(0x0a)) >= 0) {
-        let line = buf.subarray(0, nl);
-        while (line.length > MAX_LOG_LINE) {
-          this.file.line(this.stream, 'P', line.subarray(0, MAX_LOG_LINE));
-          line = line.subarray(MAX_LOG_LINE);
-        }
-        this.file.line(this.stream, 'F', line.length > 0 && line[line.length - 1] === 0x0d ? line.subarray(0, line.length - 1) : line);
-        buf = buf.subarray(nl + 1);
-      }
-      while (buf.length > MAX_LOG_LINE) {
-        this.file.line(this.stream, 'P', buf.subarray(0, MAX_LOG_LINE));
-        buf = buf.subarray(MAX_LOG_LINE);
-      }
-      this.pending = Buffer.from(buf);
+      this.writeSync(chunk);
       cb();
     } catch (err) {
       cb(err as Error);
     }
   }
 
+  /** The same as write(), at once (for an exit handler, when no event loop runs any more). */
+  writeSync(chunk: Buffer): void {
+    let buf = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+    let nl: number;
+    while ((nl = buf.indexOf(0x0a)) >= 0) {
+      let line = buf.subarray(0, nl);
+      while (line.length > MAX_LOG_LINE) {
+        this.file.line(this.stream, 'P', line.subarray(0, MAX_LOG_LINE));
+        line = line.subarray(MAX_LOG_LINE);
+      }
+      this.file.line(this.stream, 'F', line.length > 0 && line[line.length - 1] === 0x0d ? line.subarray(0, line.length - 1) : line);
+      buf = buf.subarray(nl + 1);
+    }
+    while (buf.length > MAX_LOG_LINE) {
+      this.file.line(this.stream, 'P', buf.subarray(0, MAX_LOG_LINE));
+      buf = buf.subarray(MAX_LOG_LINE);
+    }
+    this.pending = Buffer.from(buf);
+  }
+
+  /** A partial line left at the end is written as a full one. */
+  flushSync(): void {
+    if (this.pending.length > 0) this.file.line(this.stream, 'F', this.pending);
+    this.pending = Buffer.alloc(0);
+  }
+
   override _final(cb: (err?: Error | null) => void): void {
     try {
-      if (this.pending.length > 0) this.file.line(this.stream, 'F', this.pending);
-      this.pending = Buffer.alloc(0);
+      this.flushSync();
       cb();
     } catch (err) {
       cb(err as Error);
