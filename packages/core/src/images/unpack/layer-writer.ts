@@ -49,6 +49,7 @@ export class LayerWriter implements TarHandler {
       this.written.add(p);
       return; // metadata once its data is written (entryEnd)
     }
+    if (e.type === 'hardlink') { this.hardlink(e, p); return; }
     const old = lstatOrUndefined(p);
     this.removeOld(p, old, e.type);
     const perm = e.mode & 0o7777;
@@ -60,16 +61,6 @@ export class LayerWriter implements TarHandler {
       case 'symlink':
         fs.symlinkSync(e.linkname, p);
         break;
-      case 'hardlink': {
-        const lc = nameComponents(e.linkname, e.name, 'hard link target');
-        const tp = lc.length > 0 ? resolveExisting(this.root, lc, e.name) : undefined;
-        const st = tp ? lstatOrUndefined(tp) : undefined;
-        if (!tp || !st) throw new UnsafeEntryError(`layer entry ${JSON.stringify(e.name)}: hard link target ${JSON.stringify(e.linkname)} is not in the layer`);
-        if (st.isDirectory()) throw new UnsafeEntryError(`layer entry ${JSON.stringify(e.name)}: hard link target ${JSON.stringify(e.linkname)} is a directory`);
-        fs.linkSync(tp, p); // link(2) does not follow a symlink target
-        this.written.add(p);
-        return; // a hard link shares its target's inode and metadata
-      }
       case 'char':
       case 'block':
         mknod(p, (e.type === 'char' ? S_IFCHR : S_IFBLK) | perm, makedev(e.devmajor, e.devminor));
@@ -105,6 +96,27 @@ export class LayerWriter implements TarHandler {
     } finally {
       fs.closeSync(f.fd);
     }
+  }
+
+  /**
+   * A hard link to a member written before it (in this layer, or below it in a native full
+   * copy); it shares the target's inode and metadata. The target is found before the name is
+   * cleared: GNU tar given a path twice writes the second copy of each file as a link to the
+   * first, i.e. to itself, and a link to the inode already at the name leaves it as it is (as
+   * GNU tar's extraction does) instead of deleting the target it was about to link to.
+   */
+  private hardlink(e: TarEntry, p: string): void {
+    const lc = nameComponents(e.linkname, e.name, 'hard link target');
+    const tp = lc.length > 0 ? resolveExisting(this.root, lc, e.name) : undefined;
+    const st = tp ? lstatOrUndefined(tp) : undefined;
+    if (!tp || !st) throw new UnsafeEntryError(`layer entry ${JSON.stringify(e.name)}: hard link target ${JSON.stringify(e.linkname)} is not in the layer`);
+    if (st.isDirectory()) throw new UnsafeEntryError(`layer entry ${JSON.stringify(e.name)}: hard link target ${JSON.stringify(e.linkname)} is a directory`);
+    const old = lstatOrUndefined(p);
+    if (!old || old.ino !== st.ino || old.dev !== st.dev) {
+      this.removeOld(p, old, 'hardlink');
+      fs.linkSync(tp, p); // link(2) does not follow a symlink target
+    }
+    this.written.add(p);
   }
 
   /**
