@@ -22,3 +22,15 @@ export function stopPodContainers(_store: MetadataStore, dirs: { root: string; s
   const { stopContainersOfPod } = require('./container-run') as typeof import('./container-run');
   stopContainersOfPod(dirs, podId);
 }
+
+/**
+ * Removes every container of the pod, running ones stopped at once (containerd's
+ * RemovePodSandbox does this before removing the pod). Async (snapshots are removed), so
+ * removePodSandbox, which is synchronous, cannot call it: `crictl rmp` calls it first.
+ */
+export async function removePodContainers(dirs: { root: string; state: string }, podId: string): Promise<string[]> {
+  const { listContainerViews, removeCriContainer } = require('./containers') as typeof import('./containers');
+  const ids = listContainerViews(dirs).filter((c) => c.sandboxId === podId).map((c) => c.id);
+  for (const id of ids) await removeCriContainer(dirs, id, true);
+  return ids;
+}
