@@ -195,6 +195,14 @@ describe('crictl containers in a pod', { skip }, () => {
     assert.equal(ok.code, 0, ok.stderr);
     const env = await crictl('exec', ['-s', ids.client, BB, 'sh', '-c', 'echo $GREETING']);
     assert.equal(env.stdout, 'hi\n');
+    // -i: our stdin goes to the process; without it, the process reads nothing.
+    assert.equal((await crictl('exec', ['-i', ids.client, BB, 'cat'], { input: 'fed\n' })).stdout, 'fed\n');
+    assert.equal((await crictl('exec', [ids.client, BB, 'cat'], { input: 'fed\n' })).stdout, '');
+    const t0 = Date.now();
+    const slow = await crictl('exec', ['--timeout', '1', ids.client, BB, 'sleep', '30']);
+    assert.equal(slow.code, 1);
+    assert.match(slow.stderr, /timed out after 1s/);
+    assert.ok(Date.now() - t0 < 15_000);
     const info = await inspect(ids.client);
     assert.equal(info.status.state, 'CONTAINER_RUNNING');
     assert.ok(info.info.pid > 0);
