@@ -183,6 +183,9 @@ describe('crictl containers in a pod', { skip }, () => {
     const tail = await crictl('logs', ['--tail', '1', '-t', ids.client]);
     assert.match(tail.stderr, /^\d{4}-\d\d-\d\dT\S+Z to-stderr\n$/);
     assert.equal(tail.stdout, '');
+    assert.equal((await crictl('logs', ['--since', '1h', ids.client])).stdout, logs.stdout);
+    assert.equal((await crictl('logs', ['--since', new Date(Date.now() + 3_600_000).toISOString(), ids.client])).stdout, '');
+    assert.equal((await crictl('logs', ['--limit-bytes', '5', ids.client])).stdout, 'serve');
     const serverHost = await crictl('exec', ['-s', ids.server, BB, 'hostname']);
     assert.equal(serverHost.stdout, 'berth-web\n');
   });
