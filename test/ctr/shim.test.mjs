@@ -3,10 +3,10 @@
 // then every task and container removed with nothing left behind.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertNoLeaks, registerCleanup, runBin } from '../lib/index.mjs';
-import { setupTaskEnv, shimPid, skipWithoutRegistry as skip } from './task-lib.mjs';
+import { setupTaskEnv, shimPid, skipWithoutRegistry as skip, sleep } from './task-lib.mjs';
 
 const N = 50;
 
@@ -49,5 +49,32 @@ describe('ctr shims', { skip }, () => {
     assert.equal(rm.code, 0, rm.stderr);
     assert.equal((await env.ctr(['t', 'ls', '-q'])).stdout, '');
     for (const id of ids) assertNoLeaks(id);
+  });
+
+  it('reaps orphans of a container in the host PID namespace, and still records the init\'s status', { timeout: 120_000 }, async () => {
+    const id = env.newId();
+    // Two short-lived grandchildren whose parents exit at once: they are reparented to the shim
+    // (the child subreaper), exit, and must not stay zombies under it.
+    const r = await env.ctr(['run', '-d', '--null-io', '--with-ns', `pid:/proc/${process.pid}/ns/pid`, env.ref, id,
+      'sh', '-c', 'sh -c "sleep 0.2 &"; sh -c "sleep 0.3 &"; exec sleep 1000']);
+    assert.equal(r.code, 0, r.stderr);
+    const shim = shimPid(env.state, id);
+    const kids = () => readdirSync(`/proc/${shim}/task`).flatMap((t) => readFileSync(`/proc/${shim}/task/${t}/children`, 'utf8').split(' ').filter((x) => x.trim()));
+    const state = (pid) => { try { return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0]; } catch { return 'gone'; } };
+    let zombies;
+    for (let i = 0; i < 50; i += 1) {
+      await sleep(100);
+      zombies = kids().filter((pid) => state(pid) === 'Z');
+      if (zombies.length === 0 && i >= 10) break;
+    }
+    assert.deepEqual(zombies, [], 'zombie children under the shim');
+    const ls = await env.ctr(['t', 'ls']);
+    assert.match(ls.stdout, new RegExp(`^${id} +\\d+ +RUNNING$`, 'm'));
+    assert.equal((await env.ctr(['t', 'kill', '-s', 'SIGTERM', id])).code, 0);
+    const w = await env.ctr(['t', 'wait', id]);
+    assert.match(w.stdout, /143/, `${w.stdout} ${w.stderr}`);
+    assert.equal((await env.ctr(['t', 'rm', id])).code, 0);
+    assert.equal((await env.ctr(['c', 'rm', id])).code, 0);
+    assertNoLeaks(id);
   });
 });
