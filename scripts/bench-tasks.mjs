@@ -11,7 +11,7 @@
 // `ctr t ls` with N tasks running; N concurrent `ctr run -d --null-io IMG id sleep 1000` (wall
 // time from the first spawn to the last exit); their removal (N concurrent `t rm -f id && c rm id`
 // chains); the shims' memory with N tasks running: RSS and PSS from /proc/<shim>/smaps_rollup,
-// the mean over the N shims. A task's shim is the parent of its init (both runtimes make the shim
+// the mean over the N shims, 10 s after the last start (idle shims). A task's shim is the parent of its init (both runtimes make the shim
 // the init's parent and subreaper). berth gets a fresh --root/--state, containerd a private daemon
 // (test/lib/containerd.mjs) with its own root, state and socket.
 import { spawn } from 'node:child_process';
@@ -180,8 +180,9 @@ export async function benchTasks({ runs = 10, tasks = 50, log = () => {} } = {})
         if (r.code !== 0) throw new Error(`${tool.label} t ls: ${r.stderr.trim()}`);
         put(`t ls (${tasks} running)`, r.ms);
       }
-      // Let the shims settle (berth's collects its start-up garbage 50 ms after start).
-      await new Promise((r) => setTimeout(r, 2000));
+      // Idle shims: berth's collects its start-up garbage 50 ms after start, and V8's memory
+      // reducer shrinks its young generation ~8 s later; measure after both, as for idle tasks.
+      await new Promise((r) => setTimeout(r, 10_000));
       shimMemory(tool, running, tasks, raw, notes);
       log(`${tool.label}: removal of ${tasks}`);
       await removeAll(tool, ids, raw, tasks);
