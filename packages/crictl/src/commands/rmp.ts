@@ -15,6 +15,7 @@ export default class Rmp extends CrictlCommand {
     const { argv, flags } = await this.parse(Rmp);
     const { openMetadata } = require('@berth/core/dist/metadata/store') as typeof import('@berth/core/dist/metadata/store');
     const cri = require('@berth/core/dist/cri/sandbox') as typeof import('@berth/core/dist/cri/sandbox');
+    const { removePod } = require('@berth/core/dist/cri/pod-remove') as typeof import('@berth/core/dist/cri/pod-remove');
     const dirs = this.store(flags);
     const store = openMetadata(dirs.root);
     try {
@@ -30,7 +31,7 @@ export default class Rmp extends CrictlCommand {
       const errors: string[] = [];
       for (const id of ids) {
         try {
-          cri.removePodSandbox(store, dirs, id, flags.force);
+          await removePod(store, dirs, id, flags.force);
           process.stdout.write(`Removed sandbox ${id}\n`);
         } catch (err) {
           errors.push(`removing the pod sandbox ${JSON.stringify(id)}: ${(err as Error).message}`);
