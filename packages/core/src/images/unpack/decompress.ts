@@ -28,6 +28,11 @@ function detect(head: Buffer): Compression {
   return 'none';
 }
 
+/** A Buffer over the chunk's bytes without copying them (Buffer.from(buffer) would copy). */
+function view(u: Uint8Array): Buffer {
+  return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+}
+
 /** Reads enough of the input to know its compression, then hands the whole stream on. */
 async function peek(input: AsyncIterable<Uint8Array>, onChunk?: (chunk: Buffer) => void): Promise<{ head: Buffer; rest: Readable }> {
   const it = input[Symbol.asyncIterator]();
@@ -37,7 +42,7 @@ async function peek(input: AsyncIterable<Uint8Array>, onChunk?: (chunk: Buffer) 
   while (len < 4) {
     const r = await it.next();
     if (r.done) { ended = true; break; }
-    const b = Buffer.from(r.value);
+    const b = view(r.value);
     first.push(b); len += b.length;
   }
   const head = Buffer.concat(first);
@@ -47,7 +52,7 @@ async function peek(input: AsyncIterable<Uint8Array>, onChunk?: (chunk: Buffer) 
     for (;;) {
       const r = await it.next();
       if (r.done) return;
-      const b = Buffer.from(r.value);
+      const b = view(r.value);
       onChunk?.(b);
       yield b;
     }
