@@ -36,6 +36,8 @@ export default class Stats extends CrictlCommand {
     output: Flags.string({ char: 'o', description: 'Output format, One of: json|yaml|table', default: 'table' }),
     seconds: Flags.integer({ char: 's', description: 'Sample duration for CPU usage in seconds', default: 1, min: 1 }),
     watch: Flags.boolean({ char: 'w', description: 'Watch pod resources' }),
+    // cri-tools' stats has no -q: berth's own, as crictl's other list commands have it.
+    quiet: Flags.boolean({ char: 'q', description: 'berth: only display container IDs' }),
   };
 
   async run(): Promise<void> {
@@ -50,6 +52,11 @@ export default class Stats extends CrictlCommand {
     if (flags.output !== 'table' && flags.output !== 'json' && flags.output !== 'yaml') this.fail(`unsupported output format ${JSON.stringify(flags.output)}`);
     const filter = { id: flags.id ?? args.id, podId: flags.pod, labels };
     const dirs = this.store(flags);
+    if (flags.quiet) {
+      // Ids need no CPU sample: no wait.
+      process.stdout.write(criContainerStats(dirs, filter).filter((s) => flags.all || s.running).map((s) => `${s.id}\n`).join(''));
+      return;
+    }
     for (;;) {
       // Two samples --seconds apart, as crictl takes them, for the CPU percentage.
       const first = new Map(criContainerStats(dirs, filter).map((s) => [s.id, s]));

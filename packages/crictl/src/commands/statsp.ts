@@ -15,6 +15,8 @@ export default class Statsp extends CrictlCommand {
     output: Flags.string({ char: 'o', description: 'Output format, One of: json|yaml|table', default: 'table' }),
     seconds: Flags.integer({ char: 's', description: 'Sample duration for CPU usage in seconds', default: 1, min: 1 }),
     watch: Flags.boolean({ char: 'w', description: 'Watch pod resources' }),
+    // cri-tools' statsp has no -q: berth's own, as crictl's other list commands have it.
+    quiet: Flags.boolean({ char: 'q', description: 'berth: only display pod IDs' }),
   };
 
   async run(): Promise<void> {
@@ -29,6 +31,11 @@ export default class Statsp extends CrictlCommand {
     if (flags.output !== 'table' && flags.output !== 'json' && flags.output !== 'yaml') this.fail(`unsupported output format ${JSON.stringify(flags.output)}`);
     const filter = { id: flags.id ?? args.id, labels };
     const dirs = this.store(flags);
+    if (flags.quiet) {
+      // Ids need no CPU sample: no wait.
+      process.stdout.write(criPodStats(dirs, filter).map((p) => `${p.id}\n`).join(''));
+      return;
+    }
     for (;;) {
       const first = new Map(criPodStats(dirs, filter).map((p) => [p.id, p]));
       await new Promise((r) => setTimeout(r, flags.seconds * 1000));

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { CtrCommand } from '../../base';
+import { listFormatFlag, printListJson } from '../../list-format';
 
 export default class ContainersList extends CtrCommand {
   static override summary = 'List containers';
@@ -8,6 +9,7 @@ export default class ContainersList extends CtrCommand {
   static override usage = 'containers list [flags] [<filter>, ...]';
   static override flags = {
     quiet: Flags.boolean({ char: 'q', description: 'Print only the container id' }),
+    format: listFormatFlag,
   };
 
   async run(): Promise<void> {
@@ -18,6 +20,7 @@ export default class ContainersList extends CtrCommand {
       process.stdout.write(list.map((c) => `${c.id}\n`).join(''));
       return;
     }
+    if (printListJson(flags.format, list)) return;
     const { tabwrite } = require('@berth/core/dist/util/tabwriter') as typeof import('@berth/core/dist/util/tabwriter');
     const rows = list.map((c) => [c.id, c.image || '-', c.runtime.name]);
     process.stdout.write(tabwrite([['CONTAINER', 'IMAGE', 'RUNTIME'], ...rows], { minwidth: 4, padding: 4, padLast: true }));

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { CtrCommand } from '../../base';
+import { listFormatFlag, printListJson } from '../../list-format';
 import { humanDuration, humanSize, labelList } from '../images/format';
 
 export default class ContentList extends CtrCommand {
@@ -7,6 +8,7 @@ export default class ContentList extends CtrCommand {
   static override aliases = ['content:ls'];
   static override flags = {
     quiet: Flags.boolean({ char: 'q', description: 'Print only the blob digest' }),
+    format: listFormatFlag,
   };
 
   async run(): Promise<void> {
@@ -17,6 +19,7 @@ export default class ContentList extends CtrCommand {
       process.stdout.write(list.map((c) => `${c.digest}\n`).join(''));
       return;
     }
+    if (printListJson(flags.format, list)) return;
     const { tabwrite } = require('@berth/core/dist/util/tabwriter') as typeof import('@berth/core/dist/util/tabwriter');
     const now = Date.now();
     const rows = list.map((c) => [c.digest, humanSize(c.size), humanDuration(now - c.createdAt.getTime()), labelList(c.labels)]);

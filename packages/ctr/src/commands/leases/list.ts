@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { CtrCommand } from '../../base';
+import { listFormatFlag, printListJson } from '../../list-format';
 
 /** Go's Time.Local().Format(time.RFC3339): seconds, the local offset (Z in UTC). */
 function rfc3339Local(d: Date): string {
@@ -15,7 +16,7 @@ export default class LeasesList extends CtrCommand {
   static override description = 'list active leases by containerd';
   static override aliases = ['leases:ls'];
   static override usage = 'leases list [flags] <filter>';
-  static override flags = { quiet: Flags.boolean({ char: 'q', description: 'Print only the blob digest' }) };
+  static override flags = { quiet: Flags.boolean({ char: 'q', description: 'Print only the blob digest' }) , format: listFormatFlag };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(LeasesList);
@@ -25,6 +26,7 @@ export default class LeasesList extends CtrCommand {
       process.stdout.write(leases.map((l) => `${l.id}\n`).join(''));
       return;
     }
+    if (printListJson(flags.format, leases)) return;
     const { tabwrite } = require('@berth/core/dist/util/tabwriter') as typeof import('@berth/core/dist/util/tabwriter');
     const rows = leases.map((l) => {
       const pairs = Object.entries(l.labels).map(([k, v]) => `${k}=${v}`).sort();

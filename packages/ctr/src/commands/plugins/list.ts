@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { CtrCommand } from '../../base';
+import { listFormatFlag, printListJson } from '../../list-format';
 
 export default class PluginsList extends CtrCommand {
   static override summary = 'Lists containerd plugins';
@@ -7,6 +8,7 @@ export default class PluginsList extends CtrCommand {
   static override flags = {
     quiet: Flags.boolean({ char: 'q', description: 'Print only the plugin ids' }),
     detailed: Flags.boolean({ char: 'd', description: 'Print detailed information about each plugin' }),
+    format: listFormatFlag,
   };
 
   async run(): Promise<void> {
@@ -19,6 +21,7 @@ export default class PluginsList extends CtrCommand {
       process.stdout.write(plugins.map((p) => `${p.id}\n`).join(''));
       return;
     }
+    if (printListJson(flags.format, plugins)) return;
     const { tabwrite } = require('@berth/core/dist/util/tabwriter') as typeof import('@berth/core/dist/util/tabwriter');
     // ctr's tabwriter: minwidth 4, padding 4; Println puts a space between "Key:\t" and the value.
     const opts = { minwidth: 4, padding: 4 };

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { CtrCommand } from '../../base';
+import { listFormatFlag, printListJson } from '../../list-format';
 import { stateDir } from './common';
 
 export default class TasksList extends CtrCommand {
@@ -7,6 +8,7 @@ export default class TasksList extends CtrCommand {
   static override aliases = ['tasks:ls', 't:ls', 't:list', 'task:ls', 'task:list'];
   static override flags = {
     quiet: Flags.boolean({ char: 'q', description: 'Print only the task id' }),
+    format: listFormatFlag,
   };
 
   async run(): Promise<void> {
@@ -17,6 +19,7 @@ export default class TasksList extends CtrCommand {
       process.stdout.write(list.map((t) => `${t.id}\n`).join(''));
       return;
     }
+    if (printListJson(flags.format, list)) return;
     const { tabwrite } = require('@berth/core/dist/util/tabwriter') as typeof import('@berth/core/dist/util/tabwriter');
     // ctr ends only the header with a tab: the STATUS column is padded there alone.
     process.stdout.write(tabwrite([['TASK', 'PID', 'STATUS', ''], ...list.map((t) => [t.id, String(t.pid), t.status])], { minwidth: 4, padding: 4 }));
