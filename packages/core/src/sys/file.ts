@@ -44,3 +44,14 @@ export function setCloexec(fd: number, on: boolean): void {
 export function cloexecFrom(first: number): void {
   call('int close_range(unsigned int, unsigned int, int)', 'close_range', undefined, first, 0xffffffff, CLOSE_RANGE_CLOEXEC);
 }
+
+/**
+ * The mount flags (ST_* = MS_* bits: nosuid 2, nodev 4, noexec 8, rdonly 1 …) of the filesystem
+ * holding `path`, from statfs(2). struct statfs is the generic 64-bit layout (x86_64, arm64):
+ * f_flags is the eleventh 8-byte word.
+ */
+export function statfsFlags(path: string): number {
+  const buf = Buffer.alloc(120);
+  call('int statfs(const char *, void *)', 'statfs', path, path, buf);
+  return Number(buf.readBigInt64LE(80));
+}

@@ -14,6 +14,7 @@ import {
   MS_SHARED, MS_SLAVE, chdir, chroot, mount, mountSetattrRecursive, pivotRoot, setPropagation, umount,
 } from '../../sys/mount';
 import type { InitConfig } from '../sync';
+import { statfsFlags } from '../../sys/file';
 import { createDevices, createDevSymlinks, setupPtmx } from './devices';
 import { secureJoin } from './securejoin';
 
@@ -149,7 +150,9 @@ function mountCgroup(cfg: InitConfig, dest: string, flags: number): void {
 function readonlyPath(p: string): void {
   if (!fs.existsSync(p)) return;
   mount(p, p, null, MS_BIND | MS_REC);
-  remountReadonly(p, MS_REC);
+  // As runc: the read-only remount keeps the nosuid/nodev/noexec the path's mount already has
+  // (/proc/sys stays nosuid,nodev,noexec).
+  remountReadonly(p, MS_REC | (statfsFlags(p) & (MS_NOSUID | MS_NODEV | MS_NOEXEC)));
 }
 
 function maskPath(p: string): void {
