@@ -7,6 +7,7 @@
  * config.toml's) say where it is, and everything lives in containerd namespace `k8s.io`.
  */
 import { Command, Flags } from '@oclif/core';
+import { errorLine } from '@berth/core/dist/cli/error-line';
 import { logrusLine } from '@berth/core/dist/cli/logrus';
 
 /** The containerd namespace the CRI plugin uses; ctr -n k8s.io sees the same objects. */
@@ -47,7 +48,7 @@ export abstract class CrictlCommand extends Command {
 
   protected override async catch(err: Error & { oclif?: { exit?: number } }): Promise<unknown> {
     if (err.oclif?.exit !== undefined && err.name !== 'CLIError' && err.oclif.exit !== 2) throw err;
-    process.stderr.write(logrusLine(err.message.split('\n')[0].replace(/^Error: /, ''), 'fatal'));
+    process.stderr.write(logrusLine(errorLine(err.message), 'fatal'));
     if ((this.argv.includes('--debug') || this.argv.includes('-D')) && err.stack) process.stderr.write(`${err.stack}\n`);
     process.exit(1);
   }

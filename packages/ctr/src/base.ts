@@ -51,7 +51,8 @@ export abstract class CtrCommand extends Command {
     // oclif's clean exits (help, version) keep their behaviour.
     if (err.oclif?.exit === 0) throw err;
     // Everything else, usage errors and this.error() included, as ctr: `ctr: <message>`, exit 1.
-    process.stderr.write(`ctr: ${err.message.split('\n')[0].replace(/^Error: /, '')}\n`);
+    const { errorLine } = require('@berth/core/dist/cli/error-line') as typeof import('@berth/core/dist/cli/error-line');
+    process.stderr.write(`ctr: ${errorLine(err.message)}\n`);
     if (this.argv.includes('--debug') && err.stack) process.stderr.write(`${err.stack}\n`);
     process.exit(1);
   }

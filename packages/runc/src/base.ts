@@ -52,8 +52,8 @@ function usageMessage(command: string, message: string): string {
   const flag = /Nonexistent flags?: (-{1,2})([^\s,]+)/.exec(message);
   if (flag) return `flag provided but not defined: -${flag[2]}`;
   if (/Missing \d+ required arg|Unexpected argument/.test(message)) return `"${command}" requires exactly 1 argument(s)`;
-  const line = message.split('\n')[0];
-  return line.replace(/^Error: /, '');
+  const { errorLine } = require('@berth/core/dist/cli/error-line') as typeof import('@berth/core/dist/cli/error-line');
+  return errorLine(message);
 }
 
 function flagValue(argv: string[], name: string): string | undefined {
