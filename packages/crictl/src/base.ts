@@ -43,6 +43,8 @@ export abstract class CrictlCommand extends Command {
 
   protected fail(message: string): never {
     process.stderr.write(logrusLine(message, 'fatal'));
+    // -D: where the command gave up, as for thrown errors.
+    if (this.argv.includes('--debug') || this.argv.includes('-D')) process.stderr.write(`${new Error(message).stack ?? ''}\n`);
     process.exit(1);
   }
 

@@ -30,6 +30,8 @@ export abstract class RuncCommandBase extends Command {
 
   protected fail(message: string, exitCode = 1): never {
     report(this.argv, message);
+    // --debug: where the command gave up, as for thrown errors.
+    if (this.argv.includes('--debug')) process.stderr.write(`${new Error(message).stack ?? ''}\n`);
     process.exit(exitCode);
   }
 
@@ -37,6 +39,7 @@ export abstract class RuncCommandBase extends Command {
     if (err.oclif?.exit === 2) {
       // A usage error: one runc-style line instead of oclif's banner and help.
       report(this.argv, usageMessage(this.id ?? '', err.message));
+      if (this.argv.includes('--debug') && err.stack) process.stderr.write(`${err.stack}\n`);
       process.exit(1);
     }
     // oclif's own exits (help, version) keep their behaviour.
