@@ -122,7 +122,7 @@ describe('crictl containers in a pod', { skip }, () => {
     assert.equal((await crictl('ps', ['-q', '--name', '^cli', '--state', 'created'])).stdout, `${ids.client}\n`);
     const json = JSON.parse((await crictl('ps', ['-a', '-o', 'json'])).stdout);
     assert.equal(json.containers.length, 2);
-    assert.deepEqual(Object.keys(json.containers[0]), ['id', 'podSandboxId', 'metadata', 'image', 'imageRef', 'state', 'createdAt', 'labels', 'annotations']);
+    assert.deepEqual(Object.keys(json.containers[0]), ['id', 'podSandboxId', 'metadata', 'image', 'imageRef', 'state', 'createdAt', 'labels', 'annotations', 'imageId']);
     assert.equal(json.containers[0].podSandboxId, pod);
     assert.match(json.containers[0].imageRef, /^sha256:[0-9a-f]{64}$/);
 

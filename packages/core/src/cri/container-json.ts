@@ -22,7 +22,9 @@ export function criContainer(v: CriContainerView): JsonObject {
   return {
     id: v.id, podSandboxId: v.sandboxId, metadata: { name: v.config.metadata.name, attempt: v.config.metadata.attempt },
     image: imageSpec(v.config.image.image), imageRef: v.imageRef, state: v.state, createdAt: v.status.createdAt,
-    labels: sortedMap(v.record.labels), annotations: sortedMap(v.config.annotations),
+    // The CRI config's labels only, as containerd answers (its record adds the image's and the kind).
+    labels: sortedMap(v.config.labels), annotations: sortedMap(v.config.annotations),
+    imageId: '', // CRI 1.30's field; containerd 1.7 leaves it empty and crictl prints it so
   };
 }
 
@@ -33,13 +35,14 @@ export function criContainerStatus(v: CriContainerView): JsonObject {
     id: v.id, metadata: { name: c.metadata.name, attempt: c.metadata.attempt }, state: v.state,
     createdAt: v.status.createdAt, startedAt: v.startedAt, finishedAt: v.finishedAt, exitCode: v.exitCode,
     image: imageSpec(v.imageName), imageRef: v.imageRef, reason: v.reason, message: v.message,
-    labels: sortedMap(v.record.labels), annotations: sortedMap(c.annotations),
+    labels: sortedMap(c.labels), annotations: sortedMap(c.annotations),
     mounts: c.mounts.map((m) => ({
       containerPath: m.containerPath, hostPath: m.hostPath, readonly: m.readonly, selinuxRelabel: m.selinuxRelabel, propagation: m.propagation,
       uidMappings: [], gidMappings: [],
     })),
     logPath: v.logPath,
     resources: null,
+    imageId: '',
   };
 }
 

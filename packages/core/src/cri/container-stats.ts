@@ -44,7 +44,7 @@ function nowNs(): string {
 
 function statsOf(dirs: StoreDirs, v: CriContainerView): CriContainerStats {
   const s: CriContainerStats = {
-    id: v.id, name: v.config.metadata.name, attempt: v.config.metadata.attempt, podId: v.sandboxId, labels: v.record.labels,
+    id: v.id, name: v.config.metadata.name, attempt: v.config.metadata.attempt, podId: v.sandboxId, labels: v.config.labels,
     annotations: v.config.annotations, running: v.state === 'CONTAINER_RUNNING', timestamp: nowNs(), cpuUsageCoreNs: 0, memoryUsage: 0,
     memoryWorkingSet: 0, memoryRss: 0, diskUsed: 0, inodesUsed: 0, snapshotMountpoint: '',
   };
@@ -79,7 +79,7 @@ function statsOf(dirs: StoreDirs, v: CriContainerView): CriContainerStats {
 export function criContainerStats(dirs: StoreDirs, f: StatsFilter = {}): CriContainerStats[] {
   return listContainerViews(dirs)
     .filter((v) => (!f.id || v.id.startsWith(f.id)) && (!f.podId || v.sandboxId.startsWith(f.podId))
-      && Object.entries(f.labels ?? {}).every(([k, x]) => v.record.labels[k] === x))
+      && Object.entries(f.labels ?? {}).every(([k, x]) => v.config.labels[k] === x))
     .map((v) => statsOf(dirs, v));
 }
 

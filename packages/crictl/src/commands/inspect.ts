@@ -60,7 +60,7 @@ export default class Inspect extends CrictlCommand {
       let out = `ID: ${v.id}\nName: ${v.config.metadata.name}\nState: ${v.state}\nCreated: ${status['createdAt'] as string}\n`;
       if (v.startedAt !== '0') out += `Started: ${status['startedAt'] as string}\n`;
       if (v.state === 'CONTAINER_EXITED') out += `Finished: ${status['finishedAt'] as string}\nExit Code: ${v.exitCode}\nReason: ${v.reason}\n`;
-      for (const [title, m] of [['Labels', v.record.labels], ['Annotations', v.config.annotations]] as const) {
+      for (const [title, m] of [['Labels', v.config.labels], ['Annotations', v.config.annotations]] as const) {
         if (Object.keys(m).length === 0) continue;
         out += `${title}:\n`;
         for (const k of Object.keys(m).sort()) out += `\t${k} -> ${m[k]}\n`;

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { CrictlCommand } from '../base';
 import { printStructured, table, truncateId, type Json } from '../output';
-import { goTime, humanDuration } from './pods';
+import { humanDuration } from './pods';
 
 const STATES: Record<string, string> = { created: 'CONTAINER_CREATED', running: 'CONTAINER_RUNNING', exited: 'CONTAINER_EXITED', unknown: 'CONTAINER_UNKNOWN' };
 const STATE_TEXT: Record<string, string> = { CONTAINER_CREATED: 'Created', CONTAINER_RUNNING: 'Running', CONTAINER_EXITED: 'Exited', CONTAINER_UNKNOWN: 'Unknown' };
@@ -48,14 +48,16 @@ export default class Ps extends CrictlCommand {
     if (flags.state !== undefined && flags.state !== '') {
       state = STATES[flags.state.toLowerCase()];
       if (!state) this.fail('--state should be one of created, running, exited or unknown');
-    } else if (!flags.all && !flags.latest && flags.last === undefined) {
+    } else if (!flags.all) {
       // crictl's default: running containers only.
       state = 'CONTAINER_RUNNING';
     }
+    // crictl drops the state filter, given or default, for -l and -n N (N > 0).
+    if (flags.latest || (flags.last ?? 0) > 0) state = undefined;
     if (flags.output !== 'table' && flags.output !== 'json' && flags.output !== 'yaml') this.fail(`listing containers: unsupported output format ${JSON.stringify(flags.output)}`);
     let list = listContainerViews(this.store(flags));
     list = list.filter((c) => (!flags.id || c.id.startsWith(flags.id)) && (!flags.pod || c.sandboxId.startsWith(flags.pod))
-      && (!state || c.state === state) && Object.entries(labels).every(([k, v]) => c.record.labels[k] === v)
+      && (!state || c.state === state) && Object.entries(labels).every(([k, v]) => c.config.labels[k] === v)
       && matches(flags.name, c.config.metadata.name)
       && (!flags.image || c.config.image.image === flags.image || c.imageName === flags.image || c.imageRef === flags.image || c.imageRef.replace(/^sha256:/, '').startsWith(flags.image)));
     list.sort((a, b) => (BigInt(b.status.createdAt) > BigInt(a.status.createdAt) ? 1 : BigInt(b.status.createdAt) < BigInt(a.status.createdAt) ? -1 : 0));
@@ -75,9 +77,15 @@ export default class Ps extends CrictlCommand {
         continue;
       }
       const m = c.config.metadata;
+      // The pod's name and namespace are the kubelet's labels on the container (crictl's "unknown" without them).
+      const podName = c.config.labels['io.kubernetes.pod.name'] ?? 'unknown';
+      const podNamespace = c.config.labels['io.kubernetes.pod.namespace'] ?? 'unknown';
+      const created = Number(BigInt(c.status.createdAt) / 1_000_000n);
       if (flags.verbose) {
-        out += `ID: ${c.id}\nName: ${m.name}\nAttempt: ${m.attempt}\nState: ${c.state}\nImage: ${c.config.image.image}\nCreated: ${goTime(c.status.createdAt)}\n`;
-        for (const [title, map] of [['Labels', c.record.labels], ['Annotations', c.config.annotations]] as const) {
+        out += `ID: ${c.id}\nPodID: ${c.sandboxId}\nNamespace: ${podNamespace}\n`;
+        if (m.name) out += `Name: ${m.name}\n`;
+        out += `Attempt: ${m.attempt}\nState: ${STATE_TEXT[c.state] ?? c.state}\nImage: ${c.config.image.image}\nCreated: ${humanDuration(now - created)} ago\n`;
+        for (const [title, map] of [['Labels', c.config.labels], ['Annotations', c.config.annotations]] as const) {
           if (Object.keys(map).length === 0) continue;
           out += `${title}:\n`;
           for (const k of Object.keys(map).sort()) out += `\t${k} -> ${map[k]}\n`;
@@ -89,10 +97,9 @@ export default class Ps extends CrictlCommand {
       const trunc = !flags['no-trunc'];
       // kubelet sends image ids: crictl shortens a digest as it does ids.
       if (trunc && /^sha256:[a-f0-9]{64}$/.test(image)) image = truncateId(image, 'sha256:');
-      const created = Number(BigInt(c.status.createdAt) / 1_000_000n);
       rows.push([
         trunc ? truncateId(c.id) : c.id, image, `${humanDuration(now - created)} ago`, STATE_TEXT[c.state] ?? c.state, m.name, String(m.attempt),
-        trunc ? truncateId(c.sandboxId) : c.sandboxId, c.record.labels['io.kubernetes.pod.name'] ?? 'unknown', c.record.labels['io.kubernetes.pod.namespace'] ?? 'unknown',
+        trunc ? truncateId(c.sandboxId) : c.sandboxId, podName, podNamespace,
       ]);
     }
     process.stdout.write(out + table(rows));
