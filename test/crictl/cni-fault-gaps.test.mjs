@@ -1,0 +1,109 @@
+// A CNI plugin that is there but fails (issue 5's "CNI plugin ... failing"): runp reports the
+// plugin's own error in one line, deletes what the plugins before it made (the bridge plugin's
+// veth, host-local's IP), and leaves no pinned namespace, mount, process or record behind. A DEL
+// that fails at stopp is reported, the pod stays ready, and rmp tries again. Traffic: none.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { assertNoLeaks, registerCleanup, runBin, tempDir, trackContainer } from '../lib/index.mjs';
+
+const CNI_BIN = '/usr/lib/cni';
+const skip = !existsSync(join(CNI_BIN, 'bridge')) ? 'containernetworking-plugins not installed' : false;
+const tag = process.pid % 100000;
+const BRIDGE = `bf${tag}`;
+const NET = `10.${200 + ((process.pid + 31) % 50)}.${Math.floor(process.pid / 50) % 250}`;
+const links = () => spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map((l) => l.split(':')[1].trim().split('@')[0]);
+const mountsUnder = (dir) => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.split(' ')[4]?.startsWith(dir));
+
+describe('crictl runp with a failing CNI plugin', { skip }, () => {
+  registerCleanup();
+  const work = tempDir('crictl-cni-fault');
+  const root = join(work, 'root');
+  const state = join(work, 'state');
+  const bin = join(work, 'bin');
+  const calls = join(work, 'calls');
+  const g = ['--berth-root', root, '--berth-state', state];
+  const crictl = (cmd, args) => runBin('crictl', [...g, cmd, ...args], { timeout: 120_000 });
+  const bridgeExisted = links().includes(BRIDGE);
+  const ipam = join(state, 'ipam', `berth-fault-${tag}`);
+  const ips = () => (existsSync(ipam) ? readdirSync(ipam).filter((f) => /^\d+\./.test(f)) : []);
+  const onBridge = () => spawnSync('ip', ['-o', 'link', 'show', 'master', BRIDGE], { encoding: 'utf8' }).stdout.trim();
+
+  // A plugin of our own: records each call, fails the commands named in FAIL_ON with a CNI error.
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(join(bin, 'berth-fail'), `#!/bin/sh
+cat >/dev/null
+echo "$CNI_COMMAND" >> ${JSON.stringify(calls)}
+case " $(cat ${JSON.stringify(join(work, 'fail-on'))}) " in *" $CNI_COMMAND "*)
+  echo '{"cniVersion":"1.0.0","code":11,"msg":"berth test plugin refuses","details":"on purpose"}'; exit 1;;
+esac
+[ "$CNI_COMMAND" = ADD ] && echo '{"cniVersion":"1.0.0"}'
+exit 0
+`);
+  chmodSync(join(bin, 'berth-fail'), 0o755);
+  const conf = join(work, 'net.d');
+  mkdirSync(conf, { recursive: true });
+  writeFileSync(join(conf, '10-fault.conflist'), JSON.stringify({
+    cniVersion: '1.0.0', name: `berth-fault-${tag}`,
+    plugins: [
+      { type: 'bridge', bridge: BRIDGE, isGateway: true, ipam: { type: 'host-local', ranges: [[{ subnet: `${NET}.0/24` }]], dataDir: join(state, 'ipam') } },
+      { type: 'berth-fail' },
+    ],
+  }));
+  const podFile = join(work, 'pod.json');
+  writeFileSync(podFile, JSON.stringify({ metadata: { name: 'faulty', namespace: 'berth-test', uid: 'uid-faulty' } }));
+  const runp = () => crictl('runp', ['--cni-conf-dir', conf, '--cni-bin-dir', `${CNI_BIN}:${bin}`, podFile]);
+  trackContainer({ tool: 'crictl', id: 'all-pods', deleteArgs: ['rmp', ...g, '-f', '-a'] });
+
+  after(() => {
+    if (!bridgeExisted) spawnSync('ip', ['link', 'del', BRIDGE], { stdio: 'ignore' });
+  });
+
+  it('an ADD that fails: its message in one line, the chain deleted, nothing left', async () => {
+    writeFileSync(join(work, 'fail-on'), 'ADD');
+    writeFileSync(calls, '');
+    const r = await runp();
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /level=fatal msg="run pod sandbox: .*berth-fail.*berth test plugin refuses: on purpose/);
+    // The failed ADD is undone by a DEL of the whole chain (CNI's rule), which releases the IP.
+    assert.deepEqual(readFileSync(calls, 'utf8').trim().split('\n'), ['ADD', 'DEL']);
+    assert.deepEqual(ips(), [], 'host-local\'s IP released');
+    assert.equal(onBridge(), '', 'no veth left on the bridge');
+    assert.deepEqual(mountsUnder(state), [], 'no pinned namespace left');
+    assert.equal((await crictl('pods', ['-q'])).stdout, '');
+    const sandboxes = join(state, 'io.containerd.grpc.v1.cri', 'sandboxes');
+    assert.deepEqual(existsSync(sandboxes) ? readdirSync(sandboxes) : [], []);
+    assert.equal((await runBin('ctr', ['--root', root, '-n', 'k8s.io', 'containers', 'ls', '-q'], { timeout: 60_000 })).stdout, '');
+    assertNoLeaks();
+  });
+
+  it('a DEL that fails at stopp: the error said, the pod still ready, the bridge\'s part released; rmp retries', async () => {
+    writeFileSync(join(work, 'fail-on'), 'DEL');
+    writeFileSync(calls, '');
+    const r = await runp();
+    assert.equal(r.code, 0, r.stderr);
+    const id = r.stdout.trim();
+    assert.equal(ips().length, 1);
+    assert.notEqual(onBridge(), '');
+    const s = await crictl('stopp', [id]);
+    // As containerd: the teardown error fails stopp and the pod stays ready, so a later stop or
+    // remove tries the DEL again; the plugins after the failing one in the DEL order still ran.
+    assert.equal(s.code, 1);
+    assert.equal(s.stderr.trim().split('\n').length, 1, s.stderr);
+    assert.match(s.stderr, /level=fatal msg="stopping the pod sandbox .*plugin berth-fail \(del\): berth test plugin refuses: on purpose"/);
+    assert.equal(JSON.parse((await crictl('inspectp', [id])).stdout).status.state, 'SANDBOX_READY');
+    assert.deepEqual(ips(), [], 'host-local\'s IP released even though a later plugin\'s DEL failed');
+    assert.equal(onBridge(), '', 'no veth left');
+    writeFileSync(join(work, 'fail-on'), '');
+    const rm = await crictl('rmp', ['-f', id]);
+    assert.equal(rm.code, 0, rm.stderr);
+    assert.deepEqual(readFileSync(calls, 'utf8').trim().split('\n'), ['ADD', 'DEL', 'DEL'], 'rmp tried the DEL again');
+    assert.deepEqual(mountsUnder(state), []);
+    assert.equal((await crictl('pods', ['-q'])).stdout, '');
+    assertNoLeaks();
+  });
+});
