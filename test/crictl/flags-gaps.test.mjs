@@ -1,5 +1,5 @@
 // Gaps of issue 5 closed (see docs/issue5-audit.md): crictl pods/ps list flags (--namespace --id
-// --no-trunc --latest --last -p --image -o yaml), the CRI JSON of containers (config labels
+// --no-trunc --latest --last -p --image -o yaml), rmi --prune, the CRI JSON of containers (config labels
 // only, imageId) as containerd's CRI plugin answers crictl, the POD/NAMESPACE columns from the
 // kubelet's labels, rmp of a pod whose container runs, exec's exit code without -s, statsp's
 // table. Host-network pods: no CNI, nothing on the host's network.
@@ -59,8 +59,10 @@ describe('crictl list flags and CRI JSON (gaps)', { skip }, () => {
     img.twoId = sha256(two.config);
     skopeoPush(join(work, 'oci1'), '1', img.one);
     skopeoPush(join(work, 'oci2'), '1', img.two);
-    await ok('pull', [img.one]);
-    await ok('pull', [img.two]);
+    img.three = `${registry.host}/gaps/unused:3`;
+    makeLayout(join(work, 'w3'), join(work, 'oci3'), [{ 'bin/busybox': BB }, { 'etc/three': Buffer.from('3\n') }], { config: { Cmd: [BB, 'sh'] } });
+    skopeoPush(join(work, 'oci3'), '1', img.three);
+    for (const ref of [img.one, img.two, img.three]) await ok('pull', [ref]);
     trackContainer({ tool: 'crictl', id: 'all-pods', deleteArgs: ['rmp', ...g, '-f', '-a'] });
     trackContainer({ tool: 'crictl', id: 'all-containers', deleteArgs: ['rm', ...g, '-f', '-a'] });
     // Created one after the other: the newest-first order is known.
@@ -169,6 +171,15 @@ describe('crictl list flags and CRI JSON (gaps)', { skip }, () => {
     const t = (await ok('statsp', ['--id', pods.p1])).stdout.replace(/^\u001b\[2J\u001b\[H/, '').trimEnd().split('\n');
     assert.match(t[0], /^POD +POD ID +CPU % +MEM$/);
     assert.match(t[1], new RegExp(`^alpha-1 +${pods.p1.slice(0, 13)} +\\d+\\.\\d\\d +[\\d.]+[kMG]?B$`));
+  });
+
+  it('rmi --prune removes only the images no container uses, created or running', async () => {
+    assert.equal((await ok('images', ['-q'])).stdout.trim().split('\n').length, 3);
+    const r = await ok('rmi', ['--prune']);
+    assert.equal(r.stdout, `Deleted: ${img.three}\n`);
+    assert.deepEqual((await q('images', ['-q'])).sort(), [img.oneId, img.twoId].sort());
+    const again = await ok('rmi', ['--prune']);
+    assert.equal(again.stdout, '');
   });
 
   it('rmp without -f refuses a ready pod whose container runs; after stopp it removes both', async () => {
