@@ -47,6 +47,20 @@ export abstract class CtrCommand extends Command {
     return loadConfig(flags.config).root;
   }
 
+  /**
+   * Per-object failures of a command that goes on past them (rm of several names, as ctr): one
+   * `ctr:` line each, the stack after it with --debug; exit status 1 if there was any.
+   */
+  protected exitOnErrors(errors: readonly Error[]): void {
+    if (errors.length === 0) return;
+    const debug = this.argv.includes('--debug');
+    for (const e of errors) {
+      process.stderr.write(`ctr: ${e.message}\n`);
+      if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
+    }
+    process.exit(1);
+  }
+
   protected override async catch(err: Error & { oclif?: { exit?: number } }): Promise<unknown> {
     // oclif's clean exits (help, version) keep their behaviour.
     if (err.oclif?.exit === 0) throw err;

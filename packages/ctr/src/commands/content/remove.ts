@@ -14,7 +14,6 @@ export default class ContentRemove extends CtrCommand {
     const { removeContent } = require('@berth/core/dist/services/image-admin') as typeof import('@berth/core/dist/services/image-admin');
     const { removed, errors } = removeContent(this.storeRoot(flags), flags.namespace, argv as string[]);
     process.stdout.write(removed.map((d) => `${d}\n`).join(''));
-    for (const e of errors) process.stderr.write(`ctr: ${e.message}\n`);
-    if (errors.length) process.exit(1);
+    this.exitOnErrors(errors);
   }
 }

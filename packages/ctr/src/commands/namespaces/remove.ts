@@ -15,7 +15,6 @@ export default class NamespacesRemove extends CtrCommand {
     const { removed, errors } = removeNamespaces(this.storeRoot(flags), argv as string[]);
     // ctr prints each removed name and goes on past failures.
     process.stdout.write(removed.map((n) => `${n}\n`).join(''));
-    for (const e of errors) process.stderr.write(`ctr: ${e.message}\n`);
-    if (errors.length) process.exit(1);
+    this.exitOnErrors(errors);
   }
 }

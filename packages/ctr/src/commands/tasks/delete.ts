@@ -23,18 +23,17 @@ export default class TasksDelete extends CtrCommand {
       tasks.killTask(state, flags.namespace, ids[0], 'SIGKILL', { execId: flags['exec-id'] });
       return;
     }
-    let failed = false;
+    const errors: Error[] = [];
     for (const id of ids) {
       try {
         const r = tasks.deleteTask(state, flags.namespace, id, flags.force);
         // ctr warns (through logrus) about a non-zero exit, and still succeeds.
         if (r.exit && r.exit.status !== 0) process.stderr.write(warn(`task ${id} exit with non-zero exit code ${r.exit.status}`));
       } catch (err) {
-        failed = true;
-        process.stderr.write(`ctr: ${(err as Error).message}\n`);
+        errors.push(err as Error);
       }
     }
-    if (failed) process.exit(1);
+    this.exitOnErrors(errors);
   }
 }
 
