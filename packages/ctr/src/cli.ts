@@ -13,5 +13,8 @@ const GLOBALS = {
 
 export async function main(argv: string[], pkgRoot: string): Promise<void> {
   const args = hoistGlobals(argv, GLOBALS, commandIdsOf(COMMANDS));
+  // A task's shim starts now, in parallel with oclif and the container's creation.
+  const shims = require('@berth/core/dist/tasks/prespawn') as typeof import('@berth/core/dist/tasks/prespawn');
+  if (shims.startsTask(args)) shims.prespawnShim();
   await runOclif(args, pkgRoot, { commands: COMMANDS, cliFile: __filename, pjson: require('../package.json') });
 }

@@ -14,11 +14,12 @@ import { mkfifo } from '../sys/file';
 import { procStat } from '../sys/proc';
 import { mountAll, type SnapshotMount } from '../snapshots';
 import { writeFileAtomic } from '../util/atomic';
-import { initEnv } from '../runtime/init-env';
 import { requireRoot } from '../runtime/create';
+import { trace } from '../util/trace';
 import { openClientIo, type ClientIo } from './client-io';
 import { removeTaskFiles } from './cleanup';
-import type { ShimInfo, ShimOptions, ShimReady, TaskIo } from './types';
+import { SHIM_NODE_FLAGS, shimEnv, takePrespawnedShim } from './prespawn';
+import type { ShimHandoff, ShimInfo, ShimOptions, ShimReady, TaskIo } from './types';
 
 export interface StartTaskOptions {
   state: string;
@@ -43,15 +44,7 @@ export interface StartedTask {
   io?: ClientIo;
 }
 
-/**
- * V8 flags that keep an idle shim small: no compiler or GC helper threads, a small young
- * generation, no JIT (the shim idles; its few callbacks run fine interpreted), and gc() exposed
- * so it can compact once the container runs. Measured with 50 shims running: see shim.test.mjs.
- */
-export const SHIM_NODE_FLAGS = ['--single-threaded', '--jitless', '--expose-gc', '--max-semi-space-size=1', '--max-old-space-size=32', '--stack-size=512'];
-
-/** One libuv worker and one malloc arena: an idle shim needs no more, and each costs memory. */
-const SHIM_ENV: Record<string, string> = { UV_THREADPOOL_SIZE: '1', MALLOC_ARENA_MAX: '1', ...(process.env.BERTH_TRACE ? { BERTH_TRACE: '1' } : {}) };
+export { SHIM_NODE_FLAGS } from './prespawn';
 
 export async function startTask(o: StartTaskOptions): Promise<StartedTask> {
   requireRoot();
@@ -101,11 +94,18 @@ export async function startTask(o: StartTaskOptions): Promise<StartedTask> {
 }
 
 async function spawnShim(state: string, ns: string, id: string, p: TaskPaths): Promise<ShimReady> {
-  const errFd = fs.openSync(p.log, 'a');
-  const child = spawn(process.execPath, [...SHIM_NODE_FLAGS, shimEntryScript(), state, ns, id], {
-    detached: true, stdio: ['ignore', 'ignore', errFd, 'pipe'], env: initEnv(SHIM_ENV),
-  });
-  fs.closeSync(errFd);
+  trace('task: spawn shim');
+  let child = takePrespawnedShim();
+  if (!child) {
+    const errFd = fs.openSync(p.log, 'a');
+    child = spawn(process.execPath, [...SHIM_NODE_FLAGS, shimEntryScript(), state, ns, id], {
+      detached: true, stdio: ['ignore', 'ignore', errFd, 'pipe'], env: shimEnv(),
+    });
+    fs.closeSync(errFd);
+  } else {
+    const handoff: ShimHandoff = { state, namespace: ns, id };
+    (child.stdio[3] as Socket).write(`${JSON.stringify(handoff)}\n`);
+  }
   const pid = child.pid;
   if (pid === undefined) throw new BerthError('EIO', `task ${id}: the shim could not be started`);
   const st = procStat(pid);
@@ -119,6 +119,7 @@ async function spawnShim(state: string, ns: string, id: string, p: TaskPaths): P
     chan.on('error', () => undefined);
     chan.on('close', () => resolve(buf));
   });
+  trace('task: shim ready');
   child.unref();
   const text = line.split('\n')[0] ?? '';
   if (text === '') {

@@ -56,3 +56,9 @@ export interface ExecRecord {
   pid: number;
   startTime: number;
 }
+
+/** The shim's argument that makes it wait for its task on fd 3 (a ShimHandoff line): see prespawn.ts. */
+export const PRESPAWNED_ARG = '--prespawned';
+
+/** The task a prespawned shim is handed. */
+export interface ShimHandoff { state: string; namespace: string; id: string }

@@ -14,9 +14,10 @@ import { closeFd, setCloexec } from '../../sys/file';
 import { dup2, setWinsize } from '../../sys/pty';
 import { writeFileAtomic } from '../../util/atomic';
 import { rfc3339Nano } from '../../util/time';
-import type { ExitInfo, ShimOptions, ShimReady } from '../types';
+import { PRESPAWNED_ARG, type ExitInfo, type ShimOptions, type ShimReady } from '../types';
 import { fn } from '../../sys/libc';
 import { listenControl } from './control';
+import { shimTask } from './handoff';
 import { reapOnSigchld } from './reap';
 import { openContainerStdio } from './stdio';
 
@@ -44,8 +45,16 @@ function settle(): void {
 }
 
 async function main(): Promise<void> {
-  const [state, ns, id] = process.argv.slice(2);
+  const task = shimTask(process.argv.slice(2));
+  if (!task) process.exit(0); // prespawned, and not taken
+  const { state, namespace: ns, id } = task;
   const p = taskPaths(state, ns, id);
+  if (process.argv[2] === PRESPAWNED_ARG) {
+    // Spawned before the task had a directory: our stderr is /dev/null until now.
+    const errFd = fs.openSync(p.log, 'a');
+    dup2(errFd, 2);
+    fs.closeSync(errFd);
+  }
   // The ready pipe must not leak into the container.
   setCloexec(READY_FD, true);
   const opts = JSON.parse(fs.readFileSync(p.options, 'utf8')) as ShimOptions;

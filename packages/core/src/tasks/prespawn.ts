@@ -1,0 +1,68 @@
+/**
+ * `ctr run`/`ctr tasks start` spawn the task's shim before the CLI framework loads: the shim's
+ * Node start-up then overlaps with the CLI's own (oclif, the image, the snapshot). It waits on
+ * its fd 3 for the task to run (one JSON line, ShimHandoff); startTask hands it over once the
+ * task directory is ready. A shim nobody takes (usage error, --help, a failed create) reads EOF
+ * when this process exits and exits at once, having made nothing.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+import { shimEntryScript } from '../layout';
+import { initEnv } from '../runtime/init-env';
+import { PRESPAWNED_ARG } from './types';
+
+/**
+ * V8 flags that keep an idle shim small: no compiler or GC helper threads, a small young
+ * generation, no JIT (the shim idles; its few callbacks run fine interpreted), and gc() exposed
+ * so it can compact once the container runs. Measured with 50 shims running: see shim.test.mjs.
+ */
+export const SHIM_NODE_FLAGS = ['--single-threaded', '--jitless', '--expose-gc', '--max-semi-space-size=1', '--max-old-space-size=32', '--stack-size=512'];
+
+/** One libuv worker and one malloc arena: an idle shim needs no more, and each costs memory. */
+export function shimEnv(): NodeJS.ProcessEnv {
+  return initEnv({ UV_THREADPOOL_SIZE: '1', MALLOC_ARENA_MAX: '1', ...(process.env.BERTH_TRACE ? { BERTH_TRACE: '1' } : {}) });
+}
+
+
+let pending: ChildProcess | undefined;
+
+/** Starts a shim that waits for its task (root only: nobody else can start one). */
+export function prespawnShim(): void {
+  if (pending || process.geteuid?.() !== 0) return;
+  try {
+    const child = spawn(process.execPath, [...SHIM_NODE_FLAGS, shimEntryScript(), PRESPAWNED_ARG], {
+      detached: true, stdio: ['ignore', 'ignore', 'ignore', 'pipe'], env: shimEnv(),
+    });
+    child.on('error', () => undefined);
+    if (child.pid === undefined) return;
+    // Until taken, it must not keep this process alive.
+    child.unref();
+    (child.stdio[3] as Socket).unref();
+    (child.stdio[3] as Socket).on('error', () => undefined);
+    pending = child;
+  } catch {
+    pending = undefined; // startTask spawns one as usual
+  }
+}
+
+/** The prespawned shim, if one is still alive (re-referenced: it is ours to wait on now). */
+export function takePrespawnedShim(): ChildProcess | undefined {
+  const child = pending;
+  pending = undefined;
+  if (!child || child.exitCode !== null || child.signalCode !== null || (child.stdio[3] as Socket).destroyed) return undefined;
+  child.ref();
+  (child.stdio[3] as Socket).ref();
+  return child;
+}
+
+/** Should this ctr command line (globals hoisted: command words first) start a task? */
+export function startsTask(args: string[]): boolean {
+  const words = args[0] === 'run' ? 1 : ['tasks', 't', 'task'].includes(args[0] ?? '') && args[1] === 'start' ? 2 : 0;
+  if (words === 0) return false;
+  // --help prints and exits; after `--` it is the container's.
+  for (const a of args.slice(words)) {
+    if (a === '--') break;
+    if (a === '--help' || a === '-h') return false;
+  }
+  return true;
+}

@@ -1,0 +1,32 @@
+/**
+ * Which task this shim runs: from its arguments (`<state> <namespace> <id>`), or, prespawned
+ * (`--prespawned`, see tasks/prespawn.ts), from one JSON line its starter writes on fd 3. A
+ * prespawned shim whose starter goes away without handing a task over reads EOF: undefined.
+ */
+import * as fs from 'node:fs';
+import { PRESPAWNED_ARG, type ShimHandoff } from '../types';
+
+const READY_FD = 3;
+
+export function shimTask(argv: string[]): ShimHandoff | undefined {
+  if (argv[0] !== PRESPAWNED_ARG) return { state: argv[0], namespace: argv[1], id: argv[2] };
+  // Our end of the socketpair is blocking (libuv makes only the parent's non-blocking): a plain
+  // read waits for the line; EAGAIN is handled anyway, with a short sleep.
+  const buf = Buffer.alloc(4096);
+  let text = '';
+  for (;;) {
+    let n: number;
+    try {
+      n = fs.readSync(READY_FD, buf, 0, buf.length, null);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EAGAIN') { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2); continue; }
+      return undefined;
+    }
+    if (n === 0) return undefined;
+    text += buf.toString('utf8', 0, n);
+    const nl = text.indexOf('\n');
+    if (nl >= 0) {
+      try { return JSON.parse(text.slice(0, nl)) as ShimHandoff; } catch { return undefined; }
+    }
+  }
+}
