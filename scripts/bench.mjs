@@ -7,10 +7,14 @@
 //   node scripts/bench.mjs [--runs N] [--list-size N] [--concurrent N] [--concurrent-runs N]
 //                          [--only berth,runc,crun,images,tasks] [--skip-images] [--image-runs N]
 //                          [--skip-tasks] [--task-runs N] [--tasks N]
+//                          [--skip-crictl] [--crictl-runs N] [--pods N] [--skip-startup] [--startup-runs N]
 //                          [--json FILE]
 //
 // --only images runs the image benchmark alone; --only with tool names alone skips it. The same
-// for tasks (scripts/bench-tasks.mjs: ctr run/t ls/50 run -d/shim memory against containerd).
+// for tasks (scripts/bench-tasks.mjs: ctr run/t ls/50 run -d/shim memory against containerd), crictl
+// (scripts/bench-crictl.mjs: a pod's runp..rmp against ctr run --rm, ps/pods with 50 pods) and
+// startup (scripts/bench-startup.mjs: ctr --help, runc list, crictl ps, node -e 0, with and
+// without NODE_EXTRA_CA_CERTS).
 //
 // Every invocation is one spawnSync timed with process.hrtime.bigint(); stdout goes to
 // /dev/null and stderr to a file (a created container inherits both, so pipes would hold
@@ -25,6 +29,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchImages } from './bench-images.mjs';
 import { benchTasks } from './bench-tasks.mjs';
+import { benchCrictl } from './bench-crictl.mjs';
+import { benchStartup } from './bench-startup.mjs';
 import {
   REAL_CRUN, REAL_RUNC, binPath, childEnv, cleanupAll, findLeaks, makeBusyboxBundle, tempDir,
   tempRoot, trackContainer, uniqueId, untrackContainer,
@@ -42,6 +48,11 @@ const { values: opt } = parseArgs({
     'skip-tasks': { type: 'boolean', default: false },
     'task-runs': { type: 'string', default: '10' },
     tasks: { type: 'string', default: '50' },
+    'skip-crictl': { type: 'boolean', default: false },
+    'crictl-runs': { type: 'string', default: '10' },
+    pods: { type: 'string', default: '50' },
+    'skip-startup': { type: 'boolean', default: false },
+    'startup-runs': { type: 'string', default: '20' },
     json: { type: 'string' },
   },
 });
@@ -54,6 +65,13 @@ const IMAGES = !opt['skip-images'] && (!ONLY_ALL || ONLY_ALL.has('images'));
 ONLY_ALL?.delete('images');
 const TASKS = !opt['skip-tasks'] && (!ONLY_ALL || ONLY_ALL.has('tasks'));
 ONLY_ALL?.delete('tasks');
+// Sections of their own modules, each one call below: [name, run(log)].
+const SECTIONS = [
+  ['crictl', (log) => benchCrictl({ runs: Math.max(1, Number(opt['crictl-runs'])), pods: Math.max(1, Number(opt.pods)), log })],
+  ['startup', (log) => benchStartup({ runs: Math.max(1, Number(opt['startup-runs'])), log })],
+].filter(([k]) => !opt[`skip-${k}`] && (!ONLY_ALL || ONLY_ALL.has(k)));
+ONLY_ALL?.delete('crictl');
+ONLY_ALL?.delete('startup');
 // --only images (or tasks) alone: no runtime table at all.
 const RUNTIME = !ONLY_ALL || ONLY_ALL.size > 0;
 const ONLY = ONLY_ALL && ONLY_ALL.size > 0 ? ONLY_ALL : null;
@@ -442,11 +460,22 @@ async function main() {
       process.exitCode = 1;
     }
   }
+  const sections = {};
+  for (const [k, fn] of SECTIONS) {
+    if (out.length > 0) out.push('');
+    try {
+      sections[k] = await fn((m) => log(`${k}: ${m}`));
+      out.push(sections[k].markdown);
+    } catch (e) {
+      out.push(`The ${k} benchmark failed: ${e.message}`);
+      process.exitCode = 1;
+    }
+  }
   process.stdout.write(`${out.join('\n')}\n`);
   if (opt.json) {
     const raw = Object.fromEntries(Object.entries(results).map(([r, byTool]) => [r, Object.fromEntries(
       Object.entries(byTool).map(([k, s]) => [k, { ...stats(s), samples: s }]))]));
-    writeFileSync(opt.json, `${JSON.stringify({ runs: RUNS, results: raw, notes, images: images && { meta: images.meta, raw: images.raw }, tasks: tasks?.raw }, null, 2)}\n`);
+    writeFileSync(opt.json, `${JSON.stringify({ runs: RUNS, results: raw, notes, images: images && { meta: images.meta, raw: images.raw }, tasks: tasks?.raw, ...Object.fromEntries(Object.entries(sections).map(([k, r]) => [k, r.raw])) }, null, 2)}\n`);
   }
   for (const t of tools) closeSync(t.errFd);
 }

@@ -249,3 +249,13 @@ export function unpackLockPath(root: string, snapshotter: string, chainID: strin
   const hex = chainID.replace(/^sha256:/, '');
   return path.join(root, `io.containerd.snapshotter.v1.${snapshotter}`, 'unpack-locks', `${hex.slice(0, 2)}.lock`);
 }
+
+// --- CRI log relay (cri/container-run.ts) ---------------------------------------------------
+
+/**
+ * The CRI log relay's entry (tsc output). Here, not in cri/container-run.ts: the CLI bundles keep
+ * every core module that locates files relative to itself outside, and container-run belongs inside.
+ */
+export function criLogRelayScript(): string {
+  return path.join(__dirname, 'cri', 'log-relay-main.js');
+}

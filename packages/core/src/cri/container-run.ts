@@ -11,14 +11,14 @@ import * as fs from 'node:fs';
 import type { Socket } from 'node:net';
 import * as path from 'node:path';
 import { BerthError, InvalidArgumentError, StateError } from '../errors';
-import { runtimeRootForNamespace } from '../layout';
+import { criLogRelayScript, runtimeRootForNamespace } from '../layout';
 import { openMetadata } from '../metadata';
 import type { LinuxResources, Spec } from '../oci/types';
 import { initEnv } from '../runtime/init-env';
 import { sleepMs } from '../runtime/sync';
 import { resolveCriContainer, saveStatus, toContainerExtensions } from './container-record';
 import type { LogSink } from './container-logs';
-import { criContainerView, listContainerViews, viewContainer, type CriContainerView } from './containers';
+import { criContainerView, listContainerViews, viewContainer } from './containers';
 import { CRI_NAMESPACE } from './sandbox-record';
 import { resolveSandbox, type StoreDirs } from './sandbox';
 
@@ -26,56 +26,100 @@ function nowNs(): string {
   return (BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n)).toString();
 }
 
-/** Where the log relay's entry is (tsc output beside this file; kept out of the CLI bundles by its __dirname). */
+/** Where the log relay's entry is (layout.ts says why it is not found from here). */
 export function logRelayScript(): string {
-  return path.join(__dirname, 'log-relay-main.js');
+  return criLogRelayScript();
 }
 
 /** The relay idles like the shim: the shim's V8 flags, one libuv worker, one malloc arena. */
 const RELAY_ENV: Record<string, string> = { UV_THREADPOOL_SIZE: '1', MALLOC_ARENA_MAX: '1' };
 
-async function spawnRelay(dirs: StoreDirs, v: CriContainerView): Promise<number> {
-  const { SHIM_NODE_FLAGS } = require('../tasks/start') as typeof import('../tasks/start');
-  const child = spawn(process.execPath, [...SHIM_NODE_FLAGS, logRelayScript(), path.resolve(dirs.root), path.resolve(dirs.state), v.id, v.logPath === '' ? '' : path.resolve(v.logPath), v.config.tty ? '1' : '0'], {
+/** What startCriContainer hands the relay on its fd 3 (one JSON line). */
+export interface RelayHandoff {
+  state: string;
+  root: string;
+  id: string;
+  logPath: string;
+  tty: boolean;
+  spec: Spec;
+  rootfsMounts: import('../snapshots').SnapshotMount[];
+}
+
+interface PendingRelay {
+  /** Hands the container over; resolves with the started container's pid. */
+  handoff(h: RelayHandoff): Promise<number>;
+  /** No container after all: the relay reads EOF and exits, having made nothing. */
+  cancel(): void;
+}
+
+/**
+ * Spawns the relay before anything else, so its Node start-up (and the shim it prespawns)
+ * overlaps with our checks and the reading of the container's spec and snapshot.
+ */
+function spawnRelay(): PendingRelay {
+  const { SHIM_NODE_FLAGS } = require('../tasks/prespawn') as typeof import('../tasks/prespawn');
+  const child = spawn(process.execPath, [...SHIM_NODE_FLAGS, logRelayScript()], {
     // cwd /: the relay (and the shim it starts) must not hold the caller's directory.
     detached: true, cwd: '/', stdio: ['ignore', 'ignore', 'ignore', 'pipe'], env: initEnv(RELAY_ENV),
   });
+  child.on('error', () => undefined);
   const chan = child.stdio[3] as Socket;
-  const text = await new Promise<string>((resolve) => {
+  chan.on('error', () => undefined);
+  const reply = new Promise<string>((resolve) => {
     let buf = '';
     chan.setEncoding('utf8');
     chan.on('data', (d: string) => { buf += d; });
-    chan.on('error', () => undefined);
     chan.on('close', () => resolve(buf));
   });
-  child.unref();
-  const line = text.split('\n')[0] ?? '';
-  if (line === '') throw new BerthError('EIO', `container "${v.id}": the log relay exited before starting the container`);
-  const r = JSON.parse(line) as { ok: true; pid: number } | { ok: false; error: string };
-  if (!r.ok) throw new BerthError('EINVAL', r.error);
-  return r.pid;
+  return {
+    async handoff(h: RelayHandoff): Promise<number> {
+      chan.write(`${JSON.stringify(h)}\n`);
+      const text = await reply;
+      child.unref();
+      const line = text.split('\n')[0] ?? '';
+      if (line === '') throw new BerthError('EIO', `container "${h.id}": the log relay exited before starting the container`);
+      const r = JSON.parse(line) as { ok: true; pid: number } | { ok: false; error: string };
+      if (!r.ok) throw new BerthError('EINVAL', r.error);
+      return r.pid;
+    },
+    cancel(): void {
+      chan.destroy();
+      child.unref();
+    },
+  };
 }
 
 /** CRI StartContainer: only a CREATED container in a READY pod starts. */
 export async function startCriContainer(dirs: StoreDirs, idOrPrefix: string): Promise<string> {
-  const store = openMetadata(dirs.root);
-  let v: CriContainerView;
+  const relay = spawnRelay();
+  let h: RelayHandoff;
   try {
-    v = viewContainer(dirs, resolveCriContainer(store, idOrPrefix));
-    const sb = resolveSandbox(store, v.sandboxId);
-    if (sb.state !== 'SANDBOX_READY') throw new StateError(`sandbox container "${sb.id}" is not running`);
-  } finally {
-    store.close();
+    const store = openMetadata(dirs.root);
+    try {
+      const v = viewContainer(dirs, resolveCriContainer(store, idOrPrefix));
+      const sb = resolveSandbox(store, v.sandboxId);
+      if (sb.state !== 'SANDBOX_READY') throw new StateError(`sandbox container "${sb.id}" is not running`);
+      if (v.state !== 'CONTAINER_CREATED' || v.startedAt !== '0') throw new StateError(`container "${v.id}" is in ${v.state} state: only a created container can be started`);
+      const { openSnapshotter } = require('../snapshots') as typeof import('../snapshots');
+      h = {
+        state: path.resolve(dirs.state), root: path.resolve(dirs.root), id: v.id, logPath: v.logPath === '' ? '' : path.resolve(v.logPath), tty: v.config.tty,
+        spec: v.record.spec as Spec, rootfsMounts: openSnapshotter(dirs.root, v.record.snapshotter, CRI_NAMESPACE).mounts(v.record.snapshotKey),
+      };
+    } finally {
+      store.close();
+    }
+  } catch (err) {
+    relay.cancel();
+    throw err;
   }
-  if (v.state !== 'CONTAINER_CREATED' || v.startedAt !== '0') throw new StateError(`container "${v.id}" is in ${v.state} state: only a created container can be started`);
-  await spawnRelay(dirs, v);
+  await relay.handoff(h);
   const m = openMetadata(dirs.root);
   try {
-    m.tx(() => saveStatus(m, v.id, { ...resolveCriContainer(m, v.id).status, startedAt: nowNs() }));
+    m.tx(() => saveStatus(m, h.id, { ...resolveCriContainer(m, h.id).status, startedAt: nowNs() }));
   } finally {
     m.close();
   }
-  return v.id;
+  return h.id;
 }
 
 /** Waits (synchronously, polling) until the container is no longer running. */

@@ -1,14 +1,19 @@
 /**
- * The CRI log relay: `node log-relay-main.js <root> <state> <id> <log path> <tty 0|1>`, spawned
- * detached by `crictl start`. It starts the container's task with our ends of its FIFOs opened
- * first (no output is missed, however short the container's life), reports `{ok, pid|error}` on
- * fd 3, then writes stdout and stderr in CRI's log format until the container's last writer
- * closes them, and exits. It plays conmon's part beside berth's shim; the shim could do it itself
- * (see the report: a `cri` stdio kind), which would spare this process.
+ * The CRI log relay: `node log-relay-main.js`, spawned detached by `crictl start` before it reads
+ * anything, with one JSON line (RelayHandoff: the container, its spec and rootfs mounts) to come
+ * on fd 3. Meanwhile it prespawns the task's shim and loads what starting a task needs, so both
+ * Node start-ups overlap with the starter's work. It starts the container's task with our ends of
+ * its FIFOs opened first (no output is missed, however short the container's life), reports
+ * `{ok, pid|error}` on fd 3, then writes stdout and stderr in CRI's log format until the
+ * container's last writer closes them, records the exit and exits. EOF instead of a handoff: the
+ * starter gave up; exit, having made nothing. It plays conmon's part beside berth's shim; the shim
+ * could do it itself (see shim-cri-log.ts), which would spare this process.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
+import { prespawnShim } from '../tasks/prespawn';
+import type { RelayHandoff } from './container-run';
 import { CriLogFile, CriLogWriter } from './cri-log';
 
 const READY_FD = 3;
@@ -28,16 +33,22 @@ function ended(w: Writable): Promise<void> {
   return new Promise((resolve) => { w.end(() => resolve()); });
 }
 
-/** The container's spec and its rootfs snapshot's mounts (snapshot keys are per namespace). */
-function containerRun(root: string, id: string): { spec: import('../oci/types').Spec; rootfsMounts: import('../snapshots').SnapshotMount[] } {
-  const { openMetadata } = require('../metadata') as typeof import('../metadata');
-  const { openSnapshotter } = require('../snapshots') as typeof import('../snapshots');
-  const m = openMetadata(root);
-  try {
-    const c = m.containers.get('k8s.io', id);
-    return { spec: c.spec as import('../oci/types').Spec, rootfsMounts: openSnapshotter(root, c.snapshotter, 'k8s.io').mounts(c.snapshotKey) };
-  } finally {
-    m.close();
+/** The handoff line on fd 3; undefined at EOF (our end of the socketpair is blocking). */
+function readHandoff(): RelayHandoff | undefined {
+  const buf = Buffer.alloc(65536);
+  let text = '';
+  for (;;) {
+    let n: number;
+    try {
+      n = fs.readSync(READY_FD, buf, 0, buf.length, null);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EAGAIN') { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2); continue; }
+      return undefined;
+    }
+    if (n === 0) return undefined;
+    text += buf.toString('utf8', 0, n);
+    const nl = text.indexOf('\n');
+    if (nl >= 0) return JSON.parse(text.slice(0, nl)) as RelayHandoff;
   }
 }
 
@@ -68,16 +79,19 @@ async function recordExit(root: string, state: string, id: string): Promise<void
 }
 
 async function main(): Promise<void> {
-  const [root, state, id, logPath, tty] = process.argv.slice(2) as [string, string, string, string, string];
-  let file: CriLogFile | undefined;
-  if (logPath !== '') {
-    fs.mkdirSync(path.dirname(logPath), { recursive: true });
-    file = new CriLogFile(logPath);
-  }
+  prespawnShim();
+  // Loaded while the starter still reads the container: this is most of our start-up.
   const { startTask } = require('../tasks/start') as typeof import('../tasks/start');
+  const h = readHandoff();
+  if (!h) process.exit(0);
+  let file: CriLogFile | undefined;
+  if (h.logPath !== '') {
+    fs.mkdirSync(path.dirname(h.logPath), { recursive: true });
+    file = new CriLogFile(h.logPath);
+  }
   let started;
   try {
-    started = await startTask({ state, namespace: 'k8s.io', id, ...containerRun(root, id), io: { kind: 'fifo' }, terminal: tty === '1', attach: true });
+    started = await startTask({ state: h.state, namespace: 'k8s.io', id: h.id, spec: h.spec, rootfsMounts: h.rootfsMounts, io: { kind: 'fifo' }, terminal: h.tty, attach: true });
   } catch (err) {
     report({ ok: false, error: (err as Error).message });
     process.exit(1);
@@ -88,7 +102,7 @@ async function main(): Promise<void> {
   if (started.io) await started.io.relay({ stdout: out, stderr: err }).done;
   await Promise.all([ended(out), ended(err)]);
   file?.close();
-  await recordExit(root, state, id);
+  await recordExit(h.root, h.state, h.id);
   process.exit(0);
 }
 
