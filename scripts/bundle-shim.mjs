@@ -4,6 +4,7 @@
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { LAZY_REQUIRE, LAZY_RUNTIME } from './bundle.mjs';
 
@@ -38,7 +39,9 @@ export async function bundleShim(root) {
     charset: 'ascii',
     logLevel: 'warning',
   });
-  const r = spawnSync(process.execPath, [path.join(dist, 'tasks', 'shim', 'entry.js')], { env: { ...process.env, BERTH_SHIM_WRITE_CACHE: '1' }, encoding: 'utf8' });
+  // Under the shim's own V8 flags: V8 refuses a code cache made under other flags.
+  const { SHIM_NODE_FLAGS } = createRequire(import.meta.url)(path.join(dist, 'tasks', 'prespawn.js'));
+  const r = spawnSync(process.execPath, [...SHIM_NODE_FLAGS, path.join(dist, 'tasks', 'shim', 'entry.js')], { env: { ...process.env, BERTH_SHIM_WRITE_CACHE: '1' }, encoding: 'utf8' });
   if (r.status !== 0) process.stderr.write(`bundle: shim code cache not written: ${r.stderr}\n`);
   process.stdout.write(`bundle: packages/core/dist/shim.bundle.js ${(fs.statSync(out).size / 1024).toFixed(0)} KiB\n`);
 }

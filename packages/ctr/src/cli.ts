@@ -16,5 +16,6 @@ export async function main(argv: string[], pkgRoot: string): Promise<void> {
   // A task's shim starts now, in parallel with oclif and the container's creation.
   const shims = require('@berth/core/dist/tasks/prespawn') as typeof import('@berth/core/dist/tasks/prespawn');
   if (shims.startsTask(args)) shims.prespawnShim();
+  else if ((require('./commands/tasks/list-text') as typeof import('./commands/tasks/list-text')).fastTaskList(args)) return;
   await runOclif(args, pkgRoot, { commands: COMMANDS, cliFile: __filename, pjson: require('../package.json') });
 }

@@ -36,8 +36,10 @@ export function taskExists(state: string, ns: string, id: string): boolean {
 
 /** The task's status from disk: exit record, shim liveness, then the runtime's view. */
 export function taskInfo(state: string, ns: string, id: string): TaskInfo {
-  if (!taskExists(state, ns, id)) throw new NotFoundError(`task ${id}: not found in namespace ${ns} (no task was started for this container)`);
-  const exit = readExit(state, ns, id);
+  // The paths once: `tasks ls` asks this for every task.
+  const p = taskPaths(state, ns, id);
+  if (!fs.existsSync(p.dir)) throw new NotFoundError(`task ${id}: not found in namespace ${ns} (no task was started for this container)`);
+  const exit = readJson<ExitInfo>(p.exit);
   if (exit) return { id, pid: exit.pid, status: 'STOPPED', exit };
   const root = runtimeRootForNamespace(state, ns);
   let pid = 0;
@@ -50,7 +52,7 @@ export function taskInfo(state: string, ns: string, id: string): TaskInfo {
   } catch (err) {
     if (!(err instanceof NotFoundError)) throw err;
   }
-  const shim = readShim(state, ns, id);
+  const shim = readJson<ShimInfo>(p.shim);
   if (!shimAlive(shim)) {
     const why = shim ? `its shim (pid ${shim.pid}) died without recording an exit status` : 'it has no shim (its start was interrupted)';
     return { id, pid, status: 'UNKNOWN', reason: `task ${id}: ${why}; delete it with \`ctr tasks delete --force ${id}\`` };

@@ -13,7 +13,7 @@ import type { Spec } from '../oci/types';
 import { mkfifo } from '../sys/file';
 import { procStat } from '../sys/proc';
 import { mountAll, type SnapshotMount } from '../snapshots';
-import { writeFileAtomic } from '../util/atomic';
+import { writeEphemeral } from './ephemeral';
 import { requireRoot } from '../runtime/create';
 import { trace } from '../util/trace';
 import { openClientIo, type ClientIo } from './client-io';
@@ -72,7 +72,7 @@ export async function startTask(o: StartTaskOptions): Promise<StartedTask> {
     }
     if (o.terminal) spec.process = { ...(spec.process ?? { cwd: '/', user: { uid: 0, gid: 0 } }), terminal: true };
     else if (spec.process?.terminal) spec.process = { ...spec.process, terminal: false };
-    writeFileAtomic(p.config, JSON.stringify(spec));
+    writeEphemeral(p.config, JSON.stringify(spec));
     mkfifo(p.control, 0o600);
     if (o.io.kind === 'fifo') for (const f of [p.stdin, p.stdout, p.stderr]) mkfifo(f, 0o600);
     if (o.attach && o.io.kind === 'fifo') io = openClientIo(p, o.terminal, true);
@@ -81,7 +81,7 @@ export async function startTask(o: StartTaskOptions): Promise<StartedTask> {
       namespace: o.namespace, id: o.id, runtimeRoot: runtimeRootForNamespace(o.state, o.namespace), io: o.io, terminal: o.terminal,
       ...(o.consoleSize ? { consoleSize: o.consoleSize } : {}), ...(o.pidFile ? { pidFile: path.resolve(o.pidFile) } : {}),
     };
-    writeFileAtomic(p.options, JSON.stringify(opts));
+    writeEphemeral(p.options, JSON.stringify(opts));
     const ready = await spawnShim(o.state, o.namespace, o.id, p);
     if (!ready.ok) throw new BerthError('EINVAL', ready.error);
     io?.started();
@@ -110,7 +110,7 @@ async function spawnShim(state: string, ns: string, id: string, p: TaskPaths): P
   if (pid === undefined) throw new BerthError('EIO', `task ${id}: the shim could not be started`);
   const st = procStat(pid);
   const info: ShimInfo = { pid, startTime: st?.startTime ?? 0 };
-  writeFileAtomic(p.shim, JSON.stringify(info));
+  writeEphemeral(p.shim, JSON.stringify(info));
   const chan = child.stdio[3] as Socket;
   const line = await new Promise<string>((resolve) => {
     let buf = '';

@@ -12,7 +12,7 @@ import { taskPaths, type TaskPaths } from '../../layout';
 import { setChildSubreaper } from '../../sys/prctl';
 import { closeFd, setCloexec } from '../../sys/file';
 import { dup2, setWinsize } from '../../sys/pty';
-import { writeFileAtomic } from '../../util/atomic';
+import { writeEphemeral } from '../ephemeral';
 import { rfc3339Nano } from '../../util/time';
 import { PRESPAWNED_ARG, type ExitInfo, type ShimOptions, type ShimReady } from '../types';
 import { fn } from '../../sys/libc';
@@ -44,7 +44,24 @@ function settle(): void {
   try { fn('int malloc_trim(size_t pad)')(0); } catch { /* only memory */ }
 }
 
+/**
+ * A prespawned shim waits for its task while the starter creates the container: load meanwhile
+ * what the create needs (koffi and libc, Node's child_process and net, the runtime's modules),
+ * all free of side effects, so that work is off the run's critical path.
+ */
+function warmUp(): void {
+  require('node:child_process');
+  require('node:net');
+  void (require('../../runtime/create') as typeof import('../../runtime/create')).createContainer;
+  void (require('../../runtime/lifecycle') as typeof import('../../runtime/lifecycle')).startContainer;
+}
+
 async function main(): Promise<void> {
+  // The ready pipe must not leak into the container.
+  setCloexec(READY_FD, true);
+  // Orphans of the container (without a PID namespace) come to us, not to the host's init.
+  setChildSubreaper();
+  if (process.argv[2] === PRESPAWNED_ARG) warmUp();
   const task = shimTask(process.argv.slice(2));
   if (!task) process.exit(0); // prespawned, and not taken
   const { state, namespace: ns, id } = task;
@@ -55,11 +72,7 @@ async function main(): Promise<void> {
     dup2(errFd, 2);
     fs.closeSync(errFd);
   }
-  // The ready pipe must not leak into the container.
-  setCloexec(READY_FD, true);
   const opts = JSON.parse(fs.readFileSync(p.options, 'utf8')) as ShimOptions;
-  // Orphans of the container (without a PID namespace) come to us, not to the host's init.
-  setChildSubreaper();
 
   const stdio = openContainerStdio(opts.io, p, opts.terminal);
   let consoleFd: number | undefined;
@@ -134,7 +147,7 @@ async function main(): Promise<void> {
     relay.stop.abort();
     await relay.done.catch(() => undefined);
   }
-  try { writeFileAtomic(p.exit, JSON.stringify(exit)); } catch (err) { log(p, `exit record: ${(err as Error).message}`); }
+  try { writeEphemeral(p.exit, JSON.stringify(exit)); } catch (err) { log(p, `exit record: ${(err as Error).message}`); }
   for (const fd of stdio.keep) fs.closeSync(fd);
   if (stdio.stdinKeep !== undefined) fs.closeSync(stdio.stdinKeep);
   control.destroy();

@@ -2,12 +2,7 @@
 import { Flags } from '@oclif/core';
 import type { StartedTask, TaskIo } from '@berth/core/dist/services/tasks';
 
-/** The ephemeral state: --state, else the config file's. */
-export function stateDir(flags: { state?: string; config?: string }): string {
-  if (flags.state) return flags.state;
-  const { loadConfig } = require('@berth/core/dist/config/config') as typeof import('@berth/core/dist/config/config');
-  return loadConfig(flags.config).state;
-}
+export { stateDir } from './list-text';
 
 /** ctr's task io flags (tasks start and run). */
 export const IO_FLAGS = {

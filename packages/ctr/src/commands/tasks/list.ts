@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { CtrCommand } from '../../base';
 import { listFormatFlag, printListJson } from '../../list-format';
-import { stateDir } from './common';
+import { formatTaskList, stateDir } from './list-text';
 
 export default class TasksList extends CtrCommand {
   static override summary = 'List tasks';
@@ -15,13 +15,7 @@ export default class TasksList extends CtrCommand {
     const { flags } = await this.parse(TasksList);
     const { listTasks } = require('@berth/core/dist/services/tasks') as typeof import('@berth/core/dist/services/tasks');
     const list = listTasks(stateDir(flags), flags.namespace);
-    if (flags.quiet) {
-      process.stdout.write(list.map((t) => `${t.id}\n`).join(''));
-      return;
-    }
-    if (printListJson(flags.format, list)) return;
-    const { tabwrite } = require('@berth/core/dist/util/tabwriter') as typeof import('@berth/core/dist/util/tabwriter');
-    // ctr ends only the header with a tab: the STATUS column is padded there alone.
-    process.stdout.write(tabwrite([['TASK', 'PID', 'STATUS', ''], ...list.map((t) => [t.id, String(t.pid), t.status])], { minwidth: 4, padding: 4 }));
+    if (!flags.quiet && printListJson(flags.format, list)) return;
+    process.stdout.write(formatTaskList(list, flags.quiet));
   }
 }

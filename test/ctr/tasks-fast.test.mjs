@@ -1,12 +1,14 @@
-// ctr run / tasks start spawn the task's shim before the CLI framework loads (core/src/tasks/
-// prespawn.ts): the task runs under that shim, and a shim nobody takes exits by itself at once.
+// The fast paths of ctr's task commands. run / tasks start spawn the task's shim before the CLI
+// framework loads (core/src/tasks/prespawn.ts): the task runs under that shim, and a shim nobody
+// takes exits by itself at once. A plain `tasks ls` is served without oclif
+// (packages/ctr/src/commands/tasks/list-text.ts): the same output as through oclif.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { assertNoLeaks, registerCleanup, tempDir } from '../lib/index.mjs';
 import { setupTaskEnv, shimPid, skipWithoutRegistry as skip, sleep } from './task-lib.mjs';
 
-describe('ctr prespawned shims', { skip }, () => {
+describe('ctr task fast paths', { skip }, () => {
   registerCleanup();
   let env;
   before(async () => { env = await setupTaskEnv(); });
@@ -43,5 +45,29 @@ describe('ctr prespawned shims', { skip }, () => {
     });
     for (let i = 0; i < 50 && inCwd().length > 0; i++) await sleep(100);
     assert.deepEqual(inCwd(), [], 'no prespawned shim is left');
+  });
+
+  it('lists tasks without oclif exactly as through it', async () => {
+    const ids = [env.newId(), env.newId()];
+    for (const id of ids) assert.equal((await env.ctr(['run', '-d', '--null-io', env.ref, id, 'busybox', 'sleep', '1000'], { stdio: 'files' })).code, 0);
+    // --format table takes oclif's path; the plain forms the fast one.
+    const viaOclif = await env.ctr(['t', 'ls', '--format', 'table']);
+    assert.equal(viaOclif.code, 0, viaOclif.stderr);
+    for (const id of ids) assert.match(viaOclif.stdout, new RegExp(`^${id} +\\d+ +RUNNING$`, 'm'));
+    for (const args of [['t', 'ls'], ['tasks', 'list'], ['task', 'ls', '--debug'], ['-n', 'default', 'tasks', 'ls'], ['t', 'ls', '--namespace=default']]) {
+      const r = await env.ctr(args);
+      assert.deepEqual([r.code, r.stdout, r.stderr], [0, viaOclif.stdout, ''], args.join(' '));
+    }
+    const q = await env.ctr(['t', 'ls', '-q']);
+    assert.deepEqual(q.stdout.split('\n').filter(Boolean), viaOclif.stdout.split('\n').slice(1).filter(Boolean).map((l) => l.split(/ +/)[0]));
+    const other = await env.ctr(['-n', 'elsewhere', 't', 'ls']);
+    assert.deepEqual([other.code, other.stdout], [0, 'TASK    PID    STATUS    \n']);
+    const env2 = await env.ctr(['t', 'ls', '-q'], { env: { CONTAINERD_NAMESPACE: 'elsewhere' } });
+    assert.deepEqual([env2.code, env2.stdout], [0, '']);
+    // What the fast path does not take still gets oclif's answer.
+    const bad = await env.ctr(['t', 'ls', '--bogus']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^ctr: .*bogus/);
+    for (const id of ids) assert.equal((await env.ctr(['t', 'rm', '-f', id])).code, 0);
   });
 });

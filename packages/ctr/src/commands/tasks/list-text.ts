@@ -1,0 +1,62 @@
+/**
+ * `ctr tasks ls` as text, and its fast path: the plain forms of the command line (the global
+ * flags, -q) are served before the CLI framework loads, which is most of the command's time.
+ * Anything else (--help, --timeout, unknown flags, an error) goes through oclif as usual.
+ * No module-level oclif import here: cli.ts loads this file first.
+ */
+import type { TaskInfo } from '@berth/core/dist/services/tasks';
+
+export function formatTaskList(list: TaskInfo[], quiet: boolean): string {
+  if (quiet) return list.map((t) => `${t.id}\n`).join('');
+  const { tabwrite } = require('@berth/core/dist/util/tabwriter') as typeof import('@berth/core/dist/util/tabwriter');
+  // ctr ends only the header with a tab: the STATUS column is padded there alone.
+  return tabwrite([['TASK', 'PID', 'STATUS', ''], ...list.map((t) => [t.id, String(t.pid), t.status])], { minwidth: 4, padding: 4 });
+}
+
+/** The ephemeral state: --state, else the config file's. */
+export function stateDir(flags: { state?: string; config?: string }): string {
+  if (flags.state) return flags.state;
+  const { loadConfig } = require('@berth/core/dist/config/config') as typeof import('@berth/core/dist/config/config');
+  return loadConfig(flags.config).state;
+}
+
+const LIST_IDS = new Set(['tasks ls', 'tasks list', 't ls', 't list', 'task ls', 'task list']);
+const VALUED: Record<string, 'namespace' | 'state' | 'config' | 'root' | 'address'> = {
+  '-n': 'namespace', '--namespace': 'namespace', '--state': 'state', '--config': 'config', '-c': 'config', '--root': 'root', '-a': 'address', '--address': 'address',
+};
+
+/**
+ * Lists and prints when `args` (globals hoisted: command words first) is a plain `tasks ls`;
+ * false when oclif must take the command line (nothing printed then).
+ */
+export function fastTaskList(args: string[]): boolean {
+  if (!LIST_IDS.has(`${args[0]} ${args[1]}`)) return false;
+  const flags: { namespace?: string; state?: string; config?: string; quiet?: boolean } = {};
+  for (let i = 2; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '-q' || a === '--quiet') { flags.quiet = true; continue; }
+    if (a === '--debug') continue;
+    const eq = a.indexOf('=');
+    const name = eq > 0 ? a.slice(0, eq) : a;
+    const key = VALUED[name];
+    if (!key) return false;
+    const value = eq > 0 ? a.slice(eq + 1) : args[++i];
+    if (value === undefined || value === '') return false;
+    if (key !== 'root' && key !== 'address') flags[key] = value;
+  }
+  // The flags' environment defaults, as oclif reads them; an empty one is left to oclif.
+  for (const [key, env] of [['namespace', 'CONTAINERD_NAMESPACE'], ['state', 'BERTH_STATE'], ['config', 'BERTH_CONFIG']] as const) {
+    const v = process.env[env];
+    if (v === '') return false;
+    if (flags[key] === undefined && v !== undefined) flags[key] = v;
+  }
+  let text: string;
+  try {
+    const { listTasks } = require('@berth/core/dist/services/tasks') as typeof import('@berth/core/dist/services/tasks');
+    text = formatTaskList(listTasks(stateDir(flags), flags.namespace ?? 'default'), flags.quiet === true);
+  } catch {
+    return false; // oclif's run reports it, in ctr's words
+  }
+  process.stdout.write(text);
+  return true;
+}
