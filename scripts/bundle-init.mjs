@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LAZY_REQUIRE, LAZY_RUNTIME } from './bundle.mjs';
+import { koffiDirect, LAZY_REQUIRE, LAZY_RUNTIME } from './bundle.mjs';
 
 export async function bundleInit(root) {
   const dist = path.join(root, 'packages', 'core', 'dist');
@@ -22,7 +22,7 @@ export async function bundleInit(root) {
     // Module-level requires load on first use, as in the CLI bundles: the init runs only the
     // code of its own path (the bundle is in memory, so nothing is read after pivot_root).
     banner: { js: LAZY_RUNTIME },
-    plugins: [{
+    plugins: [koffiDirect(root), {
       name: 'berth-lazy-requires',
       setup(b) {
         b.onLoad({ filter: /\.js$/ }, async (args) => {

@@ -21,15 +21,27 @@ function runBundle(): boolean {
     cachedData = fs.readFileSync(path.join(__dirname, `init.bundle.${process.version}.cache`));
   } catch { /* none for this node: compile from source */ }
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
-  const script = new vm.Script(wrapped, { filename: file, cachedData });
   if (process.env.BERTH_INIT_WRITE_CACHE === '1') {
-    // Build time: keep the compiled top level (functions compile lazily and are not in it).
-    fs.writeFileSync(path.join(__dirname, `init.bundle.${process.version}.cache`), script.createCachedData());
+    // Build time. Every function is compiled now (V8 compiles lazily, on first call, and a cache
+    // holds only what was compiled): the init runs most of its bundle, once, and cannot write a
+    // cache itself (it ends in execve, inside the container's root). The flag is restored
+    // before the cache is made: V8 refuses a cache made under other flags.
+    const v8 = require('node:v8') as typeof import('node:v8');
+    v8.setFlagsFromString('--no-lazy');
+    const eager = new vm.Script(wrapped, { filename: file });
+    v8.setFlagsFromString('--lazy');
+    fs.writeFileSync(path.join(__dirname, `init.bundle.${process.version}.cache`), eager.createCachedData());
     return true;
   }
+  const script = new vm.Script(wrapped, { filename: file, cachedData });
   const mod = { exports: {} };
   (script.runInThisContext() as (...a: unknown[]) => void)(mod.exports, require, mod, file, __dirname);
   return true;
 }
 
+if (process.env.BERTH_TRACE === '1') {
+  // Node's own start-up, before any of our code (BERTH_TRACE: see util/trace.ts).
+  const now = performance.timeOrigin + performance.now();
+  fs.writeSync(2, `berth-trace ${performance.timeOrigin.toFixed(1)} ${process.pid} init: process start\nberth-trace ${now.toFixed(1)} ${process.pid} init: entry\n`);
+}
 if (!runBundle()) require('./runtime/init/main');

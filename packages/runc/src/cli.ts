@@ -11,13 +11,10 @@ import { runOclif } from '@berth/core/dist/cli/oclif-main';
 import { commandIdsOf, hoistGlobals } from '@berth/core/dist/cli/argv';
 import { COMMANDS } from './commands';
 import { formatError } from './log';
+import { GLOBALS } from './globals';
 
 export { COMMANDS };
 
-const GLOBALS = {
-  withValue: ['--root', '--log', '--log-format', '--rootless', '--criu'],
-  switches: ['--debug', '--systemd-cgroup'],
-};
 /** The runtime-spec version core/src/oci/types.ts follows. */
 const SPEC_VERSION = '1.2.0';
 
@@ -30,7 +27,8 @@ export async function main(argv: string[], pkgRoot: string): Promise<void> {
     return;
   }
   if (args[0] === 'run' || args[0] === 'create') {
-    // Start the init stage now, so that its Node start-up overlaps with oclif's (runtime/prespawn.ts).
+    // Start the init stage now, so that its Node start-up overlaps with oclif's (runtime/prespawn.ts);
+    // launch.js has usually done it already, before loading this bundle (src/prespawn.ts).
     const { prespawnInit } = require('@berth/core/dist/runtime/prespawn') as typeof import('@berth/core/dist/runtime/prespawn');
     prespawnInit(args.slice(1));
   }

@@ -3,27 +3,62 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CgroupManager } from '../cgroups';
 import { readMountinfo } from '../cgroups/mountinfo';
+import { readProcCgroup } from '../cgroups/proccgroup';
 import { InitError } from './converse';
 import type { InitConfig } from './sync';
 
 /**
  * Which cgroup.procs files we write the init's pid to now, and which the init writes itself
- * later: the memory hierarchy (or the single v2 one) waits for the init's own start-up. In a
- * user namespace the init asks us to move it (its pid is only known then), so nothing is early.
+ * later. With a memory limit, the memory hierarchy (or the single v2 one) waits for the init's
+ * own start-up, so that Node's pages do not count against it; without one, everything is moved
+ * now, in one go: a later move would often wait for another RCU grace period (~10 ms, see
+ * primeCgroupAttach) on the init's path. In a user namespace the init asks us to move it (its
+ * pid is only known then), so nothing is early.
  */
-export function splitCgroupJoin(files: string[], viaParent: boolean): [string[], string[]] {
+export function splitCgroupJoin(files: string[], viaParent: boolean, memoryLimited: boolean): [string[], string[]] {
   if (viaParent) return [[], files];
+  if (!memoryLimited) return [files, []];
   const late = files.filter((f) => f.includes('/memory/') || files.length === 1);
   return [files.filter((f) => !late.includes(f)), late];
 }
 
-export function writeProcs(file: string, pid: number): void {
+/**
+ * A cgroup.procs write first waits for an RCU grace period (~8-15 ms here: the kernel's
+ * threadgroup lock leaves its fast mode), unless another write happened within about one grace
+ * period. A no-op move (our own pid into the cgroup we are in) on the threadpool pays that wait
+ * early, beside the CLI's parsing and the init's Node start; the writes of create that follow
+ * then take microseconds. Failures do not matter: the real writes report theirs.
+ */
+export function primeCgroupAttach(): void {
+  let file: string;
   try {
-    fs.writeFileSync(file, String(pid));
-  } catch (err) {
-    // The named hierarchies (name=systemd, the hybrid cgroup2 mount) may refuse, as runc tolerates.
-    if (!file.includes('/unified/') && !file.includes('/systemd/')) throw new InitError(`cannot move the init into cgroup ${file}: ${(err as Error).message}`);
+    const own = readProcCgroup();
+    const v1 = own.get('pids');
+    const v2 = own.get('');
+    if (v1 !== undefined) file = `/sys/fs/cgroup/pids${v1}/cgroup.procs`;
+    else if (v2 !== undefined) file = `/sys/fs/cgroup${v2}/cgroup.procs`;
+    else return;
+  } catch {
+    return;
   }
+  fs.writeFile(file, String(process.pid), () => undefined);
+}
+
+/**
+ * Moves the init into each cgroup.procs, on the threadpool and all at once: the grace period the
+ * first write may wait for passes while create goes on. Resolves to the first failure.
+ */
+export async function writeProcsAsync(files: string[], pid: number): Promise<InitError | undefined> {
+  const errors = await Promise.all(files.map((file) => new Promise<InitError | undefined>((resolve) => {
+    fs.writeFile(file, String(pid), (err) => resolve(err ? procsError(file, err) : undefined));
+  })));
+  return errors.find((e) => e !== undefined);
+}
+
+function procsError(file: string, err: Error): InitError | undefined {
+  // The named hierarchies (name=systemd, the hybrid cgroup2 mount) may refuse, as runc tolerates.
+  if (file.includes('/unified/') || file.includes('/systemd/')) return undefined;
+  return new InitError(`cannot move the init into cgroup ${file}: ${err.message}`);
 }
 
 /** What a `cgroup` mount in the container binds: each hierarchy's mount name and the container's dir in it. */

@@ -17,7 +17,7 @@ import { writeFileAtomic } from '../util/atomic';
 import { rfc3339Nano } from '../util/time';
 import { trace } from '../util/trace';
 import type { ContainerRecord } from './container';
-import { cgroupMounts, splitCgroupJoin, writeProcs } from './cgroup-join';
+import { cgroupMounts, splitCgroupJoin, writeProcsAsync } from './cgroup-join';
 import { converse, InitError } from './converse';
 import { effectiveResources } from './devices-cgroup';
 import { hookState, runHooks } from './hooks';
@@ -70,6 +70,7 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
   claimStateDir(paths);
 
   const undo: (() => void)[] = [() => fs.rmSync(paths.dir, { recursive: true, force: true })];
+  let joining: Promise<unknown> | undefined;
   try {
     let consoleFd = opts.consoleFd;
     if (opts.consoleSocket) {
@@ -112,18 +113,25 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     undo.push(() => killQuietly(proc));
     let pid = proc.pid as number;
 
-    mkfifo(paths.execFifo, 0o622);
-    fs.chmodSync(paths.execFifo, 0o622); // past the umask: a container's non-root user must open it for writing
     const cg = cgroupManager(spec.linux?.cgroupsPath, opts.id);
     cg.create();
     undo.push(() => destroyQuietly(cg));
+    // The first cgroup.procs write of a while waits for an RCU grace period (~8-15 ms here), so
+    // the moves run on the threadpool while the FIFO and the limits are made, as the init boots.
+    // Under a memory limit the memory cgroup is left to the init, joined after its start-up so
+    // that Node's own pages are not charged to the container.
+    const memory = spec.linux?.resources?.memory;
+    const memoryLimited = memory !== undefined && Object.keys(memory).length > 0;
+    const [early, late] = splitCgroupJoin(cg.procsFiles(), userNs !== undefined, memoryLimited);
+    const joined = writeProcsAsync(early, pid);
+    joining = joined;
+    mkfifo(paths.execFifo, 0o622);
+    fs.chmodSync(paths.execFifo, 0o622); // past the umask: a container's non-root user must open it for writing
     const resources = effectiveResources(spec);
     if (resources) cg.set(resources);
-    // Each cgroup.procs write waits for an RCU grace period (~1.5 ms here): done now, while the
-    // init boots. Only the memory cgroup is left to the init, joined after its start-up so that
-    // Node's own pages are not charged to the container.
-    const [early, late] = splitCgroupJoin(cg.procsFiles(), userNs !== undefined);
-    for (const f of early) writeProcs(f, pid);
+    const mounts = cgroupMounts(cg);
+    const joinError = await joined;
+    if (joinError) throw joinError;
     trace('create: cgroup ready');
 
     const config: InitConfig = {
@@ -133,7 +141,7 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
       rootfs,
       spec,
       cgroupProcs: late,
-      cgroupMounts: cgroupMounts(cg),
+      cgroupMounts: mounts,
       execFifo: paths.execFifo,
       noPivot: opts.noPivot ?? false,
       noNewKeyring: opts.noNewKeyring ?? false,
@@ -188,6 +196,8 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     if (opts.pidFile) writeFileAtomic(path.resolve(opts.pidFile), String(pid));
     return { record, child: proc };
   } catch (err) {
+    // Moves still under way would race the cgroup's removal.
+    if (joining) await joining;
     for (const u of undo.reverse()) u();
     throw err;
   }

@@ -14,13 +14,25 @@ import type { Spec } from '../oci/types';
 import { initEnv } from './init-env';
 import { SYNC_FD_ENV } from './sync';
 import { spawnInPidNamespace } from './pidns';
+import { primeCgroupAttach } from './cgroup-join';
+import { trace } from '../util/trace';
 
 interface Prespawned {
   child: ChildProcess;
   bundle: string;
 }
 
-let pending: Prespawned | undefined;
+/**
+ * Kept on globalThis: launch.js may run a copy of this module of its own (runc's
+ * dist/prespawn.bundle.js) before the CLI bundle, whose copy then takes what it spawned.
+ */
+interface Slot { tried: boolean; pending?: Prespawned }
+const SLOT = Symbol.for('berth.prespawn');
+
+function slot(): Slot {
+  const g = globalThis as unknown as Record<symbol, Slot | undefined>;
+  return (g[SLOT] ??= { tried: false });
+}
 
 /** The stdio index of the sync socket when nothing else is passed (0-2 inherited). */
 export const PLAIN_SYNC_INDEX = 3;
@@ -29,6 +41,9 @@ const BLOCKERS = new Set(['--console-socket', '--preserve-fds', '--help', '-h'])
 
 /** `argv` is the command line after the command name (`run`/`create`), flags first. */
 export function prespawnInit(argv: string[]): void {
+  const s = slot();
+  if (s.tried) return;
+  s.tried = true;
   if (process.env.LISTEN_FDS || process.geteuid?.() !== 0) return;
   let bundle = '.';
   for (let i = 0; i < argv.length; i++) {
@@ -55,16 +70,19 @@ export function prespawnInit(argv: string[]): void {
     child.unref();
     (child.stdio[PLAIN_SYNC_INDEX] as Socket).unref();
     child.on('error', () => undefined);
-    pending = { child, bundle };
+    s.pending = { child, bundle };
+    trace('prespawn: init spawned');
+    primeCgroupAttach();
   } catch {
-    pending = undefined; // create spawns as usual and reports any error
+    s.pending = undefined; // create spawns as usual and reports any error
   }
 }
 
 /** The prespawned init for this bundle, if any (re-referenced: it is ours to wait on now). */
 export function takePrespawned(bundle: string, usable: boolean): ChildProcess | undefined {
-  const p = pending;
-  pending = undefined;
+  const s = slot();
+  const p = s.pending;
+  s.pending = undefined;
   if (!p) return undefined;
   if (!usable || p.bundle !== bundle || p.child.exitCode !== null || p.child.signalCode !== null) {
     try { p.child.kill('SIGKILL'); } catch { /* gone */ }

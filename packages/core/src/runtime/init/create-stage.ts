@@ -30,9 +30,14 @@ export function runCreate(cfg: InitConfig, ch: SyncChannel): void {
   trace('init: namespaces');
   if (hasMountNs) prepareRootfs(cfg);
   trace('init: mounts');
-  ch.send({ type: 'hooks' });
-  const reply = expect(ch, 'hooks-done');
-  const hostPid = reply.type === 'hooks-done' ? reply.pid : 0;
+  // The parent runs prestart and createRuntime now; without hooks the round trip is skipped.
+  let hostPid = 0;
+  const hooks = spec.hooks;
+  if (hooks && [hooks.prestart, hooks.createRuntime, hooks.createContainer, hooks.startContainer].some((h) => h?.length)) {
+    ch.send({ type: 'hooks' });
+    const reply = expect(ch, 'hooks-done');
+    hostPid = reply.type === 'hooks-done' ? reply.pid : 0;
+  }
   runHooks('createContainer', spec.hooks?.createContainer, hookState(cfg, spec, 'creating', hostPid));
 
   if (hasMountNs) enterRootfs(cfg);

@@ -30,6 +30,8 @@ function main(): void {
     cfg = msg.config;
     trace('init: config read');
   } catch (err) {
+    // A parent gone before sending anything (a prespawned init nobody took): nothing to report.
+    if (err instanceof ParentAbort) process.exit(1);
     process.stderr.write(`berth init: ${(err as Error).message}\n`);
     process.exit(1);
   }

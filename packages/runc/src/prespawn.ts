@@ -1,0 +1,16 @@
+/**
+ * Entry of dist/prespawn.bundle.js, which launch.js runs before it loads the CLI bundle when the
+ * command line holds `run` or `create`: the init stage's Node start-up then overlaps with the
+ * loading of the bundle and oclif's parsing (core/src/runtime/prespawn.ts; cli.ts's own call
+ * does nothing after this one).
+ */
+import { hoistGlobals } from '@berth/core/dist/cli/argv';
+import { prespawnInit } from '@berth/core/dist/runtime/prespawn';
+import { GLOBALS } from './globals';
+
+const CONTAINER_COMMANDS = new Set(['run', 'create']);
+
+export function prespawnEarly(argv: string[]): void {
+  const args = hoistGlobals(argv, GLOBALS, CONTAINER_COMMANDS);
+  if (CONTAINER_COMMANDS.has(args[0] ?? '')) prespawnInit(args.slice(1));
+}
