@@ -9,11 +9,11 @@
 //   the fix (--snapshotter native).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { REPO_ROOT, registerCleanup, runBin, tempDir, trackMount } from './lib/index.mjs';
+import { REPO_ROOT, binPath, registerCleanup, runBin, tempDir, trackMount } from './lib/index.mjs';
 import { makeLayout } from './ctr/registry-lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -126,6 +126,7 @@ describe('CLI consistency (issue 6)', () => {
     ['crictl', ['stats', '-s', 'cc-x'], /cc-x.*seconds/],
     ['crictl', ['ps', '--cc-bogus'], /cc-bogus/],
     ['crictl', ['inspect'], /argument id/],
+    ['crictl', ['cc-bogus'], /No help topic for 'cc-bogus'/],
     ['runc', ['state', 'cc-nope'], /cc-nope/],
     ['runc', ['delete', 'cc-nope'], /cc-nope/],
     ['runc', ['kill', 'cc-nope', 'KILL'], /cc-nope/],
@@ -150,6 +151,24 @@ describe('CLI consistency (issue 6)', () => {
       assert.match(d.stderr, /\n\s+at \S/, `no stack with debug:\n${d.stderr}`);
     });
   }
+
+  it('a store root that cannot be made, and one refused to a non-root user: the path, the cause, the fix', async () => {
+    // A root below a regular file: Node's error reads as the core's (`mkdir PATH: not a directory`).
+    const file = join(tempDir('cc-file'), 'f');
+    writeFileSync(file, '');
+    for (const [tool, flag] of [['ctr', '--root'], ['crictl', '--berth-root'], ['runc', '--root']]) {
+      const r = await runBin(tool, [flag, join(file, 'root'), ...({ ctr: ['containers', 'list'], crictl: ['ps'], runc: ['list'] })[tool]]);
+      assert.notEqual(r.code, 0);
+      const lines = r.stderr.split('\n').filter(Boolean);
+      assert.equal(lines.length, 1, r.stderr);
+      assert.ok(lines[0].includes(`${file}`) && /(mkdir|scandir) \S+: not a directory/.test(lines[0]), lines[0]);
+    }
+    // berth needs root: a user who may not create the store is told so.
+    const locked = join(tempDir('cc-locked'), 'root');
+    const r = await runBin('/usr/sbin/runuser', ['-u', 'nobody', '--', binPath('ctr'), '--root', locked, 'containers', 'list']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stderr, `ctr: mkdir ${locked}/io.containerd.metadata.v1: permission denied: run as root\n`);
+  });
 
   it('overlayfs refused by the root\'s filesystem: one line, with the fix', async () => {
     // An overlay mount cannot be an overlay's upper filesystem: a root on one is the real case.

@@ -13,5 +13,16 @@ const GLOBALS = {
 
 export async function main(argv: string[], pkgRoot: string): Promise<void> {
   const args = hoistGlobals(argv, GLOBALS, commandIdsOf(COMMANDS));
-  await runOclif(args, pkgRoot, { commands: COMMANDS, cliFile: __filename, pjson: require('../package.json') });
+  await runOclif(args, pkgRoot, {
+    commands: COMMANDS, cliFile: __filename, pjson: require('../package.json'),
+    onError: (err) => {
+      const unknown = /^command (\S+) not found/.exec(err.message);
+      if (!unknown) return false;
+      // As crictl (urfave/cli's answer, through logrus.Fatal): one line, exit status 1.
+      const { logrusLine } = require('@berth/core/dist/cli/logrus') as typeof import('@berth/core/dist/cli/logrus');
+      process.stderr.write(logrusLine(`No help topic for '${unknown[1]}'`, 'fatal'));
+      if ((args.includes('-D') || args.includes('--debug')) && err.stack) process.stderr.write(`${err.stack}\n`);
+      process.exit(1);
+    },
+  });
 }

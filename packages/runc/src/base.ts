@@ -44,7 +44,8 @@ export abstract class RuncCommandBase extends Command {
     }
     // oclif's own exits (help, version) keep their behaviour.
     if (err.oclif?.exit !== undefined && err.name !== 'CLIError') throw err;
-    report(this.argv, err.message);
+    const { errorLine } = require('@berth/core/dist/cli/error-line') as typeof import('@berth/core/dist/cli/error-line');
+    report(this.argv, errorLine(err.message));
     if (this.argv.includes('--debug') && err.stack) process.stderr.write(`${err.stack}\n`);
     process.exit(typeof err.exitCode === 'number' && err.exitCode > 0 ? err.exitCode : 1);
   }

@@ -1,7 +1,8 @@
 /**
  * The one line a CLI prints for an error. Core errors are one line already; oclif's parse errors
  * span several (the object is named on the second line, then "See more help"), so they are folded
- * into one that still names the argument or flag and its cause.
+ * into one that still names the argument or flag and its cause. Node's fs errors read as the core's
+ * (`mkdir PATH: not a directory`), and a permission refused to a non-root user says to run as root.
  */
 export function errorLine(message: string): string {
   const lines = message.replace(/^Error: /, '').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^See more help with/.test(l));
@@ -17,5 +18,18 @@ export function errorLine(message: string): string {
     const received = /received: (.*)$/.exec(lines[1] ?? '');
     return received ? `invalid value "${received[1]}" for flag -${parsing[1]}: ${(lines[1] as string).replace(/ but received: .*$/, '').toLowerCase()}` : `invalid value for flag -${parsing[1]}: ${lines.slice(1).join('; ')}`;
   }
-  return first;
+  return withFix(nodeFsError(first));
+}
+
+/** Node's fs errors (`ENOTDIR: not a directory, mkdir '/x/y'`) in the core's shape: `mkdir /x/y: not a directory`. */
+function nodeFsError(line: string): string {
+  const m = /^E[A-Z]+: ([^,]+), (\w+) '([^']*)'(?: -> '([^']*)')?$/.exec(line);
+  if (!m) return line;
+  return `${m[2]} ${m[3]}${m[4] !== undefined ? ` ${m[4]}` : ''}: ${m[1]}`;
+}
+
+/** berth works as root (namespaces, mounts, cgroups, the state under /var/lib and /run). */
+function withFix(line: string): string {
+  if (/(?:permission denied|operation not permitted)$/.test(line) && typeof process.getuid === 'function' && process.getuid() !== 0) return `${line}: run as root`;
+  return line;
 }
