@@ -6,7 +6,7 @@
 import { Flags } from '@oclif/core';
 
 export const listFormatFlag = Flags.string({
-  description: 'berth: output format, table (ctr\'s, the default) or json; containerd\'s ctr has no such flag',
+  description: 'berth: output format, table or json (containerd\'s ctr has no such flag)',
   options: ['table', 'json'],
   default: 'table',
 });
