@@ -18,7 +18,7 @@ import { initEnv } from '../runtime/init-env';
 import { sleepMs } from '../runtime/sync';
 import { resolveCriContainer, saveStatus, toContainerExtensions } from './container-record';
 import type { LogSink } from './container-logs';
-import { criContainerView, listContainerViews, viewContainer } from './containers';
+import { criContainerView, listPodContainerViews, viewContainer } from './containers';
 import { CRI_NAMESPACE } from './sandbox-record';
 import { resolveSandbox, type StoreDirs } from './sandbox';
 
@@ -161,7 +161,7 @@ export function stopCriContainer(dirs: StoreDirs, idOrPrefix: string, timeoutSec
 
 /** Stops every running container of the pod at once (StopPodSandbox: no grace). */
 export function stopContainersOfPod(dirs: StoreDirs, podId: string): void {
-  for (const c of listContainerViews(dirs).filter((x) => x.sandboxId === podId && x.state === 'CONTAINER_RUNNING')) stopCriContainer(dirs, c.id, 0);
+  for (const c of listPodContainerViews(dirs, podId).filter((x) => x.state === 'CONTAINER_RUNNING')) stopCriContainer(dirs, c.id, 0);
 }
 
 export interface CriExecOptions extends StoreDirs {

@@ -144,6 +144,18 @@ export function listContainerViews(dirs: StoreDirs): CriContainerView[] {
   return all.map((c) => viewContainer(dirs, c));
 }
 
+/** The pod's containers only: the others' task state is not read (stopp/rmp of many pods). */
+export function listPodContainerViews(dirs: StoreDirs, podId: string): CriContainerView[] {
+  const store = openMetadata(dirs.root);
+  let mine: CriContainer[];
+  try {
+    mine = listCriContainers(store).filter((c) => c.sandboxId === podId);
+  } finally {
+    store.close();
+  }
+  return mine.map((c) => viewContainer(dirs, c));
+}
+
 export function criContainerView(dirs: StoreDirs, idOrPrefix: string): CriContainerView {
   const store = openMetadata(dirs.root);
   try {

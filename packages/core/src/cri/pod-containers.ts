@@ -29,8 +29,8 @@ export function stopPodContainers(_store: MetadataStore, dirs: { root: string; s
  * removePodSandbox, which is synchronous, cannot call it: `crictl rmp` calls it first.
  */
 export async function removePodContainers(dirs: { root: string; state: string }, podId: string): Promise<string[]> {
-  const { listContainerViews, removeCriContainer } = require('./containers') as typeof import('./containers');
-  const ids = listContainerViews(dirs).filter((c) => c.sandboxId === podId).map((c) => c.id);
+  const { listPodContainerViews, removeCriContainer } = require('./containers') as typeof import('./containers');
+  const ids = listPodContainerViews(dirs, podId).map((c) => c.id);
   for (const id of ids) await removeCriContainer(dirs, id, true);
   return ids;
 }
