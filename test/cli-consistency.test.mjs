@@ -114,6 +114,8 @@ describe('CLI consistency (issue 6)', () => {
     ['ctr', ['containers', 'list', '--format', 'cc-bogus'], /--format.*cc-bogus|cc-bogus.*format/],
     ['ctr', ['containers', 'list', '--cc-bogus'], /cc-bogus/],
     ['ctr', ['tasks', 'ps'], /argument container/],
+    ['ctr', ['images', 'pull'], /missing required argument ref: see --help$/],
+    ['ctr', ['-n', 'cc/bad-ns', 'images', 'list'], /namespace "cc\/bad-ns"/],
     ['ctr', ['--timeout', 'cc-xyz', 'containers', 'list'], /cc-xyz.*timeout|timeout.*cc-xyz/],
     ['crictl', ['inspect', 'cc-nope'], /cc-nope/],
     ['crictl', ['inspectp', 'cc-nope'], /cc-nope/],

@@ -19,6 +19,35 @@ export abstract class CtrCommand extends Command {
   protected override async init(): Promise<void> {
     await super.init();
     this.armTimeout();
+    this.checkNamespace();
+  }
+
+  /**
+   * containerd refuses a request in a namespace that is not a valid identifier, whatever the
+   * command: so does berth, before a list comes back empty or a record is stored under it.
+   */
+  private checkNamespace(): void {
+    // Flags up to the first argument: after it, `ctr run IMAGE ID sh -n x` belongs to the container.
+    const ctor = this.constructor as typeof CtrCommand;
+    const defs = { ...ctor.baseFlags, ...(ctor.flags ?? {}) } as Record<string, { type: string; char?: string }>;
+    const takesValue = new Set<string>();
+    for (const [name, d] of Object.entries(defs)) {
+      if (d.type !== 'option') continue;
+      takesValue.add(`--${name}`);
+      if (d.char) takesValue.add(`-${d.char}`);
+    }
+    let ns = process.env['CONTAINERD_NAMESPACE'];
+    for (let i = 0; i < this.argv.length; i++) {
+      const a = this.argv[i] as string;
+      if (a === '--' || !a.startsWith('-')) break;
+      if (a === '-n' || a === '--namespace') ns = this.argv[i + 1];
+      else if (a.startsWith('--namespace=')) ns = a.slice('--namespace='.length);
+      else if (a.startsWith('-n=')) ns = a.slice(3);
+      if (!a.includes('=') && takesValue.has(a)) i++;
+    }
+    if (ns === undefined || ns === '') return;
+    const { validateIdentifier } = require('@berth/core/dist/metadata/validate') as typeof import('@berth/core/dist/metadata/validate');
+    validateIdentifier('namespace', ns);
   }
 
   /**

@@ -9,7 +9,11 @@ export function errorLine(message: string): string {
   const first = lines[0] ?? 'unknown error';
   const missing = /^Missing (\d+) required args?:$/.exec(first);
   if (missing) {
-    const names = lines.slice(1).map((l) => l.split(/\s+/)[0]).filter((n): n is string => !!n);
+    // oclif's list: a name at the start of a line, its description after it and wrapped below
+    // (indented); a blank line, then notes.
+    const raw = message.split('\n').slice(1);
+    const end = raw.findIndex((l) => l.trim() === '');
+    const names = (end < 0 ? raw : raw.slice(0, end)).filter((l) => /^\S/.test(l) && !/^See more help with/.test(l)).map((l) => l.split(/\s+/)[0]).filter((n): n is string => !!n);
     return `missing required argument${names.length > 1 ? 's' : ''} ${names.join(', ') || `(${missing[1]})`}: see --help`;
   }
   // urfave/cli's words for a flag value that does not parse, as ctr and crictl print them.
