@@ -65,6 +65,11 @@ describe('ctr task fast paths', { skip }, () => {
     const env2 = await env.ctr(['t', 'ls', '-q'], { env: { CONTAINERD_NAMESPACE: 'elsewhere' } });
     assert.deepEqual([env2.code, env2.stdout], [0, '']);
     // What the fast path does not take still gets oclif's answer.
+    for (const args of [['-n', 'bad/ns', 't', 'ls'], ['t', 'ls', '--namespace=-x']]) {
+      const r = await env.ctr(args);
+      assert.equal(r.code, 1, args.join(' '));
+      assert.match(r.stderr, /^ctr: .*namespace/, args.join(' '));
+    }
     const bad = await env.ctr(['t', 'ls', '--bogus']);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /^ctr: .*bogus/);

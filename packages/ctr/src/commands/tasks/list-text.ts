@@ -52,6 +52,8 @@ export function fastTaskList(args: string[]): boolean {
   }
   let text: string;
   try {
+    // An invalid namespace: oclif's run refuses it, as for every command (base.ts).
+    if (flags.namespace !== undefined) (require('@berth/core/dist/metadata/validate') as typeof import('@berth/core/dist/metadata/validate')).validateIdentifier('namespace', flags.namespace);
     const { listTasks } = require('@berth/core/dist/services/tasks') as typeof import('@berth/core/dist/services/tasks');
     text = formatTaskList(listTasks(stateDir(flags), flags.namespace ?? 'default'), flags.quiet === true);
   } catch {
