@@ -5,7 +5,7 @@
 // Not part of the tests.
 //
 //   node scripts/bench.mjs [--runs N] [--list-size N] [--concurrent N] [--concurrent-runs N]
-//                          [--only berth,runc,crun,images,tasks] [--skip-images] [--image-runs N]
+//                          [--only berth,runc,crun,images,tasks,crictl,startup] [--skip-images] [--image-runs N]
 //                          [--skip-tasks] [--task-runs N] [--tasks N]
 //                          [--skip-crictl] [--crictl-runs N] [--pods N] [--skip-startup] [--startup-runs N]
 //                          [--json FILE]
