@@ -23,7 +23,6 @@ export function shimEnv(): NodeJS.ProcessEnv {
   return initEnv({ UV_THREADPOOL_SIZE: '1', MALLOC_ARENA_MAX: '1', ...(process.env.BERTH_TRACE ? { BERTH_TRACE: '1' } : {}) });
 }
 
-
 let pending: ChildProcess | undefined;
 
 /** Starts a shim that waits for its task (root only: nobody else can start one). */
