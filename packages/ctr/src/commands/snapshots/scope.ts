@@ -1,5 +1,5 @@
 /** What every `snapshots` command shares: the --snapshotter flag and the scope it names. */
-import { Flags } from '@oclif/core';
+import { Args, Flags } from '@oclif/core';
 import type { SnapshotScope } from '@berth/core/dist/services/snapshots';
 
 /** containerd's SnapshotterFlags: empty means the configured default. */
@@ -31,4 +31,23 @@ export function mountCommands(target: string, mounts: { type: string; source: st
 /** ctr's PrintAsJSON of []mount.Mount: Go field names, 4-space indent. */
 export function mountsJson(mounts: { type: string; source: string; options: string[] }[]): string {
   return `${JSON.stringify(mounts.map((m) => ({ Type: m.type, Source: m.source, Target: '', Options: m.options })), null, 4)}\n`;
+}
+
+/** prepare and view: the same arguments (a new key on an optional committed parent). */
+export const newSnapshotArgs = {
+  key: Args.string({ description: 'snapshot key', required: true }),
+  parent: Args.string({ description: 'committed parent snapshot' }),
+};
+
+/** prepare and view: the same ways to print the new snapshot's mounts. */
+export const newSnapshotFlags = {
+  snapshotter: snapshotterFlag,
+  target: Flags.string({ char: 't', description: 'Mount target path, will print mount, if provided' }),
+  mounts: Flags.boolean({ description: 'Print out snapshot mounts as JSON' }),
+};
+
+/** prepare and view: `mount` lines at --target, then the mounts as JSON with --mounts. */
+export function printNewSnapshotMounts(flags: { target?: string; mounts: boolean }, mounts: { type: string; source: string; options: string[] }[]): void {
+  if (flags.target) process.stdout.write(mountCommands(flags.target, mounts));
+  if (flags.mounts) process.stdout.write(mountsJson(mounts));
 }
