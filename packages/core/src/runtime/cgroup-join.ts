@@ -25,24 +25,46 @@ export function splitCgroupJoin(files: string[], viaParent: boolean, memoryLimit
 /**
  * A cgroup.procs write first waits for an RCU grace period (~8-15 ms here: the kernel's
  * threadgroup lock leaves its fast mode), unless another write happened within about one grace
- * period. A no-op move (our own pid into the cgroup we are in) on the threadpool pays that wait
- * early, beside the CLI's parsing and the init's Node start; the writes of create that follow
- * then take microseconds. Failures do not matter: the real writes report theirs.
+ * period before; the wait holds the cgroup mutex (a cgroup mkdir waits too). A no-op move of
+ * this process into the cgroup it is in, on the threadpool, pays it early: made at a few points
+ * of run/create (prespawn, the CLI's start, create's start), it keeps the lock fast until
+ * create's own moves, which then take microseconds. (A pid that does not exist fails before
+ * the lock.) Failures do not matter: the real moves report theirs.
  */
 export function primeCgroupAttach(): void {
-  let file: string;
+  if (primeFile === undefined) {
+    primeFile = '';
+    try {
+      const own = readProcCgroup();
+      const v1 = own.get('pids');
+      const v2 = own.get('');
+      if (v1 !== undefined) primeFile = `/sys/fs/cgroup/pids${v1}/cgroup.procs`;
+      else if (v2 !== undefined) primeFile = `/sys/fs/cgroup${v2}/cgroup.procs`;
+    } catch { /* no /proc: nothing to prime */ }
+  }
+  if (primeFile) writeOnPool(primeFile, String(process.pid), () => undefined);
+}
+
+/**
+ * One write on the threadpool, issued now: the file is opened here, so the blocking write(2)
+ * does not wait for the event loop to turn (fs.writeFile's open-then-write would, and the CLI
+ * keeps the loop busy until create awaits).
+ */
+function writeOnPool(file: string, data: string, done: (err: Error | null) => void): void {
+  let fd: number;
   try {
-    const own = readProcCgroup();
-    const v1 = own.get('pids');
-    const v2 = own.get('');
-    if (v1 !== undefined) file = `/sys/fs/cgroup/pids${v1}/cgroup.procs`;
-    else if (v2 !== undefined) file = `/sys/fs/cgroup${v2}/cgroup.procs`;
-    else return;
-  } catch {
+    fd = fs.openSync(file, 'w');
+  } catch (err) {
+    done(err as Error);
     return;
   }
-  fs.writeFile(file, String(process.pid), () => undefined);
+  fs.write(fd, data, (err) => {
+    fs.closeSync(fd);
+    done(err);
+  });
 }
+
+let primeFile: string | undefined;
 
 /**
  * Moves the init into each cgroup.procs, on the threadpool and all at once: the grace period the
@@ -50,7 +72,7 @@ export function primeCgroupAttach(): void {
  */
 export async function writeProcsAsync(files: string[], pid: number): Promise<InitError | undefined> {
   const errors = await Promise.all(files.map((file) => new Promise<InitError | undefined>((resolve) => {
-    fs.writeFile(file, String(pid), (err) => resolve(err ? procsError(file, err) : undefined));
+    writeOnPool(file, String(pid), (err) => resolve(err ? procsError(file, err) : undefined));
   })));
   return errors.find((e) => e !== undefined);
 }

@@ -17,7 +17,7 @@ import { writeFileAtomic } from '../util/atomic';
 import { rfc3339Nano } from '../util/time';
 import { trace } from '../util/trace';
 import type { ContainerRecord } from './container';
-import { cgroupMounts, splitCgroupJoin, writeProcsAsync } from './cgroup-join';
+import { cgroupMounts, primeCgroupAttach, splitCgroupJoin, writeProcsAsync } from './cgroup-join';
 import { converse, InitError } from './converse';
 import { effectiveResources } from './devices-cgroup';
 import { hookState, runHooks } from './hooks';
@@ -65,6 +65,7 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     throw new BerthError('EINVAL', 'cannot allocate tty if runc will detach without setting console socket');
   }
 
+  primeCgroupAttach();
   fs.mkdirSync(opts.root, { recursive: true, mode: 0o711 });
   const paths = containerPaths(opts.root, opts.id);
   claimStateDir(paths);
@@ -116,10 +117,13 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     const cg = cgroupManager(spec.linux?.cgroupsPath, opts.id);
     cg.create();
     undo.push(() => destroyQuietly(cg));
-    // The first cgroup.procs write of a while waits for an RCU grace period (~8-15 ms here), so
-    // the moves run on the threadpool while the FIFO and the limits are made, as the init boots.
-    // Under a memory limit the memory cgroup is left to the init, joined after its start-up so
-    // that Node's own pages are not charged to the container.
+    // The limits first: the devices rules are rewritten from a deny-all, which the booting
+    // init must not see. The first cgroup.procs write of a while waits for an RCU grace period
+    // (~8-15 ms here, see primeCgroupAttach), so the moves run on the threadpool while the FIFO
+    // is made. Under a memory limit the memory cgroup is left to the init, joined after its
+    // start-up so that Node's own pages are not charged to the container.
+    const resources = effectiveResources(spec);
+    if (resources) cg.set(resources);
     const memory = spec.linux?.resources?.memory;
     const memoryLimited = memory !== undefined && Object.keys(memory).length > 0;
     const [early, late] = splitCgroupJoin(cg.procsFiles(), userNs !== undefined, memoryLimited);
@@ -127,8 +131,6 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     joining = joined;
     mkfifo(paths.execFifo, 0o622);
     fs.chmodSync(paths.execFifo, 0o622); // past the umask: a container's non-root user must open it for writing
-    const resources = effectiveResources(spec);
-    if (resources) cg.set(resources);
     const mounts = cgroupMounts(cg);
     const joinError = await joined;
     if (joinError) throw joinError;

@@ -42,7 +42,11 @@ const BLOCKERS = new Set(['--console-socket', '--preserve-fds', '--help', '-h'])
 /** `argv` is the command line after the command name (`run`/`create`), flags first. */
 export function prespawnInit(argv: string[]): void {
   const s = slot();
-  if (s.tried) return;
+  if (s.tried) {
+    // The CLI's own call, after launch.js's: the grace period is kept paid (cgroup-join.ts).
+    if (s.pending) primeCgroupAttach();
+    return;
+  }
   s.tried = true;
   if (process.env.LISTEN_FDS || process.geteuid?.() !== 0) return;
   let bundle = '.';
