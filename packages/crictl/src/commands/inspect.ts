@@ -1,24 +1,7 @@
-import { Args, Flags } from '@oclif/core';
+import { Args } from '@oclif/core';
 import { CrictlCommand } from '../base';
+import { inspectFlags, labelBlocks, rfc3339Nano, sortedJson } from '../inspect-common';
 import { goJson, printStatusInfo, statusInfoDoc, type Json } from '../output';
-
-/** Go's RFC3339Nano of an int64 nanosecond time (UTC): trailing zeros of the fraction dropped. */
-function rfc3339Nano(ns: string): string {
-  const n = BigInt(ns);
-  const base = new Date(Number(n / 1_000_000n)).toISOString().slice(0, 19);
-  const frac = (n % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
-  return `${base}${frac ? `.${frac}` : ''}Z`;
-}
-
-function sorted(v: Json): Json {
-  if (Array.isArray(v)) return v.map(sorted);
-  if (v !== null && typeof v === 'object') {
-    const out: { [k: string]: Json } = {};
-    for (const k of Object.keys(v).sort()) out[k] = sorted(v[k] as Json);
-    return out;
-  }
-  return v;
-}
 
 const TIMES = ['createdAt', 'startedAt', 'finishedAt'];
 
@@ -27,11 +10,7 @@ export default class Inspect extends CrictlCommand {
   static override usage = 'inspect [flags] CONTAINER-ID [CONTAINER-ID...]';
   static override strict = false;
   static override args = { id: Args.string({ description: 'CONTAINER-ID', required: true }) };
-  static override flags = {
-    output: Flags.string({ char: 'o', description: 'Output format, One of: json|yaml|go-template|table' }),
-    quiet: Flags.boolean({ char: 'q', description: 'Do not show verbose information' }),
-    template: Flags.string({ description: 'The template string is only used when output is go-template; The Template format is golang template' }),
-  };
+  static override flags = inspectFlags;
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(Inspect);
@@ -49,7 +28,7 @@ export default class Inspect extends CrictlCommand {
       const raw = cj.criContainerStatus(v) as { [k: string]: Json };
       // cri-tools re-marshals the status through a map: times as RFC 3339, nested maps sorted.
       const status: { [k: string]: Json } = {};
-      for (const [k, x] of Object.entries(raw)) status[k] = TIMES.includes(k) ? rfc3339Nano(x as string) : sorted(x);
+      for (const [k, x] of Object.entries(raw)) status[k] = TIMES.includes(k) ? rfc3339Nano(x as string) : sortedJson(x);
       const info = flags.quiet ? undefined : cj.criContainerInfo(v);
       if (output === 'json' || output === 'yaml') {
         printStatusInfo(output, statusInfoDoc(status, info));
@@ -60,11 +39,7 @@ export default class Inspect extends CrictlCommand {
       let out = `ID: ${v.id}\nName: ${v.config.metadata.name}\nState: ${v.state}\nCreated: ${status['createdAt'] as string}\n`;
       if (v.startedAt !== '0') out += `Started: ${status['startedAt'] as string}\n`;
       if (v.state === 'CONTAINER_EXITED') out += `Finished: ${status['finishedAt'] as string}\nExit Code: ${v.exitCode}\nReason: ${v.reason}\n`;
-      for (const [title, m] of [['Labels', v.config.labels], ['Annotations', v.config.annotations]] as const) {
-        if (Object.keys(m).length === 0) continue;
-        out += `${title}:\n`;
-        for (const k of Object.keys(m).sort()) out += `\t${k} -> ${m[k]}\n`;
-      }
+      out += labelBlocks(v.config.labels, v.config.annotations);
       if (info) out += `Info: map[info:${goJson(JSON.parse(info.info as string) as Json, 0)}]\n`;
       process.stdout.write(out);
     }

@@ -1,37 +1,15 @@
-import { Args, Flags } from '@oclif/core';
+import { Args } from '@oclif/core';
 import { CrictlCommand } from '../base';
+import { inspectFlags, labelBlocks, rfc3339Nano, sortedJson } from '../inspect-common';
 import { goJson, printStatusInfo, statusInfoDoc, type Json } from '../output';
 import { goTime } from './pods';
-
-/** Go's RFC3339Nano of an int64 nanosecond time (UTC): trailing zeros of the fraction dropped. */
-function rfc3339Nano(ns: string): string {
-  const n = BigInt(ns);
-  const base = new Date(Number(n / 1_000_000n)).toISOString().slice(0, 19);
-  const frac = (n % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
-  return `${base}${frac ? `.${frac}` : ''}Z`;
-}
-
-/** encoding/json of a map: keys sorted at every level. */
-function sorted(v: Json): Json {
-  if (Array.isArray(v)) return v.map(sorted);
-  if (v !== null && typeof v === 'object') {
-    const out: { [k: string]: Json } = {};
-    for (const k of Object.keys(v).sort()) out[k] = sorted(v[k] as Json);
-    return out;
-  }
-  return v;
-}
 
 export default class Inspectp extends CrictlCommand {
   static override summary = 'Display the status of one or more pods';
   static override usage = 'inspectp [flags] POD-ID [POD-ID...]';
   static override strict = false;
   static override args = { id: Args.string({ description: 'POD-ID', required: true }) };
-  static override flags = {
-    output: Flags.string({ char: 'o', description: 'Output format, One of: json|yaml|go-template|table' }),
-    quiet: Flags.boolean({ char: 'q', description: 'Do not show verbose information' }),
-    template: Flags.string({ description: 'The template string is only used when output is go-template; The Template format is golang template' }),
-  };
+  static override flags = inspectFlags;
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(Inspectp);
@@ -52,7 +30,7 @@ export default class Inspectp extends CrictlCommand {
         const raw = cj.criPodSandboxStatus(pod) as { [k: string]: Json };
         // cri-tools re-marshals the status through a map: fields in proto order, nested maps sorted.
         const status: { [k: string]: Json } = {};
-        for (const [k, v] of Object.entries(raw)) status[k] = k === 'createdAt' ? rfc3339Nano(pod.createdAt) : sorted(v);
+        for (const [k, v] of Object.entries(raw)) status[k] = k === 'createdAt' ? rfc3339Nano(pod.createdAt) : sortedJson(v);
         const info = flags.quiet ? undefined : cj.sandboxInfo(pod);
         if (output === 'json' || output === 'yaml') {
           printStatusInfo(output, statusInfoDoc(status, info));
@@ -67,12 +45,7 @@ export default class Inspectp extends CrictlCommand {
         if (m.namespace) out += `Namespace: ${m.namespace}\n`;
         out += `Attempt: ${m.attempt}\nStatus: ${pod.state}\nCreated: ${goTime(pod.createdAt)}\nIP Addresses: ${pod.ip}\n`;
         for (const ip of pod.additionalIps) out += `Additional IP: ${ip}\n`;
-        // An empty map arrives as nil over gRPC, and crictl then prints no heading.
-        for (const [title, m] of [['Labels', pod.config.labels], ['Annotations', pod.config.annotations]] as const) {
-          if (Object.keys(m).length === 0) continue;
-          out += `${title}:\n`;
-          for (const k of Object.keys(m).sort()) out += `\t${k} -> ${m[k]}\n`;
-        }
+        out += labelBlocks(pod.config.labels, pod.config.annotations);
         if (info) out += `Info: map[info:${goJson(JSON.parse(info.info as string) as Json, 0)}]\n`;
         process.stdout.write(out);
       }

@@ -1,0 +1,39 @@
+/** What inspect and inspectp share: their flags, and the way cri-tools re-marshals a status. */
+import { Flags } from '@oclif/core';
+import type { Json } from './output';
+
+export const inspectFlags = {
+  output: Flags.string({ char: 'o', description: 'Output format, One of: json|yaml|go-template|table' }),
+  quiet: Flags.boolean({ char: 'q', description: 'Do not show verbose information' }),
+  template: Flags.string({ description: 'The template string is only used when output is go-template; The Template format is golang template' }),
+};
+
+/** Go's RFC3339Nano of an int64 nanosecond time (UTC): trailing zeros of the fraction dropped. */
+export function rfc3339Nano(ns: string): string {
+  const n = BigInt(ns);
+  const base = new Date(Number(n / 1_000_000n)).toISOString().slice(0, 19);
+  const frac = (n % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
+  return `${base}${frac ? `.${frac}` : ''}Z`;
+}
+
+/** encoding/json of a map: keys sorted at every level. */
+export function sortedJson(v: Json): Json {
+  if (Array.isArray(v)) return v.map(sortedJson);
+  if (v !== null && typeof v === 'object') {
+    const out: { [k: string]: Json } = {};
+    for (const k of Object.keys(v).sort()) out[k] = sortedJson(v[k] as Json);
+    return out;
+  }
+  return v;
+}
+
+/** The table output's Labels and Annotations blocks. An empty map arrives as nil over gRPC, and crictl then prints no heading. */
+export function labelBlocks(labels: Record<string, string>, annotations: Record<string, string>): string {
+  let out = '';
+  for (const [title, m] of [['Labels', labels], ['Annotations', annotations]] as const) {
+    if (Object.keys(m).length === 0) continue;
+    out += `${title}:\n`;
+    for (const k of Object.keys(m).sort()) out += `\t${k} -> ${m[k]}\n`;
+  }
+  return out;
+}
