@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { CrictlCommand } from '../base';
+import { labelFilter, matchesPattern } from '../list-filters';
 import { printStructured, table, truncateId, type Json } from '../output';
 
 /** docker/go-units HumanDuration, as crictl's CREATED column says it ("2 minutes"). */
@@ -18,15 +19,6 @@ export function humanDuration(ms: number): string {
   if (hours < 24 * 30 * 2) return `${Math.floor(hours / 24 / 7)} weeks`;
   if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24 / 30)} months`;
   return `${Math.floor(ms / 3_600_000 / 24 / 365)} years`;
-}
-
-function matches(pattern: string | undefined, s: string): boolean {
-  if (!pattern) return true;
-  try {
-    return new RegExp(pattern).test(s);
-  } catch {
-    return false; // crictl: a bad pattern matches nothing
-  }
 }
 
 export default class Pods extends CrictlCommand {
@@ -51,12 +43,7 @@ export default class Pods extends CrictlCommand {
     const { openMetadata } = require('@berth/core/dist/metadata/store') as typeof import('@berth/core/dist/metadata/store');
     const { listSandboxes } = require('@berth/core/dist/cri/sandbox') as typeof import('@berth/core/dist/cri/sandbox');
     const { criPodSandbox } = require('@berth/core/dist/cri/cri-json') as typeof import('@berth/core/dist/cri/cri-json');
-    const labels: Record<string, string> = {};
-    for (const l of flags.label ?? []) {
-      const pair = l.split('=');
-      if (pair.length !== 2) this.fail(`incorrectly specified label: ${l}`);
-      labels[pair[0] as string] = pair[1] as string;
-    }
+    const labels = labelFilter(flags.label, (m) => this.fail(m));
     let state: string | undefined;
     if (flags.state !== undefined && flags.state !== '') {
       const s = flags.state.toLowerCase();
@@ -75,7 +62,7 @@ export default class Pods extends CrictlCommand {
     // The CRI filter (id prefix, state, labels), then crictl's own (name/namespace regexps, newest first, -l/-n).
     pods = pods.filter((p) => (!flags.id || p.id.startsWith(flags.id)) && (!state || p.state === state)
       && Object.entries(labels).every(([k, v]) => p.config.labels[k] === v)
-      && matches(flags.name, p.config.metadata.name) && matches(flags.namespace, p.config.metadata.namespace));
+      && matchesPattern(flags.name, p.config.metadata.name) && matchesPattern(flags.namespace, p.config.metadata.namespace));
     pods.sort((a, b) => (BigInt(b.createdAt) > BigInt(a.createdAt) ? 1 : BigInt(b.createdAt) < BigInt(a.createdAt) ? -1 : 0));
     let n = pods.length;
     if (flags.latest) n = 1;

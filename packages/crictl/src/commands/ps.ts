@@ -1,19 +1,11 @@
 import { Flags } from '@oclif/core';
 import { CrictlCommand } from '../base';
+import { labelFilter, matchesPattern } from '../list-filters';
 import { printStructured, table, truncateId, type Json } from '../output';
 import { humanDuration } from './pods';
 
 const STATES: Record<string, string> = { created: 'CONTAINER_CREATED', running: 'CONTAINER_RUNNING', exited: 'CONTAINER_EXITED', unknown: 'CONTAINER_UNKNOWN' };
 const STATE_TEXT: Record<string, string> = { CONTAINER_CREATED: 'Created', CONTAINER_RUNNING: 'Running', CONTAINER_EXITED: 'Exited', CONTAINER_UNKNOWN: 'Unknown' };
-
-function matches(pattern: string | undefined, s: string): boolean {
-  if (!pattern) return true;
-  try {
-    return new RegExp(pattern).test(s);
-  } catch {
-    return false;
-  }
-}
 
 export default class Ps extends CrictlCommand {
   static override summary = 'List containers';
@@ -38,12 +30,7 @@ export default class Ps extends CrictlCommand {
     const { flags } = await this.parse(Ps);
     const { listContainerViews } = require('@berth/core/dist/cri/containers') as typeof import('@berth/core/dist/cri/containers');
     const { criContainer } = require('@berth/core/dist/cri/container-json') as typeof import('@berth/core/dist/cri/container-json');
-    const labels: Record<string, string> = {};
-    for (const l of flags.label ?? []) {
-      const pair = l.split('=');
-      if (pair.length !== 2) this.fail(`incorrectly specified label: ${l}`);
-      labels[pair[0] as string] = pair[1] as string;
-    }
+    const labels = labelFilter(flags.label, (m) => this.fail(m));
     let state: string | undefined;
     if (flags.state !== undefined && flags.state !== '') {
       state = STATES[flags.state.toLowerCase()];
@@ -58,7 +45,7 @@ export default class Ps extends CrictlCommand {
     let list = listContainerViews(this.store(flags));
     list = list.filter((c) => (!flags.id || c.id.startsWith(flags.id)) && (!flags.pod || c.sandboxId.startsWith(flags.pod))
       && (!state || c.state === state) && Object.entries(labels).every(([k, v]) => c.config.labels[k] === v)
-      && matches(flags.name, c.config.metadata.name)
+      && matchesPattern(flags.name, c.config.metadata.name)
       && (!flags.image || c.config.image.image === flags.image || c.imageName === flags.image || c.imageRef === flags.image || c.imageRef.replace(/^sha256:/, '').startsWith(flags.image)));
     list.sort((a, b) => (BigInt(b.status.createdAt) > BigInt(a.status.createdAt) ? 1 : BigInt(b.status.createdAt) < BigInt(a.status.createdAt) ? -1 : 0));
     let n = list.length;

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { CrictlCommand } from '../base';
+import { labelFilter } from '../list-filters';
 import { humanSize, printStructured, table, truncateId, type Json } from '../output';
 import { nanoCores, statsJson } from './stats';
 
@@ -22,12 +23,7 @@ export default class Statsp extends CrictlCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Statsp);
     const { criPodStats } = require('@berth/core/dist/cri/container-stats') as typeof import('@berth/core/dist/cri/container-stats');
-    const labels: Record<string, string> = {};
-    for (const l of flags.label ?? []) {
-      const pair = l.split('=');
-      if (pair.length !== 2) this.fail(`incorrectly specified label: ${l}`);
-      labels[pair[0] as string] = pair[1] as string;
-    }
+    const labels = labelFilter(flags.label, (m) => this.fail(m));
     if (flags.output !== 'table' && flags.output !== 'json' && flags.output !== 'yaml') this.fail(`unsupported output format ${JSON.stringify(flags.output)}`);
     const filter = { id: flags.id ?? args.id, labels };
     const dirs = this.store(flags);
