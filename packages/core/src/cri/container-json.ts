@@ -6,6 +6,10 @@ import type { Json, JsonObject } from './cni/types';
 import type { ContainerConfig } from './container-config';
 import type { CriContainerView } from './containers';
 import { RUNTIME_TYPE } from './sandbox-record';
+import { goConfigJson } from './go-config-json';
+
+/** The config's Go maps (kept as they are), not structs. */
+const CONTAINER_MAP_KEYS = ['labels', 'annotations', 'unified'];
 
 function sortedMap(m: Record<string, string>): JsonObject {
   const out: JsonObject = {};
@@ -46,7 +50,6 @@ export function criContainerStatus(v: CriContainerView): JsonObject {
   };
 }
 
-const snake = (k: string): string => k.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`);
 const MODE_NUMBER = { POD: 0, CONTAINER: 1, NODE: 2, TARGET: 3 } as const;
 const PROPAGATION_NUMBER = { PROPAGATION_PRIVATE: 0, PROPAGATION_HOST_TO_CONTAINER: 1, PROPAGATION_BIDIRECTIONAL: 2 } as const;
 
@@ -70,22 +73,6 @@ function goShape(c: ContainerConfig): unknown {
   };
 }
 
-/** Go's encoding/json of the CRI config struct: snake_case names, empty fields omitted. */
-function goConfig(v: unknown, keepKeys = false): Json | undefined {
-  if (Array.isArray(v)) return v.length === 0 ? undefined : v.map((x) => goConfig(x) ?? null);
-  if (v !== null && typeof v === 'object') {
-    const out: JsonObject = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-      const key = keepKeys ? k : snake(k);
-      const val = keepKeys ? (x as Json) : goConfig(x, ['labels', 'annotations', 'unified'].includes(k));
-      if (val !== undefined) out[key] = val;
-    }
-    return Object.keys(out).length === 0 ? undefined : out;
-  }
-  if (v === '' || v === 0 || v === false || v === undefined || v === null) return undefined;
-  return v as Json;
-}
-
 /** containerd's verbose ContainerStatus info (containerInfo in container_status.go). */
 export function criContainerInfo(v: CriContainerView): Record<string, string> {
   const info: JsonObject = {
@@ -96,7 +83,7 @@ export function criContainerInfo(v: CriContainerView): Record<string, string> {
     snapshotter: v.record.snapshotter,
     runtimeType: RUNTIME_TYPE,
     runtimeOptions: (v.record.runtime.options ?? null) as Json,
-    config: goConfig(goShape(v.config)) ?? {},
+    config: goConfigJson(goShape(v.config), CONTAINER_MAP_KEYS) ?? {},
     runtimeSpec: v.record.spec as Json,
   };
   return { info: JSON.stringify(info) };

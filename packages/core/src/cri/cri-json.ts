@@ -5,6 +5,10 @@
 import type { CniResult, Json, JsonObject } from './cni/types';
 import type { PodSandboxConfig } from './pod-config';
 import { RUNTIME_TYPE, sandboxSpec, type Sandbox } from './sandbox-record';
+import { goConfigJson } from './go-config-json';
+
+/** The config's Go maps (kept as they are), not structs. */
+const POD_MAP_KEYS = ['labels', 'annotations', 'sysctls'];
 
 function metadata(s: Sandbox): JsonObject {
   const m = s.config.metadata;
@@ -36,8 +40,6 @@ export function criPodSandboxStatus(s: Sandbox): JsonObject {
   };
 }
 
-const snake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
 const MODE_NUMBER = { POD: 0, CONTAINER: 1, NODE: 2, TARGET: 3 } as const;
 const PROTOCOL_NUMBER = { TCP: 0, UDP: 1, SCTP: 2 } as const;
 
@@ -53,22 +55,6 @@ function goShape(c: PodSandboxConfig): unknown {
       sysctls: c.linux.sysctls,
     },
   };
-}
-
-/** Go's encoding/json of the CRI config struct: snake_case names, empty fields omitted. */
-function goConfig(v: unknown, keepKeys = false): Json | undefined {
-  if (Array.isArray(v)) return v.length === 0 ? undefined : v.map((x) => goConfig(x) ?? null);
-  if (v !== null && typeof v === 'object') {
-    const out: JsonObject = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-      const key = keepKeys ? k : snake(k);
-      const val = keepKeys ? (x as Json) : goConfig(x, ['labels', 'annotations', 'sysctls'].includes(k));
-      if (val !== undefined) out[key] = val;
-    }
-    return Object.keys(out).length === 0 ? undefined : out;
-  }
-  if (v === '' || v === 0 || v === false || v === undefined || v === null) return undefined;
-  return v as Json;
 }
 
 /** containerd's cni.Result: addresses grouped by interface name. */
@@ -98,7 +84,7 @@ export function sandboxInfo(s: Sandbox): Record<string, string> {
     runtimeHandler: s.runtimeHandler,
     runtimeType: RUNTIME_TYPE,
     runtimeOptions: null,
-    config: goConfig(goShape(s.config)) ?? {},
+    config: goConfigJson(goShape(s.config), POD_MAP_KEYS) ?? {},
     runtimeSpec: sandboxSpec(s) as JsonObject,
     cniResult: cniResult(s.network?.result),
     namespaces: s.namespaces as JsonObject,
