@@ -3,9 +3,9 @@
  * proto names (working_dir) and their camelCase forms (workingDir) are both accepted, enums by
  * name or number, and Int64Value wrappers (run_as_user) as {value: n} or a bare number.
  */
-import * as fs from 'node:fs';
 import { InvalidArgumentError } from '../errors';
 import type { NamespaceMode } from './pod-config';
+import { loadConfigFile } from './config-file';
 
 export type Propagation = 'PROPAGATION_PRIVATE' | 'PROPAGATION_HOST_TO_CONTAINER' | 'PROPAGATION_BIDIRECTIONAL';
 
@@ -222,22 +222,5 @@ export function toContainerConfig(doc: unknown): ContainerConfig {
 
 /** Reads container-config.json or .yaml (one YAML parser reads both, JSON being YAML). */
 export function loadContainerConfig(file: string): ContainerConfig {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new InvalidArgumentError(`container config ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
-  let doc: unknown;
-  try {
-    doc = file.endsWith('.json') ? JSON.parse(text) : (require('yaml') as typeof import('yaml')).parse(text);
-  } catch (err) {
-    throw new InvalidArgumentError(`container config ${file}: ${(err as Error).message.split('\n')[0]}`);
-  }
-  try {
-    return toContainerConfig(doc);
-  } catch (err) {
-    if (err instanceof InvalidArgumentError) throw new InvalidArgumentError(`${file}: ${err.message}`);
-    throw err;
-  }
+  return loadConfigFile(file, 'container config', toContainerConfig);
 }

@@ -3,8 +3,8 @@
  * the proto names (log_directory) and their camelCase forms (logDirectory) are accepted, and
  * enums by name (POD, TCP) or number.
  */
-import * as fs from 'node:fs';
 import { InvalidArgumentError } from '../errors';
+import { loadConfigFile } from './config-file';
 
 export type NamespaceMode = 'POD' | 'CONTAINER' | 'NODE' | 'TARGET';
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
@@ -132,22 +132,5 @@ export function toPodSandboxConfig(doc: unknown): PodSandboxConfig {
 
 /** Reads pod-config.json or .yaml (YAML is a superset of JSON, so one parser reads both). */
 export function loadPodSandboxConfig(file: string): PodSandboxConfig {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new InvalidArgumentError(`pod config ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
-  let doc: unknown;
-  try {
-    doc = file.endsWith('.json') ? JSON.parse(text) : (require('yaml') as typeof import('yaml')).parse(text);
-  } catch (err) {
-    throw new InvalidArgumentError(`pod config ${file}: ${(err as Error).message.split('\n')[0]}`);
-  }
-  try {
-    return toPodSandboxConfig(doc);
-  } catch (err) {
-    if (err instanceof InvalidArgumentError) throw new InvalidArgumentError(`${file}: ${err.message}`);
-    throw err;
-  }
+  return loadConfigFile(file, 'pod config', toPodSandboxConfig);
 }
