@@ -32,17 +32,19 @@ export function splitCgroupJoin(files: string[], viaParent: boolean, memoryLimit
  * the lock.) Failures do not matter: the real moves report theirs.
  */
 export function primeCgroupAttach(): void {
-  if (primeFile === undefined) {
-    primeFile = '';
-    try {
-      const own = readProcCgroup();
-      const v1 = own.get('pids');
-      const v2 = own.get('');
-      if (v1 !== undefined) primeFile = `/sys/fs/cgroup/pids${v1}/cgroup.procs`;
-      else if (v2 !== undefined) primeFile = `/sys/fs/cgroup${v2}/cgroup.procs`;
-    } catch { /* no /proc: nothing to prime */ }
+  // Read each time: a long-lived caller (the shim) may have been moved since.
+  let file: string;
+  try {
+    const own = readProcCgroup();
+    const v1 = own.get('pids');
+    const v2 = own.get('');
+    if (v1 !== undefined) file = `/sys/fs/cgroup/pids${v1}/cgroup.procs`;
+    else if (v2 !== undefined) file = `/sys/fs/cgroup${v2}/cgroup.procs`;
+    else return;
+  } catch {
+    return; // no /proc: nothing to prime
   }
-  if (primeFile) writeOnPool(primeFile, String(process.pid), () => undefined);
+  writeOnPool(file, String(process.pid), () => undefined);
 }
 
 /**
@@ -63,8 +65,6 @@ function writeOnPool(file: string, data: string, done: (err: Error | null) => vo
     done(err);
   });
 }
-
-let primeFile: string | undefined;
 
 /**
  * Moves the init into each cgroup.procs, on the threadpool and all at once: the grace period the
