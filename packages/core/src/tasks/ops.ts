@@ -40,11 +40,13 @@ export function killTask(state: string, ns: string, id: string, signal: string |
     return;
   }
   const t = taskInfo(state, ns, id);
-  if (t.status === 'STOPPED') throw new NotFoundError(`task ${id}: process already finished`);
+  // containerd's words for a finished init ("process already finished: not found"), naming the task.
+  const finished = `task ${id}: process already finished: not found`;
+  if (t.status === 'STOPPED') throw new NotFoundError(finished);
   try {
     killContainer(rootOf(state, ns), id, sig, o.all === true);
   } catch (err) {
-    if (err instanceof StateError) throw new NotFoundError(`task ${id}: process already finished`);
+    if (err instanceof StateError) throw new NotFoundError(finished);
     if (err instanceof NotFoundError) throw new StateError(`task ${id}: not created yet (status ${t.status})`);
     throw err;
   }
