@@ -12,5 +12,5 @@ const CONTAINER_COMMANDS = new Set(['run', 'create']);
 
 export function prespawnEarly(argv: string[]): void {
   const args = hoistGlobals(argv, GLOBALS, CONTAINER_COMMANDS);
-  if (CONTAINER_COMMANDS.has(args[0] ?? '')) prespawnInit(args.slice(1));
+  if (CONTAINER_COMMANDS.has(args[0] ?? '')) prespawnInit(args.slice(1), false);
 }

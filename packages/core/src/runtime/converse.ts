@@ -1,6 +1,5 @@
 /** The parent's side of the sync protocol with the init stage (runtime/sync.ts). */
 import type { ChildProcess } from 'node:child_process';
-import * as readline from 'node:readline';
 import { BerthError } from '../errors';
 import type { InitConfig, InitMessage, ParentMessage } from './sync';
 
@@ -18,7 +17,7 @@ export function converse(child: ChildProcess, syncIndex: number, config: InitCon
     const finish = (err?: Error): void => {
       if (done) return;
       done = true;
-      rl.close();
+      sock.off('data', onData);
       sock.destroy();
       child.off('exit', onExit);
       if (err) reject(err); else resolve();
@@ -28,8 +27,18 @@ export function converse(child: ChildProcess, syncIndex: number, config: InitCon
     };
     child.once('exit', onExit);
     child.once('error', (err) => finish(new InitError(`cannot start container init: ${err.message}`)));
-    const rl = readline.createInterface({ input: sock });
-    rl.on('line', (line) => {
+    // JSON lines, split here: node:readline would be one more module to load on this path.
+    let buffered = '';
+    const onData = (chunk: string): void => {
+      buffered += chunk;
+      let nl: number;
+      while (!done && (nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        onLine(line);
+      }
+    };
+    const onLine = (line: string): void => {
       let msg: InitMessage;
       try { msg = JSON.parse(line) as InitMessage; } catch { finish(new InitError(`bad message from init: ${line}`)); return; }
       if (msg.type === 'error') { finish(new InitError(msg.message)); return; }
@@ -41,9 +50,10 @@ export function converse(child: ChildProcess, syncIndex: number, config: InitCon
         send({ type: 'error', message: (err as Error).message });
         finish(err as Error);
       }
-    });
+    };
+    sock.setEncoding('utf8');
+    sock.on('data', onData);
     sock.on('error', () => { /* reported through exit */ });
-    rl.on('error', () => { /* reported through exit */ });
     send({ type: 'config', config });
   });
 }

@@ -39,12 +39,15 @@ export const PLAIN_SYNC_INDEX = 3;
 
 const BLOCKERS = new Set(['--console-socket', '--preserve-fds', '--help', '-h']);
 
-/** `argv` is the command line after the command name (`run`/`create`), flags first. */
-export function prespawnInit(argv: string[]): void {
+/**
+ * `argv` is the command line after the command name (`run`/`create`), flags first. `prime`:
+ * start paying the cgroup moves' grace period now (cgroup-join.ts); launch.js's early call
+ * leaves it to the CLI's, ~10 ms later, closer to create's moves.
+ */
+export function prespawnInit(argv: string[], prime = true): void {
   const s = slot();
   if (s.tried) {
-    // The CLI's own call, after launch.js's: the grace period is kept paid (cgroup-join.ts).
-    if (s.pending) primeCgroupAttach();
+    if (s.pending && prime) primeCgroupAttach();
     return;
   }
   s.tried = true;
@@ -76,7 +79,7 @@ export function prespawnInit(argv: string[]): void {
     child.on('error', () => undefined);
     s.pending = { child, bundle };
     trace('prespawn: init spawned');
-    primeCgroupAttach();
+    if (prime) primeCgroupAttach();
   } catch {
     s.pending = undefined; // create spawns as usual and reports any error
   }
