@@ -13,7 +13,8 @@
  * Doing the same with files would mean our own lock files, journals and recovery.
  */
 import * as fs from 'node:fs';
-import { BerthError, NotFoundError } from '../errors';
+import * as path from 'node:path';
+import { BerthError, InvalidArgumentError, NotFoundError } from '../errors';
 import { Containers } from './containers';
 import { Content } from './content';
 import { now, type StoreContext } from './context';
@@ -111,12 +112,34 @@ function toBerthError(file: string, err: unknown): unknown {
 }
 
 /**
+ * Makes `dir` (under `--root`) one level at a time. Not mkdirSync's `recursive`: on a filesystem
+ * that answers ENOENT to every mkdir (procfs, e.g. `--root /proc/x`) Node's recursive mkdir
+ * retries the parent forever; here a directory that cannot be made is one error line.
+ */
+function makeRootDirs(rootDir: string, dir: string): void {
+  const missing: string[] = [];
+  for (let d = path.resolve(dir); !fs.existsSync(d); d = path.dirname(d)) {
+    missing.unshift(d);
+    if (path.dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      fs.mkdirSync(d, { mode: 0o700 });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue; // made by a concurrent opener
+      throw new InvalidArgumentError(`root ${rootDir}: cannot create directory ${d} (${code}); choose another --root`);
+    }
+  }
+}
+
+/**
  * Opens (creating if needed) the metadata database under a `--root` and brings its schema up
  * to date.
  */
 export function openMetadata(rootDir: string): MetadataStore {
   const { dir, db: file } = metadataPaths(rootDir);
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeRootDirs(rootDir, dir);
   let db: Database | undefined;
   try {
     db = openDatabase(file, { timeout: BUSY_TIMEOUT_MS });
