@@ -26,13 +26,20 @@ export function startContainer(root: string, id: string): void {
   }
   try {
     const buf = Buffer.alloc(1);
-    for (;;) {
-      let n = 0;
-      try { n = fs.readSync(fd, buf, 0, 1, null); } catch (err) {
+    const released = (): boolean => {
+      try { return fs.readSync(fd, buf, 0, 1, null) > 0; } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+        return false;
       }
-      if (n > 0) break;
-      if (!initAlive(rec)) throw new StateError('cannot start a container that has stopped');
+    };
+    for (;;) {
+      if (released()) break;
+      // Between that read and this check the init may have written its byte, exec'd a process
+      // that exits at once (`true`) and gone: the byte is still in the FIFO, so read once more.
+      if (!initAlive(rec)) {
+        if (released()) break;
+        throw new StateError('cannot start a container that has stopped');
+      }
       sleepMs(1);
     }
   } finally {
