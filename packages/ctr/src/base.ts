@@ -7,7 +7,9 @@ import { Command, Flags } from '@oclif/core';
 export abstract class CtrCommand extends Command {
   static override baseFlags = {
     namespace: Flags.string({ char: 'n', description: 'namespace to use with commands', env: 'CONTAINERD_NAMESPACE', default: 'default', helpGroup: 'GLOBAL' }),
-    address: Flags.string({ char: 'a', description: 'address for containerd\'s GRPC server (berth: no daemon, ignored)', env: 'CONTAINERD_ADDRESS', helpGroup: 'GLOBAL', hidden: true }),
+    // No short form here: before the command `-a` is written out as --address (cli.ts); after it,
+    // `-a` is the command's own (tasks kill -a is --all).
+    address: Flags.string({ description: 'address for containerd\'s GRPC server (berth: no daemon, ignored)', env: 'CONTAINERD_ADDRESS', helpGroup: 'GLOBAL', hidden: true }),
     timeout: Flags.string({ description: 'total timeout for ctr commands', default: '0s', helpGroup: 'GLOBAL' }),
     'connect-timeout': Flags.string({ description: 'timeout for connecting to containerd (berth: no daemon, ignored)', default: '0s', helpGroup: 'GLOBAL', hidden: true }),
     debug: Flags.boolean({ description: 'enable debug output in logs', helpGroup: 'GLOBAL' }),

@@ -9,6 +9,7 @@ export { COMMANDS };
 const GLOBALS = {
   withValue: ['--namespace', '-n', '--address', '-a', '--timeout', '--connect-timeout', '--root', '--state', '--config', '-c'],
   switches: ['--debug'],
+  longForms: { '-a': '--address' },
 };
 
 export async function main(argv: string[], pkgRoot: string): Promise<void> {

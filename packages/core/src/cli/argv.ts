@@ -8,6 +8,11 @@ export interface GlobalFlagSpec {
   withValue: readonly string[];
   /** Switches ("--debug"). */
   switches: readonly string[];
+  /**
+   * Short global flags whose letter a command uses for something else, written out when hoisted
+   * (ctr's global `-a` is --address, but `ctr tasks kill -a` is --all).
+   */
+  longForms?: Readonly<Record<string, string>>;
 }
 
 /** `commandIds`: every command id and alias, words joined by ':' (oclif's form). */
@@ -19,8 +24,10 @@ export function hoistGlobals(argv: string[], spec: GlobalFlagSpec, commandIds: R
   while (i < argv.length && argv[i].startsWith('-')) {
     const a = argv[i];
     const name = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+    const long = spec.longForms?.[name];
     if (withValue.has(name)) {
-      if (a.includes('=')) { globals.push(a); i += 1; } else { globals.push(a, argv[i + 1] ?? ''); i += 2; }
+      const flag = long ?? name;
+      if (a.includes('=')) { globals.push(`${flag}${a.slice(name.length)}`); i += 1; } else { globals.push(flag, argv[i + 1] ?? ''); i += 2; }
     } else if (switches.has(name)) {
       globals.push(a); i += 1;
     } else break; // --help, --version, -h, -v: oclif's

@@ -128,7 +128,9 @@ function makeRootDirs(rootDir: string, dir: string): void {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') continue; // made by a concurrent opener
-      throw new InvalidArgumentError(`root ${rootDir}: cannot create directory ${d} (${code}); choose another --root`);
+      const reason = ({ ENOTDIR: 'not a directory', ENOENT: 'no such file or directory', EACCES: 'permission denied', EPERM: 'operation not permitted', EROFS: 'read-only file system' } as Record<string, string>)[code ?? ''] ?? code;
+      const fix = code === 'EACCES' || code === 'EPERM' ? 'run as root' : 'choose another root directory';
+      throw new InvalidArgumentError(`root ${rootDir}: cannot create directory ${d}: ${reason}: ${fix}`);
     }
   }
 }
