@@ -85,10 +85,10 @@ _berth_ctr_leaf() {
 _berth_ctr_flags() {
   case $1 in
     '') REPLY='--config -c --debug --namespace -n --root --state --timeout --help -h --version -v' ;;
-    'completion'|'config:default'|'containers:label'|'content:active'|'content:get'|'content:label'|'content:prune'|'content:remove'|'namespaces:create'|'namespaces:label'|'namespaces:remove'|'tasks:attach'|'tasks:pause'|'tasks:ps'|'tasks:resume'|'tasks:wait'|'version') REPLY='--help -h' ;;
+    'completion'|'config:default'|'containers:label'|'content:active'|'content:get'|'content:label'|'content:prune'|'content:remove'|'namespaces:create'|'namespaces:label'|'namespaces:remove'|'tasks:attach'|'tasks:pause'|'tasks:resume'|'tasks:wait'|'version') REPLY='--help -h' ;;
     'containers:create') REPLY='--allow-new-privs --annotation --cap-add --cap-drop --cpu-period --cpu-quota --cpu-shares --cpus --cpuset-cpus --cwd --device --env --env-file --hostname --label --memory-limit --mount --net-host --privileged --read-only --rlimit-nofile --rootfs --rootfs-propagation --runtime --seccomp --snapshotter --tty -t --user -u --with-ns --help -h' ;;
     'containers:info') REPLY='--spec --help -h' ;;
-    'containers:list'|'content:list'|'images:list'|'leases:list'|'namespaces:list'|'tasks:list') REPLY='--quiet -q --help -h' ;;
+    'containers:list'|'content:list'|'images:list'|'leases:list'|'namespaces:list'|'tasks:list'|'tasks:ps') REPLY='--format --quiet -q --help -h' ;;
     'containers:remove') REPLY='--keep-snapshot --help -h' ;;
     'content:fetch') REPLY='--all-metadata --all-platforms --hosts-dir --label --plain-http --platform --refresh --skip-verify -k --user -u --help -h' ;;
     'content:prune:references') REPLY='--async --dry --help -h' ;;
@@ -100,15 +100,16 @@ _berth_ctr_flags() {
     'images:label') REPLY='--replace-all -r --help -h' ;;
     'images:mount') REPLY='--hosts-dir --label --plain-http --platform --refresh --rw --skip-verify -k --snapshotter --user -u --help -h' ;;
     'images:prune') REPLY='--all --help -h' ;;
-    'images:pull') REPLY='--all-platforms --hosts-dir --label --max-concurrent-downloads --plain-http --platform --print-chainid --refresh --skip-verify -k --snapshotter --user -u --help -h' ;;
+    'images:pull') REPLY='--all-metadata --all-platforms --hosts-dir --label --max-concurrent-downloads --plain-http --platform --print-chainid --refresh --skip-verify -k --snapshotter --user -u --help -h' ;;
     'images:push') REPLY='--allow-non-distributable-blobs --hosts-dir --manifest --manifest-type --max-concurrent-uploaded-layers --plain-http --platform --refresh --skip-verify -k --user -u --help -h' ;;
     'images:remove'|'leases:remove') REPLY='--sync --help -h' ;;
     'images:tag') REPLY='--force --help -h' ;;
     'images:unmount') REPLY='--hosts-dir --label --plain-http --refresh --rm --skip-verify -k --snapshotter --user -u --help -h' ;;
-    'images:usage'|'snapshots:commit'|'snapshots:info'|'snapshots:label'|'snapshots:list'|'snapshots:mounts'|'snapshots:remove'|'snapshots:tree') REPLY='--snapshotter --help -h' ;;
+    'images:usage'|'snapshots:commit'|'snapshots:info'|'snapshots:label'|'snapshots:mounts'|'snapshots:remove'|'snapshots:tree') REPLY='--snapshotter --help -h' ;;
     'leases:create') REPLY='--expires -x --id --help -h' ;;
-    'plugins:list') REPLY='--detailed -d --quiet -q --help -h' ;;
+    'plugins:list') REPLY='--detailed -d --format --quiet -q --help -h' ;;
     'run') REPLY='--allow-new-privs --annotation --cap-add --cap-drop --cpu-period --cpu-quota --cpu-shares --cpus --cpuset-cpus --cwd --detach -d --device --env --env-file --hostname --label --log-uri --memory-limit --mount --net-host --null-io --pid-file --privileged --read-only --rlimit-nofile --rm --rootfs --rootfs-propagation --runtime --seccomp --snapshotter --tty -t --user -u --with-ns --help -h' ;;
+    'snapshots:list') REPLY='--format --quiet -q --snapshotter --help -h' ;;
     'snapshots:prepare'|'snapshots:view') REPLY='--mounts --snapshotter --target -t --help -h' ;;
     'snapshots:usage') REPLY='--b -b --snapshotter --help -h' ;;
     'tasks:delete') REPLY='--exec-id --force -f --help -h' ;;
@@ -123,9 +124,10 @@ _berth_ctr_valued() {
   case $1 in
     '') REPLY='--config -c --namespace -n --root --state --timeout' ;;
     'containers:create') REPLY='--annotation --cap-add --cap-drop --cpu-period --cpu-quota --cpu-shares --cpus --cpuset-cpus --cwd --device --env --env-file --hostname --label --memory-limit --mount --rlimit-nofile --rootfs-propagation --runtime --snapshotter --user -u --with-ns' ;;
+    'containers:list'|'content:list'|'images:list'|'leases:list'|'namespaces:list'|'plugins:list'|'tasks:list'|'tasks:metrics'|'tasks:ps') REPLY='--format' ;;
     'content:fetch') REPLY='--hosts-dir --label --platform --refresh --user -u' ;;
     'doctor') REPLY='--output -o' ;;
-    'images:check'|'images:usage'|'snapshots:commit'|'snapshots:info'|'snapshots:label'|'snapshots:list'|'snapshots:mounts'|'snapshots:remove'|'snapshots:tree'|'snapshots:usage') REPLY='--snapshotter' ;;
+    'images:check'|'images:usage'|'snapshots:commit'|'snapshots:info'|'snapshots:label'|'snapshots:mounts'|'snapshots:remove'|'snapshots:tree'|'snapshots:usage') REPLY='--snapshotter' ;;
     'images:export') REPLY='--platform' ;;
     'images:import') REPLY='--base-name --index-name --label --platform --snapshotter' ;;
     'images:mount') REPLY='--hosts-dir --label --platform --refresh --snapshotter --user -u' ;;
@@ -134,18 +136,18 @@ _berth_ctr_valued() {
     'images:unmount') REPLY='--hosts-dir --label --refresh --snapshotter --user -u' ;;
     'leases:create') REPLY='--expires -x --id' ;;
     'run') REPLY='--annotation --cap-add --cap-drop --cpu-period --cpu-quota --cpu-shares --cpus --cpuset-cpus --cwd --device --env --env-file --hostname --label --log-uri --memory-limit --mount --pid-file --rlimit-nofile --rootfs-propagation --runtime --snapshotter --user -u --with-ns' ;;
+    'snapshots:list') REPLY='--format --snapshotter' ;;
     'snapshots:prepare'|'snapshots:view') REPLY='--snapshotter --target -t' ;;
     'tasks:delete') REPLY='--exec-id' ;;
     'tasks:exec') REPLY='--cwd --env --exec-id --user -u' ;;
     'tasks:kill') REPLY='--exec-id --signal -s' ;;
-    'tasks:metrics') REPLY='--format' ;;
     'tasks:start') REPLY='--log-uri --pid-file' ;;
     *) REPLY='' ;;
   esac
 }
 _berth_ctr_values() {
   case $1 in
-    'doctor --output'|'doctor -o'|'tasks:metrics --format') REPLY='table json' ;;
+    'containers:list --format'|'content:list --format'|'doctor --output'|'doctor -o'|'images:list --format'|'leases:list --format'|'namespaces:list --format'|'plugins:list --format'|'snapshots:list --format'|'tasks:list --format'|'tasks:metrics --format'|'tasks:ps --format') REPLY='table json' ;;
     *) REPLY='' ;;
   esac
 }
