@@ -13,14 +13,13 @@
 // ctr run) and k8s.io (for crictl). Pods get real CNI networking from Debian's plugins on a bridge
 // and /24 of the benchmark's own (bridge with ipMasq, then portmap: a usual CRI conflist); all
 // pods are removed at the end, the bridge too if the benchmark made it.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import {
-  binPath, childEnv, cleanupAll, findLeaks, tempDir, trackContainer, uniqueId, untrackContainer,
-} from '../test/lib/index.mjs';
+import { binPath, childEnv, tempDir, trackContainer, uniqueId, untrackContainer } from '../test/lib/index.mjs';
+import { msSince, runStandalone, runTimed, stats } from './bench-lib.mjs';
 import { DEMO_IMAGE, writeBusyboxArchive } from './demo-image.mjs';
 
 const ENV = childEnv({ CRI_CONFIG_FILE: null, CONTAINER_RUNTIME_ENDPOINT: null, IMAGE_SERVICE_ENDPOINT: null });
@@ -31,27 +30,7 @@ const BRIDGE = `bcb${TAG}`;
 const NET = `10.${150 + (process.pid % 40)}.${Math.floor(process.pid / 40) % 250}`;
 
 /** One child to completion: { ms, code, stdout, stderr }. */
-function run(file, args, { timeout = 300_000 } = {}) {
-  return new Promise((resolve) => {
-    const t0 = process.hrtime.bigint();
-    const p = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: ENV });
-    const out = [];
-    const err = [];
-    const timer = setTimeout(() => p.kill('SIGKILL'), timeout);
-    p.stdout.on('data', (b) => out.push(b));
-    p.stderr.on('data', (b) => err.push(b));
-    p.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, code: code ?? 128, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
-    });
-  });
-}
-
-function stats(samples) {
-  const s = [...samples].sort((a, b) => a - b);
-  const rank = (p) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
-  return { n: s.length, median: rank(0.5), p90: rank(0.9), min: s[0], max: s[s.length - 1] };
-}
+const run = (file, args, { timeout } = {}) => runTimed(file, args, { env: ENV, timeout });
 
 const links = () => spawnSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map((l) => l.split(':')[1].trim().split('@')[0]);
 
@@ -139,7 +118,7 @@ async function benchLists(s, pods, runs, put, log) {
   const t0 = process.hrtime.bigint();
   must('crictl stopp', await s.crictl('stopp', made.map((m) => m.pod)));
   must('crictl rmp', await s.crictl('rmp', made.map((m) => m.pod)));
-  put(`stopp + rmp of ${pods} pods (one call each)`, Number(process.hrtime.bigint() - t0) / 1e6);
+  put(`stopp + rmp of ${pods} pods (one call each)`, msSince(t0));
 }
 
 function render(raw, runs, pods) {
@@ -181,20 +160,8 @@ export async function benchCrictl({ runs = 10, pods = 50, log = () => {} } = {})
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values: opt } = parseArgs({ options: { runs: { type: 'string', default: '10' }, pods: { type: 'string', default: '50' }, json: { type: 'string' } } });
-  const log = (m) => process.stderr.write(`bench-crictl: ${m}\n`);
-  let code = 0;
-  try {
+  await runStandalone('bench-crictl', async (log) => {
     const r = await benchCrictl({ runs: Math.max(1, Number(opt.runs)), pods: Math.max(1, Number(opt.pods)), log });
-    process.stdout.write(`${r.markdown}\n`);
-    if (opt.json) writeFileSync(opt.json, `${JSON.stringify(r.raw, null, 2)}\n`);
-  } catch (e) {
-    code = 1;
-    log(`failed: ${e.stack ?? e}`);
-  } finally {
-    const problems = cleanupAll();
-    const leaks = findLeaks();
-    const left = [...problems, ...leaks.mounts, ...leaks.cgroups, ...leaks.processes];
-    if (left.length) { log(`left behind: ${left.join('; ')}`); code = 1; }
-  }
-  process.exitCode = code;
+    return { markdown: r.markdown, json: r.raw };
+  }, { jsonFile: opt.json });
 }

@@ -26,9 +26,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
-import { binPath, childEnv, cleanupAll, findLeaks, tempDir, tempRoot } from '../test/lib/index.mjs';
+import { binPath, childEnv, tempDir, tempRoot } from '../test/lib/index.mjs';
 import { startContainerd, REAL_CTR, CONTAINERD } from '../test/lib/containerd.mjs';
 import { GOARCH, startRegistry } from '../test/ctr/registry-lib.mjs';
+import { msSince, runStandalone } from './bench-lib.mjs';
 
 const gzip = promisify(gzipCb);
 const IMAGE_VERSION = 'v1';
@@ -327,12 +328,12 @@ function timedCli(file, args, { mark = 'unpacking', env = childEnv(), timeout = 
     const timer = setTimeout(() => p.kill('SIGKILL'), timeout);
     p.stdout.on('data', (d) => {
       out += d;
-      if (markMs === undefined && out.includes(mark)) markMs = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (markMs === undefined && out.includes(mark)) markMs = msSince(t0);
     });
     p.stderr.on('data', (d) => { err += d; });
     p.on('close', (code, signal) => {
       clearTimeout(timer);
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      const ms = msSince(t0);
       if (code !== 0) {
         reject(new Error(`${file} ${args.join(' ')}: ${signal ?? `exit ${code}`}: ${err.trim().split('\n').slice(-3).join(' | ')}`));
         return;
@@ -410,7 +411,7 @@ function floorRun(meta, plan) {
   syncDisks();
   const t0 = process.hrtime.bigint();
   const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: 600_000 });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const ms = msSince(t0);
   rmSync(shm, { force: true });
   rmSync(dest, { recursive: true, force: true });
   if (r.status !== 0) throw new Error(`floor (${plan}): ${r.stderr}`);
@@ -520,24 +521,9 @@ function ctrVersion() {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values: opt } = parseArgs({ options: { runs: { type: 'string', default: '3' }, json: { type: 'string' }, regen: { type: 'boolean', default: false } } });
-  const log = (msg) => process.stderr.write(`bench-images: ${msg}\n`);
-  let exitCode = 0;
-  try {
+  await runStandalone('bench-images', async (log) => {
     log(`temp root ${tempRoot()}`);
     const r = await benchImages({ runs: Math.max(1, Number(opt.runs)), regen: opt.regen, log });
-    process.stdout.write(`${r.markdown}\n`);
-    if (opt.json) writeFileSync(opt.json, `${JSON.stringify({ meta: r.meta, raw: r.raw }, null, 2)}\n`);
-  } catch (e) {
-    exitCode = 1;
-    log(`failed: ${e.stack ?? e}`);
-  } finally {
-    const problems = cleanupAll();
-    const leaks = findLeaks();
-    const left = [...problems, ...leaks.mounts, ...leaks.cgroups, ...leaks.processes];
-    if (left.length > 0) {
-      log(`left behind: ${left.join('; ')}`);
-      exitCode = 1;
-    }
-  }
-  process.exitCode = exitCode;
+    return { markdown: r.markdown, json: { meta: r.meta, raw: r.raw } };
+  }, { jsonFile: opt.json });
 }

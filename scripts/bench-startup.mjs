@@ -13,19 +13,14 @@
 // process, else --ca, else Debian's bundle. Commands run interleaved, round after round, so load
 // from elsewhere on the machine hits all alike; each is one spawnSync timed from spawn to exit.
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT, binPath, childEnv, cleanupAll, tempDir } from '../test/lib/index.mjs';
+import { REPO_ROOT, binPath, childEnv, tempDir } from '../test/lib/index.mjs';
+import { msSince, runStandalone, stats } from './bench-lib.mjs';
 
 const DEBIAN_CA = '/etc/ssl/certs/ca-certificates.crt';
-
-function stats(samples) {
-  const s = [...samples].sort((a, b) => a - b);
-  const rank = (p) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
-  return { n: s.length, median: rank(0.5), p90: rank(0.9), min: s[0], max: s[s.length - 1] };
-}
 
 /** The four commands, each through its launcher (`launcher`) and through node directly (`direct`). */
 function commands() {
@@ -44,7 +39,7 @@ function commands() {
 function once([file, ...args], env) {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(file, args, { stdio: ['ignore', 'ignore', 'pipe'], env, encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const ms = msSince(t0);
   if (r.status !== 0) throw new Error(`${[file, ...args].join(' ')}: exit ${r.status ?? r.signal}: ${r.stderr.trim().split('\n').pop()}`);
   return ms;
 }
@@ -86,18 +81,9 @@ function render(raw, caFile, runs) {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values: opt } = parseArgs({ options: { runs: { type: 'string', default: '20' }, ca: { type: 'string' }, json: { type: 'string' } } });
-  const log = (m) => process.stderr.write(`bench-startup: ${m}\n`);
-  let code = 0;
-  try {
+  // No leak check: nothing here makes mounts, cgroups or processes that outlive the command.
+  await runStandalone('bench-startup', async (log) => {
     const r = await benchStartup({ runs: Math.max(1, Number(opt.runs)), ca: opt.ca, log });
-    process.stdout.write(`${r.markdown}\n`);
-    if (opt.json) writeFileSync(opt.json, `${JSON.stringify(r.raw, null, 2)}\n`);
-  } catch (e) {
-    code = 1;
-    log(`failed: ${e.stack ?? e}`);
-  } finally {
-    const problems = cleanupAll();
-    if (problems.length) { log(`left behind: ${problems.join('; ')}`); code = 1; }
-  }
-  process.exitCode = code;
+    return { markdown: r.markdown, json: r.raw };
+  }, { jsonFile: opt.json, leaks: false });
 }

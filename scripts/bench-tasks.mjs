@@ -14,43 +14,20 @@
 // the mean over the N shims, 10 s after the last start (idle shims). A task's shim is the parent of its init (both runtimes make the shim
 // the init's parent and subreaper). berth gets a fresh --root/--state, containerd a private daemon
 // (test/lib/containerd.mjs) with its own root, state and socket.
-import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import {
-  binPath, childEnv, cleanupAll, findLeaks, tempDir, trackContainer, uniqueId, untrackContainer,
-} from '../test/lib/index.mjs';
+import { binPath, childEnv, tempDir, trackContainer, uniqueId, untrackContainer } from '../test/lib/index.mjs';
 import { startContainerd, REAL_CTR } from '../test/lib/containerd.mjs';
+import { msSince, runStandalone, runTimed, stats } from './bench-lib.mjs';
 import { DEMO_IMAGE, writeBusyboxArchive } from './demo-image.mjs';
 
 const ENV = childEnv();
 const BERTH_CTR = binPath('ctr');
 
 /** One child to completion: { ms, code, stdout, stderr }. */
-function run(file, args, { timeout = 300_000 } = {}) {
-  return new Promise((resolve) => {
-    const t0 = process.hrtime.bigint();
-    const p = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: ENV });
-    const out = [];
-    const err = [];
-    const timer = setTimeout(() => p.kill('SIGKILL'), timeout);
-    p.stdout.on('data', (b) => out.push(b));
-    p.stderr.on('data', (b) => err.push(b));
-    p.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, code: code ?? 128, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
-    });
-  });
-}
-
-
-function stats(samples) {
-  const s = [...samples].sort((a, b) => a - b);
-  const rank = (p) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
-  return { n: s.length, median: rank(0.5), p90: rank(0.9), min: s[0], max: s[s.length - 1] };
-}
+const run = (file, args, { timeout } = {}) => runTimed(file, args, { env: ENV, timeout });
 
 function rollup(pid) {
   const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
@@ -119,7 +96,7 @@ async function removeAll(tool, ids, raw, n) {
     const c = await tool.ctr(['c', 'rm', id]);
     return t.code === 0 && c.code === 0 ? null : `${id}: ${t.stderr.trim()} ${c.stderr.trim()}`;
   }));
-  ((raw[`removal of ${n} (concurrent t rm -f + c rm)`] ??= {})[tool.key] ??= []).push(Number(process.hrtime.bigint() - t0) / 1e6);
+  ((raw[`removal of ${n} (concurrent t rm -f + c rm)`] ??= {})[tool.key] ??= []).push(msSince(t0));
   const bad = results.filter(Boolean);
   if (bad.length) throw new Error(`${tool.label} removal: ${bad[0]}`);
   for (const id of ids) tool.untrack(id);
@@ -168,7 +145,7 @@ export async function benchTasks({ runs = 10, tasks = 50, log = () => {} } = {})
       log(`${tool.label}: ${tasks} concurrent run -d`);
       const t0 = process.hrtime.bigint();
       const starts = await Promise.all(ids.map((id) => tool.ctr(['run', '-d', '--null-io', DEMO_IMAGE, id, 'sleep', '1000'])));
-      put(`${tasks} concurrent run -d`, Number(process.hrtime.bigint() - t0) / 1e6);
+      put(`${tasks} concurrent run -d`, msSince(t0));
       const failed = starts.find((r) => r.code !== 0);
       if (failed) throw new Error(`${tool.label} run -d: ${failed.stderr.trim()}`);
       const first = await tool.ctr(['t', 'ls']);
@@ -195,20 +172,8 @@ export async function benchTasks({ runs = 10, tasks = 50, log = () => {} } = {})
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values: opt } = parseArgs({ options: { runs: { type: 'string', default: '10' }, tasks: { type: 'string', default: '50' }, json: { type: 'string' } } });
-  const log = (m) => process.stderr.write(`bench-tasks: ${m}\n`);
-  let code = 0;
-  try {
+  await runStandalone('bench-tasks', async (log) => {
     const r = await benchTasks({ runs: Math.max(1, Number(opt.runs)), tasks: Math.max(1, Number(opt.tasks)), log });
-    process.stdout.write(`${r.markdown}\n`);
-    if (opt.json) writeFileSync(opt.json, `${JSON.stringify(r.raw, null, 2)}\n`);
-  } catch (e) {
-    code = 1;
-    log(`failed: ${e.stack ?? e}`);
-  } finally {
-    const problems = cleanupAll();
-    const leaks = findLeaks();
-    const left = [...problems, ...leaks.mounts, ...leaks.cgroups, ...leaks.processes];
-    if (left.length) { log(`left behind: ${left.join('; ')}`); code = 1; }
-  }
-  process.exitCode = code;
+    return { markdown: r.markdown, json: r.raw };
+  }, { jsonFile: opt.json });
 }

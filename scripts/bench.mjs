@@ -31,6 +31,7 @@ import { benchImages } from './bench-images.mjs';
 import { benchTasks } from './bench-tasks.mjs';
 import { benchCrictl } from './bench-crictl.mjs';
 import { benchStartup } from './bench-startup.mjs';
+import { msSince, stats } from './bench-lib.mjs';
 import {
   REAL_CRUN, REAL_RUNC, binPath, childEnv, cleanupAll, findLeaks, makeBusyboxBundle, tempDir,
   tempRoot, trackContainer, uniqueId, untrackContainer,
@@ -85,12 +86,6 @@ const notes = [];
 // ---------------------------------------------------------------------------------------------
 // statistics and timing
 
-function stats(samples) {
-  const s = [...samples].sort((a, b) => a - b);
-  const rank = (p) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
-  return { n: s.length, median: rank(0.5), p90: rank(0.9), min: s[0], max: s[s.length - 1] };
-}
-
 class ToolError extends Error {}
 
 /** One timed, synchronous invocation of a tool; throws ToolError with its stderr on failure. */
@@ -99,7 +94,7 @@ function timed(tool, args, { allowFail = false } = {}) {
   const argv = [...tool.prefix, ...(tool.root ? ['--root', tool.root] : []), ...args];
   const t0 = process.hrtime.bigint();
   const r = spawnSync(tool.file, argv, { stdio: ['ignore', 'ignore', tool.errFd], env: tool.env ?? ENV, timeout: CMD_TIMEOUT });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const ms = msSince(t0);
   if (!allowFail && (r.status !== 0 || r.error)) {
     const err = readFileSync(tool.errPath, 'utf8').trim().split('\n').pop() || r.error?.message || `exit ${r.status ?? r.signal}`;
     throw new ToolError(`${args[0]}: ${err}`);
@@ -314,7 +309,7 @@ async function benchConcurrent(tool) {
     const ids = Array.from({ length: CONCURRENT }, () => born(tool, uniqueId()));
     const t0 = process.hrtime.bigint();
     const outcome = await Promise.allSettled(ids.map((id) => spawnChain(tool, sleep.dir, id)));
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    const ms = msSince(t0);
     deleteAll(tool);
     const failed = outcome.find((o) => o.status === 'rejected');
     if (failed) {
