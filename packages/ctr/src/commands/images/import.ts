@@ -40,23 +40,41 @@ If foobar.tar contains an OCI ref named "latest" and anonymous ref "sha256:deadb
       const eq = l.indexOf('=');
       labels[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1);
     }
-    await importImages({
-      root: flags.root ?? cfg.root,
-      namespace: flags.namespace,
-      input: args.in,
-      baseName: flags['base-name'],
-      digests: flags.digests,
-      skipDigestForNamed: flags['skip-digest-for-named'],
-      indexName: flags['index-name'],
-      allPlatforms: flags['all-platforms'],
-      platform: flags.platform,
-      unpack: !flags['no-unpack'],
-      snapshotter: flags.snapshotter || cfg.snapshotter,
-      labels,
-      onProgress: (p) => {
-        if (p.kind === 'unpacking') process.stdout.write(`unpacking ${p.name} (${p.digest})...`);
-        else process.stdout.write('done\n');
-      },
-    });
+    // On a terminal an ora spinner shows the phase as it goes (reading the archive can take a
+    // while); the lines left behind are the ones ctr prints, as through a pipe.
+    const ora = process.stdout.isTTY ? require('ora') as typeof import('ora') : undefined;
+    const reading = `importing ${args.in === '-' ? 'from stdin' : args.in}`;
+    let spinner = ora?.({ text: reading, stream: process.stdout }).start();
+    let line = '';
+    try {
+      await importImages({
+        root: flags.root ?? cfg.root,
+        namespace: flags.namespace,
+        input: args.in,
+        baseName: flags['base-name'],
+        digests: flags.digests,
+        skipDigestForNamed: flags['skip-digest-for-named'],
+        indexName: flags['index-name'],
+        allPlatforms: flags['all-platforms'],
+        platform: flags.platform,
+        unpack: !flags['no-unpack'],
+        snapshotter: flags.snapshotter || cfg.snapshotter,
+        labels,
+        onProgress: (p) => {
+          if (p.kind === 'unpacking') {
+            line = `unpacking ${p.name} (${p.digest})...`;
+            if (spinner) spinner.text = line; else process.stdout.write(line);
+          } else if (spinner) {
+            spinner.stop();
+            process.stdout.write(`${line}done\n`);
+            spinner = ora?.({ text: reading, stream: process.stdout }).start();
+          } else {
+            process.stdout.write('done\n');
+          }
+        },
+      });
+    } finally {
+      spinner?.stop();
+    }
   }
 }
