@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { GOARCH, sha256 } from './registry-lib.mjs';
+import { GOARCH, sha256, startRegistry } from './registry-lib.mjs';
 
 const TYPES = { file: '0', link: '1', symlink: '2', char: '3', block: '4', dir: '5', fifo: '6' };
 
@@ -121,37 +121,4 @@ export async function pushRaw(host, repo, tag, { blobs, manifest, mediaType = 'a
  * docker-registry serving https on a free loopback port, with a self-signed certificate for
  * IP 127.0.0.1 made by openssl: { host, caFile, log(), stop() }.
  */
-export async function startTlsRegistry(work) {
-  const { spawn } = await import('node:child_process');
-  const { freePort, httpStatus } = await import('../lib/net.mjs');
-  mkdirSync(work, { recursive: true });
-  const cert = join(work, 'tls.crt');
-  const key = join(work, 'tls.key');
-  const o = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
-  assert.equal(o.status, 0, o.stderr);
-  const host = `127.0.0.1:${await freePort()}`;
-  const cfg = join(work, 'config.yml');
-  writeFileSync(cfg, ['version: 0.1', 'log:', '  level: info', 'storage:', '  filesystem:', `    rootdirectory: ${join(work, 'data')}`,
-    'http:', `  addr: ${host}`, '  tls:', `    certificate: ${cert}`, `    key: ${key}`].join('\n') + '\n');
-  const proc = spawn('docker-registry', ['serve', cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  proc.stdout.on('data', (d) => { log += d; });
-  proc.stderr.on('data', (d) => { log += d; });
-  let up = false;
-  for (let i = 0; i < 100 && !up; i++) {
-    assert.equal(proc.exitCode, null, `docker-registry exited: ${log}`);
-    // Any TLS answer (even a refused certificate) means it listens.
-    up = /http: TLS handshake error|listening on/.test(log) || (await httpStatus(`http://${host}/v2/`)) !== 0;
-    if (!up) await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.ok(up, `docker-registry (tls) did not start: ${log}`);
-  return {
-    host, caFile: cert, log: () => log,
-    async stop() {
-      if (proc.exitCode !== null) return;
-      proc.kill('SIGTERM');
-      await new Promise((r) => proc.once('exit', r));
-    },
-  };
-}
+export const startTlsRegistry = (work) => startRegistry(work, { tls: true });

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { REPO_ROOT, binPath, childEnv, registerCleanup, runBin, tempDir } from '../lib/index.mjs';
 import { skipWithoutContainerd, startContainerd } from '../lib/containerd.mjs';
-import { GOARCH, sha256 } from './registry-lib.mjs';
+import { GOARCH, layerDirs, sha256 } from './registry-lib.mjs';
 
 const { lgetxattr } = createRequire(import.meta.url)(join(REPO_ROOT, 'packages/core/dist/sys/xattr.js'));
 const have = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
@@ -109,19 +109,6 @@ function tree(dir) {
   };
   walk('');
   return out;
-}
-
-/** The layer directories of a view of `chainID`, bottom first, from `snapshots mounts`. */
-async function layerDirs(run, chainID, key) {
-  const v = await run(['snapshots', 'view', key, chainID]);
-  assert.equal(v.code, 0, v.stderr);
-  const m = await run(['snapshots', 'mounts', '/mnt', key]);
-  assert.equal(m.code, 0, m.stderr);
-  const lower = /lowerdir=([^\s,]+)/.exec(m.stdout);
-  if (lower) return lower[1].split(':').reverse();
-  const bind = /mount -t \S+ (\S+) \/mnt/.exec(m.stdout);
-  assert.ok(bind, `mount command: ${m.stdout}`);
-  return [bind[1]];
 }
 
 const rows = (ls) => ls.split('\n').slice(1).filter(Boolean).map((l) => l.split(/\s+/).slice(0, 6).join(' ')).sort();

@@ -2,34 +2,13 @@
 // docker-registry on 127.0.0.1) holding a two-layer busybox image built here and pushed by skopeo.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { REPO_ROOT, registerCleanup, runBin, tempDir } from '../lib/index.mjs';
-import { GOARCH, makeLayout, sha256, skipWithoutRegistry as skip, skopeoPush, startRegistry } from './registry-lib.mjs';
+import { GOARCH, addMultiIndex, makeLayout, sha256, skipWithoutRegistry as skip, skopeoPush, startRegistry } from './registry-lib.mjs';
 
 const { ContentStore } = createRequire(import.meta.url)(join(REPO_ROOT, 'packages/core/dist/content/index.js'));
-
-/** Adds to the layout a tag "multi": an index of this host's manifest and an s390x one (same layers). */
-function addIndex(dir, img) {
-  const config = Buffer.from(JSON.parse(JSON.stringify(img.config.toString())).replace(`"architecture":"${GOARCH}"`, '"architecture":"s390x"'));
-  const m = JSON.parse(img.manifest);
-  m.config = { ...m.config, digest: sha256(config), size: config.length };
-  const other = Buffer.from(JSON.stringify(m));
-  const mt = 'application/vnd.oci.image.manifest.v1+json';
-  const index = Buffer.from(JSON.stringify({
-    schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json',
-    manifests: [
-      { mediaType: mt, digest: sha256(img.manifest), size: img.manifest.length, platform: { os: 'linux', architecture: GOARCH } },
-      { mediaType: mt, digest: sha256(other), size: other.length, platform: { os: 'linux', architecture: 's390x' } },
-    ],
-  }));
-  for (const b of [config, other, index]) writeFileSync(join(dir, 'blobs', 'sha256', sha256(b).slice(7)), b);
-  const idx = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
-  idx.manifests.push({ mediaType: 'application/vnd.oci.image.index.v1+json', digest: sha256(index), size: index.length, annotations: { 'org.opencontainers.image.ref.name': 'multi' } });
-  writeFileSync(join(dir, 'index.json'), JSON.stringify(idx));
-  return { index, other, otherConfig: config };
-}
 
 describe('ctr images pull', { skip }, () => {
   registerCleanup();
@@ -47,7 +26,7 @@ describe('ctr images pull', { skip }, () => {
     image = makeLayout(work, join(work, 'oci'), [{ 'bin/busybox': '/bin/busybox' }, { 'etc/hello.txt': Buffer.from('hello from layer 2\n') }],
       { config: { Cmd: ['/bin/busybox', 'sh'] } });
     skopeoPush(join(work, 'oci'), '1', `${host}/test/busybox:1`);
-    multi = addIndex(join(work, 'oci'), image);
+    multi = addMultiIndex(join(work, 'oci'), image);
     skopeoPush(join(work, 'oci'), 'multi', `${host}/test/busybox:multi`, true);
   });
 

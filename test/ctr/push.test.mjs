@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { REPO_ROOT, binPath, registerCleanup, runBin, tempDir } from '../lib/index.mjs';
-import { GOARCH, makeLayout, sha256, skipWithoutRegistry as skip, skopeoPush, startRegistry } from './registry-lib.mjs';
+import { addMultiIndex, makeLayout, sha256, skipWithoutRegistry as skip, skopeoPush, startRegistry } from './registry-lib.mjs';
 
 const req = createRequire(import.meta.url);
 
@@ -16,27 +16,6 @@ function skopeoRaw(ref) {
   const r = spawnSync('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${ref}`], { encoding: 'buffer', timeout: 60_000 });
   assert.equal(r.status, 0, `skopeo inspect ${ref}: ${r.stderr}`);
   return r.stdout;
-}
-
-/** Adds tag "multi" to the layout: an index of this host's manifest and an s390x one. */
-function addIndex(dir, img) {
-  const config = Buffer.from(img.config.toString().replace(`"architecture":"${GOARCH}"`, '"architecture":"s390x"'));
-  const m = JSON.parse(img.manifest);
-  m.config = { ...m.config, digest: sha256(config), size: config.length };
-  const other = Buffer.from(JSON.stringify(m));
-  const mt = 'application/vnd.oci.image.manifest.v1+json';
-  const index = Buffer.from(JSON.stringify({
-    schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json',
-    manifests: [
-      { mediaType: mt, digest: sha256(img.manifest), size: img.manifest.length, platform: { os: 'linux', architecture: GOARCH } },
-      { mediaType: mt, digest: sha256(other), size: other.length, platform: { os: 'linux', architecture: 's390x' } },
-    ],
-  }));
-  for (const b of [config, other, index]) writeFileSync(join(dir, 'blobs', 'sha256', sha256(b).slice(7)), b);
-  const idx = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
-  idx.manifests.push({ mediaType: 'application/vnd.oci.image.index.v1+json', digest: sha256(index), size: index.length, annotations: { 'org.opencontainers.image.ref.name': 'multi' } });
-  writeFileSync(join(dir, 'index.json'), JSON.stringify(idx));
-  return { index, other, otherConfig: config };
 }
 
 describe('ctr images push / content fetch', { skip }, () => {
@@ -59,7 +38,7 @@ describe('ctr images push / content fetch', { skip }, () => {
     host = registry.host;
     image = makeLayout(work, join(work, 'oci'), [{ 'bin/busybox': '/bin/busybox' }, { 'etc/hello.txt': Buffer.from('pushed\n') }]);
     skopeoPush(join(work, 'oci'), '1', `${host}/src/busybox:1`);
-    multi = addIndex(join(work, 'oci'), image);
+    multi = addMultiIndex(join(work, 'oci'), image);
     skopeoPush(join(work, 'oci'), 'multi', `${host}/src/busybox:multi`, true);
     const r = await ctr('-n', 'p', 'images', 'pull', '--plain-http', `${host}/src/busybox:1`);
     assert.equal(r.code, 0, r.stderr);

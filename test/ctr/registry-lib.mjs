@@ -109,11 +109,22 @@ async function startTokenServer(work, users) {
 
 /**
  * Starts docker-registry on a free loopback port with its storage under `work`.
+ * `opts.tls`: https with a self-signed certificate for IP 127.0.0.1 made by openssl (`caFile`).
  * `opts.htpasswd` ({user: password}): Basic authentication from an htpasswd file (bcrypt, made
  * by apache2-utils' htpasswd). `opts.token` ({user: password}): Bearer tokens from a token
  * server started here (`tokenRequests` lists what it was asked).
  */
 export async function startRegistry(work, opts = {}) {
+  mkdirSync(work, { recursive: true });
+  const tls = [];
+  const cert = join(work, 'tls.crt');
+  if (opts.tls) {
+    const key = join(work, 'tls.key');
+    const o = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1',
+      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
+    assert.equal(o.status, 0, o.stderr);
+    tls.push('  tls:', `    certificate: ${cert}`, `    key: ${key}`);
+  }
   const host = `127.0.0.1:${await freePort()}`;
   const cfg = join(work, 'config.yml');
   const auth = [];
@@ -131,7 +142,7 @@ export async function startRegistry(work, opts = {}) {
     auth.push(...token.yaml);
   }
   writeFileSync(cfg, ['version: 0.1', 'log:', '  level: info', 'storage:', '  filesystem:',
-    `    rootdirectory: ${join(work, 'data')}`, 'http:', `  addr: ${host}`, ...auth].join('\n') + '\n');
+    `    rootdirectory: ${join(work, 'data')}`, 'http:', `  addr: ${host}`, ...tls, ...auth].join('\n') + '\n');
   const proc = spawn('docker-registry', ['serve', cfg], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stdout.on('data', (d) => { log += d; });
@@ -139,13 +150,15 @@ export async function startRegistry(work, opts = {}) {
   let up = false;
   for (let i = 0; i < 100 && !up; i++) {
     assert.equal(proc.exitCode, null, `docker-registry exited: ${log}`);
-    up = (await httpStatus(`http://${host}/v2/`)) !== 0;
+    // Over TLS, any answer (even a refused certificate) means it listens.
+    up = (opts.tls && /http: TLS handshake error|listening on/.test(log)) || (await httpStatus(`http://${host}/v2/`)) !== 0;
     if (!up) await new Promise((r) => setTimeout(r, 100));
   }
   if (!up) await token?.close();
-  assert.ok(up, `docker-registry did not start: ${log}`);
+  assert.ok(up, `docker-registry${opts.tls ? ' (tls)' : ''} did not start: ${log}`);
   return {
     host,
+    ...(opts.tls ? { caFile: cert } : {}),
     log: () => log,
     tokenRequests: token?.requests ?? [],
     async stop() {
@@ -155,6 +168,47 @@ export async function startRegistry(work, opts = {}) {
       await new Promise((r) => proc.once('exit', r));
     },
   };
+}
+
+/**
+ * Adds to the layout `dir` a tag "multi": an index of this host's manifest of `img` (makeLayout's
+ * result) and an s390x one with the same layers. Returns { index, other, otherConfig } (buffers).
+ */
+export function addMultiIndex(dir, img) {
+  const config = Buffer.from(img.config.toString().replace(`"architecture":"${GOARCH}"`, '"architecture":"s390x"'));
+  const m = JSON.parse(img.manifest);
+  m.config = { ...m.config, digest: sha256(config), size: config.length };
+  const other = Buffer.from(JSON.stringify(m));
+  const mt = 'application/vnd.oci.image.manifest.v1+json';
+  const index = Buffer.from(JSON.stringify({
+    schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json',
+    manifests: [
+      { mediaType: mt, digest: sha256(img.manifest), size: img.manifest.length, platform: { os: 'linux', architecture: GOARCH } },
+      { mediaType: mt, digest: sha256(other), size: other.length, platform: { os: 'linux', architecture: 's390x' } },
+    ],
+  }));
+  for (const b of [config, other, index]) writeFileSync(join(dir, 'blobs', 'sha256', sha256(b).slice(7)), b);
+  const idx = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
+  idx.manifests.push({ mediaType: 'application/vnd.oci.image.index.v1+json', digest: sha256(index), size: index.length, annotations: { 'org.opencontainers.image.ref.name': 'multi' } });
+  writeFileSync(join(dir, 'index.json'), JSON.stringify(idx));
+  return { index, other, otherConfig: config };
+}
+
+/**
+ * The layer directories, bottom first, of a view `key` of snapshot `chainID`, from `snapshots
+ * mounts` (overlay lowerdirs, or the one bind-mounted directory of a one-layer view). `run(args)`
+ * is a ctr (berth's or containerd's) resolving to { code, stdout, stderr }.
+ */
+export async function layerDirs(run, chainID, key) {
+  const v = await run(['snapshots', 'view', key, chainID]);
+  assert.equal(v.code, 0, v.stderr);
+  const m = await run(['snapshots', 'mounts', '/mnt', key]);
+  assert.equal(m.code, 0, m.stderr);
+  const lower = /lowerdir=([^\s,]+)/.exec(m.stdout);
+  if (lower) return lower[1].split(':').reverse();
+  const bind = /mount -t \S+ (\S+) \/mnt/.exec(m.stdout);
+  assert.ok(bind, `mount command: ${m.stdout}`);
+  return [bind[1]];
 }
 
 /** skopeo copy of tag `tag` of the layout `ociDir` to docker://`dest` (`all`: every platform; `creds`: user:password). */

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { REPO_ROOT, registerCleanup, runBin, tempDir } from '../lib/index.mjs';
 import { skipWithoutContainerd, startContainerd } from '../lib/containerd.mjs';
-import { skipWithoutRegistry, startRegistry } from './registry-lib.mjs';
+import { layerDirs, skipWithoutRegistry, startRegistry } from './registry-lib.mjs';
 import { addImage, pushRaw } from './gaps-lib.mjs';
 
 const { lgetxattr, llistxattr, lsetxattr } = createRequire(import.meta.url)(join(REPO_ROOT, 'packages/core/dist/sys/xattr.js'));
@@ -60,17 +60,6 @@ function tree(dir) {
   };
   walk('');
   return out;
-}
-
-/** The layer directories of a view of `chainID`, bottom first, from `snapshots mounts`. */
-async function layerDirs(run, chainID, key) {
-  const v = await run(['snapshots', 'view', key, chainID]);
-  assert.equal(v.code, 0, v.stderr);
-  const m = await run(['snapshots', 'mounts', '/mnt', key]);
-  assert.equal(m.code, 0, m.stderr);
-  const lower = /lowerdir=([^\s,]+)/.exec(m.stdout);
-  assert.ok(lower, `overlay mount command: ${m.stdout}`);
-  return lower[1].split(':').reverse();
 }
 
 describe('unpacked trees equal containerd\'s for the same pulled image', { skip }, () => {

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { registerCleanup, runBin, tempDir } from '../lib/index.mjs';
 import { skipWithoutContainerd, startContainerd } from '../lib/containerd.mjs';
-import { sha256, skipWithoutRegistry, startRegistry } from './registry-lib.mjs';
+import { layerDirs, sha256, skipWithoutRegistry, startRegistry } from './registry-lib.mjs';
 import { addImage, pushRaw, tarStream } from './gaps-lib.mjs';
 
 const skip = skipWithoutRegistry || (process.getuid() === 0 ? false : 'needs root');
@@ -44,17 +44,6 @@ function tree(dir) {
   };
   walk('');
   return out;
-}
-
-/** The layer directories (bottom first) of a view of `chainID`, from `snapshots mounts`. */
-async function layerDirs(run, chainID, key) {
-  const v = await run(['snapshots', 'view', key, chainID]);
-  assert.equal(v.code, 0, v.stderr);
-  const m = await run(['snapshots', 'mounts', '/mnt', key]);
-  assert.equal(m.code, 0, m.stderr);
-  const lower = /lowerdir=([^\s,]+)/.exec(m.stdout);
-  assert.ok(lower, `overlay mount command: ${m.stdout}`);
-  return lower[1].split(':').reverse();
 }
 
 const chainOf = (diffIDs) => diffIDs.slice(1).reduce((c, d) => sha256(`${c} ${d}`), diffIDs[0]);
