@@ -24,6 +24,20 @@ describe('ctr with a --root it cannot create', () => {
     assert.ok(!existsSync('/proc/berth-no-such-root'));
   });
 
+  it('refuses it before the snapshotters, the content store or a registry are reached', async () => {
+    const root = '/proc/berth-no-such-root';
+    for (const args of [['snapshots', 'ls'], ['snapshots', 'ls', '--snapshotter', 'native'], ['content', 'ls']]) {
+      refused(await ctr(root, ...args), root, 'no such file or directory');
+    }
+    // Nothing listens on port 1: failing on the root or on the registry are both one line, at once.
+    const pull = await ctr(root, 'images', 'pull', '--plain-http', '127.0.0.1:1/berth/none:1');
+    assert.equal(pull.timedOut, false, 'ctr images pull hung');
+    assert.equal(pull.code, 1, pull.stdout);
+    assert.equal(pull.stderr.split('\n').filter(Boolean).length, 1, pull.stderr);
+    assert.match(pull.stderr, /^ctr: (root \/proc\/berth-no-such-root: cannot create directory|.*127\.0\.0\.1:1)/);
+    assert.ok(!existsSync(root));
+  });
+
   it('refuses a root beneath a regular file, and still makes a deep new root 0700', async () => {
     const base = tempDir('root-unusable');
     writeFileSync(join(base, 'file'), 'x');

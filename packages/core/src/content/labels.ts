@@ -5,9 +5,11 @@
  * These serve tools working on the bare store (and survive without the metadata database).
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { InvalidArgumentError } from '../errors';
 import { isErrno, readOptional, writeAtomic } from './files';
 import { labelsPath, type ContentPaths } from '../layout';
+import { makeRootDirs } from '../util/root-dirs';
 import type { Labels } from './types';
 
 const MAX_LABEL = 4096;
@@ -51,7 +53,7 @@ export function writeLabels(p: ContentPaths, digest: string, labels: Labels): vo
     fs.rmSync(file, { force: true });
     return;
   }
-  fs.mkdirSync(p.labels, { recursive: true });
+  makeRootDirs(path.dirname(p.dir), p.labels);
   writeAtomic(file, `${JSON.stringify(labels)}\n`);
 }
 

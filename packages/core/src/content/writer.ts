@@ -7,6 +7,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { InvalidArgumentError, StateError } from '../errors';
 import { validateContentDigest } from './digest';
 import { ContentDigestMismatchError, ContentSizeMismatchError, IngestLockedError } from './errors';
@@ -14,6 +15,7 @@ import { fsyncDir, isErrno, readOptional, removeDirAtomic, writeAtomic } from '.
 import { removeLabels, writeLabels } from './labels';
 import { acquireLock, releaseLock } from './lock';
 import { blobPath, type ContentPaths, type IngestPaths } from '../layout';
+import { makeRootDirs } from '../util/root-dirs';
 import type { CommitOptions, CommitResult, WriterOptions } from './types';
 
 const READ_CHUNK = 1 << 20;
@@ -38,7 +40,7 @@ export class ContentWriter {
     if (opts.expectedDigest !== undefined) validateContentDigest(opts.expectedDigest);
     validateSize('ingest expected size', opts.expectedSize);
     this.expectedDigest = opts.expectedDigest;
-    lockIngest(ip, ref);
+    lockIngest(paths, ip, ref);
     this.locked = true;
     try {
       const storedRef = readOptional(ip.ref);
@@ -133,7 +135,7 @@ export class ContentWriter {
       existed = false;
     }
     if (!existed) {
-      fs.mkdirSync(this.paths.blobs, { recursive: true });
+      makeRootDirs(path.dirname(this.paths.dir), this.paths.blobs);
       // Labels orphaned by an interrupted delete must not attach to the new blob.
       if (opts.labels === undefined) removeLabels(this.paths, digest);
       // Read-only like containerd's blobs; rename is atomic (a racing identical commit just replaces it).
@@ -211,9 +213,9 @@ export class ContentWriter {
 }
 
 /** Creates the ingest folder if needed and takes its lock; retries when a commit removed the folder meanwhile. */
-function lockIngest(ip: IngestPaths, ref: string): void {
+function lockIngest(paths: ContentPaths, ip: IngestPaths, ref: string): void {
   for (let attempt = 0; ; attempt++) {
-    fs.mkdirSync(ip.dir, { recursive: true, mode: 0o755 });
+    makeRootDirs(path.dirname(paths.dir), ip.dir, 0o755);
     try {
       const r = acquireLock(ip.lock, ip.breakLock);
       if (r.ok) return;

@@ -12,9 +12,7 @@
  *    opener discards, so no half-written record is ever visible.
  * Doing the same with files would mean our own lock files, journals and recovery.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { BerthError, InvalidArgumentError, NotFoundError } from '../errors';
+import { BerthError, NotFoundError } from '../errors';
 import { Containers } from './containers';
 import { Content } from './content';
 import { now, type StoreContext } from './context';
@@ -27,6 +25,7 @@ import { migrate } from './schema';
 import { openDatabase, sqliteCode, type Database, type Statement } from './sqlite';
 import { Snapshots } from './snapshots';
 import { validateIdentifier } from './validate';
+import { makeRootDirs } from '../util/root-dirs';
 
 /** How long a writer waits for another process's transaction before giving up. */
 export const BUSY_TIMEOUT_MS = 10_000;
@@ -112,36 +111,12 @@ function toBerthError(file: string, err: unknown): unknown {
 }
 
 /**
- * Makes `dir` (under `--root`) one level at a time. Not mkdirSync's `recursive`: on a filesystem
- * that answers ENOENT to every mkdir (procfs, e.g. `--root /proc/x`) Node's recursive mkdir
- * retries the parent forever; here a directory that cannot be made is one error line.
- */
-function makeRootDirs(rootDir: string, dir: string): void {
-  const missing: string[] = [];
-  for (let d = path.resolve(dir); !fs.existsSync(d); d = path.dirname(d)) {
-    missing.unshift(d);
-    if (path.dirname(d) === d) break;
-  }
-  for (const d of missing) {
-    try {
-      fs.mkdirSync(d, { mode: 0o700 });
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') continue; // made by a concurrent opener
-      const reason = ({ ENOTDIR: 'not a directory', ENOENT: 'no such file or directory', EACCES: 'permission denied', EPERM: 'operation not permitted', EROFS: 'read-only file system' } as Record<string, string>)[code ?? ''] ?? code;
-      const fix = code === 'EACCES' || code === 'EPERM' ? 'run as root' : 'choose another root directory';
-      throw new InvalidArgumentError(`root ${rootDir}: cannot create directory ${d}: ${reason}: ${fix}`);
-    }
-  }
-}
-
-/**
  * Opens (creating if needed) the metadata database under a `--root` and brings its schema up
  * to date.
  */
 export function openMetadata(rootDir: string): MetadataStore {
   const { dir, db: file } = metadataPaths(rootDir);
-  makeRootDirs(rootDir, dir);
+  makeRootDirs(rootDir, dir, 0o700);
   let db: Database | undefined;
   try {
     db = openDatabase(file, { timeout: BUSY_TIMEOUT_MS });

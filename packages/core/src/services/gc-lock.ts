@@ -3,11 +3,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gcLockPath } from '../layout';
 import { flock } from '../sys/flock';
+import { makeRootDirs } from '../util/root-dirs';
 
 /** Takes the lock and returns its release; the kernel drops it if the process dies. */
 export function takeGcLock(root: string, exclusive: boolean): () => void {
   const file = gcLockPath(root);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  makeRootDirs(root, path.dirname(file));
   const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
   try {
     flock(fd, exclusive, file);

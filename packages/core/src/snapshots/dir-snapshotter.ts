@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AlreadyExistsError, InvalidArgumentError, NotFoundError, StateError } from '../errors';
+import { makeRootDirs } from '../util/root-dirs';
 import { rfc3339Nano } from '../util/time';
 import { snapshotDir, snapshotsDir } from '../layout';
 import type { SnapshotRecord, SnapshotRecords } from './records';
@@ -18,7 +19,8 @@ export abstract class DirSnapshotter implements Snapshotter {
   abstract readonly name: string;
 
   constructor(protected readonly sroot: string, protected readonly records: SnapshotRecords) {
-    fs.mkdirSync(snapshotsDir(sroot), { recursive: true, mode: 0o700 });
+    // sroot is the snapshotter's folder of the store root (layout.ts snapshotterRoot).
+    makeRootDirs(path.dirname(sroot), snapshotsDir(sroot), 0o700);
   }
 
   /** The directory holding a snapshot's files (an upperdir for overlay, a full tree for native). */

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { BerthError } from '../errors';
 import { DirSnapshotter } from './dir-snapshotter';
+import { makeRootDirs } from '../util/root-dirs';
 import { JsonSnapshotRecords, type SnapshotRecord, type SnapshotRecords } from './records';
 import { snapshotRecordsFile as recordsFile, snapshotRecordsLock as recordsLock, snapshotterRoot } from '../layout';
 import type { SnapshotKind, SnapshotMount } from './types';
@@ -15,7 +16,7 @@ export class NativeSnapshotter extends DirSnapshotter {
 
   constructor(root: string, records?: SnapshotRecords) {
     const sroot = snapshotterRoot(root, 'native');
-    fs.mkdirSync(sroot, { recursive: true, mode: 0o700 });
+    makeRootDirs(root, sroot, 0o700);
     super(sroot, records ?? new JsonSnapshotRecords(recordsFile(sroot), recordsLock(sroot)));
   }
 

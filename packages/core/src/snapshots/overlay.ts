@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UnsupportedError } from '../errors';
 import { DirSnapshotter } from './dir-snapshotter';
+import { makeRootDirs } from '../util/root-dirs';
 import { JsonSnapshotRecords, type SnapshotRecord, type SnapshotRecords } from './records';
 import { snapshotRecordsFile as recordsFile, snapshotRecordsLock as recordsLock, snapshotterRoot } from '../layout';
 import type { SnapshotKind, SnapshotMount } from './types';
@@ -25,7 +26,7 @@ export class OverlaySnapshotter extends DirSnapshotter {
       throw new UnsupportedError('snapshotter overlayfs: the kernel has no overlay filesystem (not in /proc/filesystems); use --snapshotter native');
     }
     const sroot = snapshotterRoot(root, 'overlayfs');
-    fs.mkdirSync(sroot, { recursive: true, mode: 0o700 });
+    makeRootDirs(root, sroot, 0o700);
     super(sroot, records ?? new JsonSnapshotRecords(recordsFile(sroot), recordsLock(sroot)));
   }
 

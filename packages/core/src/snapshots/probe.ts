@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { mount, umount, MNT_DETACH } from '../sys/mount';
+import { makeRootDirs } from '../util/root-dirs';
 
 export type ProbeStatus = 'ok' | 'skip' | 'error';
 
@@ -71,9 +72,9 @@ function supportsDType(dir: string): boolean {
 export function overlayProblem(sroot: string): string | undefined {
   if (!kernelFilesystems().has('overlay')) return `overlayfs is not supported by the kernel (no overlay in /proc/filesystems): ${SKIP}`;
   try {
-    fs.mkdirSync(sroot, { recursive: true, mode: 0o700 });
+    makeRootDirs(path.dirname(sroot), sroot, 0o700);
   } catch (err) {
-    return `${sroot}: ${(err as Error).message}`;
+    return (err as Error).message;
   }
   const tmp = fs.mkdtempSync(path.join(sroot, 'overlay-check-'));
   try {
