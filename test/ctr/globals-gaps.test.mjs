@@ -107,6 +107,19 @@ describe('ctr global flags and command forms', () => {
     assert.equal((await ctr('image', 'ls', '-q')).code, 0);
   });
 
+  it('an unknown command or subcommand: one line and exit status 3, as containerd\'s ctr', async () => {
+    for (const args of [['frobnicate'], ['frobnicate', 'x'], ['snapshots', 'frobnicate'], ['i', 'frobnicate'], ['content', 'prune', 'frobnicate'], ['-n', 'x', 'snapshots', 'frobnicate']]) {
+      const r = await ctr(...args);
+      assert.equal(r.code, 3, `${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.stderr, "No help topic for 'frobnicate'\n", args.join(' '));
+      assert.equal(r.stdout, '');
+    }
+    // A topic alone is still its help.
+    const topic = await ctr('snapshots');
+    assert.equal(topic.code, 0, topic.stderr);
+    assert.match(topic.stdout, /snapshots ls/);
+  });
+
   it('-q on every list command that has it in ctr', async () => {
     await ctr('namespaces', 'create', 'quiet-ns');
     const lists = [['images', 'ls'], ['images', 'check'], ['content', 'ls'], ['namespaces', 'ls'], ['leases', 'ls'], ['containers', 'ls'], ['tasks', 'ls'], ['plugins', 'ls']];

@@ -12,11 +12,61 @@ const GLOBALS = {
   longForms: { '-a': '--address' },
 };
 
+/**
+ * The first word of `words` that names neither a command nor a topic (a prefix of one), looking
+ * no further once the words name a command (the rest are its arguments); undefined if none.
+ */
+function unknownWord(words: string[], ids: ReadonlySet<string>): string | undefined {
+  const topics = new Set([...ids].flatMap((id) => id.split(':').slice(0, -1).map((_, i, w) => w.slice(0, i + 1).join(':'))));
+  for (let k = 1; k <= words.length; k++) {
+    const prefix = words.slice(0, k).join(':');
+    if (!ids.has(prefix) && !topics.has(prefix)) return words[k - 1];
+    if (ids.has(prefix) && !topics.has(prefix)) return undefined;
+  }
+  return undefined;
+}
+
+/** As containerd's ctr (urfave/cli) for an unknown command or subcommand: one line, exit status 3. */
+function noHelpTopic(word: string): never {
+  process.stderr.write(`No help topic for '${word}'\n`);
+  process.exit(3);
+}
+
+/**
+ * The command words of hoisted args, past the global flags hoisting put behind a topic
+ * (`ctr --root r snapshots frob` becomes `snapshots --root r frob`, which oclif takes for a
+ * request of the topic's help).
+ */
+function commandWords(args: string[]): string[] {
+  const withValue = new Set(GLOBALS.withValue);
+  const words: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const name = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+    if (withValue.has(name)) { if (!a.includes('=')) i++; continue; }
+    if (GLOBALS.switches.includes(name)) continue;
+    if (a.startsWith('-')) break;
+    words.push(a);
+  }
+  return words;
+}
+
 export async function main(argv: string[], pkgRoot: string): Promise<void> {
-  const args = hoistGlobals(argv, GLOBALS, commandIdsOf(COMMANDS));
+  const ids = commandIdsOf(COMMANDS);
+  const args = hoistGlobals(argv, GLOBALS, ids);
+  const unknown = args[0] === 'help' ? undefined : unknownWord(commandWords(args), ids);
+  if (unknown !== undefined) noHelpTopic(unknown);
   // A task's shim starts now, in parallel with oclif and the container's creation.
   const shims = require('@berth/core/dist/tasks/prespawn') as typeof import('@berth/core/dist/tasks/prespawn');
   if (shims.startsTask(args)) shims.prespawnShim();
   else if ((require('./commands/tasks/list-text') as typeof import('./commands/tasks/list-text')).fastTaskList(args)) return;
-  await runOclif(args, pkgRoot, { commands: COMMANDS, cliFile: __filename, pjson: require('../package.json') });
+  await runOclif(args, pkgRoot, {
+    commands: COMMANDS, cliFile: __filename, pjson: require('../package.json'),
+    onError: (err) => {
+      // What the check above let through (oclif's own id matching): the same answer.
+      const id = /^command (\S+) not found/.exec(err.message)?.[1];
+      if (id === undefined) return false;
+      noHelpTopic(unknownWord(id.split(':'), ids) ?? id.split(':').pop() ?? id);
+    },
+  });
 }
