@@ -7,12 +7,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { chmodSync, chownSync, copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { REPO_ROOT, binPath, childEnv, registerCleanup, runBin, tempDir } from '../lib/index.mjs';
+import { fileSha, linkGroups, walkTree } from '../lib/tree.mjs';
 import { skipWithoutContainerd, startContainerd } from '../lib/containerd.mjs';
 import { GOARCH, layerDirs, sha256 } from './registry-lib.mjs';
 
@@ -81,34 +81,22 @@ function makeImage(work) {
 
 /** Every entry under `dir`: type+mode, owner, size, link target, content hash, device, opaque xattr, hard-link group. */
 function tree(dir) {
-  const out = {};
-  const inodes = new Map();
-  const walk = (rel) => {
-    for (const name of readdirSync(join(dir, rel)).sort()) {
-      const r = rel ? `${rel}/${name}` : name;
-      const p = join(dir, r);
-      const st = lstatSync(p);
-      const e = { mode: st.mode.toString(8), uid: st.uid, gid: st.gid };
-      if (st.isFile()) {
-        e.sha = createHash('sha256').update(readFileSync(p)).digest('hex');
-        e.mtime = Math.floor(st.mtimeMs / 1000);
-        if (st.nlink > 1) {
-          if (!inodes.has(st.ino)) inodes.set(st.ino, r);
-          e.linkedTo = inodes.get(st.ino);
-        }
-      }
-      if (st.isSymbolicLink()) e.target = readlinkSync(p);
-      if (st.isCharacterDevice() || st.isBlockDevice()) e.rdev = st.rdev;
-      if (st.isDirectory()) {
-        const opq = lgetxattr(p, 'trusted.overlay.opaque');
-        if (opq) e.opaque = opq.toString();
-        walk(r);
-      }
-      out[r] = e;
+  const group = linkGroups();
+  return walkTree(dir, (p, st, r) => {
+    const e = { mode: st.mode.toString(8), uid: st.uid, gid: st.gid };
+    if (st.isFile()) {
+      e.sha = fileSha(p);
+      e.mtime = Math.floor(st.mtimeMs / 1000);
+      if (st.nlink > 1) e.linkedTo = group(st, r);
     }
-  };
-  walk('');
-  return out;
+    if (st.isSymbolicLink()) e.target = readlinkSync(p);
+    if (st.isCharacterDevice() || st.isBlockDevice()) e.rdev = st.rdev;
+    if (st.isDirectory()) {
+      const opq = lgetxattr(p, 'trusted.overlay.opaque');
+      if (opq) e.opaque = opq.toString();
+    }
+    return e;
+  });
 }
 
 const rows = (ls) => ls.split('\n').slice(1).filter(Boolean).map((l) => l.split(/\s+/).slice(0, 6).join(' ')).sort();

@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { chmodSync, chownSync, linkSync, mkdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { REPO_ROOT, registerCleanup, runBin, tempDir } from '../lib/index.mjs';
+import { fileSha, linkGroups, walkTree } from '../lib/tree.mjs';
 import { skipWithoutContainerd, startContainerd } from '../lib/containerd.mjs';
 import { layerDirs, skipWithoutRegistry, startRegistry } from './registry-lib.mjs';
 import { addImage, pushRaw } from './gaps-lib.mjs';
@@ -35,31 +35,19 @@ const CAP = Buffer.from([0x01, 0x00, 0x00, 0x02, 0x00, 0x04, 0x00, 0x00, 0, 0, 0
 
 /** Every entry: type+mode, owner, mtime, size/sha, link target, device, xattrs, hard-link group. */
 function tree(dir) {
-  const out = {};
-  const inodes = new Map();
-  const walk = (rel) => {
-    for (const name of readdirSync(join(dir, rel)).sort()) {
-      const r = rel ? `${rel}/${name}` : name;
-      const p = join(dir, r);
-      const st = lstatSync(p);
-      const e = { mode: st.mode.toString(8), uid: st.uid, gid: st.gid, mtime: Math.floor(st.mtimeMs / 1000) };
-      const names = llistxattr(p).sort();
-      if (names.length) e.xattrs = Object.fromEntries(names.map((n) => [n, lgetxattr(p, n)?.toString('hex')]));
-      if (st.isFile()) {
-        e.sha = createHash('sha256').update(readFileSync(p)).digest('hex');
-        if (st.nlink > 1) {
-          if (!inodes.has(st.ino)) inodes.set(st.ino, r);
-          e.linkedTo = inodes.get(st.ino);
-        }
-      }
-      if (st.isSymbolicLink()) e.target = readlinkSync(p);
-      if (st.isCharacterDevice() || st.isBlockDevice()) e.rdev = st.rdev;
-      out[r] = e;
-      if (st.isDirectory()) walk(r);
+  const group = linkGroups();
+  return walkTree(dir, (p, st, r) => {
+    const e = { mode: st.mode.toString(8), uid: st.uid, gid: st.gid, mtime: Math.floor(st.mtimeMs / 1000) };
+    const names = llistxattr(p).sort();
+    if (names.length) e.xattrs = Object.fromEntries(names.map((n) => [n, lgetxattr(p, n)?.toString('hex')]));
+    if (st.isFile()) {
+      e.sha = fileSha(p);
+      if (st.nlink > 1) e.linkedTo = group(st, r);
     }
-  };
-  walk('');
-  return out;
+    if (st.isSymbolicLink()) e.target = readlinkSync(p);
+    if (st.isCharacterDevice() || st.isBlockDevice()) e.rdev = st.rdev;
+    return e;
+  });
 }
 
 describe('unpacked trees equal containerd\'s for the same pulled image', { skip }, () => {

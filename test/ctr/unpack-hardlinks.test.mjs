@@ -7,10 +7,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { registerCleanup, runBin, tempDir } from '../lib/index.mjs';
+import { fileSha, linkGroups, walkTree } from '../lib/tree.mjs';
 import { skipWithoutContainerd, startContainerd } from '../lib/containerd.mjs';
 import { layerDirs, sha256, skipWithoutRegistry, startRegistry } from './registry-lib.mjs';
 import { addImage, pushRaw, tarStream } from './gaps-lib.mjs';
@@ -25,25 +26,16 @@ function sh(cmd, args, opts = {}) {
 
 /** Every entry below `dir`: type+mode, owner, mtime, content hash, link target, hard-link group. */
 function tree(dir) {
-  const out = {};
-  const inodes = new Map();
-  const walk = (rel) => {
-    for (const name of readdirSync(join(dir, rel)).sort()) {
-      const r = rel ? `${rel}/${name}` : name;
-      const st = lstatSync(join(dir, r));
-      const e = { mode: st.mode.toString(8), uid: st.uid, gid: st.gid, mtime: Math.floor(st.mtimeMs / 1000), nlink: st.isDirectory() ? undefined : st.nlink };
-      if (st.isFile()) {
-        e.sha = createHash('sha256').update(readFileSync(join(dir, r))).digest('hex').slice(0, 16);
-        if (!inodes.has(st.ino)) inodes.set(st.ino, r);
-        e.inode = inodes.get(st.ino); // the first name of each inode: equal groups, not equal numbers
-      }
-      if (st.isSymbolicLink()) e.target = readlinkSync(join(dir, r));
-      out[r] = e;
-      if (st.isDirectory()) walk(r);
+  const group = linkGroups();
+  return walkTree(dir, (p, st, r) => {
+    const e = { mode: st.mode.toString(8), uid: st.uid, gid: st.gid, mtime: Math.floor(st.mtimeMs / 1000), nlink: st.isDirectory() ? undefined : st.nlink };
+    if (st.isFile()) {
+      e.sha = fileSha(p).slice(0, 16);
+      e.inode = group(st, r); // the first name of each inode: equal groups, not equal numbers
     }
-  };
-  walk('');
-  return out;
+    if (st.isSymbolicLink()) e.target = readlinkSync(p);
+    return e;
+  });
 }
 
 const chainOf = (diffIDs) => diffIDs.slice(1).reduce((c, d) => sha256(`${c} ${d}`), diffIDs[0]);
