@@ -21,7 +21,7 @@ run_logged() {
 }
 
 # --- Debian packages -------------------------------------------------------------------
-DEB_PACKAGES=(runc crun busybox-static skopeo docker-registry containerd libseccomp2 iproute2 util-linux procps apache2-utils zstd containernetworking-plugins)
+DEB_PACKAGES=(runc crun busybox-static skopeo docker-registry containerd libseccomp2 iproute2 util-linux procps apache2-utils zstd containernetworking-plugins zsh fish)
 missing=()
 for pkg in "${DEB_PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null | grep -q ' ok installed'; then
