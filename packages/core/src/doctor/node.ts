@@ -21,12 +21,11 @@ export function checkKoffi(): DoctorCheck {
   }
 }
 
-interface SqliteDb { prepare(sql: string): { get(): unknown }; close(): void }
-
 export function checkSqlite(): DoctorCheck {
   try {
-    const Database = require('better-sqlite3') as new (file: string) => SqliteDb;
-    const db = new Database(':memory:');
+    // Through the store's own opener: it picks the build for this Node's ABI (metadata/sqlite.ts).
+    const { openDatabase } = require('../metadata/sqlite') as typeof import('../metadata/sqlite');
+    const db = openDatabase(':memory:', {});
     try {
       const row = db.prepare('select sqlite_version() as v').get() as { v: string };
       return finding('better-sqlite3', true, true, `better-sqlite3 loaded, SQLite ${row.v}`);
