@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Writes each CLI's shell completion scripts, from the freshly built CLI itself (`<tool> completion
 // <shell>`: one generator, packages/core/src/completion, for the command and the files), into
-// completions/ (committed, like man/) and into packages/<tool>/completions/; and copies the tool's
+// completions/ (build output, not committed: generated text only repeats the commands) and into
+// packages/<tool>/completions/; and copies the tool's
 // man pages from man/ into packages/<tool>/man/, so `npm pack` ships both (package.json "files",
 // "man"). Run by the build, after scripts/man.mjs.
 import { spawnSync } from 'node:child_process';
