@@ -15,7 +15,8 @@ import { parseReference } from '../images/reference';
 import { RegistryClient, parseUserPass, staticCredentials, type Descriptor, type RegistryClientOptions } from '../images/registry';
 import { openMetadata } from '../metadata';
 import type { Labels } from '../metadata/types';
-import { takeGcLock } from './gc-lock';
+import { withSharedGcLock } from './gc-lock';
+import { asDescriptor, descriptorList } from './unpack-image';
 
 /** How to reach a registry: the flags every ctr registry command shares. */
 export interface RegistryAccess {
@@ -114,20 +115,6 @@ async function whenUnlocked<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export function asDescriptor(d: unknown, what: string): Descriptor {
-  const o = d as Partial<Descriptor> | null;
-  if (!o || typeof o !== 'object' || typeof o.digest !== 'string' || typeof o.mediaType !== 'string' || typeof o.size !== 'number') {
-    throw new InvalidArgumentError(`${what}: not a valid descriptor`);
-  }
-  return o as Descriptor;
-}
-
-export function descriptorList(json: Record<string, unknown>, key: string, what: string): Descriptor[] {
-  const v = json[key];
-  if (!Array.isArray(v)) throw new InvalidArgumentError(`${what}: "${key}" is not a list`);
-  return v.map((d, i) => asDescriptor(d, `${what} ${key}[${i}]`));
-}
-
 interface Matcher { match(p: Platform): boolean }
 
 function matcherFor(opts: FetchOptions): Matcher {
@@ -138,12 +125,7 @@ function matcherFor(opts: FetchOptions): Matcher {
 }
 
 export async function fetchContent(opts: FetchOptions): Promise<FetchResult> {
-  const release = takeGcLock(opts.root, false);
-  try {
-    return await fetchLocked(opts);
-  } finally {
-    release();
-  }
+  return withSharedGcLock(opts.root, () => fetchLocked(opts));
 }
 
 async function fetchLocked(opts: FetchOptions): Promise<FetchResult> {

@@ -27,3 +27,16 @@ export function withGcLock<T>(root: string, fn: () => T): T {
     release();
   }
 }
+
+/**
+ * Runs `fn` holding the lock shared: what every writer of blobs or snapshots does (pull, fetch,
+ * push, import), so no collection runs between storing an object and recording its reference.
+ */
+export async function withSharedGcLock<T>(root: string, fn: () => Promise<T>): Promise<T> {
+  const release = takeGcLock(root, false);
+  try {
+    return await fn();
+  } finally {
+    release();
+  }
+}

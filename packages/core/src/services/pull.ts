@@ -14,7 +14,7 @@ import { selectManifestAsync } from '../images/manifest-select';
 import { formatPlatform, hostPlatform, parsePlatform, type Platform } from '../images/platform';
 import { parseReference } from '../images/reference';
 import { RegistryClient, parseUserPass, staticCredentials, type Descriptor, type RegistryClientOptions } from '../images/registry';
-import { takeGcLock } from './gc-lock';
+import { withSharedGcLock } from './gc-lock';
 import { asDescriptor, descriptorList, unpackImage, type UnpackImageResult, type UnpackProgress } from './unpack-image';
 
 export { chainIDs } from './unpack-image';
@@ -83,12 +83,7 @@ async function limited<T, R>(items: T[], limit: number, fn: (item: T) => Promise
 
 export async function pullImage(opts: PullOptions): Promise<PullResult> {
   // Shared with other pulls, exclusive with garbage collection (services/gc-lock.ts).
-  const release = takeGcLock(opts.root, false);
-  try {
-    return await pullImageLocked(opts);
-  } finally {
-    release();
-  }
+  return withSharedGcLock(opts.root, () => pullImageLocked(opts));
 }
 
 async function pullImageLocked(opts: PullOptions): Promise<PullResult> {
