@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { binPath, registerCleanup, runBin, tempDir } from '../lib/index.mjs';
 import { writeBusyboxArchive } from '../../scripts/demo-image.mjs';
 
-const inPty = (cmd) => spawnSync('script', ['-qfec', cmd, '/dev/null'], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, COLUMNS: '100' } });
+// An interactive terminal: CI set in the environment would make the spinner stand down.
+const interactiveEnv = () => { const env = { ...process.env, COLUMNS: '100', TERM: 'xterm' }; delete env.CI; return env; };
+const inPty = (cmd) => spawnSync('script', ['-qfec', cmd, '/dev/null'], { encoding: 'utf8', timeout: 120_000, env: interactiveEnv() });
 const quote = (s) => `'${s.replace(/'/g, "'\\''")}'`;
 
 describe('ctr on a terminal', () => {

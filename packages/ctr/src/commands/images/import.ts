@@ -40,9 +40,10 @@ If foobar.tar contains an OCI ref named "latest" and anonymous ref "sha256:deadb
       const eq = l.indexOf('=');
       labels[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1);
     }
-    // On a terminal an ora spinner shows the phase as it goes (reading the archive can take a
-    // while); the lines left behind are the ones ctr prints, as through a pipe.
-    const ora = process.stdout.isTTY ? require('ora') as typeof import('ora') : undefined;
+    // On an interactive terminal (not under CI) an ora spinner shows the phase as it goes (reading
+    // the archive can take a while); the lines left behind are the ones ctr prints, as through a pipe.
+    const interactive = process.stdout.isTTY === true && process.env['TERM'] !== 'dumb' && !('CI' in process.env);
+    const ora = interactive ? require('ora') as typeof import('ora') : undefined;
     const reading = `importing ${args.in === '-' ? 'from stdin' : args.in}`;
     let spinner = ora?.({ text: reading, stream: process.stdout }).start();
     let line = '';
