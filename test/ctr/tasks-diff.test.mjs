@@ -56,33 +56,39 @@ function mounts(text) {
   }).sort();
 }
 
+// Both sides in a namespace of this file's own, so each task's cgroup is /<NS>/<id>, a parent no
+// other test file has used (in full-suite runs the reference side failed to start its first
+// task under the /default parent that earlier files had used).
+const NS = 'berthdiff';
+
 describe('ctr tasks against containerd', { skip }, () => {
   registerCleanup();
   let cd;
   let berth;
+  const refCtr = (args, opts = {}) => cd.ctr(args, { namespace: NS, ...opts });
 
   before(async () => {
     cd = await startContainerd();
     const root = tempDir('ctr-root');
     const state = tempDir('ctr-state');
-    const ctr = (args, opts = {}) => runBin('ctr', ['--root', root, '--state', state, ...args], { timeout: 60_000, ...opts });
+    const ctr = (args, opts = {}) => runBin('ctr', ['--root', root, '--state', state, '-n', NS, ...args], { timeout: 60_000, ...opts });
     berth = {
       ctr,
       newId: () => {
         const id = uniqueId();
-        trackContainer({ tool: 'ctr', root, id, deleteArgs: ['--state', state, 'containers', 'rm', id] });
-        trackContainer({ tool: 'ctr', root, id, deleteArgs: ['--state', state, 'tasks', 'rm', '-f', id] });
+        trackContainer({ tool: 'ctr', root, id, deleteArgs: ['--state', state, '-n', NS, 'containers', 'rm', id] });
+        trackContainer({ tool: 'ctr', root, id, deleteArgs: ['--state', state, '-n', NS, 'tasks', 'rm', '-f', id] });
         return id;
       },
     };
     const archive = join(tempDir('image'), 'busybox-oci.tar');
     writeBusyboxArchive(archive);
-    for (const r of [await ctr(['images', 'import', archive]), await cd.ctr(['images', 'import', archive])]) assert.equal(r.code, 0, r.stderr);
+    for (const r of [await ctr(['images', 'import', archive]), await refCtr(['images', 'import', archive])]) assert.equal(r.code, 0, r.stderr);
   });
   after(async () => { await cd?.stop(); });
 
   /** The same command on both; returns [berth's result, containerd's]. */
-  const both = async (fn) => [await fn(berth.ctr, 'b'), await fn(cd.ctr, 'c')];
+  const both = async (fn) => [await fn(berth.ctr, 'b'), await fn(refCtr, 'c')];
 
   it('lists containers, tasks and processes in the same columns, and deletes with the same exit codes', { timeout: 180_000 }, async () => {
     const bid = berth.newId();
@@ -93,8 +99,8 @@ describe('ctr tasks against containerd', { skip }, () => {
       // some full-suite runs on a fresh clone, with runc leaving no log; not seen when this file
       // runs alone. Once more, after removing the half-made container, with containerd's log
       // kept in the message if it fails again.
-      await cd.ctr(['c', 'rm', ids.c]);
-      run[1] = await cd.ctr(['run', '-d', '--null-io', DEMO_IMAGE, ids.c, 'sleep', '1000']);
+      await refCtr(['c', 'rm', ids.c]);
+      run[1] = await refCtr(['run', '-d', '--null-io', DEMO_IMAGE, ids.c, 'sleep', '1000']);
       if (run[1].code !== 0) run[1].stderr += `\ncontainerd log:\n${readFileSync(cd.logFile, 'utf8').slice(-3000)}`;
     }
     for (const r of run) assert.equal(r.code, 0, r.stderr);
@@ -187,7 +193,7 @@ describe('ctr tasks against containerd', { skip }, () => {
     assert.equal(parts[0][ulimits], parts[1][ulimits], 'ulimits');
     assert.match(parts[0][ulimits], /open files\s+\(-n\) 1024/);
     // Same hierarchies, each at /<namespace>/<id>.
-    const shape = (text, cid) => text.trim().split('\n').map((l) => l.replace(`/default/${cid}`, '/NS/ID')).sort();
+    const shape = (text, cid) => text.trim().split('\n').map((l) => l.replace(`/${NS}/${cid}`, '/NS/ID')).sort();
     assert.deepEqual(shape(parts[0][cgroup], ids.b), shape(parts[1][cgroup], ids.c), 'cgroup membership');
     for (const l of shape(parts[0][cgroup], ids.b)) assert.match(l, /:\/NS\/ID$/);
   });
