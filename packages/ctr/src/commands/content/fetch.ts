@@ -25,11 +25,8 @@ export default class ContentFetch extends CtrCommand {
     const { loadConfig } = require('@berth/core/dist/config/config') as typeof import('@berth/core/dist/config/config');
     const { fetchContent } = require('@berth/core/dist/services/fetch') as typeof import('@berth/core/dist/services/fetch');
     const cfg = loadConfig(flags.config);
-    const labels: Record<string, string> = {};
-    for (const l of flags.label ?? []) {
-      const i = l.indexOf('=');
-      labels[i < 0 ? l : l.slice(0, i)] = i < 0 ? '' : l.slice(i + 1);
-    }
+    const { parseLabelArgs } = require('@berth/core/dist/services/namespaces') as typeof import('@berth/core/dist/services/namespaces');
+    const labels = parseLabelArgs(flags.label ?? []);
     const user = await completeUser(flags.user);
     const progress = new Progress();
     try {

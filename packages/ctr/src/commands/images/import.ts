@@ -35,11 +35,8 @@ If foobar.tar contains an OCI ref named "latest" and anonymous ref "sha256:deadb
     const { loadConfig } = require('@berth/core/dist/config/config') as typeof import('@berth/core/dist/config/config');
     const { importImages } = require('@berth/core/dist/services/import') as typeof import('@berth/core/dist/services/import');
     const cfg = loadConfig(flags.config);
-    const labels: Record<string, string> = {};
-    for (const l of flags.label ?? []) {
-      const eq = l.indexOf('=');
-      labels[eq < 0 ? l : l.slice(0, eq)] = eq < 0 ? '' : l.slice(eq + 1);
-    }
+    const { parseLabelArgs } = require('@berth/core/dist/services/namespaces') as typeof import('@berth/core/dist/services/namespaces');
+    const labels = parseLabelArgs(flags.label ?? []);
     // On an interactive terminal (not under CI) an ora spinner shows the phase as it goes (reading
     // the archive can take a while); the lines left behind are the ones ctr prints, as through a pipe.
     const interactive = process.stdout.isTTY === true && process.env['TERM'] !== 'dumb' && !('CI' in process.env);

@@ -29,11 +29,8 @@ export default class ImagesPull extends CtrCommand {
     const { pullImagePlatforms } = require('@berth/core/dist/services/pull-platforms') as typeof import('@berth/core/dist/services/pull-platforms');
     const cfg = loadConfig(flags.config);
     const user = await completeUser(flags.user);
-    const labels: Record<string, string> = {};
-    for (const l of flags.label ?? []) {
-      const i = l.indexOf('=');
-      labels[i < 0 ? l : l.slice(0, i)] = i < 0 ? '' : l.slice(i + 1);
-    }
+    const { parseLabelArgs } = require('@berth/core/dist/services/namespaces') as typeof import('@berth/core/dist/services/namespaces');
+    const labels = parseLabelArgs(flags.label ?? []);
     const progress = new Progress();
     // ctr prints the image's target digest on each unpacking line, whatever the platform's manifest.
     let target = '';
