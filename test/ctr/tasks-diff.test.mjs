@@ -11,7 +11,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { registerCleanup, runBin, tempDir, trackContainer, uniqueId } from '../lib/index.mjs';
 import { skipWithoutContainerd, startContainerd } from '../lib/containerd.mjs';
 import { DEMO_IMAGE, writeBusyboxArchive } from '../../scripts/demo-image.mjs';
@@ -56,9 +55,7 @@ function mounts(text) {
   }).sort();
 }
 
-// Both sides in a namespace of this file's own, so each task's cgroup is /<NS>/<id>, a parent no
-// other test file has used (in full-suite runs the reference side failed to start its first
-// task under the /default parent that earlier files had used).
+// Both sides in a namespace of this file's own, so each task's cgroup is /<NS>/<id>.
 const NS = 'berthdiff';
 
 describe('ctr tasks against containerd', { skip }, () => {
@@ -94,15 +91,6 @@ describe('ctr tasks against containerd', { skip }, () => {
     const bid = berth.newId();
     const ids = { b: bid, c: sibling(bid) };
     const run = await both((ctr, k) => ctr(['run', '-d', '--null-io', DEMO_IMAGE, ids[k], 'sleep', '1000']));
-    if (run[1].code !== 0 && /failed to create shim task/.test(run[1].stderr)) {
-      // The reference side (containerd 1.6 + its runc shim) failed to start its first task in
-      // some full-suite runs on a fresh clone, with runc leaving no log; not seen when this file
-      // runs alone. Once more, after removing the half-made container, with containerd's log
-      // kept in the message if it fails again.
-      await refCtr(['c', 'rm', ids.c]);
-      run[1] = await refCtr(['run', '-d', '--null-io', DEMO_IMAGE, ids.c, 'sleep', '1000']);
-      if (run[1].code !== 0) run[1].stderr += `\ncontainerd log:\n${readFileSync(cd.logFile, 'utf8').slice(-3000)}`;
-    }
     for (const r of run) assert.equal(r.code, 0, r.stderr);
 
     const cls = await both((ctr) => ctr(['c', 'ls']));

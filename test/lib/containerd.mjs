@@ -35,6 +35,16 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 }
 
 /**
+ * The reference's environment: its shim finds `runc` on PATH, and under `npm test` npm puts the
+ * workspace's node_modules/.bin first, where berth's own runc is linked. The reference must run
+ * Debian's runc unless a test asks otherwise (`ctr run --runc-binary`).
+ */
+function referenceEnv() {
+  const PATH = (process.env.PATH ?? '').split(':').filter((d) => d && !d.split('/').includes('node_modules')).join(':');
+  return { ...process.env, PATH: PATH || '/usr/sbin:/usr/bin:/sbin:/bin' };
+}
+
+/**
  * Start containerd and wait for its socket. Returns
  * { address, root, state, dir, pid, ctr(args, { input, timeout, namespace }) -> {code, stdout, stderr}, stop() }.
  */
@@ -47,7 +57,7 @@ export async function startContainerd({ timeout = 20_000 } = {}) {
   const { openSync, closeSync } = await import('node:fs');
   const log = openSync(logFile, 'a');
   const child = spawn(CONTAINERD, ['--config', config, '--log-level', 'warn'], {
-    stdio: ['ignore', log, log], detached: true,
+    stdio: ['ignore', log, log], detached: true, env: referenceEnv(),
   });
   closeSync(log);
   trackPid(child.pid);

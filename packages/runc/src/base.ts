@@ -4,7 +4,7 @@
  */
 import { Command, Flags } from '@oclif/core';
 import * as fs from 'node:fs';
-import { formatError } from './log';
+import { flagValue, formatError } from './log';
 
 /** runc's global flags but `--rootless`, which `spec` redefines as a switch. */
 const commonGlobals = {
@@ -58,14 +58,6 @@ function usageMessage(command: string, message: string): string {
   if (/Missing \d+ required arg|Unexpected argument/.test(message)) return `"${command}" requires exactly 1 argument(s)`;
   const { errorLine } = require('@berth/core/dist/cli/error-line') as typeof import('@berth/core/dist/cli/error-line');
   return errorLine(message);
-}
-
-function flagValue(argv: string[], name: string): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === name) return argv[i + 1];
-    if (argv[i].startsWith(`${name}=`)) return argv[i].slice(name.length + 1);
-  }
-  return undefined;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { Interfaces } from '@oclif/core';
 import { runOclif } from '@berth/core/dist/cli/oclif-main';
 import { commandIdsOf, hoistGlobals } from '@berth/core/dist/cli/argv';
 import { COMMANDS } from './commands';
-import { formatError } from './log';
+import { formatError, openLog } from './log';
 import { GLOBALS } from './globals';
 
 export { COMMANDS };
@@ -26,6 +26,7 @@ export async function main(argv: string[], pkgRoot: string): Promise<void> {
     process.stdout.write(`runc version ${pjson.version}\nspec: ${SPEC_VERSION}\nberth: ${pjson.version}\n`);
     return;
   }
+  openLog(argv, GLOBALS.withValue);
   if (args[0] === 'run' || args[0] === 'create') {
     // Start the init stage now, so that its Node start-up overlaps with oclif's (runtime/prespawn.ts);
     // launch.js has usually done it already, before loading this bundle (src/prespawn.ts).

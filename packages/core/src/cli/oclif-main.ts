@@ -89,13 +89,15 @@ function goLikeParsing(commands: Record<string, Command.Class>): void {
 
 /** Runs oclif over the CLI's commands. */
 export async function runOclif(argv: string[], pkgRoot: string, entry: CliEntry): Promise<void> {
-  const { run, flush, handle, settings } = require('@oclif/core') as typeof import('@oclif/core');
+  const { run, handle, settings } = require('@oclif/core') as typeof import('@oclif/core');
   // Never look for tsconfig/ts-node (NODE_ENV=development|test would): dist is what runs.
   settings.enableAutoTranspile = false;
   goLikeParsing(entry.commands);
+  // No oclif flush() afterwards: on Linux stdout is written synchronously (files, pipes, ttys),
+  // so there is nothing to wait for, and its empty write fails with EBADF where stdout is /dev/null
+  // opened read-only, as containerd's shim hands it to the runtime for --null-io.
   try {
     await run(argv, oclifOptions(path.resolve(pkgRoot), entry));
-    await flush();
   } catch (err) {
     if (entry.onError?.(err as Error)) return;
     await handle(err as Error);
