@@ -162,25 +162,79 @@ function transforms(oclifDir, dists, missed) {
  * without a code cache.
  */
 async function bundlePrespawn(root, oclifDir) {
-  const dist = path.join(root, 'packages', 'runc', 'dist');
+  await smallBundle(root, 'runc', oclifDir, 'prespawn', { charset: 'ascii' });
+}
+
+/**
+ * A start-up bundle of a CLI beside its main one (dist/<name>.bundle.js from dist/<name>.js): the
+ * core inlined, koffi loaded directly, lazy module-level requires. `write: false` returns the
+ * output instead of writing it.
+ */
+async function smallBundle(root, tool, oclifDir, name, extra) {
+  const dist = path.join(root, 'packages', tool, 'dist');
   const unresolved = new Set();
-  await build({
-    entryPoints: [path.join(dist, 'prespawn.js')],
+  const result = await build({
+    entryPoints: [path.join(dist, `${name}.js`)],
     bundle: true,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    outfile: path.join(dist, 'prespawn.bundle.js'),
+    outfile: path.join(dist, `${name}.bundle.js`),
     plugins: [koffiDirect(root), coreOutside(path.join(root, 'packages', 'core', 'dist'), unresolved), transforms(oclifDir, [dist, path.join(root, 'packages', 'core', 'dist')], new Set())],
     banner: { js: LAZY_RUNTIME },
     minifyWhitespace: true,
     minifySyntax: true,
     keepNames: true,
     legalComments: 'none',
-    charset: 'ascii',
     logLevel: 'warning',
+    ...extra,
   });
-  if (unresolved.size > 0) process.stderr.write(`bundle: runc prespawn: left to run-time require (not found now): ${[...unresolved].join(', ')}\n`);
+  if (unresolved.size > 0) process.stderr.write(`bundle: ${tool} ${name}: left to run-time require (not found now): ${[...unresolved].join(', ')}\n`);
+  return result;
+}
+
+/**
+ * Writes a bundle as launch.js reads it: all ASCII (esbuild leaves non-ASCII inside regular
+ * expression literals; escaped, launch.js reads the file as latin1 into a one-byte string: half
+ * the memory, faster), headed by its content hash (the code cache's key). Returns the code.
+ */
+function writeBundle(out, text) {
+  const code = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const hash = createHash('sha256').update(code).digest('hex').slice(0, 32);
+  fs.writeFileSync(out, `/* berth-bundle ${hash} */\n${code}`);
+  return code;
+}
+
+/** A run of the installed entry that writes the code cache of the bundle it loads. */
+function train(pkg, argv, env = {}) {
+  const r = spawnSync(process.execPath, [path.join(pkg, 'bin', 'run.js'), ...argv], {
+    env: { ...process.env, ...env, BERTH_CODE_CACHE: 'write' }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8',
+  });
+  if (r.status !== 0) process.stderr.write(`bundle: training run of ${path.basename(pkg)} ${argv.join(' ')} failed (no code cache): ${r.stderr}\n`);
+}
+
+/** The CLIs with a fast path (src/fast.ts) and the command line that trains its cache. */
+const FAST = {
+  runc: (tmp) => ['--root', tmp, 'list'],
+};
+
+/**
+ * dist/fast.bundle.js: the hot commands' plain forms without oclif (src/fast.ts), which launch.js
+ * tries before it reads the CLI bundle. Its code cache is trained by one such command.
+ */
+async function bundleFast(root, tool, oclifDir) {
+  const dist = path.join(root, 'packages', tool, 'dist');
+  const result = await smallBundle(root, tool, oclifDir, 'fast', { write: false, external: ['koffi', 'better-sqlite3'] });
+  if (result.outputFiles.some((f) => f.text.includes('@oclif/core'))) throw new Error(`${tool}: the fast bundle reaches @oclif/core`);
+  const code = writeBundle(path.join(dist, 'fast.bundle.js'), result.outputFiles[0].text);
+  fs.rmSync(path.join(dist, 'fast.bundle.cache'), { force: true });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-train-'));
+  try {
+    train(path.join(root, 'packages', tool), FAST[tool](tmp));
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  process.stdout.write(`bundle: packages/${tool}/dist/fast.bundle.js ${(code.length / 1024).toFixed(0)} KiB\n`);
 }
 
 function snapshot(pkg) {
@@ -225,23 +279,19 @@ async function bundleOne(root, tool) {
   if (unresolved.size > 0) process.stderr.write(`bundle: ${tool}: left to run-time require (not found now): ${[...unresolved].join(', ')}\n`);
   // esbuild leaves non-ASCII inside regular expression literals; escaped, the whole file is
   // ASCII, which launch.js reads as latin1 into a one-byte string (half the memory, faster).
-  const code = result.outputFiles[0].text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  const hash = createHash('sha256').update(code).digest('hex').slice(0, 32);
-  fs.writeFileSync(out, `/* berth-bundle ${hash} */\n${code}`);
+  const code = writeBundle(out, result.outputFiles[0].text);
   fs.copyFileSync(path.join(root, 'scripts', 'launch.cjs'), path.join(dist, 'launch.js'));
   for (const f of fs.readdirSync(dist)) if (/^cli\.bundle(\.\w+)?\.cache$/.test(f)) fs.rmSync(path.join(dist, f), { force: true });
   // Training run: a hot command that touches oclif's parse/run path, so the cache covers it.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-train-'));
   try {
     const argv = tool === 'runc' ? ['--root', tmp, 'list'] : ['version'];
-    const r = spawnSync(process.execPath, [path.join(pkg, 'bin', 'run.js'), ...argv], {
-      env: { ...process.env, BERTH_CODE_CACHE: 'write' }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8',
-    });
-    if (r.status !== 0) process.stderr.write(`bundle: training run of ${tool} failed (no code cache): ${r.stderr}\n`);
+    train(pkg, argv, { BERTH_FAST: 'off' });
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   if (tool === 'runc') await bundlePrespawn(root, oclifDir);
+  if (FAST[tool]) await bundleFast(root, tool, oclifDir);
   return { tool, bytes: code.length };
 }
 

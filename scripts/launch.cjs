@@ -39,20 +39,48 @@ function mtime(file) {
   }
 }
 
+function stale(dist, built) {
+  return mtime(path.join(dist, '..', 'tsconfig.json')) >= 0
+    && [path.join(dist, '.tsbuildinfo'), path.join(dist, '..', '..', 'core', 'dist', '.tsbuildinfo')].some((f) => mtime(f) > built);
+}
+
 /** Returns the CLI module (exports main): the bundle when present and current, else dist/cli.js. */
 exports.load = function load(dist) {
   const file = path.join(dist, 'cli.bundle.js');
   const built = mtime(file);
-  const stale = mtime(path.join(dist, '..', 'tsconfig.json')) >= 0
-    && [path.join(dist, '.tsbuildinfo'), path.join(dist, '..', '..', 'core', 'dist', '.tsbuildinfo')].some((f) => mtime(f) > built);
-  if (built < 0 || stale) return require(path.join(dist, 'cli.js'));
+  if (built < 0 || stale(dist, built)) return require(path.join(dist, 'cli.js'));
+  if (fastPath(dist)) return { main() {} };
   early(dist);
+  return loadBundle(file, path.join(dist, `cli.bundle${cacheClass(process.argv.slice(2))}.cache`));
+};
+
+/**
+ * A CLI's hot commands in their plain forms are served by dist/fast.bundle.js (src/fast.ts), a
+ * small bundle without oclif, before the CLI bundle is even read; it returns false for anything
+ * else. BERTH_FAST=off skips it (tests compare both paths).
+ */
+function fastPath(dist) {
+  if (process.env.BERTH_FAST === 'off') return false;
+  const file = path.join(dist, 'fast.bundle.js');
+  const built = mtime(file);
+  if (built < 0 || stale(dist, built)) return false;
+  let fast;
+  try {
+    fast = loadBundle(file, path.join(dist, 'fast.bundle.cache')).fast;
+  } catch {
+    return false; // the CLI bundle serves it
+  }
+  return fast(process.argv.slice(2));
+}
+
+/** Compiles a bundle with its V8 code cache and runs it as a module; returns its exports. */
+function loadBundle(file, cacheFile) {
+  const dist = path.dirname(file);
   const source = fs.readFileSync(file, 'latin1'); // all ASCII (scripts/bundle.mjs)
   const mode = process.env.BERTH_CODE_CACHE;
   const hash = /^\/\* berth-bundle ([0-9a-f]+) \*\//.exec(source);
   if (mode === 'off' || !hash) return require(file);
 
-  const cacheFile = path.join(dist, `cli.bundle${cacheClass(process.argv.slice(2))}.cache`);
   const key = Buffer.from(`berth-v8-cache ${hash[1]} ${process.version} ${process.arch}\n`);
   let cachedData;
   if (mode !== 'write') {
@@ -83,7 +111,7 @@ exports.load = function load(dist) {
   }
   mod.loaded = true;
   return mod.exports;
-};
+}
 
 /**
  * runc's `run` and `create` start their init stage before anything else is loaded: a small

@@ -3,8 +3,7 @@
  * (one logrus-style line on stderr, exit status 1; `--debug` adds the stack).
  */
 import { Command, Flags } from '@oclif/core';
-import * as fs from 'node:fs';
-import { flagValue, formatError } from './log';
+import { report } from './log';
 
 /** runc's global flags but `--rootless`, which `spec` redefines as a switch. */
 const commonGlobals = {
@@ -58,23 +57,6 @@ function usageMessage(command: string, message: string): string {
   if (/Missing \d+ required arg|Unexpected argument/.test(message)) return `"${command}" requires exactly 1 argument(s)`;
   const { errorLine } = require('@berth/core/dist/cli/error-line') as typeof import('@berth/core/dist/cli/error-line');
   return errorLine(message);
-}
-
-/**
- * As runc: the error goes to the log as one logrus line (text or JSON); with `--log FILE` the
- * line is appended to FILE and stderr gets the bare message (what containerd's shim reads).
- */
-function report(argv: string[], message: string): void {
-  const line = formatError(message, flagValue(argv, '--log-format') === 'json' ? 'json' : 'text');
-  const log = flagValue(argv, '--log');
-  if (log && log !== '/dev/stderr') {
-    try {
-      fs.appendFileSync(log, line);
-    } catch { /* the log is best effort; stderr still says it */ }
-    process.stderr.write(`${message}\n`);
-    return;
-  }
-  process.stderr.write(line);
 }
 
 export abstract class RuncCommand extends RuncCommandBase {

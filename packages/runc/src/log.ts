@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { logrusLine } from '@berth/core/dist/cli/logrus';
+import { writeStderr } from '@berth/core/dist/cli/write-out';
 
 /** runc logs through logrus: `time="..." level=error msg="..."`, or JSON with --log-format json. */
 export function formatError(message: string, format: 'text' | 'json'): string {
@@ -13,6 +14,24 @@ export function flagValue(argv: string[], name: string): string | undefined {
     if (argv[i].startsWith(`${name}=`)) return argv[i].slice(name.length + 1);
   }
   return undefined;
+}
+
+/**
+ * As runc: the error goes to the log as one logrus line (text or JSON); with `--log FILE` the
+ * line is appended to FILE and stderr gets the bare message (what containerd's shim reads).
+ * `argv`: the command's arguments, global flags included.
+ */
+export function report(argv: string[], message: string): void {
+  const line = formatError(message, flagValue(argv, '--log-format') === 'json' ? 'json' : 'text');
+  const log = flagValue(argv, '--log');
+  if (log && log !== '/dev/stderr') {
+    try {
+      fs.appendFileSync(log, line);
+    } catch { /* the log is best effort; stderr still says it */ }
+    writeStderr(`${message}\n`);
+    return;
+  }
+  writeStderr(line);
 }
 
 /**

@@ -115,7 +115,9 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     let pid = proc.pid as number;
 
     const cg = cgroupManager(spec.linux?.cgroupsPath, opts.id);
+    trace('create: manager');
     cg.create();
+    trace('create: cgroup made');
     undo.push(() => destroyQuietly(cg));
     // The limits first: the devices rules are rewritten from a deny-all, which the booting
     // init must not see. The first cgroup.procs write of a while waits for an RCU grace period
@@ -127,11 +129,13 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     const memory = spec.linux?.resources?.memory;
     const memoryLimited = memory !== undefined && Object.keys(memory).length > 0;
     const [early, late] = splitCgroupJoin(cg.procsFiles(), userNs !== undefined, memoryLimited);
+    trace('create: limits set');
     const joined = writeProcsAsync(early, pid);
     joining = joined;
     mkfifo(paths.execFifo, 0o622);
     fs.chmodSync(paths.execFifo, 0o622); // past the umask: a container's non-root user must open it for writing
     const mounts = cgroupMounts(cg);
+    trace('create: fifo made, waiting for the moves');
     const joinError = await joined;
     if (joinError) throw joinError;
     trace('create: cgroup ready');

@@ -1,0 +1,114 @@
+/**
+ * runc's hot commands without the CLI framework: `state`, `list`, `kill`, `delete` and `start`
+ * in their plain forms are served from dist/fast.bundle.js, which launch.js loads before (and
+ * instead of) the CLI bundle. Loading that bundle and oclif is ~12 ms of a ~30 ms command; a
+ * container manager calls these once per container event. Any other form (--help, --debug, an
+ * unknown or repeated flag, a missing argument, --systemd-cgroup) returns false untouched and goes
+ * through oclif, which owns help, usage errors and the rest. What both paths print is compared by
+ * test/runc/fast-path.test.mjs (BERTH_FAST=off forces oclif).
+ */
+import { hoistGlobals } from '@berth/core/dist/cli/argv';
+import { errorLine } from '@berth/core/dist/cli/error-line';
+import { writeStdout } from '@berth/core/dist/cli/write-out';
+import { trace } from '@berth/core/dist/util/trace';
+import { GLOBALS } from './globals';
+import { openLog, report } from './log';
+
+interface CommandSpec {
+  /** Switches: spelling → name. */
+  switches: Record<string, string>;
+  /** Flags with a value: spelling → name, with the values allowed. */
+  valued: Record<string, { name: string; options: readonly string[] }>;
+  /** Positional arguments: required, at most. */
+  args: [number, number];
+}
+
+const COMMANDS: Record<string, CommandSpec> = {
+  state: { switches: {}, valued: {}, args: [1, 1] },
+  start: { switches: {}, valued: {}, args: [1, 1] },
+  delete: { switches: { '-f': 'force', '--force': 'force' }, valued: {}, args: [1, 1] },
+  kill: { switches: { '-a': 'all', '--all': 'all' }, valued: {}, args: [1, 2] },
+  list: { switches: { '-q': 'quiet', '--quiet': 'quiet' }, valued: { '-f': { name: 'format', options: ['table', 'json'] }, '--format': { name: 'format', options: ['table', 'json'] } }, args: [0, 0] },
+};
+
+/** runc's global flags with a value, as this path takes them (anything else: oclif's). */
+const GLOBAL_VALUES: Record<string, readonly string[] | null> = {
+  '--root': null, '--log': null, '--log-format': ['text', 'json'], '--rootless': null, '--criu': null,
+};
+
+interface Parsed {
+  command: string;
+  root: string;
+  args: string[];
+  flags: Record<string, string | true>;
+}
+
+/** The command line when it is a plain form of a hot command; undefined for oclif to take. */
+function parse(argv: string[]): Parsed | undefined {
+  const hoisted = hoistGlobals(argv, GLOBALS, new Set(Object.keys(COMMANDS)));
+  const command = hoisted[0] ?? '';
+  const spec = COMMANDS[command];
+  if (!spec) return undefined;
+  const flags: Record<string, string | true> = {};
+  const seen = new Set<string>();
+  const args: string[] = [];
+  let root = '/run/berth/runc';
+  for (let i = 1; i < hoisted.length; i++) {
+    const a = hoisted[i] as string;
+    if (!a.startsWith('-') || a === '-') { args.push(a); continue; }
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    const name = eq > 0 ? a.slice(0, eq) : a;
+    if (seen.has(name)) return undefined;
+    seen.add(name);
+    const global = GLOBAL_VALUES[name];
+    const valued = spec.valued[name];
+    if (global !== undefined || valued) {
+      const value = eq > 0 ? a.slice(eq + 1) : hoisted[++i];
+      if (value === undefined || value === '') return undefined;
+      const options = global ?? valued?.options;
+      if (options && !options.includes(value)) return undefined;
+      if (name === '--root') root = value;
+      if (valued) flags[valued.name] = value;
+      continue;
+    }
+    const sw = spec.switches[name];
+    if (!sw || eq > 0) return undefined; // --help, --debug, --systemd-cgroup, -- and the unknown
+    flags[sw] = true;
+  }
+  if (args.length < spec.args[0] || args.length > spec.args[1]) return undefined;
+  return { command, root, args, flags };
+}
+
+function run({ command, root, args, flags }: Parsed): void {
+  const id = args[0] as string;
+  if (command === 'state') {
+    const { containerState } = require('@berth/core/dist/runtime/list') as typeof import('@berth/core/dist/runtime/list');
+    writeStdout(`${JSON.stringify(containerState(root, id), null, 2)}\n`);
+  } else if (command === 'list') {
+    const { listContainers } = require('@berth/core/dist/runtime/list') as typeof import('@berth/core/dist/runtime/list');
+    const { formatList } = require('./list-text') as typeof import('./list-text');
+    writeStdout(formatList(listContainers(root), flags.quiet === true ? 'quiet' : flags.format === 'json' ? 'json' : 'table'));
+  } else {
+    const lifecycle = require('@berth/core/dist/runtime/lifecycle') as typeof import('@berth/core/dist/runtime/lifecycle');
+    if (command === 'start') lifecycle.startContainer(root, id);
+    else if (command === 'kill') lifecycle.killContainer(root, id, args[1] ?? 'SIGTERM', flags.all === true);
+    else lifecycle.deleteContainer(root, id, flags.force === true);
+  }
+}
+
+/** Serves `argv` (the command line as given) and returns true, or returns false for oclif. */
+export function fast(argv: string[]): boolean {
+  const parsed = parse(argv);
+  if (!parsed) return false;
+  trace(`fast: ${parsed.command}`);
+  openLog(argv, GLOBALS.withValue);
+  try {
+    run(parsed);
+  } catch (err) {
+    // As RuncCommandBase.catch: one logrus line (to --log when given), the error's exit code.
+    const e = err as Error & { exitCode?: number };
+    report(hoistGlobals(argv, GLOBALS, new Set(Object.keys(COMMANDS))).slice(1), errorLine(e.message));
+    process.exit(typeof e.exitCode === 'number' && e.exitCode > 0 ? e.exitCode : 1);
+  }
+  return true;
+}
