@@ -216,6 +216,7 @@ function train(pkg, argv, env = {}) {
 /** The CLIs with a fast path (src/fast.ts) and the command line that trains its cache. */
 const FAST = {
   runc: (tmp) => ['--root', tmp, 'list'],
+  ctr: (tmp) => ['--state', tmp, 'tasks', 'ls'],
 };
 
 /**

@@ -57,6 +57,9 @@ describe('ctr task fast paths', { skip }, () => {
     for (const args of [['t', 'ls'], ['tasks', 'list'], ['task', 'ls', '--debug'], ['-n', 'default', 'tasks', 'ls'], ['t', 'ls', '--namespace=default']]) {
       const r = await env.ctr(args);
       assert.deepEqual([r.code, r.stdout, r.stderr], [0, viaOclif.stdout, ''], args.join(' '));
+      // Served by dist/fast.bundle.js (launch.js), not by the CLI bundle.
+      const traced = await env.ctr(args, { env: { BERTH_TRACE: '1' } });
+      assert.match(traced.stderr, /^berth-trace \S+ \d+ fast: tasks ls$/m, args.join(' '));
     }
     const q = await env.ctr(['t', 'ls', '-q']);
     assert.deepEqual(q.stdout.split('\n').filter(Boolean), viaOclif.stdout.split('\n').slice(1).filter(Boolean).map((l) => l.split(/ +/)[0]));

@@ -3,6 +3,7 @@
  * that their users' habits carry over (see the README's "On-disk state").
  */
 import * as path from 'node:path';
+import { CORE_DIST } from './dist-dir';
 import { sha256Hex } from './content/digest';
 
 /** Default `--root` of the runc clone (runc's is /run/runc). */
@@ -24,13 +25,8 @@ export interface ContainerPaths {
 
 export function containerPaths(root: string, id: string): ContainerPaths {
   const dir = path.join(root, id);
-  return {
-    dir,
-    state: path.join(dir, 'state.json'),
-    execFifo: path.join(dir, 'exec.fifo'),
-    lock: path.join(dir, '.lock'),
-    creating: path.join(dir, '.creating'),
-  };
+  // dir is normalised: plain concatenation (listings build these for every container).
+  return { dir, state: `${dir}/state.json`, execFifo: `${dir}/exec.fifo`, lock: `${dir}/.lock`, creating: `${dir}/.creating` };
 }
 
 /** The runtime root that ctr/crictl use for a namespace, as containerd uses /run/containerd/runc/<ns>. */
@@ -40,7 +36,7 @@ export function runtimeRootForNamespace(state: string, namespace: string): strin
 
 /** The init stage's entry point (dist/init.js: its bundle, or the tsc output without one). */
 export function initStageScript(): string {
-  return path.join(__dirname, 'init.js');
+  return path.join(CORE_DIST, 'init.js');
 }
 
 // --- persistent store under --root (containerd's layout) ---------------------------------
@@ -126,7 +122,8 @@ export interface IngestPaths {
 }
 
 export function ingestPathsOf(dir: string): IngestPaths {
-  const j = (n: string): string => path.join(dir, n);
+  // dir is normalised by taskDir: plain concatenation (`tasks ls` builds these for every task).
+  const j = (n: string): string => `${dir}/${n}`;
   return { dir, data: j('data'), ref: j('ref'), startedAt: j('startedat'), updatedAt: j('updatedat'), total: j('total'), lock: j('lock'), breakLock: j('lock.break') };
 }
 
@@ -184,7 +181,8 @@ export interface TaskPaths {
 
 export function taskPaths(state: string, namespace: string, id: string): TaskPaths {
   const dir = taskDir(state, namespace, id);
-  const j = (n: string): string => path.join(dir, n);
+  // dir is normalised by taskDir: plain concatenation (`tasks ls` builds these for every task).
+  const j = (n: string): string => `${dir}/${n}`;
   return {
     dir, config: j('config.json'), rootfs: j('rootfs'), options: j('shim-options.json'), shim: j('shim.json'), exit: j('exit.json'),
     log: j('shim.log'), control: j('control'), stdin: j('stdin'), stdout: j('stdout'), stderr: j('stderr'), execs: j('execs'),
@@ -193,7 +191,7 @@ export function taskPaths(state: string, namespace: string, id: string): TaskPat
 
 /** The shim's entry point (dist/tasks/shim/entry.js: runs dist/shim.bundle.js, or the tsc output). */
 export function shimEntryScript(): string {
-  return path.join(__dirname, 'tasks', 'shim', 'entry.js');
+  return path.join(CORE_DIST, 'tasks', 'shim', 'entry.js');
 }
 
 // --- CRI pod sandboxes (containerd's io.containerd.grpc.v1.cri) ----------------------------
@@ -257,5 +255,5 @@ export function unpackLockPath(root: string, snapshotter: string, chainID: strin
  * every core module that locates files relative to itself outside, and container-run belongs inside.
  */
 export function criLogRelayScript(): string {
-  return path.join(__dirname, 'cri', 'log-relay-main.js');
+  return path.join(CORE_DIST, 'cri', 'log-relay-main.js');
 }

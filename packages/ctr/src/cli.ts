@@ -2,15 +2,9 @@
 import { runOclif } from '@berth/core/dist/cli/oclif-main';
 import { commandIdsOf, hoistGlobals } from '@berth/core/dist/cli/argv';
 import { COMMANDS } from './commands';
+import { GLOBALS } from './globals';
 
 export { COMMANDS };
-
-/** ctr's global flags may come before the command (`ctr -n k8s.io ns ls`). */
-const GLOBALS = {
-  withValue: ['--namespace', '-n', '--address', '-a', '--timeout', '--connect-timeout', '--root', '--state', '--config', '-c'],
-  switches: ['--debug'],
-  longForms: { '-a': '--address' },
-};
 
 /**
  * The first word of `words` that names neither a command nor a topic (a prefix of one), looking

@@ -9,11 +9,11 @@ import { openMetadata } from '../metadata';
 import type { Spec } from '../oci/types';
 import { openSnapshotter } from '../snapshots';
 import { startTask, type StartedTask } from '../tasks/start';
-import { listTaskIds, taskInfo } from '../tasks/records';
+import { taskInfo } from '../tasks/records';
 import { openClientIo, type ClientIo } from '../tasks/client-io';
-import type { TaskInfo, TaskIo } from '../tasks/types';
+import type { TaskIo } from '../tasks/types';
 
-export { taskInfo } from '../tasks/records';
+export { listTasks, taskInfo } from '../tasks/records';
 export { killTask, pauseTask, resumeTask, taskProcesses, deleteTask, execPid, type TaskProcess, type DeleteTaskResult, type KillOptions } from '../tasks/ops';
 export { taskMetrics, type TaskMetrics } from '../tasks/metrics';
 export { waitTaskExit } from '../tasks/wait';
@@ -67,15 +67,6 @@ export async function startContainerTask(o: StartContainerTaskOptions): Promise<
 }
 
 /** Every task of the namespace, with its status from disk (tasks removed meanwhile are skipped). */
-export function listTasks(state: string, namespace: string): TaskInfo[] {
-  const out: TaskInfo[] = [];
-  for (const id of listTaskIds(state, namespace)) {
-    try { out.push(taskInfo(state, namespace, id)); } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
-    }
-  }
-  return out;
-}
 
 /** Our ends of a running task's FIFOs (`tasks attach`). */
 export function attachTask(state: string, namespace: string, id: string): { io: ClientIo; terminal: boolean } {

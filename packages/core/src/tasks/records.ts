@@ -39,7 +39,8 @@ export function taskInfo(state: string, ns: string, id: string): TaskInfo {
   // The paths once: `tasks ls` asks this for every task.
   const p = taskPaths(state, ns, id);
   if (!fs.existsSync(p.dir)) throw new NotFoundError(`task ${id}: not found in namespace ${ns} (no task was started for this container)`);
-  const exit = readJson<ExitInfo>(p.exit);
+  // existsSync first: a running task has no exit record, and a thrown ENOENT costs more.
+  const exit = fs.existsSync(p.exit) ? readJson<ExitInfo>(p.exit) : undefined;
   if (exit) return { id, pid: exit.pid, status: 'STOPPED', exit };
   const root = runtimeRootForNamespace(state, ns);
   let pid = 0;
@@ -67,4 +68,15 @@ export function listTaskIds(state: string, ns: string): string[] {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
+}
+
+/** Every task of a namespace with its status (`tasks ls`). */
+export function listTasks(state: string, namespace: string): TaskInfo[] {
+  const out: TaskInfo[] = [];
+  for (const id of listTaskIds(state, namespace)) {
+    try { out.push(taskInfo(state, namespace, id)); } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+  }
+  return out;
 }

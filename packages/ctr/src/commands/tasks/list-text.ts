@@ -4,7 +4,9 @@
  * Anything else (--help, --timeout, unknown flags, an error) goes through oclif as usual.
  * No module-level oclif import here: cli.ts loads this file first.
  */
-import type { TaskInfo } from '@berth/core/dist/services/tasks';
+import type { TaskInfo } from '@berth/core/dist/tasks/types';
+import { writeStdout } from '@berth/core/dist/cli/write-out';
+import { trace } from '@berth/core/dist/util/trace';
 
 export function formatTaskList(list: TaskInfo[], quiet: boolean): string {
   if (quiet) return list.map((t) => `${t.id}\n`).join('');
@@ -21,6 +23,8 @@ export function stateDir(flags: { state?: string; config?: string }): string {
 }
 
 const LIST_IDS = new Set(['tasks ls', 'tasks list', 't ls', 't list', 'task ls', 'task list']);
+/** The same, as command ids for hoistGlobals (words joined by ':'). */
+export const LIST_COMMAND_IDS: ReadonlySet<string> = new Set([...LIST_IDS].map((id) => id.replace(' ', ':')));
 const VALUED: Record<string, 'namespace' | 'state' | 'config' | 'root' | 'address'> = {
   '-n': 'namespace', '--namespace': 'namespace', '--state': 'state', '--config': 'config', '-c': 'config', '--root': 'root', '-a': 'address', '--address': 'address',
 };
@@ -54,11 +58,12 @@ export function fastTaskList(args: string[]): boolean {
   try {
     // An invalid namespace: oclif's run refuses it, as for every command (base.ts).
     if (flags.namespace !== undefined) (require('@berth/core/dist/metadata/validate') as typeof import('@berth/core/dist/metadata/validate')).validateIdentifier('namespace', flags.namespace);
-    const { listTasks } = require('@berth/core/dist/services/tasks') as typeof import('@berth/core/dist/services/tasks');
+    const { listTasks } = require('@berth/core/dist/tasks/records') as typeof import('@berth/core/dist/tasks/records');
     text = formatTaskList(listTasks(stateDir(flags), flags.namespace ?? 'default'), flags.quiet === true);
   } catch {
     return false; // oclif's run reports it, in ctr's words
   }
-  process.stdout.write(text);
+  trace('fast: tasks ls');
+  writeStdout(text);
   return true;
 }

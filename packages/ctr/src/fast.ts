@@ -1,0 +1,13 @@
+/**
+ * ctr's hot command without the CLI framework: a plain `tasks ls` (global flags, -q) is served
+ * from dist/fast.bundle.js, which launch.js loads before (and instead of) the CLI bundle; any
+ * other command line returns false and goes to the CLI (commands/tasks/list-text.ts has the rules,
+ * and test/ctr/tasks-fast.test.mjs compares both paths).
+ */
+import { hoistGlobals } from '@berth/core/dist/cli/argv';
+import { GLOBALS } from './globals';
+import { LIST_COMMAND_IDS, fastTaskList } from './commands/tasks/list-text';
+
+export function fast(argv: string[]): boolean {
+  return fastTaskList(hoistGlobals(argv, GLOBALS, LIST_COMMAND_IDS));
+}
