@@ -161,8 +161,8 @@ function transforms(oclifDir, dists, missed) {
  * launch.js before the CLI bundle (packages/runc/src/prespawn.ts). Small enough to compile
  * without a code cache.
  */
-async function bundlePrespawn(root, oclifDir) {
-  await smallBundle(root, 'runc', oclifDir, 'prespawn', { charset: 'ascii' });
+async function bundlePrespawn(root, tool, oclifDir) {
+  await smallBundle(root, tool, oclifDir, 'prespawn', { charset: 'ascii' });
 }
 
 /**
@@ -215,8 +215,8 @@ function train(pkg, argv, env = {}) {
 
 /** The CLIs with a fast path (src/fast.ts) and the command line that trains its cache. */
 const FAST = {
-  runc: (tmp) => ['--root', tmp, 'list'],
-  ctr: (tmp) => ['--state', tmp, 'tasks', 'ls'],
+  runc: { train: (tmp) => ['--root', tmp, 'list'], words: ['state', 'list', 'kill', 'delete', 'start'] },
+  ctr: { train: (tmp) => ['--state', tmp, 'tasks', 'ls'], words: ['ls', 'list'] },
 };
 
 /**
@@ -229,9 +229,10 @@ async function bundleFast(root, tool, oclifDir) {
   if (result.outputFiles.some((f) => f.text.includes('@oclif/core'))) throw new Error(`${tool}: the fast bundle reaches @oclif/core`);
   const code = writeBundle(path.join(dist, 'fast.bundle.js'), result.outputFiles[0].text);
   fs.rmSync(path.join(dist, 'fast.bundle.cache'), { force: true });
+  fs.writeFileSync(path.join(dist, 'fast.words.json'), JSON.stringify(FAST[tool].words));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-train-'));
   try {
-    train(path.join(root, 'packages', tool), FAST[tool](tmp));
+    train(path.join(root, 'packages', tool), FAST[tool].train(tmp));
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -291,7 +292,7 @@ async function bundleOne(root, tool) {
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  if (tool === 'runc') await bundlePrespawn(root, oclifDir);
+  if (tool === 'runc') await bundlePrespawn(root, tool, oclifDir);
   if (FAST[tool]) await bundleFast(root, tool, oclifDir);
   return { tool, bytes: code.length };
 }

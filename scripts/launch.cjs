@@ -61,6 +61,15 @@ exports.load = function load(dist) {
  */
 function fastPath(dist) {
   if (process.env.BERTH_FAST === 'off') return false;
+  // The words of the commands it serves (written by the build): other command lines never
+  // read the bundle.
+  let words;
+  try {
+    words = JSON.parse(fs.readFileSync(path.join(dist, 'fast.words.json'), 'utf8'));
+  } catch {
+    return false;
+  }
+  if (!process.argv.slice(2).some((a) => words.includes(a))) return false;
   const file = path.join(dist, 'fast.bundle.js');
   const built = mtime(file);
   if (built < 0 || stale(dist, built)) return false;

@@ -2,7 +2,7 @@
 // the test's temp root, the CRI plugin disabled, stopped (with its tasks, shims and mounts) by
 // stop() or by the harness's cleanup when a test file dies half-way.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from './tempdir.mjs';
 import { trackPid, untrackPid } from './cleanup.mjs';
@@ -99,6 +99,8 @@ export async function startContainerd({ timeout = 20_000 } = {}) {
       }
       const ctrs = (await ctr(['containers', 'ls', '-q'], { namespace: ns })).stdout.split('\n').filter(Boolean);
       if (ctrs.length) await ctr(['containers', 'rm', ...ctrs], { namespace: ns });
+      // The shim's runtime root is host-wide (/run/containerd/runc/<ns>): left empty, it goes.
+      try { rmdirSync(`/run/containerd/runc/${ns}`); } catch { /* not empty, or never made */ }
     }
     const start = procStartTime(child.pid);
     if (start !== null) process.kill(child.pid, 'SIGTERM');

@@ -41,7 +41,8 @@ function runBundle(): boolean {
 
 if (process.env.BERTH_TRACE === '1') {
   // Node's own start-up, before any of our code (BERTH_TRACE: see util/trace.ts).
+  const { traceLine, writeTrace } = require('./util/trace') as typeof import('./util/trace');
   const now = performance.timeOrigin + performance.now();
-  fs.writeSync(2, `berth-trace ${performance.timeOrigin.toFixed(1)} ${process.pid} init: process start\nberth-trace ${now.toFixed(1)} ${process.pid} init: entry\n`);
+  writeTrace(traceLine(performance.timeOrigin, 'init: process start') + traceLine(now, 'init: entry'));
 }
 if (!runBundle()) require('./runtime/init/main');

@@ -1,4 +1,5 @@
 /** Entry of the ctr clone: the oclif wiring shared by the three CLIs (core/src/cli/oclif-main.ts). */
+import { trace } from '@berth/core/dist/util/trace';
 import { runOclif } from '@berth/core/dist/cli/oclif-main';
 import { commandIdsOf, hoistGlobals } from '@berth/core/dist/cli/argv';
 import { COMMANDS } from './commands';
@@ -46,13 +47,14 @@ function commandWords(args: string[]): string[] {
 }
 
 export async function main(argv: string[], pkgRoot: string): Promise<void> {
+  trace('ctr: main');
   const ids = commandIdsOf(COMMANDS);
   const args = hoistGlobals(argv, GLOBALS, ids);
   const unknown = args[0] === 'help' ? undefined : unknownWord(commandWords(args), ids);
   if (unknown !== undefined) noHelpTopic(unknown);
   // A task's shim starts now, in parallel with oclif and the container's creation.
   const shims = require('@berth/core/dist/tasks/prespawn') as typeof import('@berth/core/dist/tasks/prespawn');
-  if (shims.startsTask(args)) shims.prespawnShim();
+  if (shims.startsTask(args)) { shims.prespawnShim(); trace('ctr: shim prespawned'); }
   else if ((require('./commands/tasks/list-text') as typeof import('./commands/tasks/list-text')).fastTaskList(args)) return;
   await runOclif(args, pkgRoot, {
     commands: COMMANDS, cliFile: __filename, pjson: require('../package.json'),

@@ -15,7 +15,7 @@ import { NAMESPACE_PROC_NAMES } from '../sys/ns';
 import { procStat } from '../sys/proc';
 import { writeFileAtomic } from '../util/atomic';
 import { rfc3339Nano } from '../util/time';
-import { trace } from '../util/trace';
+import { trace, traceEnv } from '../util/trace';
 import type { ContainerRecord } from './container';
 import { cgroupMounts, primeCgroupAttach, splitCgroupJoin, writeProcsAsync } from './cgroup-join';
 import { converse, InitError } from './converse';
@@ -91,7 +91,7 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
 
     // The init stage is spawned first: its Node start-up (the longest step) overlaps with the
     // FIFO, the cgroup and its limits made here; it waits for its config on the sync socket.
-    const env = initEnv({ [SYNC_FD_ENV]: String(syncIndex), ...(process.env.BERTH_TRACE ? { BERTH_TRACE: '1' } : {}) });
+    const env = initEnv({ [SYNC_FD_ENV]: String(syncIndex), ...traceEnv() });
     let proc: ChildProcess;
     let releaseHolder = (): void => undefined;
     const plain = consoleFd === undefined && preserve === 0 && !userNs;

@@ -15,7 +15,7 @@ import { initEnv } from './init-env';
 import { SYNC_FD_ENV } from './sync';
 import { spawnInPidNamespace } from './pidns';
 import { primeCgroupAttach } from './cgroup-join';
-import { trace } from '../util/trace';
+import { trace, traceEnv } from '../util/trace';
 
 interface Prespawned {
   child: ChildProcess;
@@ -71,7 +71,7 @@ export function prespawnInit(argv: string[], prime = true): void {
   try {
     const child = spawnInPidNamespace(spec, () => spawn(process.execPath, [initStageScript()], {
       stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
-      env: initEnv({ [SYNC_FD_ENV]: String(PLAIN_SYNC_INDEX), ...(process.env.BERTH_TRACE ? { BERTH_TRACE: '1' } : {}) }),
+      env: initEnv({ [SYNC_FD_ENV]: String(PLAIN_SYNC_INDEX), ...traceEnv() }),
     }));
     // Until taken, it must not keep this process alive (e.g. `run --help`, a usage error).
     child.unref();

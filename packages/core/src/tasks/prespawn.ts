@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { shimEntryScript } from '../layout';
+import { traceEnv } from '../util/trace';
 import { initEnv } from '../runtime/init-env';
 import { PRESPAWNED_ARG } from './types';
 
@@ -20,7 +21,7 @@ export const SHIM_NODE_FLAGS = ['--single-threaded', '--jitless', '--expose-gc',
 
 /** One libuv worker and one malloc arena: an idle shim needs no more, and each costs memory. */
 export function shimEnv(): NodeJS.ProcessEnv {
-  return initEnv({ UV_THREADPOOL_SIZE: '1', MALLOC_ARENA_MAX: '1', ...(process.env.BERTH_TRACE ? { BERTH_TRACE: '1' } : {}) });
+  return initEnv({ UV_THREADPOOL_SIZE: '1', MALLOC_ARENA_MAX: '1', ...traceEnv() });
 }
 
 let pending: ChildProcess | undefined;

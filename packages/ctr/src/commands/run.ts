@@ -1,3 +1,4 @@
+import { trace } from '@berth/core/dist/util/trace';
 import { Flags } from '@oclif/core';
 import { CtrCommand } from '../base';
 import { CONTAINER_FLAGS, containerOptions, splitCommandLine, type ContainerFlagValues } from '../container-flags';
@@ -17,9 +18,11 @@ export default class Run extends CtrCommand {
 
   async run(): Promise<void> {
     // Everything after <image> <id> is the container's command line, flags included.
+    trace('run: begin');
     const { head, rest } = splitCommandLine(this.argv, { ...Run.baseFlags, ...Run.flags }, 2);
     const { argv, flags } = await this.parse(Run, head);
     const [ref, id] = argv as string[];
+    trace('run: parsed');
     if (!ref) this.error('image ref must be provided', { exit: 1 });
     if (!id) this.error('container id must be provided', { exit: 1 });
     if (flags.rm && flags.detach) this.error('flags --detach and --rm cannot be specified together', { exit: 1 });
@@ -35,6 +38,7 @@ export default class Run extends CtrCommand {
       root, namespace: ns, id, ref, args: rest,
       snapshotter: o.snapshotter, rootfs: o.rootfs ? ref : undefined, labels: o.labels, specOptions: o.specOptions, runtime: o.runtime,
     });
+    trace('run: container created');
     const removeContainer = async (): Promise<void> => {
       const r = await containers.removeContainers(root, state, ns, [id]);
       for (const e of r.errors) process.stderr.write(`ctr: ${e.message}\n`);
@@ -55,9 +59,12 @@ export default class Run extends CtrCommand {
       return;
     }
     const status = await foreground(state, ns, id, started, flags.tty);
+    trace('run: task exited');
     if (flags.rm) {
       tasks.deleteTask(state, ns, id, true);
+      trace('run: task deleted');
       await removeContainer();
+      trace('run: container removed');
     }
     await exitAfterFlush(status);
   }

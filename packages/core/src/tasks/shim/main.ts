@@ -7,6 +7,7 @@
  * container".
  */
 import * as fs from 'node:fs';
+import { trace } from '../../util/trace';
 import { constants } from 'node:os';
 import { taskPaths, type TaskPaths } from '../../layout';
 import { setChildSubreaper } from '../../sys/prctl';
@@ -62,7 +63,9 @@ async function main(): Promise<void> {
   // Orphans of the container (without a PID namespace) come to us, not to the host's init.
   setChildSubreaper();
   if (process.argv[2] === PRESPAWNED_ARG) warmUp();
+  trace('shim: warm');
   const task = shimTask(process.argv.slice(2));
+  trace('shim: task read');
   if (!task) process.exit(0); // prespawned, and not taken
   const { state, namespace: ns, id } = task;
   const p = taskPaths(state, ns, id);
@@ -90,6 +93,7 @@ async function main(): Promise<void> {
   };
 
   const { createContainer } = require('../../runtime/create') as typeof import('../../runtime/create');
+  trace('shim: stdio ready');
   const { startContainer, deleteContainer } = require('../../runtime/lifecycle') as typeof import('../../runtime/lifecycle');
   let created: Awaited<ReturnType<typeof createContainer>>;
   try {
