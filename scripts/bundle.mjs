@@ -228,7 +228,7 @@ async function bundleFast(root, tool, oclifDir) {
   const result = await smallBundle(root, tool, oclifDir, 'fast', { write: false, external: ['koffi', 'better-sqlite3'] });
   if (result.outputFiles.some((f) => f.text.includes('@oclif/core'))) throw new Error(`${tool}: the fast bundle reaches @oclif/core`);
   const code = writeBundle(path.join(dist, 'fast.bundle.js'), result.outputFiles[0].text);
-  fs.rmSync(path.join(dist, 'fast.bundle.cache'), { force: true });
+  for (const f of fs.readdirSync(dist)) if (/^fast\.bundle(\.\w+)?\.cache$/.test(f)) fs.rmSync(path.join(dist, f), { force: true });
   fs.writeFileSync(path.join(dist, 'fast.words.json'), JSON.stringify(FAST[tool].words));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-train-'));
   try {

@@ -69,13 +69,16 @@ function fastPath(dist) {
   } catch {
     return false;
   }
-  if (!process.argv.slice(2).some((a) => words.includes(a))) return false;
+  const word = process.argv.slice(2).find((a) => words.includes(a));
+  if (word === undefined) return false;
   const file = path.join(dist, 'fast.bundle.js');
   const built = mtime(file);
   if (built < 0 || stale(dist, built)) return false;
   let fast;
   try {
-    fast = loadBundle(file, path.join(dist, 'fast.bundle.cache')).fast;
+    // A cache per command (written by its first run): each compiles code of its own (delete:
+    // cgroups, start: the exec FIFO and hooks), which a cache trained by `list` does not hold.
+    fast = loadBundle(file, path.join(dist, `fast.bundle.${word}.cache`)).fast;
   } catch {
     return false; // the CLI bundle serves it
   }
