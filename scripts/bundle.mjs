@@ -215,7 +215,7 @@ function train(pkg, argv, env = {}) {
 
 /** The CLIs with a fast path (src/fast.ts) and the command line that trains its cache. */
 const FAST = {
-  runc: { train: (tmp) => ['--root', tmp, 'list'], words: ['state', 'list', 'kill', 'delete', 'start'] },
+  runc: { train: (tmp) => ['--root', tmp, 'list'], words: ['state', 'list', 'kill', 'delete', 'start', 'create', 'run'] },
   ctr: { train: (tmp) => ['--state', tmp, 'tasks', 'ls'], words: ['ls', 'list'] },
 };
 

@@ -49,8 +49,8 @@ exports.load = function load(dist) {
   const file = path.join(dist, 'cli.bundle.js');
   const built = mtime(file);
   if (built < 0 || stale(dist, built)) return require(path.join(dist, 'cli.js'));
-  if (fastPath(dist)) return { main() {} };
   early(dist);
+  if (fastPath(dist)) return { main() {} };
   return loadBundle(file, path.join(dist, `cli.bundle${cacheClass(process.argv.slice(2))}.cache`));
 };
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { makeBusyboxBundle, registerCleanup, tempDir, untrackContainer } from '../lib/index.mjs';
 import { runtime, skipUnlessRoot } from './helpers.mjs';
 
@@ -81,11 +81,51 @@ describe('runc fast path', { skip: skipUnlessRoot }, () => {
     assert.equal((await fast(['list', '-q'])).stdout, '');
   });
 
+  it('create and run: the same exit status, output and errors both ways', async () => {
+    const b = makeBusyboxBundle({ args: ['sh', '-c', 'echo out; echo err >&2; exit 3'] });
+    for (const [k, env] of [['fast', {}], ['oclif', { BERTH_FAST: 'off' }]]) {
+      const id = rt.newId();
+      const r = await rt.run(['run', '--bundle', b.dir, id], { env: { BERTH_TRACE: '1', ...env }, stdio: 'files' });
+      assert.equal(r.code, 3, `${k}: ${r.stderr}`);
+      assert.equal(r.stdout, 'out\n', k);
+      assert.equal(r.stderr.replace(TRACE, ''), 'err\n', k);
+      assert.equal(/fast: run/.test(r.stderr), k === 'fast', k);
+      untrackContainer(id, rt.root);
+    }
+    // create (with --pid-file), then start and delete through the fast path; run -d.
+    const sleeper = makeBusyboxBundle({ args: ['sleep', '1000'] });
+    const pidFile = join(tempDir('fast-pid'), 'pid');
+    const created = rt.newId();
+    let r = await rt.run(['create', '-b', sleeper.dir, '--pid-file', pidFile, created], { env: { BERTH_TRACE: '1' }, stdio: 'files' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /fast: create/);
+    const st = await rt.state(created);
+    assert.equal(st.status, 'created');
+    assert.equal(readFileSync(pidFile, 'utf8'), String(st.pid));
+    const detached = rt.newId();
+    r = await rt.run(['run', '-d', '--bundle', sleeper.dir, detached], { env: { BERTH_TRACE: '1' }, stdio: 'files' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await rt.state(detached)).status, 'running');
+    for (const id of [created, detached]) {
+      assert.equal((await rt.run(['delete', '-f', id])).code, 0);
+      untrackContainer(id, rt.root);
+    }
+    // Errors: a bundle without config.json, an id in use; the same line and status both ways.
+    const empty = tempDir('fast-empty');
+    await same(['create', '--bundle', empty, 'x1']);
+    const taken = rt.newId();
+    await rt.detach(sleeper, { id: taken });
+    const dup = await same(['run', '-d', '-b', sleeper.dir, taken]);
+    assert.notEqual(dup.code, 0);
+    await rt.remove(taken);
+  });
+
   it('leaves help, --debug, unknown and repeated flags and missing arguments to oclif', async () => {
     const file = join(tempDir('fast-args'), 'x');
     writeFileSync(file, '');
     for (const args of [['list', '--help'], ['state', '-h'], ['--debug', 'state', 'x'], ['list', '--bogus'], ['list', '-q', '-q'],
-      ['state'], ['state', 'a', 'b'], ['list', '--format', 'yaml'], ['--systemd-cgroup', 'list'], ['kill', '--all=x', 'id']]) {
+      ['state'], ['state', 'a', 'b'], ['list', '--format', 'yaml'], ['--systemd-cgroup', 'list'], ['kill', '--all=x', 'id'],
+      ['run', '-d', '--keep', 'x'], ['create', '--preserve-fds', 'two', 'x'], ['run', '--console-socket']]) {
       const r = await both(args);
       assert.equal(r.fast.served, false, args.join(' '));
       assert.equal(r.fast.code, r.oclif.code, args.join(' '));

@@ -169,36 +169,3 @@ export function containerOptions(f: ContainerFlagValues, defaultSnapshotter = 'o
   };
   return { snapshotter: f.snapshotter || defaultSnapshotter, runtime: f.runtime, labels, rootfs: f.rootfs, specOptions };
 }
-
-/**
- * ctr (urfave/cli) stops reading flags at the first positional argument after the ones the
- * command names: in `ctr c create img id sh -c x`, `-c` is sh's. Returns what oclif should
- * parse (flags and the first `positionals` arguments) and the command line after them.
- */
-export function splitCommandLine(argv: string[], flags: Record<string, { type: string; char?: string }>, positionals: number): { head: string[]; rest: string[] } {
-  const takesValue = new Set<string>();
-  for (const [name, def] of Object.entries(flags)) {
-    if (def.type !== 'option') continue;
-    takesValue.add(`--${name}`);
-    if (def.char) takesValue.add(`-${def.char}`);
-  }
-  let seen = 0;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    if (a === '--') {
-      // What follows is not flags: the positionals still missing, then the command line.
-      const need = positionals - seen;
-      return { head: [...argv.slice(0, i), '--', ...argv.slice(i + 1, i + 1 + need)], rest: argv.slice(i + 1 + need) };
-    }
-    if (a.startsWith('-') && a !== '-') {
-      if (!a.includes('=') && takesValue.has(a)) i++;
-      continue;
-    }
-    if (++seen === positionals) {
-      // `<image> <id> -- <command>`: the `--` only separates (as in ctr).
-      const rest = argv.slice(i + 1);
-      return { head: argv.slice(0, i + 1), rest: rest[0] === '--' ? rest.slice(1) : rest };
-    }
-  }
-  return { head: argv, rest: [] };
-}

@@ -65,29 +65,3 @@ export abstract class RuncCommand extends RuncCommandBase {
     rootless: Flags.string({ description: 'ignore cgroup permission errors (\'true\', \'false\', or \'auto\')', default: 'auto', helpGroup: 'GLOBAL' }),
   };
 }
-
-/**
- * runc (urfave/cli) stops parsing flags at the first positional argument: in
- * `runc exec ID sh -c x`, `-c` belongs to sh. oclif parses flags anywhere, so commands that take
- * a trailing command line split argv themselves: flags and the first `positionals` arguments
- * go to oclif, the rest is returned untouched.
- */
-export function splitTrailing(argv: string[], flags: Record<string, { type: string; char?: string }>, positionals = 1): { head: string[]; rest: string[] } {
-  const takesValue = new Set<string>();
-  for (const [name, def] of Object.entries(flags)) {
-    if (def.type !== 'option') continue;
-    takesValue.add(`--${name}`);
-    if (def.char) takesValue.add(`-${def.char}`);
-  }
-  let seen = 0;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--') return { head: argv.slice(0, i), rest: argv.slice(i + 1) };
-    if (a.startsWith('-') && a !== '-') {
-      if (!a.includes('=') && takesValue.has(a)) i++;
-      continue;
-    }
-    if (++seen === positionals) return { head: argv.slice(0, i + 1), rest: argv.slice(i + 1) };
-  }
-  return { head: argv, rest: [] };
-}

@@ -1,11 +1,12 @@
 /**
- * runc's hot commands without the CLI framework: `state`, `list`, `kill`, `delete` and `start`
- * in their plain forms are served from dist/fast.bundle.js, which launch.js loads before (and
- * instead of) the CLI bundle. Loading that bundle and oclif is ~12 ms of a ~30 ms command; a
- * container manager calls these once per container event. Any other form (--help, --debug, an
- * unknown or repeated flag, a missing argument, --systemd-cgroup) returns false untouched and goes
- * through oclif, which owns help, usage errors and the rest. What both paths print is compared by
- * test/runc/fast-path.test.mjs (BERTH_FAST=off forces oclif).
+ * runc's hot commands without the CLI framework: `state`, `list`, `kill`, `delete`, `start`,
+ * `create` and `run` in their plain forms are served from dist/fast.bundle.js, which launch.js
+ * loads before (and instead of) the CLI bundle. Loading that bundle and oclif is ~12 ms of a ~30 ms
+ * command; a container manager calls these once per container event, and `run`/`create` wait on
+ * it while their init stage (prespawned by launch.js) is ready. Any other form (--help, --debug,
+ * an unknown or repeated flag, a missing argument, --systemd-cgroup, run's --detach with --keep)
+ * returns false untouched and goes through oclif, which owns help, usage errors and the rest. What
+ * both paths print is compared by test/runc/fast-path.test.mjs (BERTH_FAST=off forces oclif).
  */
 import { hoistGlobals } from '@berth/core/dist/cli/argv';
 import { errorLine } from '@berth/core/dist/cli/error-line';
@@ -17,13 +18,24 @@ import { openLog, report } from './log';
 interface CommandSpec {
   /** Switches: spelling → name. */
   switches: Record<string, string>;
-  /** Flags with a value: spelling → name, with the values allowed. */
-  valued: Record<string, { name: string; options: readonly string[] }>;
+  /** Flags with a value: spelling → name, with the values allowed (a RegExp: their shape). */
+  valued: Record<string, { name: string; options?: readonly string[] | RegExp }>;
   /** Positional arguments: required, at most. */
   args: [number, number];
 }
 
+/** create's flags (commands/create.ts), run's too. */
+const CREATE: Pick<CommandSpec, 'switches' | 'valued'> = {
+  switches: { '--no-pivot': 'no-pivot', '--no-new-keyring': 'no-new-keyring' },
+  valued: {
+    '-b': { name: 'bundle' }, '--bundle': { name: 'bundle' }, '--console-socket': { name: 'console-socket' },
+    '--pid-file': { name: 'pid-file' }, '--preserve-fds': { name: 'preserve-fds', options: /^\d{1,6}$/ },
+  },
+};
+
 const COMMANDS: Record<string, CommandSpec> = {
+  create: { ...CREATE, args: [1, 1] },
+  run: { switches: { ...CREATE.switches, '-d': 'detach', '--detach': 'detach', '--keep': 'keep' }, valued: CREATE.valued, args: [1, 1] },
   state: { switches: {}, valued: {}, args: [1, 1] },
   start: { switches: {}, valued: {}, args: [1, 1] },
   delete: { switches: { '-f': 'force', '--force': 'force' }, valued: {}, args: [1, 1] },
@@ -66,7 +78,7 @@ function parse(argv: string[]): Parsed | undefined {
       const value = eq > 0 ? a.slice(eq + 1) : hoisted[++i];
       if (value === undefined || value === '') return undefined;
       const options = global ?? valued?.options;
-      if (options && !options.includes(value)) return undefined;
+      if (options instanceof RegExp ? !options.test(value) : options && !options.includes(value)) return undefined;
       if (name === '--root') root = value;
       if (valued) flags[valued.name] = value;
       continue;
@@ -76,7 +88,25 @@ function parse(argv: string[]): Parsed | undefined {
     flags[sw] = true;
   }
   if (args.length < spec.args[0] || args.length > spec.args[1]) return undefined;
+  if (flags.detach && flags.keep) return undefined; // oclif's run refuses it
   return { command, root, args, flags };
+}
+
+/** create and run: the command's own calls (commands/create.ts, commands/run.ts). */
+async function runContainerCommand({ command, root, args, flags }: Parsed): Promise<void> {
+  const { listenFds } = require('./fds') as typeof import('./fds');
+  const str = (name: string): string | undefined => (typeof flags[name] === 'string' ? flags[name] as string : undefined);
+  const opts = {
+    root, id: args[0] as string, bundle: str('bundle') ?? '.', pidFile: str('pid-file'), consoleSocket: str('console-socket'),
+    noPivot: flags['no-pivot'] === true, noNewKeyring: flags['no-new-keyring'] === true, preserveFds: listenFds() + Number(str('preserve-fds') ?? 0),
+  };
+  if (command === 'create') {
+    const { createContainer } = require('@berth/core/dist/runtime/create') as typeof import('@berth/core/dist/runtime/create');
+    (await createContainer(opts)).child.unref();
+    return;
+  }
+  const { runContainer } = require('@berth/core/dist/runtime/run') as typeof import('@berth/core/dist/runtime/run');
+  process.exit(await runContainer({ ...opts, detach: flags.detach === true, keep: flags.keep === true }));
 }
 
 function run({ command, root, args, flags }: Parsed): void {
@@ -96,19 +126,34 @@ function run({ command, root, args, flags }: Parsed): void {
   }
 }
 
-/** Serves `argv` (the command line as given) and returns true, or returns false for oclif. */
+/** As RuncCommandBase.catch: one logrus line (to --log when given), the error's exit code. */
+function fail(argv: string[], err: unknown): never {
+  const e = err as Error & { exitCode?: number };
+  report(hoistGlobals(argv, GLOBALS, new Set(Object.keys(COMMANDS))).slice(1), errorLine(e.message));
+  process.exit(typeof e.exitCode === 'number' && e.exitCode > 0 ? e.exitCode : 1);
+}
+
+/**
+ * Serves `argv` (the command line as given) and returns true, or returns false for oclif.
+ * create and run go on asynchronously once this returns (their errors end the process here).
+ */
 export function fast(argv: string[]): boolean {
   const parsed = parse(argv);
   if (!parsed) return false;
   trace(`fast: ${parsed.command}`);
   openLog(argv, GLOBALS.withValue);
+  if (parsed.command === 'create' || parsed.command === 'run') {
+    // launch.js has spawned the init stage (prespawn.ts); this call now only starts paying the
+    // cgroup moves' grace period (core/src/runtime/cgroup-join.ts), as cli.ts's does.
+    const { prespawnInit } = require('@berth/core/dist/runtime/prespawn') as typeof import('@berth/core/dist/runtime/prespawn');
+    prespawnInit(hoistGlobals(argv, GLOBALS, new Set(Object.keys(COMMANDS))).slice(1));
+    runContainerCommand(parsed).catch((err: unknown) => fail(argv, err));
+    return true;
+  }
   try {
     run(parsed);
   } catch (err) {
-    // As RuncCommandBase.catch: one logrus line (to --log when given), the error's exit code.
-    const e = err as Error & { exitCode?: number };
-    report(hoistGlobals(argv, GLOBALS, new Set(Object.keys(COMMANDS))).slice(1), errorLine(e.message));
-    process.exit(typeof e.exitCode === 'number' && e.exitCode > 0 ? e.exitCode : 1);
+    fail(argv, err);
   }
   return true;
 }

@@ -52,3 +52,39 @@ export function commandIdsOf(commands: Record<string, { aliases?: string[] }>): 
   }
   return ids;
 }
+
+/**
+ * runc and ctr (urfave/cli) stop parsing flags at the first positional argument past the ones a
+ * command takes: in `runc exec ID sh -c x` and `ctr run IMG ID sh -c x`, `-c` belongs to sh.
+ * oclif parses flags anywhere, so such commands split argv themselves: flags and the first
+ * `positionals` arguments go to oclif (`head`), the container's command line is `rest`. A `--`
+ * ends the flags: the positionals still missing follow it, then the command line; right after the
+ * positionals it only separates. `flags` is the command's oclif flag map (which take a value).
+ */
+export function splitCommandLine(argv: string[], flags: Record<string, { type: string; char?: string }>, positionals: number): { head: string[]; rest: string[] } {
+  const takesValue = new Set<string>();
+  for (const [name, def] of Object.entries(flags)) {
+    if (def.type !== 'option') continue;
+    takesValue.add(`--${name}`);
+    if (def.char) takesValue.add(`-${def.char}`);
+  }
+  let seen = 0;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--') {
+      // What follows is not flags: the positionals still missing, then the command line.
+      const need = positionals - seen;
+      return { head: [...argv.slice(0, i), '--', ...argv.slice(i + 1, i + 1 + need)], rest: argv.slice(i + 1 + need) };
+    }
+    if (a.startsWith('-') && a !== '-') {
+      if (!a.includes('=') && takesValue.has(a)) i++;
+      continue;
+    }
+    if (++seen === positionals) {
+      // `<image> <id> -- <command>`: the `--` only separates (as in ctr).
+      const rest = argv.slice(i + 1);
+      return { head: argv.slice(0, i + 1), rest: rest[0] === '--' ? rest.slice(1) : rest };
+    }
+  }
+  return { head: argv, rest: [] };
+}

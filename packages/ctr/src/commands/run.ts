@@ -1,7 +1,8 @@
 import { trace } from '@berth/core/dist/util/trace';
 import { Flags } from '@oclif/core';
 import { CtrCommand } from '../base';
-import { CONTAINER_FLAGS, containerOptions, splitCommandLine, type ContainerFlagValues } from '../container-flags';
+import { splitCommandLine } from '@berth/core/dist/cli/argv';
+import { CONTAINER_FLAGS, containerOptions, type ContainerFlagValues } from '../container-flags';
 import { consoleSize, exitAfterFlush, foreground, IO_FLAGS, stateDir, taskIo } from './tasks/common';
 
 export default class Run extends CtrCommand {

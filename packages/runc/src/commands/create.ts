@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RuncCommand } from '../base';
+import { listenFds } from '../fds';
 
 /** Flags shared by create and run, as runc defines them. */
 export const createFlags = {
@@ -28,10 +29,4 @@ export default class Create extends RuncCommand {
     });
     child.unref();
   }
-}
-
-/** runc passes $LISTEN_FDS (socket activation) through in addition to --preserve-fds. */
-export function listenFds(): number {
-  const n = Number(process.env.LISTEN_FDS ?? 0);
-  return Number.isInteger(n) && n > 0 ? n : 0;
 }

@@ -1,7 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import * as fs from 'node:fs';
-import { RuncCommand, splitTrailing } from '../base';
-import { listenFds } from './create';
+import { splitCommandLine } from '@berth/core/dist/cli/argv';
+import { RuncCommand } from '../base';
+import { listenFds } from '../fds';
 
 export default class Exec extends RuncCommand {
   static override summary = 'execute new process inside the container';
@@ -26,7 +27,7 @@ export default class Exec extends RuncCommand {
   };
 
   async run(): Promise<void> {
-    const { head, rest: command } = splitTrailing(this.argv, { ...Exec.baseFlags, ...Exec.flags });
+    const { head, rest: command } = splitCommandLine(this.argv, { ...Exec.baseFlags, ...Exec.flags }, 1);
     const { args, flags } = await this.parse(Exec, head);
     const { root } = this.globals(flags);
     const core = require('@berth/core/dist/runtime/exec') as typeof import('@berth/core/dist/runtime/exec');

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import { RuncCommand, splitTrailing } from '../base';
+import { splitCommandLine } from '@berth/core/dist/cli/argv';
+import { RuncCommand } from '../base';
 
 export default class Ps extends RuncCommand {
   static override summary = 'ps displays the processes running inside a container';
@@ -10,7 +11,7 @@ export default class Ps extends RuncCommand {
   };
 
   async run(): Promise<void> {
-    const { head, rest: psArgs } = splitTrailing(this.argv, { ...Ps.baseFlags, ...Ps.flags });
+    const { head, rest: psArgs } = splitCommandLine(this.argv, { ...Ps.baseFlags, ...Ps.flags }, 1);
     const { args, flags } = await this.parse(Ps, head);
     const { root } = this.globals(flags);
     const core = require('@berth/core/dist/runtime/control') as typeof import('@berth/core/dist/runtime/control');

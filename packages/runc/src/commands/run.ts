@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { RuncCommand } from '../base';
-import { createFlags, listenFds } from './create';
+import { createFlags } from './create';
+import { listenFds } from '../fds';
 
 export default class Run extends RuncCommand {
   static override summary = 'create and run a container';

@@ -1,5 +1,6 @@
 import { CtrCommand } from '../../base';
-import { CONTAINER_FLAGS, containerOptions, splitCommandLine, type ContainerFlagValues } from '../../container-flags';
+import { splitCommandLine } from '@berth/core/dist/cli/argv';
+import { CONTAINER_FLAGS, containerOptions, type ContainerFlagValues } from '../../container-flags';
 
 export default class ContainersCreate extends CtrCommand {
   static override summary = 'Create container';

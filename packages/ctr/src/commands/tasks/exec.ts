@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { CtrCommand } from '../../base';
-import { splitCommandLine } from '../../container-flags';
+import { splitCommandLine } from '@berth/core/dist/cli/argv';
 import { exitAfterFlush, stateDir } from './common';
 
 export default class TasksExec extends CtrCommand {
