@@ -6,11 +6,17 @@
  */
 import { hoistGlobals } from '@berth/core/dist/cli/argv';
 import { prespawnInit } from '@berth/core/dist/runtime/prespawn';
+import { primeCgroupAttach } from '@berth/core/dist/runtime/cgroup-join';
 import { GLOBALS } from './globals';
 
 const CONTAINER_COMMANDS = new Set(['run', 'create']);
 
 export function prespawnEarly(argv: string[]): void {
   const args = hoistGlobals(argv, GLOBALS, CONTAINER_COMMANDS);
-  if (CONTAINER_COMMANDS.has(args[0] ?? '')) prespawnInit(args.slice(1), false);
+  if (!CONTAINER_COMMANDS.has(args[0] ?? '')) return;
+  // The cgroup lock's grace period first (cgroup-join.ts): paid from here it is over before
+  // create's mkdirs, which wait for it when it is still running (a prime made later, when the CLI
+  // starts, ended ~10 ms into create: its cgroup took 10 ms instead of 1).
+  primeCgroupAttach();
+  prespawnInit(args.slice(1), false);
 }
