@@ -65,7 +65,6 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     throw new BerthError('EINVAL', 'cannot allocate tty if runc will detach without setting console socket');
   }
 
-  primeCgroupAttach();
   fs.mkdirSync(opts.root, { recursive: true, mode: 0o711 });
   const paths = containerPaths(opts.root, opts.id);
   claimStateDir(paths);
@@ -73,6 +72,17 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
   const undo: (() => void)[] = [() => fs.rmSync(paths.dir, { recursive: true, force: true })];
   let joining: Promise<unknown> | undefined;
   try {
+    // The container's cgroup first, then the no-op move that pays the cgroup lock's grace period
+    // (cgroup-join.ts): a mkdir made while that grace period runs waits for it behind the cgroup
+    // mutex (~10 ms). runc's prespawn has paid it already; the shim pays it here, while it spawns
+    // the init stage.
+    const cg = cgroupManager(spec.linux?.cgroupsPath, opts.id);
+    trace('create: manager');
+    cg.create();
+    undo.push(() => destroyQuietly(cg));
+    trace('create: cgroup made');
+    primeCgroupAttach();
+
     let consoleFd = opts.consoleFd;
     if (opts.consoleSocket) {
       const { unixConnect } = require('../sys/socket') as typeof import('../sys/socket');
@@ -114,11 +124,6 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     undo.push(() => killQuietly(proc));
     let pid = proc.pid as number;
 
-    const cg = cgroupManager(spec.linux?.cgroupsPath, opts.id);
-    trace('create: manager');
-    cg.create();
-    trace('create: cgroup made');
-    undo.push(() => destroyQuietly(cg));
     // The limits first: the devices rules are rewritten from a deny-all, which the booting
     // init must not see. The first cgroup.procs write of a while waits for an RCU grace period
     // (~8-15 ms here, see primeCgroupAttach), so the moves run on the threadpool while the FIFO
