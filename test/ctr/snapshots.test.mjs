@@ -71,6 +71,11 @@ describe('ctr snapshots', () => {
     assert.match(ls[0], /^KEY +PARENT +KIND +$/);
     assert.deepEqual(ls.slice(1, -1).map((l) => l.trim().split(/ +/)), [['layer1', 'Committed'], ['layer2', 'layer1', 'Committed'], ['v', 'layer2', 'View']]);
     assert.equal(await ok('snapshot', 'tree'), ' layer1\n  \\_ layer2\n    \\_ v\n');
+    // ctr's own place for --snapshotter: on `snapshots`, before the subcommand (globals mixed in).
+    const native = await ok('snapshots', '--snapshotter', 'native', 'ls');
+    assert.equal(native, await ok('snapshots', 'ls', '--snapshotter', 'native'));
+    assert.match(native, /^KEY +PARENT +KIND +\n$/);
+    assert.equal(await ok('snapshots', '--snapshotter=overlayfs', '-n', 'default', 'ls'), (await ok('snapshots', 'ls')));
   });
 
   it('info prints the snapshot as JSON and label sets and clears labels', async () => {

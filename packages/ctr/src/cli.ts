@@ -46,10 +46,31 @@ function commandWords(args: string[]): string[] {
   return words;
 }
 
+/**
+ * ctr's `snapshots` command takes `--snapshotter` itself, before its subcommand
+ * (`ctr snapshots --snapshotter native ls`); berth's subcommands each take it. Moved behind the
+ * subcommand, with the global flags hoisting put there too.
+ */
+function topicFlagsAfterSubcommand(args: string[]): string[] {
+  if (args[0] !== 'snapshots' && args[0] !== 'snapshot') return args;
+  const withValue = new Set([...GLOBALS.withValue, '--snapshotter']);
+  let i = 1;
+  let moved = false;
+  while (i < args.length && (args[i] as string).startsWith('-')) {
+    const a = args[i] as string;
+    const name = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+    if (name === '--snapshotter') moved = true;
+    else if (!withValue.has(name) && !GLOBALS.switches.includes(name)) return args;
+    i += withValue.has(name) && !a.includes('=') ? 2 : 1;
+  }
+  if (!moved || i >= args.length) return args;
+  return [args[0] as string, args[i] as string, ...args.slice(1, i), ...args.slice(i + 1)];
+}
+
 export async function main(argv: string[], pkgRoot: string): Promise<void> {
   trace('ctr: main');
   const ids = commandIdsOf(COMMANDS);
-  const args = hoistGlobals(argv, GLOBALS, ids);
+  const args = topicFlagsAfterSubcommand(hoistGlobals(argv, GLOBALS, ids));
   const unknown = args[0] === 'help' ? undefined : unknownWord(commandWords(args), ids);
   if (unknown !== undefined) noHelpTopic(unknown);
   // A task's shim starts now, in parallel with oclif and the container's creation.
