@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { prespawnShim } from '../tasks/prespawn';
+import { readHandoffLine } from '../tasks/shim/handoff';
 import type { RelayHandoff } from './container-run';
 import { CriLogFile, CriLogWriter } from './cri-log';
 
@@ -31,25 +32,6 @@ function discard(): Writable {
 
 function ended(w: Writable): Promise<void> {
   return new Promise((resolve) => { w.end(() => resolve()); });
-}
-
-/** The handoff line on fd 3; undefined at EOF (our end of the socketpair is blocking). */
-function readHandoff(): RelayHandoff | undefined {
-  const buf = Buffer.alloc(65536);
-  let text = '';
-  for (;;) {
-    let n: number;
-    try {
-      n = fs.readSync(READY_FD, buf, 0, buf.length, null);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EAGAIN') { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2); continue; }
-      return undefined;
-    }
-    if (n === 0) return undefined;
-    text += buf.toString('utf8', 0, n);
-    const nl = text.indexOf('\n');
-    if (nl >= 0) return JSON.parse(text.slice(0, nl)) as RelayHandoff;
-  }
 }
 
 /** containerd's exit handling for CRI containers: the exit into the status, then the task deleted. */
@@ -82,7 +64,7 @@ async function main(): Promise<void> {
   prespawnShim();
   // Loaded while the starter still reads the container: this is most of our start-up.
   const { startTask } = require('../tasks/start') as typeof import('../tasks/start');
-  const h = readHandoff();
+  const h = readHandoffLine<RelayHandoff>(READY_FD);
   if (!h) process.exit(0);
   let file: CriLogFile | undefined;
   if (h.logPath !== '') {

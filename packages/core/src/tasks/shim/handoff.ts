@@ -10,14 +10,21 @@ const READY_FD = 3;
 
 export function shimTask(argv: string[]): ShimHandoff | undefined {
   if (argv[0] !== PRESPAWNED_ARG) return { state: argv[0], namespace: argv[1], id: argv[2] };
-  // Our end of the socketpair is blocking (libuv makes only the parent's non-blocking): a plain
-  // read waits for the line; EAGAIN is handled anyway, with a short sleep.
-  const buf = Buffer.alloc(4096);
+  return readHandoffLine<ShimHandoff>(READY_FD);
+}
+
+/**
+ * One JSON line from a starter on `fd` (a prespawned process's end of its socketpair, which is
+ * blocking: libuv makes only the parent's end non-blocking; EAGAIN is handled anyway, with a
+ * short sleep); undefined at EOF or for a line that is not JSON.
+ */
+export function readHandoffLine<T>(fd: number): T | undefined {
+  const buf = Buffer.alloc(65536);
   let text = '';
   for (;;) {
     let n: number;
     try {
-      n = fs.readSync(READY_FD, buf, 0, buf.length, null);
+      n = fs.readSync(fd, buf, 0, buf.length, null);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EAGAIN') { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2); continue; }
       return undefined;
@@ -26,7 +33,7 @@ export function shimTask(argv: string[]): ShimHandoff | undefined {
     text += buf.toString('utf8', 0, n);
     const nl = text.indexOf('\n');
     if (nl >= 0) {
-      try { return JSON.parse(text.slice(0, nl)) as ShimHandoff; } catch { return undefined; }
+      try { return JSON.parse(text.slice(0, nl)) as T; } catch { return undefined; }
     }
   }
 }
