@@ -47,6 +47,26 @@ describe('registry authentication', { skip }, () => {
     rmSync(root, { recursive: true, force: true });
   });
 
+  it('bearer: --refresh gets tokens by the refresh-token grant for pull, content fetch and push', async () => {
+    const ref = `${bearer.host}/priv/busybox:1`;
+    const before = bearer.tokenRequests.length;
+    for (const cmd of [['images', 'pull'], ['content', 'fetch']]) {
+      const ns = `refresh-${cmd[0]}`;
+      const r = await ctr(['-n', ns, ...cmd, '--plain-http', '--refresh', `rt-${USER}`, ref], { env: { DOCKER_CONFIG: join(work, 'no-docker-config') } });
+      assert.equal(r.code, 0, `${cmd.join(' ')}: ${r.stderr} ${JSON.stringify(bearer.tokenRequests.slice(before))}`);
+    }
+    const r = await ctr(['-n', 'refresh-images', 'images', 'push', '--plain-http', '--refresh', `rt-${USER}`, `${bearer.host}/priv/refreshed:1`, ref], { env: { DOCKER_CONFIG: join(work, 'no-docker-config') } });
+    assert.equal(r.code, 0, r.stderr);
+    const grants = bearer.tokenRequests.slice(before);
+    assert.ok(grants.length > 0 && grants.every((g) => g.grant === 'refresh_token' && g.user === USER), JSON.stringify(grants));
+    assert.equal(await skopeoDigest(`${bearer.host}/priv/refreshed:1`, `${USER}:${PASS}`), await skopeoDigest(ref, `${USER}:${PASS}`));
+    // A refresh token the server does not know: one line, nothing recorded.
+    const bad = await ctr(['-n', 'refresh-bad', 'images', 'pull', '--plain-http', '--refresh', 'rt-nobody', ref], { env: { DOCKER_CONFIG: join(work, 'no-docker-config') } });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^ctr: .*unauthorized/);
+    await assertEmpty('refresh-bad');
+  });
+
   for (const kind of ['basic', 'bearer']) {
     const reg = () => (kind === 'basic' ? basic : bearer);
     const ref = () => `${reg().host}/priv/busybox:1`;

@@ -66,7 +66,8 @@ function jwt(keyPem, certPem, claims) {
 
 /**
  * A token server on loopback for the registry's `auth: token` mode: Basic credentials from
- * `users` ({name: password}) get a JWT granting the scopes asked for; `requests` records them.
+ * `users` ({name: password}) get a JWT granting the scopes asked for, and so does a POSTed
+ * refresh-token grant with the refresh token `rt-<name>`; `requests` records them.
  */
 async function startTokenServer(work, users) {
   const o = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(work, 'token-key.pem'),
@@ -75,15 +76,27 @@ async function startTokenServer(work, users) {
   const keyPem = readFileSync(join(work, 'token-key.pem'), 'utf8');
   const certPem = readFileSync(join(work, 'token-cert.pem'), 'utf8');
   const requests = [];
-  const server = http.createServer((req, res) => {
-    const u = new URL(req.url, 'http://x');
-    const scopes = u.searchParams.getAll('scope');
-    const authz = req.headers.authorization ?? '';
-    const pair = authz.startsWith('Basic ') ? Buffer.from(authz.slice(6), 'base64').toString() : '';
-    const i = pair.indexOf(':');
-    const user = i < 0 ? '' : pair.slice(0, i);
-    requests.push({ user, scopes });
-    if (i < 0 || users[user] !== pair.slice(i + 1)) {
+  const grant = (req, res, u, form) => {
+    let scopes;
+    let user;
+    let ok;
+    if (form) {
+      // OAuth2's refresh-token grant (docker's identity tokens): `rt-<user>` is <user>'s token.
+      scopes = (form.get('scope') ?? '').split(' ').filter(Boolean);
+      const rt = form.get('refresh_token') ?? '';
+      user = rt.startsWith('rt-') ? rt.slice(3) : '';
+      ok = form.get('grant_type') === 'refresh_token' && user in users;
+      requests.push({ user, scopes, grant: 'refresh_token' });
+    } else {
+      scopes = u.searchParams.getAll('scope');
+      const authz = req.headers.authorization ?? '';
+      const pair = authz.startsWith('Basic ') ? Buffer.from(authz.slice(6), 'base64').toString() : '';
+      const i = pair.indexOf(':');
+      user = i < 0 ? '' : pair.slice(0, i);
+      ok = i >= 0 && users[user] === pair.slice(i + 1);
+      requests.push({ user, scopes });
+    }
+    if (!ok) {
       res.writeHead(401, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'bad credentials' }] }));
       return;
@@ -93,9 +106,16 @@ async function startTokenServer(work, users) {
       const [type, ...rest] = s.split(':');
       return { type, actions: rest.pop().split(','), name: rest.join(':') };
     });
-    const token = jwt(keyPem, certPem, { iss: 'berth-test-issuer', sub: user, aud: u.searchParams.get('service'), exp: now + 300, nbf: now - 10, iat: now, jti: randomUUID(), access });
+    const token = jwt(keyPem, certPem, { iss: 'berth-test-issuer', sub: user, aud: form ? form.get('service') : u.searchParams.get('service'), exp: now + 300, nbf: now - 10, iat: now, jti: randomUUID(), access });
     res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ token, expires_in: 300 }));
+    res.end(JSON.stringify(form ? { access_token: token, expires_in: 300 } : { token, expires_in: 300 }));
+  };
+  const server = http.createServer((req, res) => {
+    const u = new URL(req.url, 'http://x');
+    if (req.method !== 'POST') { grant(req, res, u); return; }
+    const body = [];
+    req.on('data', (b) => body.push(b));
+    req.on('end', () => grant(req, res, u, new URLSearchParams(Buffer.concat(body).toString())));
   });
   const port = await freePort();
   await new Promise((r) => server.listen(port, '127.0.0.1', r));

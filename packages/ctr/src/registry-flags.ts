@@ -13,6 +13,17 @@ export const registryFlags = {
   'hosts-dir': Flags.string({ description: 'Custom hosts configuration directory' }),
 };
 
+/** The registry flags' values as the core's RegistryAccess; `hostsDir` falls back to the config's. */
+export async function registryAccess(
+  flags: { 'skip-verify': boolean; 'plain-http': boolean; user?: string; refresh?: string; 'hosts-dir'?: string },
+  configHostsDir: string,
+): Promise<import('@berth/core/dist/services/fetch').RegistryAccess> {
+  return {
+    plainHttp: flags['plain-http'], skipVerify: flags['skip-verify'], user: await completeUser(flags.user),
+    refreshToken: flags.refresh, hostsDir: flags['hosts-dir'] ?? configHostsDir,
+  };
+}
+
 /** `user:password` for `--user`; a bare `user` gets its password from the terminal or stdin. */
 export async function completeUser(user: string | undefined): Promise<string | undefined> {
   if (user === undefined || user.includes(':')) return user;

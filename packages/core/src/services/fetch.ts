@@ -69,17 +69,20 @@ export function refKey(d: Pick<Descriptor, 'mediaType' | 'digest'>): string {
   return `unknown-${d.digest}`;
 }
 
-/** A registry client for the access flags. */
-export function clientFor(a: RegistryAccess, host: string): RegistryClient {
+/**
+ * A registry client for the access flags. With `host`, `--user` and `--refresh` are for that
+ * registry only (ctr's static credentials), not for a token realm elsewhere; without it (pull, as
+ * it always was), for whichever host asks.
+ */
+export function clientFor(a: RegistryAccess, host?: string): RegistryClient {
   const copts: RegistryClientOptions = { plainHttp: a.plainHttp, skipVerify: a.skipVerify, hostsDir: a.hostsDir };
+  const mine = (h: string): boolean => host === undefined || h === host;
   if (a.refreshToken !== undefined) {
     const token = { username: a.user !== undefined ? parseUserPass(a.user).username : '', secret: a.refreshToken, identityToken: true };
-    copts.credentials = (h: string) => (h === host ? token : undefined);
+    copts.credentials = (h: string) => (mine(h) ? token : undefined);
   } else if (a.user !== undefined) {
-    // `--user` is for the image's registry only (ctr's static credentials), not for a token realm elsewhere.
-    const creds = parseUserPass(a.user);
-    const only = staticCredentials(creds);
-    copts.credentials = (h: string) => (h === host ? only(h) : undefined);
+    const only = staticCredentials(parseUserPass(a.user));
+    copts.credentials = (h: string) => (mine(h) ? only(h) : undefined);
   }
   return new RegistryClient(copts);
 }

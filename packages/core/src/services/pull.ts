@@ -13,7 +13,8 @@ import { isIndex, isManifest } from '../images/media-types';
 import { selectManifestAsync } from '../images/manifest-select';
 import { formatPlatform, hostPlatform, parsePlatform, type Platform } from '../images/platform';
 import { parseReference } from '../images/reference';
-import { RegistryClient, parseUserPass, staticCredentials, type Descriptor, type RegistryClientOptions } from '../images/registry';
+import type { Descriptor, RegistryClient } from '../images/registry';
+import { clientFor, type RegistryAccess } from './fetch';
 import { withSharedGcLock } from './gc-lock';
 import { asDescriptor, descriptorList, unpackImage, type UnpackImageResult, type UnpackProgress } from './unpack-image';
 
@@ -24,17 +25,12 @@ export type PullProgress =
   | { kind: 'fetching' | 'done' | 'exists'; ref: string; size: number }
   | UnpackProgress;
 
-export interface PullOptions {
+export interface PullOptions extends RegistryAccess {
   root: string;
   namespace: string;
   ref: string;
   /** `os/arch[/variant]`; the host's by default. */
   platform?: string;
-  plainHttp?: boolean;
-  skipVerify?: boolean;
-  /** `user[:password]` */
-  user?: string;
-  hostsDir?: string;
   snapshotter?: string;
   /** Unpack into snapshots (default true). */
   unpack?: boolean;
@@ -87,9 +83,7 @@ export async function pullImage(opts: PullOptions): Promise<PullResult> {
 }
 
 async function pullImageLocked(opts: PullOptions): Promise<PullResult> {
-  const copts: RegistryClientOptions = { plainHttp: opts.plainHttp, skipVerify: opts.skipVerify, hostsDir: opts.hostsDir };
-  if (opts.user !== undefined) copts.credentials = staticCredentials(parseUserPass(opts.user));
-  const client = new RegistryClient(copts);
+  const client = clientFor(opts);
   const ref = parseReference(opts.ref);
   const target: Platform = opts.platform ? parsePlatform(opts.platform) : hostPlatform();
   const store = new ContentStore(opts.root);

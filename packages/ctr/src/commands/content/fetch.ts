@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { CtrCommand } from '../../base';
 import { Progress } from '../../progress';
-import { completeUser, registryFlags } from '../../registry-flags';
+import { registryAccess, registryFlags } from '../../registry-flags';
 
 export default class ContentFetch extends CtrCommand {
   static override summary = 'Fetch all content for an image into containerd';
@@ -27,7 +27,7 @@ export default class ContentFetch extends CtrCommand {
     const cfg = loadConfig(flags.config);
     const { parseLabelArgs } = require('@berth/core/dist/services/namespaces') as typeof import('@berth/core/dist/services/namespaces');
     const labels = parseLabelArgs(flags.label ?? []);
-    const user = await completeUser(flags.user);
+    const access = await registryAccess(flags, cfg.registryConfigPath);
     const progress = new Progress();
     try {
       await fetchContent({
@@ -38,11 +38,7 @@ export default class ContentFetch extends CtrCommand {
         allPlatforms: flags['all-platforms'],
         allMetadata: flags['all-metadata'],
         labels: flags.label ? labels : undefined,
-        plainHttp: flags['plain-http'],
-        skipVerify: flags['skip-verify'],
-        user,
-        refreshToken: flags.refresh,
-        hostsDir: flags['hosts-dir'] ?? cfg.registryConfigPath,
+        ...access,
         maxConcurrentDownloads: cfg.maxConcurrentDownloads,
         onProgress: (p) => {
           if (p.kind === 'resolved') progress.set(p.ref, 'resolved');

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { CtrCommand } from '../../base';
 import { Progress } from '../../progress';
-import { completeUser, registryFlags } from '../../registry-flags';
+import { registryAccess, registryFlags } from '../../registry-flags';
 import { goDuration } from './format';
 
 export default class ImagesPull extends CtrCommand {
@@ -28,7 +28,7 @@ export default class ImagesPull extends CtrCommand {
     const { loadConfig } = require('@berth/core/dist/config/config') as typeof import('@berth/core/dist/config/config');
     const { pullImagePlatforms } = require('@berth/core/dist/services/pull-platforms') as typeof import('@berth/core/dist/services/pull-platforms');
     const cfg = loadConfig(flags.config);
-    const user = await completeUser(flags.user);
+    const access = await registryAccess(flags, cfg.registryConfigPath);
     const { parseLabelArgs } = require('@berth/core/dist/services/namespaces') as typeof import('@berth/core/dist/services/namespaces');
     const labels = parseLabelArgs(flags.label ?? []);
     const progress = new Progress();
@@ -48,10 +48,7 @@ export default class ImagesPull extends CtrCommand {
         allPlatforms: flags['all-platforms'],
         allMetadata: flags['all-metadata'],
         labels: flags.label ? labels : undefined,
-        plainHttp: flags['plain-http'],
-        skipVerify: flags['skip-verify'],
-        user,
-        hostsDir: flags['hosts-dir'] ?? cfg.registryConfigPath,
+        ...access,
         snapshotter: flags.snapshotter ?? cfg.snapshotter,
         maxConcurrentDownloads: flags['max-concurrent-downloads'] || cfg.maxConcurrentDownloads,
         onProgress: (p) => {

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { CtrCommand } from '../../base';
 import { Progress } from '../../progress';
-import { completeUser, registryFlags } from '../../registry-flags';
+import { registryAccess, registryFlags } from '../../registry-flags';
 
 export default class ImagesPush extends CtrCommand {
   static override summary = 'Push an image to a remote';
@@ -29,7 +29,7 @@ export default class ImagesPush extends CtrCommand {
     const { loadConfig } = require('@berth/core/dist/config/config') as typeof import('@berth/core/dist/config/config');
     const { pushImage } = require('@berth/core/dist/services/push') as typeof import('@berth/core/dist/services/push');
     const cfg = loadConfig(flags.config);
-    const user = await completeUser(flags.user);
+    const access = await registryAccess(flags, cfg.registryConfigPath);
     const progress = new Progress();
     try {
       await pushImage({
@@ -42,11 +42,7 @@ export default class ImagesPush extends CtrCommand {
         platforms: flags.platform,
         allowNonDistributable: flags['allow-non-distributable-blobs'],
         maxConcurrentUploads: flags['max-concurrent-uploaded-layers'],
-        plainHttp: flags['plain-http'],
-        skipVerify: flags['skip-verify'],
-        user,
-        refreshToken: flags.refresh,
-        hostsDir: flags['hosts-dir'] ?? cfg.registryConfigPath,
+        ...access,
         onProgress: (p) => {
           if (p.kind === 'resolved') return;
           progress.set(p.ref, p.kind === 'started' ? 'waiting' : p.kind, { digest: p.digest, size: p.size });
