@@ -9,10 +9,21 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-function direct() {
+// koffi is @berth/core's dependency: in a workspace it is hoisted above every bundle, but an
+// `npm install -g` of the packages puts it under core's own directory, which a CLI's bundle reaches
+// through its dependency on @berth/core.
+function coreDir() {
+  try {
+    return path.dirname(require.resolve('@berth/core/package.json'));
+  } catch {
+    return undefined;
+  }
+}
+
+function direct(start) {
   if (process.platform !== 'linux' || (process.arch !== 'x64' && process.arch !== 'arm64')) return undefined;
   const rel = path.join('node_modules', '@koromix', `koffi-linux-${process.arch}`, `linux_${process.arch}`, 'koffi.node');
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+  for (let dir = start; ; dir = path.dirname(dir)) {
     const file = path.join(dir, rel);
     if (fs.existsSync(file)) {
       try {
@@ -26,4 +37,20 @@ function direct() {
   }
 }
 
-module.exports = direct() || require('koffi');
+function entry(core) {
+  try {
+    return require('koffi');
+  } catch (err) {
+    if (core === undefined) throw err;
+    return require(require.resolve('koffi', { paths: [core] }));
+  }
+}
+
+function load() {
+  const native = direct(__dirname);
+  if (native) return native;
+  const core = coreDir();
+  return (core !== undefined && direct(core)) || entry(core);
+}
+
+module.exports = load();

@@ -48,11 +48,25 @@ function stale(dist, built) {
 exports.load = function load(dist) {
   const file = path.join(dist, 'cli.bundle.js');
   const built = mtime(file);
-  if (built < 0 || stale(dist, built)) return require(path.join(dist, 'cli.js'));
+  if (built < 0 || stale(dist, built)) {
+    trace('launch: tsc output');
+    return require(path.join(dist, 'cli.js'));
+  }
   early(dist);
   if (fastPath(dist)) return { main() {} };
+  trace('launch: cli bundle');
   return loadBundle(file, path.join(dist, `cli.bundle${cacheClass(process.argv.slice(2))}.cache`));
 };
+
+/** BERTH_TRACE=1: which code runs (core/src/util/trace.ts has the format; this file loads nothing). */
+function trace(what) {
+  if (process.env.BERTH_TRACE !== '1') return;
+  const line = `berth-trace ${(performance.timeOrigin + performance.now()).toFixed(1)} ${process.pid} ${what}\n`;
+  try {
+    if (process.env.BERTH_TRACE_FILE) fs.appendFileSync(process.env.BERTH_TRACE_FILE, line);
+    else fs.writeSync(2, line);
+  } catch { /* tracing never fails a command */ }
+}
 
 /**
  * A CLI's hot commands in their plain forms are served by dist/fast.bundle.js (src/fast.ts), a

@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { REPO_ROOT, registerCleanup, runBin, tempDir } from './lib/index.mjs';
+import { REPO_ROOT, registerCleanup, runBin, tempDir, uniqueId } from './lib/index.mjs';
+import { DEMO_IMAGE, writeBusyboxArchive } from '../scripts/demo-image.mjs';
 
 const PACKAGES = ['core', 'runc', 'ctr', 'crictl'];
 
@@ -94,6 +95,31 @@ describe('npm pack + npm install -g of the four packages', { timeout: 900_000 },
     assert.equal(checks.koffi.status, 'ok', checks.koffi.detail);
     assert.equal(checks['better-sqlite3'].status, 'ok', checks['better-sqlite3'].detail);
     assert.ok(existsSync(join(lib, 'core', 'node_modules', '@koromix', 'koffi-linux-x64')), 'koffi\'s linux-x64 binary package');
+  });
+
+  it('runs from the start-up bundles (not the tsc output), fast paths included, and runs a container', async () => {
+    const root = tempDir('install-bundles');
+    const traced = async (tool, args) => {
+      const r = await runBin(bin(tool), args, { env: { BERTH_TRACE: '1' } });
+      assert.equal(r.code, 0, r.stderr);
+      return r.stderr;
+    };
+    assert.match(await traced('runc', ['--root', root, 'list']), /fast: list/);
+    for (const [tool, args] of [['runc', ['--root', root, 'list', '--debug']], ['ctr', ['--root', root, 'version']], ['crictl', ['--berth-root', root, 'version']]]) {
+      const err = await traced(tool, args);
+      assert.match(err, /launch: cli bundle/, `${tool}: ${err}`);
+      assert.doesNotMatch(err, /launch: tsc output/);
+    }
+    // koffi and better-sqlite3 live under the installed core; the CLIs' bundles, the shim and the
+    // init stage find them there.
+    const archive = join(tempDir('install-image'), 'busybox.tar');
+    writeBusyboxArchive(archive);
+    const state = tempDir('install-state');
+    const ctr = (args) => runBin(bin('ctr'), ['--root', root, '--state', state, ...args], { timeout: 60_000 });
+    assert.equal((await ctr(['images', 'import', archive])).code, 0);
+    const r = await ctr(['run', '--rm', DEMO_IMAGE, uniqueId(), 'sh', '-c', 'echo from the installed ctr; exit 3']);
+    assert.equal(r.code, 3, r.stderr);
+    assert.equal(r.stdout, 'from the installed ctr\n');
   });
 
   it('installs the man pages through the "man" field, and ships the completion scripts', async () => {

@@ -43,6 +43,11 @@ type DatabaseConstructor = new (file: string, options?: DatabaseOptions) => Data
 
 let ctor: DatabaseConstructor | undefined;
 
+/** Core's require (dist-dir.ts): better-sqlite3 is core's dependency, wherever the caller lives. */
+function coreRequireOf(): NodeJS.Require {
+  return (require('../dist-dir') as typeof import('../dist-dir')).coreRequire;
+}
+
 let binding: string | null | undefined;
 
 /**
@@ -54,14 +59,14 @@ let binding: string | null | undefined;
 function abiBinding(): string | null {
   const fs = require('node:fs') as typeof import('node:fs');
   const path = require('node:path') as typeof import('node:path');
-  const pkg = path.dirname(require.resolve('better-sqlite3/package.json'));
+  const pkg = path.dirname(coreRequireOf().resolve('better-sqlite3/package.json'));
   const file = path.join(pkg, 'build', 'Release', `better_sqlite3-abi${process.versions.modules}.node`);
   return fs.existsSync(file) ? file : null;
 }
 
 export function openDatabase(file: string, options: DatabaseOptions): Database {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  ctor ??= require('better-sqlite3') as DatabaseConstructor;
+  ctor ??= coreRequireOf()('better-sqlite3') as DatabaseConstructor;
   if (binding === undefined) binding = abiBinding();
   return new ctor(file, binding ? { ...options, nativeBinding: binding } : options);
 }
