@@ -168,6 +168,11 @@ describe('crictl containers in a pod', { skip }, () => {
     assert.deepEqual(ps.stdout.trim().split('\n').sort(), [ids.client, ids.server].sort());
     const runc = await runBin('runc', ['--root', join(state, 'runc', 'k8s.io'), 'list', '-q'], { timeout: 60_000 });
     assert.deepEqual(runc.stdout.trim().split('\n').sort(), [ids.client, ids.server].sort(), 'runc sees the same containers');
+    // The shim writes the CRI log itself: no log relay process beside it (only tty containers have one).
+    const relays = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+      try { return readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('log-relay-main'); } catch { return false; }
+    });
+    assert.deepEqual(relays, [], 'no CRI log relay process');
 
     const file = join(logDir, 'client.log');
     const text = await waitFor('the client\'s log', () => existsSync(file) && readFileSync(file, 'utf8').includes('to-stderr') && readFileSync(file, 'utf8'));

@@ -89,30 +89,40 @@ function spawnRelay(): PendingRelay {
   };
 }
 
-/** CRI StartContainer: only a CREATED container in a READY pod starts. */
+/**
+ * CRI StartContainer: only a CREATED container in a READY pod starts. Its shim, started before
+ * anything is read (tasks/prespawn.ts), writes the CRI log and records the exit itself
+ * (cri/shim-cri-log.ts); a tty container has a log relay process for that instead
+ * (log-relay-main.ts), which relays the pty.
+ */
 export async function startCriContainer(dirs: StoreDirs, idOrPrefix: string): Promise<string> {
-  const relay = spawnRelay();
+  const { prespawnShim } = require('../tasks/prespawn') as typeof import('../tasks/prespawn');
+  prespawnShim();
   let h: RelayHandoff;
+  let stdin = false;
+  const store = openMetadata(dirs.root);
   try {
-    const store = openMetadata(dirs.root);
-    try {
-      const v = viewContainer(dirs, resolveCriContainer(store, idOrPrefix));
-      const sb = resolveSandbox(store, v.sandboxId);
-      if (sb.state !== 'SANDBOX_READY') throw new StateError(`sandbox container "${sb.id}" is not running`);
-      if (v.state !== 'CONTAINER_CREATED' || v.startedAt !== '0') throw new StateError(`container "${v.id}" is in ${v.state} state: only a created container can be started`);
-      const { openSnapshotter } = require('../snapshots') as typeof import('../snapshots');
-      h = {
-        state: path.resolve(dirs.state), root: path.resolve(dirs.root), id: v.id, logPath: v.logPath === '' ? '' : path.resolve(v.logPath), tty: v.config.tty,
-        spec: v.record.spec as Spec, rootfsMounts: openSnapshotter(dirs.root, v.record.snapshotter, CRI_NAMESPACE).mounts(v.record.snapshotKey),
-      };
-    } finally {
-      store.close();
-    }
-  } catch (err) {
-    relay.cancel();
-    throw err;
+    const v = viewContainer(dirs, resolveCriContainer(store, idOrPrefix));
+    const sb = resolveSandbox(store, v.sandboxId);
+    if (sb.state !== 'SANDBOX_READY') throw new StateError(`sandbox container "${sb.id}" is not running`);
+    if (v.state !== 'CONTAINER_CREATED' || v.startedAt !== '0') throw new StateError(`container "${v.id}" is in ${v.state} state: only a created container can be started`);
+    const { openSnapshotter } = require('../snapshots') as typeof import('../snapshots');
+    h = {
+      state: path.resolve(dirs.state), root: path.resolve(dirs.root), id: v.id, logPath: v.logPath === '' ? '' : path.resolve(v.logPath), tty: v.config.tty,
+      spec: v.record.spec as Spec, rootfsMounts: openSnapshotter(dirs.root, v.record.snapshotter, CRI_NAMESPACE).mounts(v.record.snapshotKey),
+    };
+    stdin = v.config.stdin === true;
+  } finally {
+    store.close();
   }
-  await relay.handoff(h);
+  if (h.tty) await spawnRelay().handoff(h);
+  else {
+    const { startTask } = require('../tasks/start') as typeof import('../tasks/start');
+    await startTask({
+      state: h.state, namespace: CRI_NAMESPACE, id: h.id, spec: h.spec, rootfsMounts: h.rootfsMounts,
+      io: { kind: 'cri', path: h.logPath, stdin, root: h.root }, terminal: false, attach: false,
+    });
+  }
   const m = openMetadata(dirs.root);
   try {
     m.tx(() => saveStatus(m, h.id, { ...resolveCriContainer(m, h.id).status, startedAt: nowNs() }));

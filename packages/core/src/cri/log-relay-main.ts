@@ -1,5 +1,6 @@
 /**
- * The CRI log relay: `node log-relay-main.js`, spawned detached by `crictl start` before it reads
+ * The CRI log relay of a tty container (the shim writes the CRI log of the others itself, see
+ * shim-cri-log.ts): `node log-relay-main.js`, spawned detached by `crictl start` before it reads
  * anything, with one JSON line (RelayHandoff: the container, its spec and rootfs mounts) to come
  * on fd 3. Meanwhile it prespawns the task's shim and loads what starting a task needs, so both
  * Node start-ups overlap with the starter's work. It starts the container's task with our ends of
@@ -43,20 +44,7 @@ async function recordExit(root: string, state: string, id: string): Promise<void
   } catch {
     return; // deleted meanwhile (rm -f), or its shim died: the task's own state tells
   }
-  const { openMetadata } = require('../metadata') as typeof import('../metadata');
-  const { resolveCriContainer, saveStatus } = require('./container-record') as typeof import('./container-record');
-  const { rfc3339ToNs } = require('./containers') as typeof import('./containers');
-  const m = openMetadata(root);
-  try {
-    m.tx(() => {
-      const c = resolveCriContainer(m, id);
-      saveStatus(m, id, { ...c.status, finishedAt: rfc3339ToNs(exit.exitedAt), exitCode: exit.status, reason: exit.status === 0 ? 'Completed' : 'Error' });
-    });
-  } catch {
-    return; // the container was removed meanwhile
-  } finally {
-    m.close();
-  }
+  (require('./container-exit') as typeof import('./container-exit')).recordCriExit(root, id, exit);
   try { deleteTask(state, 'k8s.io', id); } catch { /* rm got there first */ }
 }
 

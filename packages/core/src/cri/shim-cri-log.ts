@@ -1,59 +1,101 @@
 /**
- * CRI logs written by the shim itself, for a `cri` stdio kind of the shim (not wired yet: see
- * below). It would spare the per-container log relay process (cri/log-relay-main.ts).
- *
- * The container writes into two FIFOs of the task directory; the shim reads them and appends
- * CRI lines to the log. When the shim exits (process.exit right after the exit record), what the
- * container wrote last is still in the pipes: an exit handler reads it synchronously, so nothing
- * is lost. The hook the shim needs, in tasks/shim/stdio.ts openContainerStdio (with
- * `| { kind: 'cri'; path: string }` added to TaskIo):
- *
- *   if (io.kind === 'cri') return (require('../../cri/shim-cri-log') as typeof import('../../cri/shim-cri-log')).openCriLogStdio(io.path, p);
+ * A CRI container's stdio as its shim keeps it (TaskIo kind `cri`): the container writes into the
+ * stdout and stderr FIFOs of the task directory, the shim reads them and appends CRI log lines
+ * (`<RFC3339Nano> stdout|stderr F|P <line>`) to the container's log file; stdin is the stdin FIFO
+ * (for `crictl attach -i`) when the container's config asks for it, else /dev/null. When the
+ * container has exited, finishCriTask drains what is left, records the exit in the container's
+ * CRI status and deletes the task, as containerd's CRI plugin does on a TaskExit event. This is
+ * what a separate log relay process did before (log-relay-main.ts, now for tty containers only).
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import type { TaskPaths } from '../layout';
 import { mkfifo } from '../sys/file';
+import type { ContainerStdio } from '../tasks/shim/stdio';
+import type { ExitInfo, TaskIo } from '../tasks/types';
 import { CriLogFile, CriLogWriter, type CriStream } from './cri-log';
 
 const { O_RDONLY, O_WRONLY, O_NONBLOCK } = fs.constants;
 
-export interface CriLogStdio {
-  /** The container's 0, 1, 2. */
-  fds: [number, number, number];
-  /** Nothing for the shim to close at exit: the readers stay open until the drain. */
-  keep: number[];
+interface Stream {
+  fifo: string;
+  reader: number;
+  writer?: CriLogWriter;
+  socket?: net.Socket;
+  ended: Promise<void>;
 }
 
-export function openCriLogStdio(logPath: string, p: Pick<TaskPaths, 'stdout' | 'stderr'>): CriLogStdio {
-  fs.mkdirSync(path.dirname(logPath), { recursive: true });
-  const file = new CriLogFile(logPath);
-  const streams: { name: CriStream; fifo: string; reader: number; writer: CriLogWriter; socket?: net.Socket }[] = [];
-  for (const [name, fifo] of [['stdout', p.stdout], ['stderr', p.stderr]] as const) {
+export interface CriLogStdio extends ContainerStdio {
+  /** What is still in the pipes into the log, synchronously; then the log is closed. Once. */
+  drain(): void;
+  /** Both pipes at EOF: every writer in the container is gone. */
+  ended: Promise<void>;
+}
+
+type CriIo = Extract<TaskIo, { kind: 'cri' }>;
+
+export function openCriLogStdio(io: CriIo, p: Pick<TaskPaths, 'stdin' | 'stdout' | 'stderr'>): CriLogStdio {
+  let file: CriLogFile | undefined;
+  if (io.path !== '') {
+    fs.mkdirSync(path.dirname(io.path), { recursive: true });
+    file = new CriLogFile(io.path);
+  }
+  const streams: Stream[] = [];
+  for (const [name, fifo] of [['stdout', p.stdout], ['stderr', p.stderr]] as [CriStream, string][]) {
     if (!fs.existsSync(fifo)) mkfifo(fifo, 0o600);
     const reader = fs.openSync(fifo, O_RDONLY | O_NONBLOCK);
-    streams.push({ name, fifo, reader, writer: new CriLogWriter(file, name) });
+    const writer = file ? new CriLogWriter(file, name) : undefined;
+    const socket = new net.Socket({ fd: reader, readable: true, writable: false });
+    socket.on('error', () => undefined);
+    // Without a log file the output is read and dropped: the container must not block on a full pipe.
+    if (writer) socket.pipe(writer, { end: false }); else socket.resume();
+    const ended = new Promise<void>((resolve) => { socket.once('end', resolve); socket.once('close', resolve); });
+    streams.push({ fifo, reader, writer, socket, ended });
   }
   const [out, err] = streams.map((s) => fs.openSync(s.fifo, O_WRONLY)) as [number, number];
-  for (const s of streams) {
-    s.socket = new net.Socket({ fd: s.reader, readable: true, writable: false });
-    s.socket.on('error', () => undefined);
-    s.socket.pipe(s.writer, { end: false });
-  }
-  process.once('exit', () => {
-    // Synchronously: the event loop is over. What is left in each pipe, then partial lines.
+  let stdin: number;
+  let stdinKeep: number | undefined;
+  if (io.stdin) {
+    const { openStdinFifo } = require('../tasks/shim/stdio') as typeof import('../tasks/shim/stdio');
+    ({ stdin, stdinKeep } = openStdinFifo(p));
+  } else stdin = fs.openSync('/dev/null', O_RDONLY);
+
+  let drained = false;
+  const drain = (): void => {
+    if (drained) return;
+    drained = true;
     const buf = Buffer.alloc(65536);
     for (const s of streams) {
-      s.socket?.unpipe(s.writer);
+      if (s.writer) s.socket?.unpipe(s.writer);
+      s.socket?.pause();
+      // What the socket has read from the pipe but not handed on yet, then the pipe itself.
+      for (let chunk = s.socket?.read() as Buffer | null; chunk; chunk = s.socket?.read() as Buffer | null) s.writer?.writeSync(chunk);
       for (;;) {
         let n = 0;
         try { n = fs.readSync(s.reader, buf, 0, buf.length, null); } catch { break; }
         if (n <= 0) break;
-        s.writer.writeSync(buf.subarray(0, n));
+        s.writer?.writeSync(buf.subarray(0, n));
       }
-      s.writer.flushSync();
+      s.writer?.flushSync();
     }
-  });
-  return { fds: [fs.openSync('/dev/null', O_RDONLY), out, err], keep: [] };
+    file?.close();
+  };
+  // However the shim ends, the tail of the output is not lost.
+  process.once('exit', drain);
+  return { fds: [stdin, out, err], keep: [], stdinKeep, drain, ended: Promise.all(streams.map((s) => s.ended)).then(() => undefined) };
+}
+
+/**
+ * After the container's exit (its exit record written): the log complete — once every writer is
+ * gone, or after a grace period if something the container started keeps a pipe open — then the
+ * exit in the CRI status, then the task deleted (its rootfs unmounted, `runc list` forgets it).
+ */
+export async function finishCriTask(io: CriIo, stdio: CriLogStdio, state: string, namespace: string, id: string, exit: ExitInfo): Promise<void> {
+  await Promise.race([stdio.ended, new Promise<void>((resolve) => { setTimeout(resolve, 2000).unref(); })]);
+  stdio.drain();
+  const { recordCriExit } = require('./container-exit') as typeof import('./container-exit');
+  recordCriExit(io.root, id, exit);
+  const { deleteTask } = require('../tasks/ops') as typeof import('../tasks/ops');
+  try { deleteTask(state, namespace, id); } catch { /* rm got there first */ }
 }

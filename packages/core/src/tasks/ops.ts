@@ -97,7 +97,13 @@ export function deleteTask(state: string, ns: string, id: string, force = false)
     const shim = readShim(state, ns, id);
     const deadline = Date.now() + 10_000;
     while (shim && isSameProcess(shim.pid, shim.startTime) && Date.now() < deadline) sleepMs(5);
-    t = taskInfo(state, ns, id);
+    // A CRI container's shim deletes its task itself once the container is gone (shim-cri-log.ts).
+    try {
+      t = taskInfo(state, ns, id);
+    } catch (err) {
+      if (err instanceof NotFoundError) return { id, exit: t.exit };
+      throw err;
+    }
   } else if (t.status === 'UNKNOWN' && t.pid > 0 && !force) {
     // The shim is gone but the container may still run: only --force kills it.
     const root = rootOf(state, ns);

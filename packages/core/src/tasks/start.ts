@@ -74,7 +74,7 @@ export async function startTask(o: StartTaskOptions): Promise<StartedTask> {
     else if (spec.process?.terminal) spec.process = { ...spec.process, terminal: false };
     writeEphemeral(p.config, JSON.stringify(spec));
     mkfifo(p.control, 0o600);
-    if (o.io.kind === 'fifo') for (const f of [p.stdin, p.stdout, p.stderr]) mkfifo(f, 0o600);
+    if (o.io.kind === 'fifo' || o.io.kind === 'cri') for (const f of [p.stdin, p.stdout, p.stderr]) mkfifo(f, 0o600);
     if (o.attach && o.io.kind === 'fifo') io = openClientIo(p, o.terminal, true);
 
     const opts: ShimOptions = {

@@ -8,7 +8,13 @@ export type TaskIo =
   | { kind: 'fifo' }
   | { kind: 'null' }
   /** Appends stdout and stderr to a host file (ctr's --log-uri file:///path). */
-  | { kind: 'log'; path: string };
+  | { kind: 'log'; path: string }
+  /**
+   * A CRI container's: the shim writes stdout and stderr into `path` in CRI's log format ('' :
+   * nowhere), gives it the stdin FIFO when `stdin` (else /dev/null), and on exit records the exit
+   * in the container's CRI status under `root` and deletes the task, as containerd's CRI plugin.
+   */
+  | { kind: 'cri'; path: string; stdin: boolean; root: string };
 
 /** What the starter asks of the shim (taskPaths().options). */
 export interface ShimOptions {

@@ -20,7 +20,7 @@ import { fn } from '../../sys/libc';
 import { listenControl } from './control';
 import { shimTask } from './handoff';
 import { reapOnSigchld } from './reap';
-import { openContainerStdio } from './stdio';
+import { openContainerStdio, closeContainerStdio } from './stdio';
 
 const READY_FD = 3;
 
@@ -152,10 +152,17 @@ async function main(): Promise<void> {
     await relay.done.catch(() => undefined);
   }
   try { writeEphemeral(p.exit, JSON.stringify(exit)); } catch (err) { log(p, `exit record: ${(err as Error).message}`); }
-  for (const fd of stdio.keep) fs.closeSync(fd);
-  if (stdio.stdinKeep !== undefined) fs.closeSync(stdio.stdinKeep);
+  closeContainerStdio(stdio);
   control.destroy();
   stopReaping();
+  if (opts.io.kind === 'cri') {
+    const cri = require('../../cri/shim-cri-log') as typeof import('../../cri/shim-cri-log');
+    try {
+      await cri.finishCriTask(opts.io, stdio as import('../../cri/shim-cri-log').CriLogStdio, state, ns, id, exit);
+    } catch (err) {
+      log(p, `cri exit: ${(err as Error).message}`);
+    }
+  }
   process.exit(0);
 }
 

@@ -22,6 +22,7 @@ export interface ContainerStdio {
 
 export function openContainerStdio(io: TaskIo, p: TaskPaths, terminal: boolean): ContainerStdio {
   const devnull = (): number => fs.openSync('/dev/null', O_RDWR);
+  if (io.kind === 'cri') return (require('../../cri/shim-cri-log') as typeof import('../../cri/shim-cri-log')).openCriLogStdio(io, p);
   if (terminal || io.kind === 'null') {
     // With a terminal, the pty is the container's stdio; the shim relays it (see relay.ts).
     const n = devnull();
@@ -31,12 +32,27 @@ export function openContainerStdio(io: TaskIo, p: TaskPaths, terminal: boolean):
     const out = fs.openSync(io.path, O_WRONLY | O_APPEND | O_CREAT, 0o640);
     return { fds: [devnull(), out, out], keep: [] };
   }
-  // O_RDWR first: the open of the container's reader end cannot block then.
-  const stdinKeep = fs.openSync(p.stdin, O_RDWR);
-  const stdin = fs.openSync(p.stdin, O_RDONLY);
+  const { stdin, stdinKeep } = openStdinFifo(p);
   const outKeep = fs.openSync(p.stdout, O_RDONLY | O_NONBLOCK);
   const stdout = fs.openSync(p.stdout, O_WRONLY);
   const errKeep = fs.openSync(p.stderr, O_RDONLY | O_NONBLOCK);
   const stderr = fs.openSync(p.stderr, O_WRONLY);
   return { fds: [stdin, stdout, stderr], keep: [outKeep, errKeep], stdinKeep };
+}
+
+/**
+ * The stdin FIFO: the container's reader end, and an end the shim holds open (O_RDWR, opened
+ * first so the reader's open cannot block) until the client says its input ended.
+ */
+export function openStdinFifo(p: Pick<TaskPaths, 'stdin'>): { stdin: number; stdinKeep: number } {
+  const stdinKeep = fs.openSync(p.stdin, O_RDWR);
+  return { stdin: fs.openSync(p.stdin, O_RDONLY), stdinKeep };
+}
+
+/** Closes what a ContainerStdio keeps (the shim, once the container is gone). */
+export function closeContainerStdio(stdio: ContainerStdio): void {
+  for (const fd of stdio.keep) fs.closeSync(fd);
+  if (stdio.stdinKeep !== undefined) fs.closeSync(stdio.stdinKeep);
+  stdio.keep = [];
+  stdio.stdinKeep = undefined;
 }
