@@ -324,6 +324,21 @@ describe('crictl containers in a pod', { skip }, () => {
     assert.ok(!existsSync(join(logDir, 'server.log')), 'its log goes with it');
   });
 
+  it('a tty container: its pty relayed into the CRI log (by its log relay), exit recorded, task deleted', async () => {
+    const id = await create('tty', { tty: true, command: [BB, 'sh', '-c', 'test -t 1 && echo on a tty; exit 4'] });
+    assert.equal((await crictl('start', [id])).code, 0);
+    const done = await waitFor('the tty container\'s exit', async () => {
+      const st = (await inspect(id)).status;
+      return st.state === 'CONTAINER_EXITED' && st;
+    });
+    assert.equal(done.exitCode, 4);
+    const text = readFileSync(join(logDir, 'tty.log'), 'utf8');
+    for (const l of text.trimEnd().split('\n')) assert.match(l, CRI_LINE);
+    assert.match(text, / stdout F on a tty\r?\n/);
+    assert.equal(existsSync(join(state, 'io.containerd.runtime.v2.task', 'k8s.io', id)), false, 'task deleted on exit');
+    assert.equal((await crictl('rm', [id])).code, 0);
+  });
+
   it('run makes pod, container and task in one; update reaches the cgroup; logs -f ends with the container', async () => {
     const runPod = join(work, 'run-pod.yaml');
     // YAML works as well as JSON.
