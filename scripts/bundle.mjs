@@ -216,7 +216,8 @@ function train(pkg, argv, env = {}) {
 /** The CLIs with a fast path (src/fast.ts) and the command line that trains its cache. */
 const FAST = {
   runc: { train: (tmp) => ['--root', tmp, 'list'], words: ['state', 'list', 'kill', 'delete', 'start', 'create', 'run'] },
-  ctr: { train: (tmp) => ['--state', tmp, 'tasks', 'ls'], words: ['ls', 'list'] },
+  // The topic's words: `ls`/`list` would send every `ctr <topic> ls` through the fast bundle first.
+  ctr: { train: (tmp) => ['--state', tmp, 'tasks', 'ls'], words: ['tasks', 't', 'task'] },
 };
 
 /**

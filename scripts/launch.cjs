@@ -19,8 +19,9 @@ const HEAD = '(function (exports, require, module, __filename, __dirname) { ';
 const TAIL = '\n})';
 
 /** Writes the cache at exit, when the run has compiled the functions it needed. Never throws. */
-function writeAtExit(script, file, key) {
+function writeAtExit(script, file, key, worthWriting) {
   process.once('exit', () => {
+    if (!worthWriting()) return;
     const tmp = `${file}.${process.pid}.tmp`;
     try {
       fs.writeFileSync(tmp, Buffer.concat([key, script.createCachedData()]));
@@ -88,19 +89,24 @@ function fastPath(dist) {
   const file = path.join(dist, 'fast.bundle.js');
   const built = mtime(file);
   if (built < 0 || stale(dist, built)) return false;
-  let fast;
+  let served = false;
   try {
-    // A cache per command (written by its first run): each compiles code of its own (delete:
+    // A cache per command, written by its first run that the fast path served (not by one that
+    // fell through: it compiled the parser only): each command compiles code of its own (delete:
     // cgroups, start: the exec FIFO and hooks), which a cache trained by `list` does not hold.
-    fast = loadBundle(file, path.join(dist, `fast.bundle.${word}.cache`)).fast;
+    const { fast } = loadBundle(file, path.join(dist, `fast.bundle.${word}.cache`), () => served);
+    served = fast(process.argv.slice(2)) === true;
   } catch {
-    return false; // the CLI bundle serves it
+    return false; // (only the parse can throw: nothing was done) the CLI bundle serves it
   }
-  return fast(process.argv.slice(2));
+  return served;
 }
 
-/** Compiles a bundle with its V8 code cache and runs it as a module; returns its exports. */
-function loadBundle(file, cacheFile) {
+/**
+ * Compiles a bundle with its V8 code cache and runs it as a module; returns its exports. A missing
+ * or stale cache is written at exit, if `worthWriting()` says so then.
+ */
+function loadBundle(file, cacheFile, worthWriting = () => true) {
   const dist = path.dirname(file);
   const source = fs.readFileSync(file, 'latin1'); // all ASCII (scripts/bundle.mjs)
   const mode = process.env.BERTH_CODE_CACHE;
@@ -121,7 +127,7 @@ function loadBundle(file, cacheFile) {
   const accepted = cachedData !== undefined && !script.cachedDataRejected;
   // Write when missing or stale; not when V8 refused it only for other flags (--cpu-prof & co).
   const plainNode = process.execArgv.length === 0 && !process.env.NODE_OPTIONS;
-  if (mode === 'write' || (!accepted && plainNode && isWritable(dist))) writeAtExit(script, cacheFile, key);
+  if (mode === 'write' || (!accepted && plainNode && isWritable(dist))) writeAtExit(script, cacheFile, key, worthWriting);
 
   // Registered like a required module, so require(file) (oclif's explicit discovery) finds it.
   const mod = new Module(file, module);

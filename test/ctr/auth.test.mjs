@@ -50,12 +50,12 @@ describe('registry authentication', { skip }, () => {
   it('bearer: --refresh gets tokens by the refresh-token grant for pull, content fetch and push', async () => {
     const ref = `${bearer.host}/priv/busybox:1`;
     const before = bearer.tokenRequests.length;
-    for (const cmd of [['images', 'pull'], ['content', 'fetch']]) {
-      const ns = `refresh-${cmd[0]}`;
+    for (const cmd of [['images', 'pull'], ['content', 'fetch'], ['images', 'pull', '--all-platforms']]) {
+      const ns = `refresh-${cmd.join('-').replace(/-+/g, '-')}`;
       const r = await ctr(['-n', ns, ...cmd, '--plain-http', '--refresh', `rt-${USER}`, ref], { env: { DOCKER_CONFIG: join(work, 'no-docker-config') } });
       assert.equal(r.code, 0, `${cmd.join(' ')}: ${r.stderr} ${JSON.stringify(bearer.tokenRequests.slice(before))}`);
     }
-    const r = await ctr(['-n', 'refresh-images', 'images', 'push', '--plain-http', '--refresh', `rt-${USER}`, `${bearer.host}/priv/refreshed:1`, ref], { env: { DOCKER_CONFIG: join(work, 'no-docker-config') } });
+    const r = await ctr(['-n', 'refresh-images-pull', 'images', 'push', '--plain-http', '--refresh', `rt-${USER}`, `${bearer.host}/priv/refreshed:1`, ref], { env: { DOCKER_CONFIG: join(work, 'no-docker-config') } });
     assert.equal(r.code, 0, r.stderr);
     const grants = bearer.tokenRequests.slice(before);
     assert.ok(grants.length > 0 && grants.every((g) => g.grant === 'refresh_token' && g.user === USER), JSON.stringify(grants));

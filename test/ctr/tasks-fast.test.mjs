@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { assertNoLeaks, registerCleanup, tempDir } from '../lib/index.mjs';
 import { setupTaskEnv, shimPid, skipWithoutRegistry as skip, sleep } from './task-lib.mjs';
 
@@ -20,6 +21,8 @@ describe('ctr task fast paths', { skip }, () => {
     assert.equal(d.code, 0, d.stderr);
     // It was handed the task on its fd 3.
     assert.match(readFileSync(`/proc/${shimPid(env.state, id)}/cmdline`, 'utf8'), /--prespawned/);
+    // It does not keep ctr's working directory (a mount the user may want to unmount): the task's.
+    assert.equal(readlinkSync(`/proc/${shimPid(env.state, id)}/cwd`), join(env.state, 'io.containerd.runtime.v2.task', 'default', id));
     assert.match((await env.ctr(['t', 'ls'])).stdout, new RegExp(`^${id} +\\d+ +RUNNING$`, 'm'));
     assert.equal((await env.ctr(['t', 'rm', '-f', id])).code, 0);
     assert.equal((await env.ctr(['c', 'rm', id])).code, 0);

@@ -125,7 +125,9 @@ describe('runc fast path', { skip: skipUnlessRoot }, () => {
     writeFileSync(file, '');
     for (const args of [['list', '--help'], ['state', '-h'], ['--debug', 'state', 'x'], ['list', '--bogus'], ['list', '-q', '-q'],
       ['state'], ['state', 'a', 'b'], ['list', '--format', 'yaml'], ['--systemd-cgroup', 'list'], ['kill', '--all=x', 'id'],
-      ['run', '-d', '--keep', 'x'], ['create', '--preserve-fds', 'two', 'x'], ['run', '--console-socket']]) {
+      ['run', '-d', '--keep', 'x'], ['create', '--preserve-fds', 'two', 'x'], ['run', '--console-socket'],
+      // One flag under two spellings; a flag where a value should be; a word of Object.prototype.
+      ['list', '-f', 'json', '--format', 'table'], ['create', '-b', 'a', '--bundle', 'b', 'x'], ['list', '--format', '-q'], ['toString', 'list']]) {
       const r = await both(args);
       assert.equal(r.fast.served, false, args.join(' '));
       assert.equal(r.fast.code, r.oclif.code, args.join(' '));

@@ -44,7 +44,7 @@ describe('CRI log lines', () => {
     writeFileSync(script, `
       const { spawnSync } = require('node:child_process');
       const { openCriLogStdio } = require(${JSON.stringify(join(dist, 'shim-cri-log.js'))});
-      const io = openCriLogStdio(process.argv[2], { stdout: process.argv[3], stderr: process.argv[4] });
+      const io = openCriLogStdio({ kind: 'cri', path: process.argv[2], stdin: false, root: '' }, { stdin: '', stdout: process.argv[3], stderr: process.argv[4] });
       spawnSync('/bin/sh', ['-c', 'echo out; echo err >&2; printf partial'], { stdio: io.fds });
       for (const fd of io.fds) require('node:fs').closeSync(fd);
       process.exit(0);

@@ -59,8 +59,8 @@ interface Parsed {
 function parse(argv: string[]): Parsed | undefined {
   const hoisted = hoistGlobals(argv, GLOBALS, new Set(Object.keys(COMMANDS)));
   const command = hoisted[0] ?? '';
-  const spec = COMMANDS[command];
-  if (!spec) return undefined;
+  if (!Object.hasOwn(COMMANDS, command)) return undefined;
+  const spec = COMMANDS[command] as CommandSpec;
   const flags: Record<string, string | true> = {};
   const seen = new Set<string>();
   const args: string[] = [];
@@ -70,20 +70,23 @@ function parse(argv: string[]): Parsed | undefined {
     if (!a.startsWith('-') || a === '-') { args.push(a); continue; }
     const eq = a.startsWith('--') ? a.indexOf('=') : -1;
     const name = eq > 0 ? a.slice(0, eq) : a;
-    if (seen.has(name)) return undefined;
-    seen.add(name);
-    const global = GLOBAL_VALUES[name];
-    const valued = spec.valued[name];
+    const global = Object.hasOwn(GLOBAL_VALUES, name) ? GLOBAL_VALUES[name] : undefined;
+    const valued = Object.hasOwn(spec.valued, name) ? spec.valued[name] : undefined;
+    const sw = Object.hasOwn(spec.switches, name) ? spec.switches[name] : undefined;
+    // One flag under two spellings (-f, --format) is still a repeat: oclif refuses it.
+    const canonical = valued?.name ?? sw ?? name;
+    if (seen.has(canonical)) return undefined;
+    seen.add(canonical);
     if (global !== undefined || valued) {
       const value = eq > 0 ? a.slice(eq + 1) : hoisted[++i];
-      if (value === undefined || value === '') return undefined;
+      // oclif does not take a flag for another's value (`--root -q`): its error, not ours.
+      if (value === undefined || value === '' || (eq < 0 && value.startsWith('-'))) return undefined;
       const options = global ?? valued?.options;
       if (options instanceof RegExp ? !options.test(value) : options && !options.includes(value)) return undefined;
       if (name === '--root') root = value;
       if (valued) flags[valued.name] = value;
       continue;
     }
-    const sw = spec.switches[name];
     if (!sw || eq > 0) return undefined; // --help, --debug, --systemd-cgroup, -- and the unknown
     flags[sw] = true;
   }

@@ -3,21 +3,26 @@
  * container's CRI status. Called by the container's shim (shim-cri-log.ts) or, for a tty
  * container, its log relay, once the output is all in the log.
  */
+import { NotFoundError } from '../errors';
 import { openMetadata } from '../metadata';
 import type { ExitInfo } from '../tasks/types';
 import { resolveCriContainer, saveStatus } from './container-record';
 import { rfc3339ToNs } from './containers';
 
-export function recordCriExit(root: string, id: string, exit: ExitInfo): void {
-  const m = openMetadata(root);
+/** True when the exit is recorded, or there is no container left to record it in. */
+export function recordCriExit(root: string, id: string, exit: ExitInfo): boolean {
   try {
-    m.tx(() => {
-      const c = resolveCriContainer(m, id);
-      saveStatus(m, id, { ...c.status, finishedAt: rfc3339ToNs(exit.exitedAt), exitCode: exit.status, reason: exit.status === 0 ? 'Completed' : 'Error' });
-    });
-  } catch {
-    // The container was removed meanwhile.
-  } finally {
-    m.close();
+    const m = openMetadata(root);
+    try {
+      m.tx(() => {
+        const c = resolveCriContainer(m, id);
+        saveStatus(m, id, { ...c.status, finishedAt: rfc3339ToNs(exit.exitedAt), exitCode: exit.status, reason: exit.status === 0 ? 'Completed' : 'Error' });
+      });
+    } finally {
+      m.close();
+    }
+    return true;
+  } catch (err) {
+    return err instanceof NotFoundError; // removed meanwhile: nothing to record
   }
 }

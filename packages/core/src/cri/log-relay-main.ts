@@ -44,7 +44,7 @@ async function recordExit(root: string, state: string, id: string): Promise<void
   } catch {
     return; // deleted meanwhile (rm -f), or its shim died: the task's own state tells
   }
-  (require('./container-exit') as typeof import('./container-exit')).recordCriExit(root, id, exit);
+  if (!(require('./container-exit') as typeof import('./container-exit')).recordCriExit(root, id, exit)) return;
   try { deleteTask(state, 'k8s.io', id); } catch { /* rm got there first */ }
 }
 

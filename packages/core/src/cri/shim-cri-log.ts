@@ -23,8 +23,13 @@ interface Stream {
   reader: number;
   writer?: CriLogWriter;
   socket?: net.Socket;
+  /** The socket closed the reader fd (at EOF): drain must not read that fd number again. */
+  closed: boolean;
   ended: Promise<void>;
 }
+
+/** At most this much is drained after the grace period: a writer that outlives its container cannot keep the shim. */
+const DRAIN_LIMIT = 16 << 20;
 
 export interface CriLogStdio extends ContainerStdio {
   /** What is still in the pipes into the log, synchronously; then the log is closed. Once. */
@@ -50,8 +55,18 @@ export function openCriLogStdio(io: CriIo, p: Pick<TaskPaths, 'stdin' | 'stdout'
     socket.on('error', () => undefined);
     // Without a log file the output is read and dropped: the container must not block on a full pipe.
     if (writer) socket.pipe(writer, { end: false }); else socket.resume();
-    const ended = new Promise<void>((resolve) => { socket.once('end', resolve); socket.once('close', resolve); });
-    streams.push({ fifo, reader, writer, socket, ended });
+    const s: Stream = { fifo, reader, writer, socket, closed: false, ended: Promise.resolve() };
+    // A log that cannot be written (a full disk) loses lines, not the shim: the rest is read and dropped.
+    writer?.on('error', () => {
+      socket.unpipe(writer);
+      s.writer = undefined;
+      socket.resume();
+    });
+    s.ended = new Promise<void>((resolve) => {
+      socket.once('end', resolve);
+      socket.once('close', () => { s.closed = true; resolve(); });
+    });
+    streams.push(s);
   }
   const [out, err] = streams.map((s) => fs.openSync(s.fifo, O_WRONLY)) as [number, number];
   let stdin: number;
@@ -67,19 +82,22 @@ export function openCriLogStdio(io: CriIo, p: Pick<TaskPaths, 'stdin' | 'stdout'
     drained = true;
     const buf = Buffer.alloc(65536);
     for (const s of streams) {
-      if (s.writer) s.socket?.unpipe(s.writer);
-      s.socket?.pause();
-      // What the socket has read from the pipe but not handed on yet, then the pipe itself.
-      for (let chunk = s.socket?.read() as Buffer | null; chunk; chunk = s.socket?.read() as Buffer | null) s.writer?.writeSync(chunk);
-      for (;;) {
-        let n = 0;
-        try { n = fs.readSync(s.reader, buf, 0, buf.length, null); } catch { break; }
-        if (n <= 0) break;
-        s.writer?.writeSync(buf.subarray(0, n));
-      }
-      s.writer?.flushSync();
+      try {
+        if (s.writer) s.socket?.unpipe(s.writer);
+        s.socket?.pause();
+        // What the socket has read from the pipe but not handed on yet, then the pipe itself.
+        for (let chunk = s.socket?.read() as Buffer | null; chunk; chunk = s.socket?.read() as Buffer | null) s.writer?.writeSync(chunk);
+        for (let total = 0; !s.closed && total < DRAIN_LIMIT;) {
+          let n = 0;
+          try { n = fs.readSync(s.reader, buf, 0, buf.length, null); } catch { break; }
+          if (n <= 0) break;
+          total += n;
+          s.writer?.writeSync(buf.subarray(0, n));
+        }
+        s.writer?.flushSync();
+      } catch { /* the log cannot take more: what is lost is lost */ }
     }
-    file?.close();
+    try { file?.close(); } catch { /* closed already */ }
   };
   // However the shim ends, the tail of the output is not lost.
   process.once('exit', drain);
@@ -95,7 +113,8 @@ export async function finishCriTask(io: CriIo, stdio: CriLogStdio, state: string
   await Promise.race([stdio.ended, new Promise<void>((resolve) => { setTimeout(resolve, 2000).unref(); })]);
   stdio.drain();
   const { recordCriExit } = require('./container-exit') as typeof import('./container-exit');
-  recordCriExit(io.root, id, exit);
+  // Not recorded (the metadata store failed): the task and its exit record stay for the views.
+  if (!recordCriExit(io.root, id, exit)) return;
   const { deleteTask } = require('../tasks/ops') as typeof import('../tasks/ops');
   try { deleteTask(state, namespace, id); } catch { /* rm got there first */ }
 }

@@ -72,17 +72,6 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
   const undo: (() => void)[] = [() => fs.rmSync(paths.dir, { recursive: true, force: true })];
   let joining: Promise<unknown> | undefined;
   try {
-    // The container's cgroup first, then the no-op move that pays the cgroup lock's grace period
-    // (cgroup-join.ts): a mkdir made while that grace period runs waits for it behind the cgroup
-    // mutex (~10 ms). runc's prespawn has paid it already; the shim pays it here, while it spawns
-    // the init stage.
-    const cg = cgroupManager(spec.linux?.cgroupsPath, opts.id);
-    trace('create: manager');
-    cg.create();
-    undo.push(() => destroyQuietly(cg));
-    trace('create: cgroup made');
-    primeCgroupAttach();
-
     let consoleFd = opts.consoleFd;
     if (opts.consoleSocket) {
       const { unixConnect } = require('../sys/socket') as typeof import('../sys/socket');
@@ -90,6 +79,17 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
       const fd = consoleFd;
       undo.push(() => closeQuietly(fd));
     }
+
+    // The container's cgroup (after everything that can fail without touching the system), then
+    // the no-op move that pays the cgroup lock's grace period (cgroup-join.ts): a mkdir made while
+    // that grace period runs waits for it behind the cgroup mutex (~10 ms). runc's prespawn has
+    // paid it already; the shim pays it here, while it spawns the init stage.
+    const cg = cgroupManager(spec.linux?.cgroupsPath, opts.id);
+    trace('create: manager');
+    cg.create();
+    undo.push(() => destroyQuietly(cg));
+    trace('create: cgroup made');
+    primeCgroupAttach();
 
     const preserve = opts.preserveFds ?? 0;
     const stdio: StdioOptions = ['inherit', 'inherit', 'inherit'];

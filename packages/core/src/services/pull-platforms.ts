@@ -73,7 +73,7 @@ export async function pullImagePlatforms(opts: PullPlatformsOptions): Promise<Pu
   const progress = opts.onProgress ?? ((): void => undefined);
   const fetched = await fetchContent({
     root: opts.root, namespace: opts.namespace, ref: opts.ref, platforms, allPlatforms: opts.allPlatforms, allMetadata: opts.allMetadata,
-    plainHttp: opts.plainHttp, skipVerify: opts.skipVerify, user: opts.user, hostsDir: opts.hostsDir,
+    plainHttp: opts.plainHttp, skipVerify: opts.skipVerify, user: opts.user, refreshToken: opts.refreshToken, hostsDir: opts.hostsDir,
     maxConcurrentDownloads: opts.maxConcurrentDownloads, ...(opts.labels ? { labels: opts.labels } : {}),
     onProgress: (p): void => {
       const event: PullProgress = p.kind === 'resolved' ? p

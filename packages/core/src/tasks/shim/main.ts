@@ -69,6 +69,8 @@ async function main(): Promise<void> {
   if (!task) process.exit(0); // prespawned, and not taken
   const { state, namespace: ns, id } = task;
   const p = taskPaths(state, ns, id);
+  // Not the starter's directory (a mount point it may want to unmount): the task's, as containerd's shim.
+  process.chdir(p.dir);
   if (process.argv[2] === PRESPAWNED_ARG) {
     // Spawned before the task had a directory: our stderr is /dev/null until now.
     const errFd = fs.openSync(p.log, 'a');
