@@ -168,7 +168,7 @@ describe('crictl containers in a pod', { skip }, () => {
     assert.deepEqual(ps.stdout.trim().split('\n').sort(), [ids.client, ids.server].sort());
     const runc = await runBin('runc', ['--root', join(state, 'runc', 'k8s.io'), 'list', '-q'], { timeout: 60_000 });
     assert.deepEqual(runc.stdout.trim().split('\n').sort(), [ids.client, ids.server].sort(), 'runc sees the same containers');
-    // The shim writes the CRI log itself: no log relay process beside it (only tty containers have one).
+    // The shim writes the CRI log itself: no other process beside it (there was a log relay).
     const relays = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
       try { return readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('log-relay-main'); } catch { return false; }
     });
@@ -324,7 +324,7 @@ describe('crictl containers in a pod', { skip }, () => {
     assert.ok(!existsSync(join(logDir, 'server.log')), 'its log goes with it');
   });
 
-  it('a tty container: its pty relayed into the CRI log (by its log relay), exit recorded, task deleted', async () => {
+  it('a tty container: its pty relayed into the CRI log by its shim, exit recorded, task deleted', async () => {
     const id = await create('tty', { tty: true, command: [BB, 'sh', '-c', 'test -t 1 && echo on a tty; exit 4'] });
     assert.equal((await crictl('start', [id])).code, 0);
     const done = await waitFor('the tty container\'s exit', async () => {

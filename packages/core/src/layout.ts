@@ -250,10 +250,3 @@ export function unpackLockPath(root: string, snapshotter: string, chainID: strin
 
 // --- CRI log relay (cri/container-run.ts) ---------------------------------------------------
 
-/**
- * The CRI log relay's entry (tsc output). Here, not in cri/container-run.ts: the CLI bundles keep
- * every core module that locates files relative to itself outside, and container-run belongs inside.
- */
-export function criLogRelayScript(): string {
-  return path.join(CORE_DIST, 'cri', 'log-relay-main.js');
-}

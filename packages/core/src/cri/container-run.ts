@@ -1,20 +1,17 @@
 /**
- * Running CRI containers: StartContainer (the task under berth's shim, with a log relay writing
- * CRI logs), StopContainer (the stop signal, then SIGKILL after the grace period), ExecSync/Exec
- * and the pod's stop. The relay also plays containerd's event monitor: when the container exits
- * it records the exit in the container's status and deletes the task (containerd deletes a CRI
- * container's task on exit), so the rootfs is unmounted and `runc list` forgets it.
+ * Running CRI containers: StartContainer (the task under berth's shim, which writes the CRI log),
+ * StopContainer (the stop signal, then SIGKILL after the grace period), ExecSync/Exec and the
+ * pod's stop. The shim also plays containerd's event monitor: when the container exits it records
+ * the exit in the container's status and deletes the task (containerd deletes a CRI container's
+ * task on exit), so the rootfs is unmounted and `runc list` forgets it.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import type { Socket } from 'node:net';
 import * as path from 'node:path';
 import { BerthError, InvalidArgumentError, StateError } from '../errors';
-import { criLogRelayScript, runtimeRootForNamespace } from '../layout';
+import { runtimeRootForNamespace } from '../layout';
 import { openMetadata } from '../metadata';
 import type { LinuxResources, Spec } from '../oci/types';
-import { initEnv } from '../runtime/init-env';
 import { sleepMs } from '../runtime/sync';
 import { resolveCriContainer, saveStatus, toContainerExtensions } from './container-record';
 import type { LogSink } from './container-logs';
@@ -26,80 +23,15 @@ function nowNs(): string {
   return (BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n)).toString();
 }
 
-/** Where the log relay's entry is (layout.ts says why it is not found from here). */
-export function logRelayScript(): string {
-  return criLogRelayScript();
-}
-
-/** The relay idles like the shim: the shim's V8 flags, one libuv worker, one malloc arena. */
-const RELAY_ENV: Record<string, string> = { UV_THREADPOOL_SIZE: '1', MALLOC_ARENA_MAX: '1' };
-
-/** What startCriContainer hands the relay on its fd 3 (one JSON line). */
-export interface RelayHandoff {
-  state: string;
-  root: string;
-  id: string;
-  logPath: string;
-  tty: boolean;
-  spec: Spec;
-  rootfsMounts: import('../snapshots').SnapshotMount[];
-}
-
-interface PendingRelay {
-  /** Hands the container over; resolves with the started container's pid. */
-  handoff(h: RelayHandoff): Promise<number>;
-  /** No container after all: the relay reads EOF and exits, having made nothing. */
-  cancel(): void;
-}
-
-/**
- * Spawns the relay before anything else, so its Node start-up (and the shim it prespawns)
- * overlaps with our checks and the reading of the container's spec and snapshot.
- */
-function spawnRelay(): PendingRelay {
-  const { SHIM_NODE_FLAGS } = require('../tasks/prespawn') as typeof import('../tasks/prespawn');
-  const child = spawn(process.execPath, [...SHIM_NODE_FLAGS, logRelayScript()], {
-    // cwd /: the relay (and the shim it starts) must not hold the caller's directory.
-    detached: true, cwd: '/', stdio: ['ignore', 'ignore', 'ignore', 'pipe'], env: initEnv(RELAY_ENV),
-  });
-  child.on('error', () => undefined);
-  const chan = child.stdio[3] as Socket;
-  chan.on('error', () => undefined);
-  const reply = new Promise<string>((resolve) => {
-    let buf = '';
-    chan.setEncoding('utf8');
-    chan.on('data', (d: string) => { buf += d; });
-    chan.on('close', () => resolve(buf));
-  });
-  return {
-    async handoff(h: RelayHandoff): Promise<number> {
-      chan.write(`${JSON.stringify(h)}\n`);
-      const text = await reply;
-      child.unref();
-      const line = text.split('\n')[0] ?? '';
-      if (line === '') throw new BerthError('EIO', `container "${h.id}": the log relay exited before starting the container`);
-      const r = JSON.parse(line) as { ok: true; pid: number } | { ok: false; error: string };
-      if (!r.ok) throw new BerthError('EINVAL', r.error);
-      return r.pid;
-    },
-    cancel(): void {
-      chan.destroy();
-      child.unref();
-    },
-  };
-}
-
 /**
  * CRI StartContainer: only a CREATED container in a READY pod starts. Its shim, started before
- * anything is read (tasks/prespawn.ts), writes the CRI log and records the exit itself
- * (cri/shim-cri-log.ts); a tty container has a log relay process for that instead
- * (log-relay-main.ts), which relays the pty.
+ * anything is read (tasks/prespawn.ts), writes the CRI log (relaying the pty of a tty container)
+ * and records the exit itself (cri/shim-cri-log.ts).
  */
 export async function startCriContainer(dirs: StoreDirs, idOrPrefix: string): Promise<string> {
   const { prespawnShim } = require('../tasks/prespawn') as typeof import('../tasks/prespawn');
   prespawnShim();
-  let h: RelayHandoff;
-  let stdin = false;
+  let start: Parameters<typeof import('../tasks/start').startTask>[0];
   const store = openMetadata(dirs.root);
   try {
     const v = viewContainer(dirs, resolveCriContainer(store, idOrPrefix));
@@ -107,29 +39,25 @@ export async function startCriContainer(dirs: StoreDirs, idOrPrefix: string): Pr
     if (sb.state !== 'SANDBOX_READY') throw new StateError(`sandbox container "${sb.id}" is not running`);
     if (v.state !== 'CONTAINER_CREATED' || v.startedAt !== '0') throw new StateError(`container "${v.id}" is in ${v.state} state: only a created container can be started`);
     const { openSnapshotter } = require('../snapshots') as typeof import('../snapshots');
-    h = {
-      state: path.resolve(dirs.state), root: path.resolve(dirs.root), id: v.id, logPath: v.logPath === '' ? '' : path.resolve(v.logPath), tty: v.config.tty,
-      spec: v.record.spec as Spec, rootfsMounts: openSnapshotter(dirs.root, v.record.snapshotter, CRI_NAMESPACE).mounts(v.record.snapshotKey),
+    start = {
+      state: path.resolve(dirs.state), namespace: CRI_NAMESPACE, id: v.id, spec: v.record.spec as Spec,
+      rootfsMounts: openSnapshotter(dirs.root, v.record.snapshotter, CRI_NAMESPACE).mounts(v.record.snapshotKey),
+      io: { kind: 'cri', path: v.logPath === '' ? '' : path.resolve(v.logPath), stdin: v.config.stdin === true, root: path.resolve(dirs.root) },
+      terminal: v.config.tty === true, attach: false,
     };
-    stdin = v.config.stdin === true;
   } finally {
     store.close();
   }
-  if (h.tty) await spawnRelay().handoff(h);
-  else {
-    const { startTask } = require('../tasks/start') as typeof import('../tasks/start');
-    await startTask({
-      state: h.state, namespace: CRI_NAMESPACE, id: h.id, spec: h.spec, rootfsMounts: h.rootfsMounts,
-      io: { kind: 'cri', path: h.logPath, stdin, root: h.root }, terminal: false, attach: false,
-    });
-  }
+  const { startTask } = require('../tasks/start') as typeof import('../tasks/start');
+  await startTask(start);
+  const id = start.id;
   const m = openMetadata(dirs.root);
   try {
-    m.tx(() => saveStatus(m, h.id, { ...resolveCriContainer(m, h.id).status, startedAt: nowNs() }));
+    m.tx(() => saveStatus(m, id, { ...resolveCriContainer(m, id).status, startedAt: nowNs() }));
   } finally {
     m.close();
   }
-  return h.id;
+  return id;
 }
 
 /** Waits (synchronously, polling) until the container is no longer running. */

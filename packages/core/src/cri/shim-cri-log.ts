@@ -4,15 +4,18 @@
  * (`<RFC3339Nano> stdout|stderr F|P <line>`) to the container's log file; stdin is the stdin FIFO
  * (for `crictl attach -i`) when the container's config asks for it, else /dev/null. When the
  * container has exited, finishCriTask drains what is left, records the exit in the container's
- * CRI status and deletes the task, as containerd's CRI plugin does on a TaskExit event. This is
- * what a separate log relay process did before (log-relay-main.ts, now for tty containers only).
+ * CRI status and deletes the task, as containerd's CRI plugin does on a TaskExit event. With a
+ * tty, the shim relays the pty into the log instead (relayTerminalToCriLog). A separate log relay
+ * process did all this before.
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
 import type { TaskPaths } from '../layout';
 import { mkfifo } from '../sys/file';
 import type { ContainerStdio } from '../tasks/shim/stdio';
+import type { TerminalRelay } from '../tasks/shim/relay';
 import type { ExitInfo, TaskIo } from '../tasks/types';
 import { CriLogFile, CriLogWriter, type CriStream } from './cri-log';
 
@@ -105,13 +108,45 @@ export function openCriLogStdio(io: CriIo, p: Pick<TaskPaths, 'stdin' | 'stdout'
 }
 
 /**
+ * A tty container: the pty's output into the CRI log (all of it as stdout, as containerd logs a
+ * tty), the stdin FIFO into the pty when the config asks for stdin.
+ */
+export function relayTerminalToCriLog(master: number, io: CriIo, p: Pick<TaskPaths, 'stdin'>): TerminalRelay {
+  let file: CriLogFile | undefined;
+  if (io.path !== '') {
+    fs.mkdirSync(path.dirname(io.path), { recursive: true });
+    file = new CriLogFile(io.path);
+  }
+  const out: Writable = file ? new CriLogWriter(file, 'stdout') : new Writable({ write(_c, _e, cb): void { cb(); } });
+  out.on('error', () => undefined);
+  // O_RDWR: opening never blocks, and the FIFO does not see EOF between clients.
+  const input = io.stdin ? new net.Socket({ fd: fs.openSync(p.stdin, fs.constants.O_RDWR), readable: true, writable: false }) : new PassThrough();
+  input.on('error', () => undefined);
+  const stop = new AbortController();
+  const { relayTerminal } = require('../runtime/console') as typeof import('../runtime/console');
+  const done = relayTerminal(master, { stdin: input, stdout: out, sizeFrom: [], resize: false, signal: stop.signal })
+    .finally(() => new Promise<void>((resolve) => {
+      input.destroy();
+      out.end(() => { try { file?.close(); } catch { /* closed */ } resolve(); });
+    }));
+  return { done, stop };
+}
+
+/** What the log of a finished CRI container waits for, and completes it with. */
+export interface CriLogTail {
+  /** Every writer gone. */
+  ended: Promise<void>;
+  drain(): void;
+}
+
+/**
  * After the container's exit (its exit record written): the log complete — once every writer is
  * gone, or after a grace period if something the container started keeps a pipe open — then the
  * exit in the CRI status, then the task deleted (its rootfs unmounted, `runc list` forgets it).
  */
-export async function finishCriTask(io: CriIo, stdio: CriLogStdio, state: string, namespace: string, id: string, exit: ExitInfo): Promise<void> {
-  await Promise.race([stdio.ended, new Promise<void>((resolve) => { setTimeout(resolve, 2000).unref(); })]);
-  stdio.drain();
+export async function finishCriTask(io: CriIo, log: CriLogTail, state: string, namespace: string, id: string, exit: ExitInfo): Promise<void> {
+  await Promise.race([log.ended, new Promise<void>((resolve) => { setTimeout(resolve, 2000).unref(); })]);
+  log.drain();
   const { recordCriExit } = require('./container-exit') as typeof import('./container-exit');
   // Not recorded (the metadata store failed): the task and its exit record stay for the views.
   if (!recordCriExit(io.root, id, exit)) return;

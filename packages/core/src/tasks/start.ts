@@ -48,7 +48,7 @@ export { SHIM_NODE_FLAGS } from './prespawn';
 
 export async function startTask(o: StartTaskOptions): Promise<StartedTask> {
   requireRoot();
-  if (o.terminal && o.io.kind !== 'fifo') throw new InvalidArgumentError('tty and null-io or log-uri cannot be used together');
+  if (o.terminal && o.io.kind !== 'fifo' && o.io.kind !== 'cri') throw new InvalidArgumentError('tty and null-io or log-uri cannot be used together');
   const p = taskPaths(o.state, o.namespace, o.id);
   fs.mkdirSync(taskNamespaceDir(o.state, o.namespace), { recursive: true, mode: 0o711 });
   try {

@@ -133,7 +133,11 @@ async function main(): Promise<void> {
       stdio.stdinKeep = undefined;
     }
   });
-  if (master !== undefined) relay = (require('./relay') as typeof import('./relay')).relayToFifos(master, p);
+  if (master !== undefined) {
+    relay = opts.io.kind === 'cri'
+      ? (require('../../cri/shim-cri-log') as typeof import('../../cri/shim-cri-log')).relayTerminalToCriLog(master, opts.io, p)
+      : (require('./relay') as typeof import('./relay')).relayToFifos(master, p);
+  }
 
   try {
     startContainer(opts.runtimeRoot, id);
@@ -160,7 +164,9 @@ async function main(): Promise<void> {
   if (opts.io.kind === 'cri') {
     const cri = require('../../cri/shim-cri-log') as typeof import('../../cri/shim-cri-log');
     try {
-      await cri.finishCriTask(opts.io, stdio as import('../../cri/shim-cri-log').CriLogStdio, state, ns, id, exit);
+      // With a tty the relay has written everything already (awaited above).
+      const tail = relay ? { ended: Promise.resolve(), drain: (): void => undefined } : stdio as import('../../cri/shim-cri-log').CriLogStdio;
+      await cri.finishCriTask(opts.io, tail, state, ns, id, exit);
     } catch (err) {
       log(p, `cri exit: ${(err as Error).message}`);
     }

@@ -22,7 +22,7 @@ export interface ContainerStdio {
 
 export function openContainerStdio(io: TaskIo, p: TaskPaths, terminal: boolean): ContainerStdio {
   const devnull = (): number => fs.openSync('/dev/null', O_RDWR);
-  if (io.kind === 'cri') return (require('../../cri/shim-cri-log') as typeof import('../../cri/shim-cri-log')).openCriLogStdio(io, p);
+  if (io.kind === 'cri' && !terminal) return (require('../../cri/shim-cri-log') as typeof import('../../cri/shim-cri-log')).openCriLogStdio(io, p);
   if (terminal || io.kind === 'null') {
     // With a terminal, the pty is the container's stdio; the shim relays it (see relay.ts).
     const n = devnull();
