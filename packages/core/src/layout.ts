@@ -248,5 +248,3 @@ export function unpackLockPath(root: string, snapshotter: string, chainID: strin
   return path.join(root, `io.containerd.snapshotter.v1.${snapshotter}`, 'unpack-locks', `${hex.slice(0, 2)}.lock`);
 }
 
-// --- CRI log relay (cri/container-run.ts) ---------------------------------------------------
-

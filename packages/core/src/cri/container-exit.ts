@@ -1,7 +1,7 @@
 /**
  * containerd's CRI plugin on a TaskExit event: the exit code, the time and the reason go into the
- * container's CRI status. Called by the container's shim (shim-cri-log.ts) or, for a tty
- * container, its log relay, once the output is all in the log.
+ * container's CRI status. Called by the container's shim (shim-cri-log.ts), once the output is
+ * all in the log.
  */
 import { NotFoundError } from '../errors';
 import { openMetadata } from '../metadata';

@@ -109,7 +109,7 @@ export async function streamContainerLogs(dirs: StoreDirs, idOrPrefix: string, o
         for (const e of r.lines) if (!emit(e)) return;
         continue;
       }
-      // Nothing new: done once the container has stopped (its relay has written all it had).
+      // Nothing new: done once the container has stopped (its shim has written all it had).
       const state = criContainerView(dirs, v.id).state;
       if (state !== 'CONTAINER_RUNNING' && state !== 'CONTAINER_CREATED') {
         const again = fs.readSync(fd, chunk, 0, chunk.length, null);

@@ -104,7 +104,7 @@ export function rfc3339ToNs(t: string): string {
 }
 
 /**
- * The live state. An exit recorded in the status (the log relay records it before it deletes the
+ * The live state. An exit recorded in the status (the shim records it before it deletes the
  * task) is final; otherwise the task says: running, exited with its exit record, or unknown when
  * its shim died without one. A task whose init has ended but whose shim has not yet written the
  * exit still counts as running, as containerd shows it until the exit event is handled.
