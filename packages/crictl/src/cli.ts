@@ -13,6 +13,11 @@ const GLOBALS = {
 
 export async function main(argv: string[], pkgRoot: string): Promise<void> {
   const args = hoistGlobals(argv, GLOBALS, commandIdsOf(COMMANDS));
+  if ((args[0] === 'start' || args[0] === 'run') && !args.includes('--help') && !args.includes('-h')) {
+    // The container's shim starts now, its Node start-up in parallel with oclif's and the checks;
+    // one nobody takes (a usage error, an unknown container) exits when we do (tasks/prespawn.ts).
+    (require('@berth/core/dist/tasks/prespawn') as typeof import('@berth/core/dist/tasks/prespawn')).prespawnShim();
+  }
   await runOclif(args, pkgRoot, {
     commands: COMMANDS, cliFile: __filename, pjson: require('../package.json'),
     onError: (err) => {
