@@ -88,7 +88,36 @@ export async function startContainerd({ timeout = 20_000 } = {}) {
   });
 
   const stop = async () => {
-    if (exited) return;
+    if (!exited) await stopDaemon();
+    await removeRuntimeRoots();
+  };
+
+  /**
+   * The shims' runtime root is host-wide (/run/containerd/runc/<ns>): left empty, it goes, once
+   * the daemon's shims are gone too (a shim's last cleanup runs `runc delete`, which makes the
+   * root again); a container's state may still be on its way out: a few tries.
+   */
+  const removeRuntimeRoots = async () => {
+    const shims = () => readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+      try { return readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(address); } catch { return false; }
+    });
+    for (let i = 0; i < 100 && shims().length > 0; i += 1) await new Promise((r) => setTimeout(r, 50));
+    let nss = [];
+    try { nss = readdirSync(join(dir, 'state', 'io.containerd.runtime.v2.task')); } catch { /* no task ever */ }
+    for (const ns of nss) {
+      for (let i = 0; i < 60; i += 1) {
+        try {
+          rmdirSync(`/run/containerd/runc/${ns}`);
+          break;
+        } catch (err) {
+          if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') break; // gone, or never made
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+    }
+  };
+
+  const stopDaemon = async () => {
     // Tasks first (their shims are containerd's children, not ours to kill by pid), then the daemon.
     const nss = (await ctr(['namespaces', 'ls', '-q'])).stdout.split('\n').filter(Boolean);
     for (const ns of nss) {
@@ -99,8 +128,6 @@ export async function startContainerd({ timeout = 20_000 } = {}) {
       }
       const ctrs = (await ctr(['containers', 'ls', '-q'], { namespace: ns })).stdout.split('\n').filter(Boolean);
       if (ctrs.length) await ctr(['containers', 'rm', ...ctrs], { namespace: ns });
-      // The shim's runtime root is host-wide (/run/containerd/runc/<ns>): left empty, it goes.
-      try { rmdirSync(`/run/containerd/runc/${ns}`); } catch { /* not empty, or never made */ }
     }
     const start = procStartTime(child.pid);
     if (start !== null) process.kill(child.pid, 'SIGTERM');
