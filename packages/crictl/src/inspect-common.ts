@@ -1,6 +1,5 @@
 /** What inspect and inspectp share: their flags, and the way cri-tools re-marshals a status. */
 import { Flags } from '@oclif/core';
-import type { Json } from './output';
 
 export const inspectFlags = {
   output: Flags.string({ char: 'o', description: 'Output format, One of: json|yaml|go-template|table' }),
@@ -16,16 +15,7 @@ export function rfc3339Nano(ns: string): string {
   return `${base}${frac ? `.${frac}` : ''}Z`;
 }
 
-/** encoding/json of a map: keys sorted at every level. */
-export function sortedJson(v: Json): Json {
-  if (Array.isArray(v)) return v.map(sortedJson);
-  if (v !== null && typeof v === 'object') {
-    const out: { [k: string]: Json } = {};
-    for (const k of Object.keys(v).sort()) out[k] = sortedJson(v[k] as Json);
-    return out;
-  }
-  return v;
-}
+export { sortedJson } from './output';
 
 /** The table output's Labels and Annotations blocks. An empty map arrives as nil over gRPC, and crictl then prints no heading. */
 export function labelBlocks(labels: Record<string, string>, annotations: Record<string, string>): string {

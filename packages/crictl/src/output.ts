@@ -17,11 +17,12 @@ export function goJson(v: Json, indent = 2): string {
   return JSON.stringify(v, null, indent).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-function sortKeys(v: Json): Json {
-  if (Array.isArray(v)) return v.map(sortKeys);
+/** encoding/json (and go-yaml) of a map: keys sorted at every level. */
+export function sortedJson(v: Json): Json {
+  if (Array.isArray(v)) return v.map(sortedJson);
   if (v !== null && typeof v === 'object') {
     const out: { [k: string]: Json } = {};
-    for (const k of Object.keys(v).sort()) out[k] = sortKeys(v[k] as Json);
+    for (const k of Object.keys(v).sort()) out[k] = sortedJson(v[k] as Json);
     return out;
   }
   return v;
@@ -44,7 +45,7 @@ const GO_YAML_NON_STRING = new RegExp([
  */
 export function goYaml(v: Json): string {
   const { Document, isScalar, visit } = require('yaml') as typeof import('yaml');
-  const doc = new Document(sortKeys(v));
+  const doc = new Document(sortedJson(v));
   visit(doc, {
     Scalar(key, node) {
       if (key !== 'key' && isScalar(node) && typeof node.value === 'string' && GO_YAML_NON_STRING.test(node.value)) node.type = 'QUOTE_DOUBLE';
