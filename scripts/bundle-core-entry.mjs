@@ -10,15 +10,17 @@ import { koffiDirect, LAZY_REQUIRE, LAZY_RUNTIME } from './bundle.mjs';
 /**
  * Bundles dist/<entry> into dist/<name>.bundle.js, then runs `cacheArgs` (node arguments) with
  * `cacheEnv` set so the entry writes its code cache; `label` names it in the messages.
- * `koffi`: the bundle requires koffi's native module directly (no koffi index.js).
+ * `koffi`: the bundle requires koffi's native module directly (no koffi index.js). `forbid`: dist
+ * directories the bundle must not hold (a stray import that drags them in fails the build).
  */
-export async function bundleCoreEntry(root, { name, entry, label, koffi = false, cacheArgs, cacheEnv }) {
+export async function bundleCoreEntry(root, { name, entry, label, koffi = false, cacheArgs, cacheEnv, forbid = [] }) {
   const dist = path.join(root, 'packages', 'core', 'dist');
   const out = path.join(dist, `${name}.bundle.js`);
   const oldCache = new RegExp(`^${name}\\.bundle\\..*\\.cache$`);
   for (const f of fs.readdirSync(dist)) if (oldCache.test(f)) fs.rmSync(path.join(dist, f));
-  await build({
+  const result = await build({
     entryPoints: [path.join(dist, ...entry)],
+    metafile: true,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -45,6 +47,8 @@ export async function bundleCoreEntry(root, { name, entry, label, koffi = false,
     charset: 'ascii',
     logLevel: 'warning',
   });
+  const held = Object.keys(result.metafile.inputs).filter((f) => forbid.some((d) => f.includes(`/dist/${d}/`) || f.includes(`node_modules/${d}/`)));
+  if (held.length > 0) throw new Error(`${label} bundle holds what it must not: ${held.slice(0, 5).join(', ')}`);
   const r = spawnSync(process.execPath, cacheArgs(dist), { env: { ...process.env, ...cacheEnv }, encoding: 'utf8' });
   if (r.status !== 0) process.stderr.write(`bundle: ${label} code cache not written: ${r.stderr}\n`);
   process.stdout.write(`bundle: packages/core/dist/${name}.bundle.js ${(fs.statSync(out).size / 1024).toFixed(0)} KiB\n`);

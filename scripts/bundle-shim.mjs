@@ -8,6 +8,9 @@ import { bundleCoreEntry } from './bundle-core-entry.mjs';
 export async function bundleShim(root) {
   await bundleCoreEntry(root, {
     name: 'shim', entry: ['tasks', 'shim', 'main.js'], label: 'shim',
+    // Every shim keeps the bundle's source in memory: the image and registry code (~300 KiB) came
+    // in once through a CRI import chain (shim-cri-log -> ... -> cri/containers -> cri/images).
+    forbid: ['images', 'services', 'smol-toml'],
     // Under the shim's own V8 flags: V8 refuses a code cache made under other flags.
     cacheArgs: (dist) => {
       const { SHIM_NODE_FLAGS } = createRequire(import.meta.url)(path.join(dist, 'tasks', 'prespawn.js'));

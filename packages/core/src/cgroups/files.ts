@@ -193,14 +193,16 @@ export function removeDirs(dirs: string[]): void {
       sleepMs(delay);
       delay *= 2;
     }
-    for (const d of pending) {
+    // A removeTree that returned has removed its tree (or found it gone): only failures are retried.
+    pending = pending.filter((d) => {
       try {
         removeTree(d);
+        return false;
       } catch (e) {
         last = e;
+        return true;
       }
-    }
-    pending = pending.filter((d) => exists(d));
+    });
   }
   if (pending.length > 0) {
     const code = errnoOf(last) ?? 'EBUSY';

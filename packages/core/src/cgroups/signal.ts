@@ -20,6 +20,9 @@ export function signalAll(pids: number[], signal: number): void {
  * the listing and the signal; thaws afterwards (SIGKILLed processes die on thaw).
  */
 export function signalFrozen(cg: { freeze(): void; thaw(): void; pids(): number[] }, signal: number, canFreeze = true): void {
+  // An empty cgroup cannot gain a process by fork: nothing to freeze (delete's usual case: the
+  // freeze/thaw writes were ~1 ms of it).
+  if (cg.pids().length === 0) return;
   let frozen = false;
   if (canFreeze) {
     try { cg.freeze(); frozen = true; } catch { /* signal them anyway */ }

@@ -6,8 +6,7 @@
 import { NotFoundError } from '../errors';
 import { openMetadata } from '../metadata';
 import type { ExitInfo } from '../tasks/types';
-import { resolveCriContainer, saveStatus } from './container-record';
-import { rfc3339ToNs } from './containers';
+import { exitedFields, resolveCriContainer, saveStatus } from './container-record';
 
 /** True when the exit is recorded, or there is no container left to record it in. */
 export function recordCriExit(root: string, id: string, exit: ExitInfo): boolean {
@@ -16,7 +15,7 @@ export function recordCriExit(root: string, id: string, exit: ExitInfo): boolean
     try {
       m.tx(() => {
         const c = resolveCriContainer(m, id);
-        saveStatus(m, id, { ...c.status, finishedAt: rfc3339ToNs(exit.exitedAt), exitCode: exit.status, reason: exit.status === 0 ? 'Completed' : 'Error' });
+        saveStatus(m, id, { ...c.status, ...exitedFields(exit) });
       });
     } finally {
       m.close();

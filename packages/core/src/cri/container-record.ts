@@ -8,10 +8,11 @@
 import { InvalidArgumentError, NotFoundError } from '../errors';
 import type { MetadataStore } from '../metadata/store';
 import type { Container } from '../metadata/types';
+import type { ExitInfo } from '../tasks/types';
 import type { ContainerConfig } from './container-config';
-import { CONTAINER_METADATA_EXTENSION } from './pod-containers';
 import { CRI_NAMESPACE, KIND_LABEL } from './sandbox-record';
 
+export const CONTAINER_METADATA_EXTENSION = 'io.cri-containerd.container.metadata';
 export const CONTAINER_METADATA_TYPE_URL = 'github.com/containerd/cri/pkg/store/container/Metadata';
 export const STATUS_EXTENSION = 'io.berth.cri.container.status';
 
@@ -25,6 +26,20 @@ export interface CriContainerStatusRecord {
   message: string;
   /** Set while rm runs: the container is being removed. */
   removing: boolean;
+}
+
+/** An RFC 3339 time (the task's exit record) as int64 nanoseconds. */
+function rfc3339ToNs(t: string): string {
+  const m = /^(.*?)(?:\.(\d+))?Z$/.exec(t);
+  if (!m) return '0';
+  const ms = Date.parse(`${m[1] as string}Z`);
+  const frac = (m[2] ?? '').padEnd(9, '0').slice(0, 9);
+  return (BigInt(ms) * 1_000_000n + BigInt(frac)).toString();
+}
+
+/** The status fields of an exited container, from its task's exit record (as containerd's TaskExit). */
+export function exitedFields(exit: ExitInfo): Pick<CriContainerStatusRecord, 'finishedAt' | 'exitCode' | 'reason'> {
+  return { finishedAt: rfc3339ToNs(exit.exitedAt), exitCode: exit.status, reason: exit.status === 0 ? 'Completed' : 'Error' };
 }
 
 export interface CriContainer {

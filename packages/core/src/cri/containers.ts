@@ -16,7 +16,7 @@ import { openSnapshotter } from '../snapshots';
 import { takeGcLock } from '../services/gc-lock';
 import type { ContainerConfig } from './container-config';
 import {
-  criContainerName, fromContainerRecord, listCriContainers, resolveCriContainer, toContainerExtensions, type CriContainer, type CriContainerStatusRecord,
+  criContainerName, exitedFields, fromContainerRecord, listCriContainers, resolveCriContainer, toContainerExtensions, type CriContainer, type CriContainerStatusRecord,
 } from './container-record';
 import { containerSpec } from './container-spec';
 import { findCriImage, listCriImages } from './images';
@@ -94,15 +94,6 @@ export interface CriContainerView extends CriContainer {
   message: string;
 }
 
-/** An RFC 3339 time (the task's exit record) as int64 nanoseconds. */
-export function rfc3339ToNs(t: string): string {
-  const m = /^(.*?)(?:\.(\d+))?Z$/.exec(t);
-  if (!m) return '0';
-  const ms = Date.parse(`${m[1] as string}Z`);
-  const frac = (m[2] ?? '').padEnd(9, '0').slice(0, 9);
-  return (BigInt(ms) * 1_000_000n + BigInt(frac)).toString();
-}
-
 /**
  * The live state. An exit recorded in the status (the shim records it before it deletes the
  * task) is final; otherwise the task says: running, exited with its exit record, or unknown when
@@ -126,7 +117,7 @@ export function viewContainer(dirs: StoreDirs, c: CriContainer): CriContainerVie
     return v;
   }
   if (t.status === 'STOPPED' && t.exit) {
-    return { ...v, state: 'CONTAINER_EXITED', finishedAt: rfc3339ToNs(t.exit.exitedAt), exitCode: t.exit.status, reason: t.exit.status === 0 ? 'Completed' : 'Error' };
+    return { ...v, state: 'CONTAINER_EXITED', ...exitedFields(t.exit) };
   }
   if (t.status === 'RUNNING' || t.status === 'PAUSED' || t.status === 'STOPPED') return { ...v, state: 'CONTAINER_RUNNING', pid: t.pid };
   if (t.status === 'UNKNOWN') return { ...v, state: 'CONTAINER_UNKNOWN', pid: t.pid, message: t.reason ?? '' };

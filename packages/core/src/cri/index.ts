@@ -3,4 +3,5 @@ export { loadPodSandboxConfig, toPodSandboxConfig, type PodSandboxConfig, type N
 export { runPodSandbox, stopPodSandbox, removePodSandbox, listSandboxes, resolveSandbox, type RunPodOptions, type StoreDirs } from './sandbox';
 export { criPodSandbox, criPodSandboxStatus, sandboxInfo } from './cri-json';
 export { sandboxSpec, CRI_NAMESPACE, type Sandbox, type SandboxState } from './sandbox-record';
-export { podContainers, CONTAINER_METADATA_EXTENSION } from './pod-containers';
+export { podContainers } from './pod-containers';
+export { CONTAINER_METADATA_EXTENSION } from './container-record';

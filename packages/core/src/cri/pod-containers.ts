@@ -3,9 +3,8 @@
  * whose CRI metadata extension names the pod (containerd's Metadata.SandboxID).
  */
 import type { MetadataStore } from '../metadata/store';
+import { CONTAINER_METADATA_EXTENSION } from './container-record';
 import { CRI_NAMESPACE, KIND_LABEL } from './sandbox-record';
-
-export const CONTAINER_METADATA_EXTENSION = 'io.cri-containerd.container.metadata';
 
 interface ContainerMetadataExt { value?: { Metadata?: { SandboxID?: string } } }
 

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import { containerPaths } from '../layout';
 import { NotFoundError } from '../errors';
 import { isSameProcess } from '../sys/proc';
+import { readSmallFile } from '../sys/small-file';
 import { loadCgroupManager, type CgroupManager } from '../cgroups';
 import type { ContainerStatus, LinuxNamespaceType, Spec, State } from '../oci/types';
 
@@ -44,14 +45,8 @@ export interface ContainerRecord {
 }
 
 export function readRecord(root: string, id: string): ContainerRecord {
-  const p = containerPaths(root, id);
-  let text: string;
-  try {
-    text = fs.readFileSync(p.state, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`container ${id} does not exist`);
-    throw err;
-  }
+  const text = readSmallFile(containerPaths(root, id).state);
+  if (text === undefined) throw new NotFoundError(`container ${id} does not exist`);
   return JSON.parse(text) as ContainerRecord;
 }
 
@@ -76,11 +71,11 @@ function frozen(rec: ContainerRecord): boolean {
   if (!rec.cgroup) return false;
   try {
     if (rec.cgroup.version === 2) {
-      return /^frozen 1$/m.test(fs.readFileSync(`${rec.cgroup.paths['']}/cgroup.events`, 'utf8'));
+      return /^frozen 1$/m.test(readSmallFile(`${rec.cgroup.paths['']}/cgroup.events`) ?? '');
     }
     const dir = rec.cgroup.paths.freezer;
     if (!dir) return false;
-    const state = fs.readFileSync(`${dir}/freezer.state`, 'utf8').trim();
+    const state = readSmallFile(`${dir}/freezer.state`)?.trim();
     return state === 'FROZEN' || state === 'FREEZING';
   } catch {
     return false;

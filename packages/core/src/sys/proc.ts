@@ -1,5 +1,6 @@
 /** Reading /proc: process start times (to tell a live container pid from a recycled one) and stat fields. */
 import * as fs from 'node:fs';
+import { readSmallFile } from './small-file';
 
 export interface ProcStat {
   pid: number;
@@ -11,23 +12,15 @@ export interface ProcStat {
 }
 
 /** Parses /proc/<pid>/stat, or returns undefined if the process does not exist. */
-/** /proc/<pid>/stat is one line of at most ~1 KiB (comm is at most 64 bytes). */
-const STAT_BUF = Buffer.alloc(4096);
-
 export function procStat(pid: number): ProcStat | undefined {
-  // One open and one read into a small buffer: readFileSync on a size-0 /proc file stats it and
-  // grows a buffer, ~5x slower, and `t ls`/status checks do this for every container.
-  let text: string;
-  let fd = -1;
+  // `t ls` and status checks do this for every container: one open, one read (small-file.ts).
+  let text: string | undefined;
   try {
-    fd = fs.openSync(`/proc/${pid}/stat`, 'r');
-    const n = fs.readSync(fd, STAT_BUF, 0, STAT_BUF.length, null);
-    text = STAT_BUF.toString('latin1', 0, n);
+    text = readSmallFile(`/proc/${pid}/stat`, 'latin1');
   } catch {
     return undefined;
-  } finally {
-    if (fd >= 0) fs.closeSync(fd);
   }
+  if (text === undefined) return undefined;
   // comm may contain spaces and parentheses: it ends at the last ')'.
   const close = text.lastIndexOf(')');
   const comm = text.slice(text.indexOf('(') + 1, close);
