@@ -4,8 +4,9 @@
 // (packages/ctr/src/commands/tasks/list-text.ts): the same output as through oclif.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { REPO_ROOT } from '../lib/repo.mjs';
 import { assertNoLeaks, registerCleanup, tempDir } from '../lib/index.mjs';
 import { setupTaskEnv, shimPid, skipWithoutRegistry as skip, sleep } from './task-lib.mjs';
 
@@ -29,6 +30,25 @@ describe('ctr task fast paths', { skip }, () => {
     const r = await env.ctr(['run', '--rm', env.ref, id, 'sh', '-c', 'echo hi; exit 3']);
     assert.equal(r.code, 3, r.stderr);
     assert.equal(r.stdout, 'hi\n');
+    assertNoLeaks(id);
+  });
+
+  it('the first shim after a build writes the code cache of its create path, which later shims load', async () => {
+    // The build's cache holds the shim bundle's top level only (core/src/tasks/shim/entry.ts).
+    const dist = join(REPO_ROOT, 'packages', 'core', 'dist');
+    const trained = join(dist, `shim.bundle.${process.version}.run.cache`);
+    assert.ok(existsSync(join(dist, 'shim.bundle.js')), 'the build made the shim bundle');
+    rmSync(trained, { force: true });
+    const id = env.newId();
+    const r = await env.ctr(['run', '--rm', env.ref, id, 'sh', '-c', 'exit 4']);
+    assert.equal(r.code, 4, r.stderr);
+    for (let i = 0; i < 50 && !existsSync(trained); i++) await sleep(100);
+    const size = statSync(trained).size;
+    assert.ok(size > statSync(join(dist, `shim.bundle.${process.version}.cache`)).size, 'more than the build cache holds');
+    // Loaded, not rewritten, by the next shim; which runs its container as well.
+    const again = await env.ctr(['run', '--rm', env.ref, id, 'sh', '-c', 'echo ok']);
+    assert.equal(again.stdout, 'ok\n', again.stderr);
+    assert.equal(statSync(trained).size, size);
     assertNoLeaks(id);
   });
 

@@ -80,17 +80,6 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
       undo.push(() => closeQuietly(fd));
     }
 
-    // The container's cgroup (after everything that can fail without touching the system), then
-    // the no-op move that pays the cgroup lock's grace period (cgroup-join.ts): a mkdir made while
-    // that grace period runs waits for it behind the cgroup mutex (~10 ms). runc's prespawn has
-    // paid it already; the shim pays it here, while it spawns the init stage.
-    const cg = cgroupManager(spec.linux?.cgroupsPath, opts.id);
-    trace('create: manager');
-    cg.create();
-    undo.push(() => destroyQuietly(cg));
-    trace('create: cgroup made');
-    primeCgroupAttach();
-
     const preserve = opts.preserveFds ?? 0;
     const stdio: StdioOptions = ['inherit', 'inherit', 'inherit'];
     for (let i = 0; i < preserve; i++) stdio.push(3 + i);
@@ -100,7 +89,7 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     if (consoleFd !== undefined) { consoleIndex = stdio.length; stdio.push(consoleFd); }
 
     // The init stage is spawned first: its Node start-up (the longest step) overlaps with the
-    // FIFO, the cgroup and its limits made here; it waits for its config on the sync socket.
+    // cgroup, its limits and the FIFO made here; it waits for its config on the sync socket.
     const env = initEnv({ [SYNC_FD_ENV]: String(syncIndex), ...traceEnv() });
     let proc: ChildProcess;
     let releaseHolder = (): void => undefined;
@@ -123,6 +112,18 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     trace('create: init spawned');
     undo.push(() => killQuietly(proc));
     let pid = proc.pid as number;
+
+    // The container's cgroup once the init stage is on its way (its Node start-up is the longest
+    // step of a create, and a shim cannot spawn it ahead), then the no-op move that pays the cgroup
+    // lock's grace period (cgroup-join.ts): a mkdir made while that grace period runs waits for it
+    // behind the cgroup mutex (~10 ms). runc's prespawn has paid it already; the shim pays it here.
+    const cg = cgroupManager(spec.linux?.cgroupsPath, opts.id);
+    trace('create: manager');
+    cg.create();
+    // The init first: its processes must be gone before the cgroup can go.
+    undo.push(() => { killQuietly(proc); destroyQuietly(cg); });
+    trace('create: cgroup made');
+    primeCgroupAttach();
 
     // The limits first: the devices rules are rewritten from a deny-all, which the booting
     // init must not see. The first cgroup.procs write of a while waits for an RCU grace period

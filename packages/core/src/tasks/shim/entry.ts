@@ -7,6 +7,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 
+function readIfExists(file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
 function runBundle(): boolean {
   const dist = path.join(__dirname, '..', '..');
   const file = path.join(dist, 'shim.bundle.js');
@@ -16,14 +24,31 @@ function runBundle(): boolean {
   } catch {
     return false;
   }
-  const cacheFile = path.join(dist, `shim.bundle.${process.version}.cache`);
-  let cachedData: Buffer | undefined;
-  try { cachedData = fs.readFileSync(cacheFile); } catch { /* none for this node */ }
+  // The build's cache holds the bundle's top level only (the build cannot create a container);
+  // the first shim to run writes one with the functions its create and start compiled
+  // (.run.cache, through the hook below), which every later shim loads instead.
+  const buildCache = path.join(dist, `shim.bundle.${process.version}.cache`);
+  const runCache = path.join(dist, `shim.bundle.${process.version}.run.cache`);
+  let cachedData = readIfExists(runCache);
+  const trained = cachedData !== undefined;
+  cachedData ??= readIfExists(buildCache);
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   const script = new vm.Script(wrapped, { filename: file, cachedData });
   if (process.env.BERTH_SHIM_WRITE_CACHE === '1') {
-    fs.writeFileSync(cacheFile, script.createCachedData());
+    fs.writeFileSync(buildCache, script.createCachedData());
     return true;
+  }
+  if (!trained || script.cachedDataRejected) {
+    (globalThis as Record<symbol, unknown>)[Symbol.for('berth.shim.writeCache')] = (): void => {
+      if (fs.existsSync(runCache) && !script.cachedDataRejected) return; // another shim wrote it meanwhile
+      const tmp = `${runCache}.${process.pid}.tmp`;
+      try {
+        fs.writeFileSync(tmp, script.createCachedData());
+        fs.renameSync(tmp, runCache);
+      } catch {
+        try { fs.unlinkSync(tmp); } catch { /* not written */ }
+      }
+    };
   }
   const mod = { exports: {} };
   (script.runInThisContext() as (...a: unknown[]) => void)(mod.exports, require, mod, file, dist);
