@@ -13,11 +13,13 @@ import { initEnv } from '../runtime/init-env';
 import { PRESPAWNED_ARG } from './types';
 
 /**
- * V8 flags that keep an idle shim small: no compiler or GC helper threads, a small young
- * generation, no JIT (the shim idles; its few callbacks run fine interpreted), and gc() exposed
- * so it can compact once the container runs. Measured with 50 shims running: see shim.test.mjs.
+ * Node options of the shim. No V8 flag: any V8 flag (--jitless, --max-semi-space-size, even
+ * --expose-gc) makes V8 refuse the code cache embedded in the node binary for Node's own modules,
+ * which the shim then compiles from source: ~6 ms more start-up on the `run` path and ~15 ms more
+ * CPU per shim. Those flags kept an idle shim ~0.6 MB smaller (PSS with 50 running: 8.4-9.5 MB
+ * with them, ~9.0 MB without; docs/bench.md). One V8 worker thread is a Node option: free.
  */
-export const SHIM_NODE_FLAGS = ['--single-threaded', '--jitless', '--expose-gc', '--max-semi-space-size=1', '--max-old-space-size=32', '--stack-size=512'];
+export const SHIM_NODE_FLAGS: string[] = ['--v8-pool-size=1'];
 
 /** One libuv worker and one malloc arena: an idle shim needs no more, and each costs memory. */
 export function shimEnv(): NodeJS.ProcessEnv {

@@ -42,7 +42,11 @@ function report(r: ShimReady): void {
  */
 function settle(): void {
   writeTrainedCache();
-  (globalThis as { gc?: () => void }).gc?.();
+  try {
+    // gc() without --expose-gc on the command line (see SHIM_NODE_FLAGS): set now, taken from a new context.
+    (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--expose-gc');
+    ((require('node:vm') as typeof import('node:vm')).runInNewContext('gc') as () => void)();
+  } catch { /* only memory */ }
   try { fn('int malloc_trim(size_t pad)')(0); } catch { /* only memory */ }
 }
 
