@@ -7,7 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError } from '../errors';
-import { isErrno, readOptional, writeAtomic } from './files';
+import { isErrno, readOptional } from './files';
+import { writeFileAtomic } from '../util/atomic';
 import { labelsPath, type ContentPaths } from '../layout';
 import { makeRootDirs } from '../util/root-dirs';
 import type { Labels } from './types';
@@ -54,7 +55,7 @@ export function writeLabels(p: ContentPaths, digest: string, labels: Labels): vo
     return;
   }
   makeRootDirs(path.dirname(p.dir), p.labels);
-  writeAtomic(file, `${JSON.stringify(labels)}\n`);
+  writeFileAtomic(file, `${JSON.stringify(labels)}\n`);
 }
 
 export function removeLabels(p: ContentPaths, digest: string): void {

@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { InvalidArgumentError, StateError } from '../errors';
 import { validateContentDigest } from './digest';
 import { ContentDigestMismatchError, ContentSizeMismatchError, IngestLockedError } from './errors';
-import { fsyncDir, isErrno, readOptional, removeDirAtomic, writeAtomic } from './files';
+import { fsyncDir, isErrno, readOptional, removeDirAtomic } from './files';
+import { writeFileAtomic } from '../util/atomic';
 import { removeLabels, writeLabels } from './labels';
 import { acquireLock, releaseLock } from './lock';
 import { blobPath, type ContentPaths, type IngestPaths } from '../layout';
@@ -46,9 +47,9 @@ export class ContentWriter {
       const storedRef = readOptional(ip.ref);
       if (storedRef !== undefined && storedRef !== ref) throw new StateError(`ingest ${ip.dir}: holds ref ${JSON.stringify(storedRef)}, not ${JSON.stringify(ref)}`);
       const now = new Date();
-      if (storedRef === undefined) writeAtomic(ip.ref, ref);
+      if (storedRef === undefined) writeFileAtomic(ip.ref, ref);
       const started = readOptional(ip.startedAt);
-      if (started === undefined) writeAtomic(ip.startedAt, now.toISOString());
+      if (started === undefined) writeFileAtomic(ip.startedAt, now.toISOString());
       this.startedAt = started !== undefined && !Number.isNaN(Date.parse(started)) ? new Date(started) : now;
       this.fd = fs.openSync(ip.data, 'a+', 0o644);
       this._offset = fs.fstatSync(this.fd).size;
@@ -58,11 +59,11 @@ export class ContentWriter {
         if (this._total !== undefined && this._offset > 0) {
           throw new InvalidArgumentError(`ingest ${JSON.stringify(ref)}: expected size ${opts.expectedSize} differs from the ${this._total} it was started with`);
         }
-        writeAtomic(ip.total, String(opts.expectedSize));
+        writeFileAtomic(ip.total, String(opts.expectedSize));
         this._total = opts.expectedSize;
       }
       this.hash = this.rehash();
-      writeAtomic(ip.updatedAt, now.toISOString());
+      writeFileAtomic(ip.updatedAt, now.toISOString());
     } catch (e) {
       this.closeFd();
       this.unlock();
@@ -153,7 +154,7 @@ export class ContentWriter {
     try {
       if (!this.closed) {
         this.closeFd();
-        writeAtomic(this.ip.updatedAt, new Date().toISOString());
+        writeFileAtomic(this.ip.updatedAt, new Date().toISOString());
       }
     } finally {
       this.unlock();

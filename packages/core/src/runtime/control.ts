@@ -52,7 +52,7 @@ export function updateContainer(root: string, id: string, resources: LinuxResour
   const linux = rec.config.linux ?? {};
   linux.resources = mergeResources(linux.resources ?? {}, resources);
   rec.config.linux = linux;
-  writeFileAtomic(containerPaths(root, id).state, JSON.stringify(rec));
+  writeFileAtomic(containerPaths(root, id).state, JSON.stringify(rec), { durable: false });
 }
 
 function mergeResources(a: LinuxResources, b: LinuxResources): LinuxResources {

@@ -203,9 +203,9 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     if (!st) throw new InitError('container init exited during create');
     record.initStartTime = st.startTime;
     if (consoleFd !== undefined && opts.consoleSocket) closeQuietly(consoleFd);
-    writeFileAtomic(paths.state, JSON.stringify(record));
+    writeFileAtomic(paths.state, JSON.stringify(record), { durable: false }); // ephemeral (AtomicWriteOptions)
     fs.rmSync(paths.creating, { force: true });
-    if (opts.pidFile) writeFileAtomic(path.resolve(opts.pidFile), String(pid));
+    if (opts.pidFile) writeFileAtomic(path.resolve(opts.pidFile), String(pid), { durable: false });
     return { record, child: proc };
   } catch (err) {
     // Moves still under way would race the cgroup's removal.

@@ -119,7 +119,7 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     cg?.apply(msg.pid);
     return { type: 'cgroup-joined' };
   });
-  if (o.pidFile) writeFileAtomic(path.resolve(o.pidFile), String(execPid));
+  if (o.pidFile) writeFileAtomic(path.resolve(o.pidFile), String(execPid), { durable: false });
   const master = ourEnd === undefined ? undefined : (require('./console') as typeof import('./console')).takeConsole(ourEnd);
   if (o.detach) {
     child.unref();

@@ -83,7 +83,7 @@ export class JsonSnapshotRecords implements SnapshotRecords {
         delete: (key) => { delete data.snapshots[key]; },
       };
       const out = fn(tx);
-      writeFileAtomic(this.file, `${JSON.stringify(data, null, 1)}\n`, 0o600);
+      writeFileAtomic(this.file, `${JSON.stringify(data, null, 1)}\n`, { mode: 0o600 });
       return out;
     });
   }
