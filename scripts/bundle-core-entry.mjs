@@ -26,7 +26,9 @@ export async function bundleCoreEntry(root, { name, entry, label, koffi = false,
     format: 'cjs',
     target: 'node20',
     outfile: out,
-    external: ['koffi'],
+    // better-sqlite3 only for a CRI task's exit record: loaded from node_modules then, not kept in
+    // every shim's bundle source.
+    external: ['koffi', 'better-sqlite3'],
     // Module-level requires load on first use, as in the CLI bundles: the process runs only the
     // code of its own path (for the init, the bundle is in memory: nothing is read after pivot_root).
     banner: { js: LAZY_RUNTIME },

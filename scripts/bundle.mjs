@@ -264,8 +264,10 @@ async function bundleOne(root, tool) {
     target: 'node20',
     write: false,
     outfile: out,
-    // koffi and better-sqlite3 are native; typescript is only for oclif's ts-node lookup, which cli.ts turns off.
-    external: ['koffi', 'better-sqlite3', 'typescript'],
+    // koffi is native (koffiDirect loads its addon); better-sqlite3's JavaScript is bundled and its
+    // addon loaded by path (core/src/metadata/sqlite.ts), so its `bindings` lookup is never run;
+    // typescript is only for oclif's ts-node lookup, which cli.ts turns off.
+    external: ['koffi', 'bindings', 'typescript'],
     plugins: [koffiDirect(root), coreOutside(path.join(root, 'packages', 'core', 'dist'), unresolved), transforms(oclifDir, TOOLS.concat('core').map((t) => path.join(root, 'packages', t, 'dist')), missed), slimWslUtils()],
     banner: { js: LAZY_RUNTIME },
     define: process.env.BERTH_BUNDLE_NO_SNAPSHOT === '1' ? {} : { BERTH_OCLIF_SNAPSHOT: JSON.stringify(snapshot(pkg)) },
