@@ -7,7 +7,7 @@ import { bundleCoreEntry } from './bundle-core-entry.mjs';
 
 export async function bundleShim(root) {
   await bundleCoreEntry(root, {
-    name: 'shim', entry: ['tasks', 'shim', 'main.js'], label: 'shim',
+    name: 'shim', entry: ['tasks', 'shim', 'main.js'], label: 'shim', koffi: true,
     // Every shim keeps the bundle's source in memory: the image and registry code (~300 KiB) came
     // in once through a CRI import chain (shim-cri-log -> ... -> cri/containers -> cri/images).
     forbid: ['images', 'services', 'smol-toml'],
