@@ -1,6 +1,6 @@
 /** Entry of the crictl clone: the oclif wiring shared by the three CLIs (core/src/cli/oclif-main.ts). */
-import { runOclif } from '@berth/core/dist/cli/oclif-main';
-import { commandIdsOf, hoistGlobals } from '@berth/core/dist/cli/argv';
+import { commandIds, runOclif } from '@berth/core/dist/cli/oclif-main';
+import { hoistGlobals } from '@berth/core/dist/cli/argv';
 import { COMMANDS } from './commands';
 
 export { COMMANDS };
@@ -12,7 +12,7 @@ const GLOBALS = {
 };
 
 export async function main(argv: string[], pkgRoot: string): Promise<void> {
-  const args = hoistGlobals(argv, GLOBALS, commandIdsOf(COMMANDS));
+  const args = hoistGlobals(argv, GLOBALS, commandIds(COMMANDS));
   if ((args[0] === 'start' || args[0] === 'run') && !args.includes('--help') && !args.includes('-h')) {
     // The container's shim starts now, its Node start-up in parallel with oclif's and the checks;
     // one nobody takes (a usage error, an unknown container) exits when we do (tasks/prespawn.ts).

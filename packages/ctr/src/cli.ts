@@ -1,7 +1,7 @@
 /** Entry of the ctr clone: the oclif wiring shared by the three CLIs (core/src/cli/oclif-main.ts). */
 import { trace } from '@berth/core/dist/util/trace';
-import { runOclif } from '@berth/core/dist/cli/oclif-main';
-import { commandIdsOf, hoistGlobals } from '@berth/core/dist/cli/argv';
+import { commandIds, runOclif } from '@berth/core/dist/cli/oclif-main';
+import { hoistGlobals } from '@berth/core/dist/cli/argv';
 import { COMMANDS } from './commands';
 import { GLOBALS } from './globals';
 
@@ -69,7 +69,7 @@ function topicFlagsAfterSubcommand(args: string[]): string[] {
 
 export async function main(argv: string[], pkgRoot: string): Promise<void> {
   trace('ctr: main');
-  const ids = commandIdsOf(COMMANDS);
+  const ids = commandIds(COMMANDS);
   const args = topicFlagsAfterSubcommand(hoistGlobals(argv, GLOBALS, ids));
   const unknown = args[0] === 'help' ? undefined : unknownWord(commandWords(args), ids);
   if (unknown !== undefined) noHelpTopic(unknown);

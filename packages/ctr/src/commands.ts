@@ -14,18 +14,10 @@ import { TASKS_COMMANDS } from './commands/tasks';
 import Completion from './commands/completion';
 import Doctor from './commands/doctor';
 import Version from './commands/version';
+import { lazyCommands } from '@berth/core/dist/cli/lazy-commands';
 
-export const COMMANDS = {
-  ...CONFIG_COMMANDS,
-  ...CONTAINERS_COMMANDS,
-  ...CONTENT_COMMANDS,
-  ...IMAGES_COMMANDS,
-  ...LEASES_COMMANDS,
-  ...NAMESPACES_COMMANDS,
-  ...PLUGINS_COMMANDS,
-  ...SNAPSHOTS_COMMANDS,
-  ...TASKS_COMMANDS,
-  completion: Completion,
-  doctor: Doctor,
-  version: Version,
-};
+export const COMMANDS = lazyCommands(
+  CONFIG_COMMANDS, CONTAINERS_COMMANDS, CONTENT_COMMANDS, IMAGES_COMMANDS, LEASES_COMMANDS,
+  NAMESPACES_COMMANDS, PLUGINS_COMMANDS, SNAPSHOTS_COMMANDS, TASKS_COMMANDS,
+  { completion: () => Completion, doctor: () => Doctor, version: () => Version },
+);

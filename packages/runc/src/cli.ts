@@ -7,8 +7,8 @@
  * start-up path (docs/startup.md).
  */
 import type { Interfaces } from '@oclif/core';
-import { runOclif } from '@berth/core/dist/cli/oclif-main';
-import { commandIdsOf, hoistGlobals } from '@berth/core/dist/cli/argv';
+import { commandIds, runOclif } from '@berth/core/dist/cli/oclif-main';
+import { hoistGlobals } from '@berth/core/dist/cli/argv';
 import { COMMANDS } from './commands';
 import { formatError, openLog } from './log';
 import { GLOBALS } from './globals';
@@ -20,7 +20,7 @@ const SPEC_VERSION = '1.2.0';
 
 export async function main(argv: string[], pkgRoot: string): Promise<void> {
   const pjson = require('../package.json') as Interfaces.PJSON;
-  const args = hoistGlobals(argv, GLOBALS, commandIdsOf(COMMANDS));
+  const args = hoistGlobals(argv, GLOBALS, commandIds(COMMANDS));
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
     // runc prints its own version block; berth's version stands in for runc's.
     process.stdout.write(`runc version ${pjson.version}\nspec: ${SPEC_VERSION}\nberth: ${pjson.version}\n`);

@@ -1,4 +1,5 @@
 /** Explicit command discovery: oclif loads this one module instead of scanning a directory. */
+import { lazyCommands } from '@berth/core/dist/cli/lazy-commands';
 import Completion from './commands/completion';
 import Create from './commands/create';
 import Delete from './commands/delete';
@@ -16,21 +17,21 @@ import Start from './commands/start';
 import State from './commands/state';
 import Update from './commands/update';
 
-export const COMMANDS = {
-  completion: Completion,
-  create: Create,
-  delete: Delete,
-  events: Events,
-  exec: Exec,
-  features: Features,
-  kill: Kill,
-  list: List,
-  pause: Pause,
-  ps: Ps,
-  resume: Resume,
-  run: Run,
-  spec: Spec,
-  start: Start,
-  state: State,
-  update: Update,
-};
+export const COMMANDS = lazyCommands({
+  completion: () => Completion,
+  create: () => Create,
+  delete: () => Delete,
+  events: () => Events,
+  exec: () => Exec,
+  features: () => Features,
+  kill: () => Kill,
+  list: () => List,
+  pause: () => Pause,
+  ps: () => Ps,
+  resume: () => Resume,
+  run: () => Run,
+  spec: () => Spec,
+  start: () => Start,
+  state: () => State,
+  update: () => Update,
+});

@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import type { Command, Interfaces, Plugin } from '@oclif/core';
+import { commandIdsOf } from './argv';
 
 export interface CliEntry {
   /** The CLI's COMMANDS map (explicit discovery). */
@@ -30,11 +31,29 @@ function silentLogger(namespace: string): Interfaces.Logger {
   return { namespace, debug: none, error: none, info: none, trace: none, warn: none, child: (ns) => silentLogger(`${namespace}:${ns}`) };
 }
 
+let parsed: PluginSnapshot[] | undefined;
+
+/** The bundle's snapshot, parsed once (the command ids are asked for before oclif runs). */
+function snapshot(): PluginSnapshot[] | undefined {
+  if (typeof BERTH_OCLIF_SNAPSHOT !== 'string') return undefined;
+  return (parsed ??= JSON.parse(BERTH_OCLIF_SNAPSHOT) as PluginSnapshot[]);
+}
+
+/**
+ * Every id and alias of the CLI's own commands: from the bundle's snapshot, which reads no command
+ * module (COMMANDS loads each on access: core/src/cli/lazy-commands.ts); else from the classes.
+ */
+export function commandIds(commands: Record<string, Command.Class>): Set<string> {
+  const root = snapshot()?.find((p) => p.isRoot);
+  if (!root) return commandIdsOf(commands);
+  return new Set(root.commands.flatMap((c) => [c.id, ...(c.aliases ?? [])]));
+}
+
 /** The snapshot's plugins, bound to this install's root; their commands load as oclif would. */
-function snapshotPlugins(json: string, root: string, pjson: Interfaces.PJSON, commands: Record<string, Command.Class>): Map<string, Plugin> {
+function snapshotPlugins(snap: PluginSnapshot[], root: string, pjson: Interfaces.PJSON, commands: Record<string, Command.Class>): Map<string, Plugin> {
   const { Plugin: PluginClass } = require('@oclif/core') as typeof import('@oclif/core');
   const plugins = new Map<string, Plugin>();
-  for (const { commands: cached, pjson: own, ...fields } of JSON.parse(json) as PluginSnapshot[]) {
+  for (const { commands: cached, pjson: own, ...fields } of snap) {
     const p = Object.assign(new PluginClass({ root, name: fields.name, type: fields.type, isRoot: fields.isRoot }), fields);
     p.root = root;
     p.pjson = own ?? pjson;
@@ -66,25 +85,11 @@ async function loadCommand(p: Plugin, id: string, all: Record<string, Command.Cl
 function oclifOptions(root: string, entry: CliEntry): Interfaces.LoadOptions {
   const { pjson, commands } = entry;
   const logger = process.env.DEBUG ? undefined : silentLogger('oclif');
-  if (typeof BERTH_OCLIF_SNAPSHOT === 'string') return { root, plugins: snapshotPlugins(BERTH_OCLIF_SNAPSHOT, root, pjson, commands), logger };
+  const snap = snapshot();
+  if (snap) return { root, plugins: snapshotPlugins(snap, root, pjson, commands), logger };
   const target = `./${path.relative(root, entry.cliFile).split(path.sep).join('/')}`;
   const oclif = { ...pjson.oclif, commands: { strategy: 'explicit' as const, target, identifier: 'COMMANDS' } };
   return { root, pjson: { ...pjson, oclif }, userPlugins: false, logger };
-}
-
-/**
- * Two oclif habits no Go CLI has, turned off for every command: filling a missing argument from
- * stdin when it is not a terminal (waiting up to 10 ms; stdin often belongs to someone else: the
- * container of `ctr run`, a password for `-u user`), and a repeatable flag taking every bare word
- * after it (`ctr run --env A=1 busybox id` must leave busybox and id as arguments).
- */
-function goLikeParsing(commands: Record<string, Command.Class>): void {
-  for (const cmd of Object.values(commands)) {
-    for (const arg of Object.values(cmd.args ?? {})) arg.ignoreStdin = true;
-    for (const flag of Object.values(cmd.flags ?? {})) {
-      if (flag.type === 'option' && flag.multiple) flag.multipleNonGreedy = true;
-    }
-  }
 }
 
 /** Runs oclif over the CLI's commands. */
@@ -92,7 +97,6 @@ export async function runOclif(argv: string[], pkgRoot: string, entry: CliEntry)
   const { run, handle, settings } = require('@oclif/core') as typeof import('@oclif/core');
   // Never look for tsconfig/ts-node (NODE_ENV=development|test would): dist is what runs.
   settings.enableAutoTranspile = false;
-  goLikeParsing(entry.commands);
   // No oclif flush() afterwards: on Linux stdout is written synchronously (files, pipes, ttys),
   // so there is nothing to wait for, and its empty write fails with EBADF where stdout is /dev/null
   // opened read-only, as containerd's shim hands it to the runtime for --null-io.

@@ -11,20 +11,21 @@ import ImagesRemove from './remove';
 import ImagesTag from './tag';
 import ImagesUnmount from './unmount';
 import ImagesUsage from './usage';
+import type { CommandLoaders } from '@berth/core/dist/cli/lazy-commands';
 
 /** The `images` topic's commands, keyed by oclif id. */
-export const IMAGES_COMMANDS = {
-  'images:list': ImagesList,
-  'images:pull': ImagesPull,
-  'images:remove': ImagesRemove,
-  'images:tag': ImagesTag,
-  'images:import': ImagesImport,
-  'images:export': ImagesExport,
-  'images:push': ImagesPush,
-  'images:check': ImagesCheck,
-  'images:mount': ImagesMount,
-  'images:unmount': ImagesUnmount,
-  'images:label': ImagesLabel,
-  'images:usage': ImagesUsage,
-  'images:prune': ImagesPrune,
+export const IMAGES_COMMANDS: CommandLoaders = {
+  'images:list': () => ImagesList,
+  'images:pull': () => ImagesPull,
+  'images:remove': () => ImagesRemove,
+  'images:tag': () => ImagesTag,
+  'images:import': () => ImagesImport,
+  'images:export': () => ImagesExport,
+  'images:push': () => ImagesPush,
+  'images:check': () => ImagesCheck,
+  'images:mount': () => ImagesMount,
+  'images:unmount': () => ImagesUnmount,
+  'images:label': () => ImagesLabel,
+  'images:usage': () => ImagesUsage,
+  'images:prune': () => ImagesPrune,
 };

@@ -10,20 +10,21 @@ import TasksPs from './ps';
 import TasksResume from './resume';
 import TasksStart from './start';
 import TasksWait from './wait';
+import type { CommandLoaders } from '@berth/core/dist/cli/lazy-commands';
 
 /** The `tasks` topic's commands, keyed by oclif id. */
-export const TASKS_COMMANDS = {
+export const TASKS_COMMANDS: CommandLoaders = {
   // `ctr run` is container create + task start; it lives with the task lifecycle.
-  run: Run,
-  'tasks:start': TasksStart,
-  'tasks:list': TasksList,
-  'tasks:attach': TasksAttach,
-  'tasks:kill': TasksKill,
-  'tasks:ps': TasksPs,
-  'tasks:pause': TasksPause,
-  'tasks:resume': TasksResume,
-  'tasks:exec': TasksExec,
-  'tasks:delete': TasksDelete,
-  'tasks:metrics': TasksMetrics,
-  'tasks:wait': TasksWait,
+  run: () => Run,
+  'tasks:start': () => TasksStart,
+  'tasks:list': () => TasksList,
+  'tasks:attach': () => TasksAttach,
+  'tasks:kill': () => TasksKill,
+  'tasks:ps': () => TasksPs,
+  'tasks:pause': () => TasksPause,
+  'tasks:resume': () => TasksResume,
+  'tasks:exec': () => TasksExec,
+  'tasks:delete': () => TasksDelete,
+  'tasks:metrics': () => TasksMetrics,
+  'tasks:wait': () => TasksWait,
 };
