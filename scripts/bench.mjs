@@ -233,11 +233,26 @@ function attempt(tool, rows, fn) {
   }
 }
 
+let nodeTool;
+
+/**
+ * One `node -e 0` sample. Taken alongside every per-call row of berth too (floorSample): the VM's
+ * speed drifts by 20% within an hour here, and a floor measured minutes apart skewed the ratios.
+ */
+function nodeSample() {
+  nodeTool ??= { key: 'node', file: process.execPath, prefix: [], root: null, ...errFile('node') };
+  put('node -e 0', nodeTool, timed(nodeTool, ['-e', '0']));
+}
+
+function floorSample(tool) {
+  if (tool.key === 'berth') nodeSample();
+}
+
 function benchNode() {
   const envWith = { ...process.env };
   delete envWith.NODE_TEST_CONTEXT;
-  const node = { key: 'node', file: process.execPath, prefix: [], root: null, ...errFile('node') };
-  for (let i = 0; i < RUNS; i += 1) put('node -e 0', node, timed(node, ['-e', '0']));
+  for (let i = 0; i < RUNS; i += 1) nodeSample();
+  const node = nodeTool;
   if (process.env.NODE_EXTRA_CA_CERTS) {
     const withCa = { ...node, env: envWith };
     for (let i = 0; i < RUNS; i += 1) put('node -e 0 (NODE_EXTRA_CA_CERTS set)', withCa, timed(withCa, ['-e', '0']));
@@ -265,6 +280,7 @@ function benchLifecycle(tool) {
       waitStatus(tool, id, 'stopped');
       put('delete', tool, timed(tool, ['delete', id]));
       gone(tool, id);
+      floorSample(tool);
     }
   });
 }
@@ -282,13 +298,13 @@ function benchRun(tool) {
 
 function benchList(tool) {
   attempt(tool, ['list (0 containers)'], () => {
-    for (let i = 0; i < RUNS; i += 1) put('list (0 containers)', tool, timed(tool, ['list']));
+    for (let i = 0; i < RUNS; i += 1) { put('list (0 containers)', tool, timed(tool, ['list'])); floorSample(tool); }
   });
   const sleep = makeBusyboxBundle({ args: ['sleep', '1000'] });
   const row = `list (${LIST_SIZE} containers)`;
   attempt(tool, [row], () => {
     for (let i = 0; i < LIST_SIZE; i += 1) timed(tool, ['create', '--bundle', sleep.dir, born(tool, uniqueId())]);
-    for (let i = 0; i < RUNS; i += 1) put(row, tool, timed(tool, ['list']));
+    for (let i = 0; i < RUNS; i += 1) { put(row, tool, timed(tool, ['list'])); floorSample(tool); }
   });
 }
 

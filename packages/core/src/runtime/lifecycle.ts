@@ -121,6 +121,20 @@ function destroy(root: string, rec: ContainerRecord): void {
   try {
     runHooks('poststop', rec.config.hooks?.poststop, hookState(rec, rec.config, 'stopped', 0));
   } finally {
-    fs.rmSync(containerPaths(root, rec.id).dir, { recursive: true, force: true });
+    removeStateDir(containerPaths(root, rec.id).dir);
+  }
+}
+
+/**
+ * The container's state directory holds files only (state.json, exec.fifo): unlinked by name and
+ * the directory removed, which is a third of fs.rmSync's work (it lstats every entry first).
+ * Anything unexpected (a subdirectory) falls back to rmSync.
+ */
+function removeStateDir(dir: string): void {
+  try {
+    for (const name of fs.readdirSync(dir)) fs.unlinkSync(`${dir}/${name}`);
+    fs.rmdirSync(dir);
+  } catch {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
