@@ -213,31 +213,46 @@ function train(pkg, argv, env = {}) {
   if (r.status !== 0) process.stderr.write(`bundle: training run of ${path.basename(pkg)} ${argv.join(' ')} failed (no code cache): ${r.stderr}\n`);
 }
 
-/** The CLIs with a fast path (src/fast.ts) and the command line that trains its cache. */
+/**
+ * The CLIs' fast paths: bundle name → its entry (src/<name>.ts, exporting fast(argv)), the words
+ * that send a command line to it, and the command line that trains its code cache (none: its
+ * first served run writes it). One small bundle per path, so that `tasks ls` does not read `run`'s.
+ */
 const FAST = {
-  runc: { train: (tmp) => ['--root', tmp, 'list'], words: ['state', 'list', 'kill', 'delete', 'start', 'create', 'run'] },
+  runc: { fast: { words: ['state', 'list', 'kill', 'delete', 'start', 'create', 'run'], train: (tmp) => ['--root', tmp, 'list'] } },
   // The topic's words: `ls`/`list` would send every `ctr <topic> ls` through the fast bundle first.
-  ctr: { train: (tmp) => ['--state', tmp, 'tasks', 'ls'], words: ['tasks', 't', 'task'] },
+  ctr: {
+    fast: { words: ['tasks', 't', 'task'], train: (tmp) => ['--state', tmp, 'tasks', 'ls'] },
+    'fast-run': { words: ['run'] },
+  },
 };
 
 /**
- * dist/fast.bundle.js: the hot commands' plain forms without oclif (src/fast.ts), which launch.js
- * tries before it reads the CLI bundle. Its code cache is trained by one such command.
+ * dist/<name>.bundle.js for each fast path (src/fast.ts and the like: the hot commands' plain forms
+ * without oclif), which launch.js tries before it reads the CLI bundle; dist/fast.words.json maps
+ * each word to its bundle.
  */
 async function bundleFast(root, tool, oclifDir) {
   const dist = path.join(root, 'packages', tool, 'dist');
-  const result = await smallBundle(root, tool, oclifDir, 'fast', { write: false, external: ['koffi', 'better-sqlite3'] });
-  if (result.outputFiles.some((f) => f.text.includes('@oclif/core'))) throw new Error(`${tool}: the fast bundle reaches @oclif/core`);
-  const code = writeBundle(path.join(dist, 'fast.bundle.js'), result.outputFiles[0].text);
-  for (const f of fs.readdirSync(dist)) if (/^fast\.bundle(\.\w+)?\.cache$/.test(f)) fs.rmSync(path.join(dist, f), { force: true });
-  fs.writeFileSync(path.join(dist, 'fast.words.json'), JSON.stringify(FAST[tool].words));
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-train-'));
-  try {
-    train(path.join(root, 'packages', tool), FAST[tool].train(tmp));
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
+  for (const f of fs.readdirSync(dist)) if (/^fast(-\w+)?\.bundle(\.\w+)?\.cache$/.test(f)) fs.rmSync(path.join(dist, f), { force: true });
+  const words = {};
+  for (const [name, spec] of Object.entries(FAST[tool])) {
+    // better-sqlite3's JavaScript inside, as in the CLI bundles (its addon is loaded by path).
+    const result = await smallBundle(root, tool, oclifDir, name, { write: false, external: ['koffi', 'bindings'] });
+    if (result.outputFiles.some((f) => f.text.includes('@oclif/core'))) throw new Error(`${tool}: the ${name} bundle reaches @oclif/core`);
+    const code = writeBundle(path.join(dist, `${name}.bundle.js`), result.outputFiles[0].text);
+    for (const w of spec.words) words[w] = name;
+    process.stdout.write(`bundle: packages/${tool}/dist/${name}.bundle.js ${(code.length / 1024).toFixed(0)} KiB\n`);
   }
-  process.stdout.write(`bundle: packages/${tool}/dist/fast.bundle.js ${(code.length / 1024).toFixed(0)} KiB\n`);
+  fs.writeFileSync(path.join(dist, 'fast.words.json'), JSON.stringify(words));
+  for (const spec of Object.values(FAST[tool]).filter((s) => s.train)) {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-train-'));
+    try {
+      train(path.join(root, 'packages', tool), spec.train(tmp));
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
 }
 
 function snapshot(pkg) {

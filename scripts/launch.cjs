@@ -70,23 +70,24 @@ function trace(what) {
 }
 
 /**
- * A CLI's hot commands in their plain forms are served by dist/fast.bundle.js (src/fast.ts), a
- * small bundle without oclif, before the CLI bundle is even read; it returns false for anything
- * else. BERTH_FAST=off skips it (tests compare both paths).
+ * A CLI's hot commands in their plain forms are served by dist/fast.bundle.js (src/fast.ts) or
+ * another small bundle without oclif (ctr's run: fast-run.bundle.js), before the CLI bundle is
+ * even read; it returns false for anything else. BERTH_FAST=off skips it (tests compare both).
  */
 function fastPath(dist) {
   if (process.env.BERTH_FAST === 'off') return false;
-  // The words of the commands it serves (written by the build): other command lines never
-  // read the bundle.
+  // The words of the commands served, each with its bundle (written by the build): other
+  // command lines never read one.
   let words;
   try {
     words = JSON.parse(fs.readFileSync(path.join(dist, 'fast.words.json'), 'utf8'));
   } catch {
     return false;
   }
-  const word = process.argv.slice(2).find((a) => words.includes(a));
+  const word = process.argv.slice(2).find((a) => Object.hasOwn(words, a));
   if (word === undefined) return false;
-  const file = path.join(dist, 'fast.bundle.js');
+  const name = words[word];
+  const file = path.join(dist, `${name}.bundle.js`);
   const built = mtime(file);
   if (built < 0 || stale(dist, built)) return false;
   let served = false;
@@ -94,7 +95,7 @@ function fastPath(dist) {
     // A cache per command, written by its first run that the fast path served (not by one that
     // fell through: it compiled the parser only): each command compiles code of its own (delete:
     // cgroups, start: the exec FIFO and hooks), which a cache trained by `list` does not hold.
-    const { fast } = loadBundle(file, path.join(dist, `fast.bundle.${word}.cache`), () => served);
+    const { fast } = loadBundle(file, path.join(dist, `${name}.bundle.${word}.cache`), () => served);
     served = fast(process.argv.slice(2)) === true;
   } catch {
     return false; // (only the parse can throw: nothing was done) the CLI bundle serves it

@@ -2,7 +2,7 @@
  * ctr's hot command without the CLI framework: a plain `tasks ls` (global flags, -q) is served
  * from dist/fast.bundle.js, which launch.js loads before (and instead of) the CLI bundle; any
  * other command line returns false and goes to the CLI (commands/tasks/list-text.ts has the rules,
- * and test/ctr/tasks-fast.test.mjs compares both paths).
+ * and test/ctr/tasks-fast.test.mjs compares both paths). `run` has a bundle of its own (fast-run.ts).
  */
 import { hoistGlobals } from '@berth/core/dist/cli/argv';
 import { GLOBALS } from './globals';

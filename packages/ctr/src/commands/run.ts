@@ -3,7 +3,7 @@ import { Flags } from '@oclif/core';
 import { CtrCommand } from '../base';
 import { splitCommandLine } from '@berth/core/dist/cli/argv';
 import { CONTAINER_FLAGS, containerOptions, type ContainerFlagValues } from '../container-flags';
-import { consoleSize, exitAfterFlush, foreground, IO_FLAGS, stateDir, taskIo } from './tasks/common';
+import { IO_FLAGS, stateDir, taskIo } from './tasks/common';
 
 export default class Run extends CtrCommand {
   static override summary = 'Run a container';
@@ -29,44 +29,11 @@ export default class Run extends CtrCommand {
     if (flags.rm && flags.detach) this.error('flags --detach and --rm cannot be specified together', { exit: 1 });
     const io = taskIo(flags);
     if (flags.tty && io.kind !== 'fifo') this.error('tty and null-io cannot be used together', { exit: 1 });
-    const o = containerOptions(flags as ContainerFlagValues);
-    const root = this.storeRoot(flags);
-    const state = stateDir(flags);
-    const ns = flags.namespace;
-    const containers = require('@berth/core/dist/services/containers') as typeof import('@berth/core/dist/services/containers');
-    const tasks = require('@berth/core/dist/services/tasks') as typeof import('@berth/core/dist/services/tasks');
-    await containers.createContainerFromImage({
-      root, namespace: ns, id, ref, args: rest,
-      snapshotter: o.snapshotter, rootfs: o.rootfs ? ref : undefined, labels: o.labels, specOptions: o.specOptions, runtime: o.runtime,
+    const container = containerOptions(flags as ContainerFlagValues);
+    const { runContainer } = require('./run-flow') as typeof import('./run-flow');
+    await runContainer({
+      root: this.storeRoot(flags), state: stateDir(flags), namespace: flags.namespace, ref, id, args: rest, io,
+      tty: flags.tty, rm: flags.rm, detach: flags.detach, pidFile: flags['pid-file'], container,
     });
-    trace('run: container created');
-    const removeContainer = async (): Promise<void> => {
-      const r = await containers.removeContainers(root, state, ns, [id]);
-      for (const e of r.errors) process.stderr.write(`ctr: ${e.message}\n`);
-    };
-    let started;
-    try {
-      started = await tasks.startContainerTask({
-        root, state, namespace: ns, id, io, terminal: flags.tty, consoleSize: flags.tty ? consoleSize() : undefined,
-        pidFile: flags['pid-file'], attach: !flags.detach,
-      });
-    } catch (err) {
-      // As ctr: with --rm the container goes too when its task could not start.
-      if (flags.rm) await removeContainer();
-      throw err;
-    }
-    if (flags.detach) {
-      started.io?.close();
-      return;
-    }
-    const status = await foreground(state, ns, id, started, flags.tty);
-    trace('run: task exited');
-    if (flags.rm) {
-      tasks.deleteTask(state, ns, id, true);
-      trace('run: task deleted');
-      await removeContainer();
-      trace('run: container removed');
-    }
-    await exitAfterFlush(status);
   }
 }

@@ -1,0 +1,101 @@
+/**
+ * `ctr run` without the CLI framework: its plain forms (the global flags, --rm, -d, --null-io,
+ * -t, --snapshotter, --log-uri, --pid-file before the image; then image, id and the container's
+ * command line) are served from dist/fast.bundle.js, which launch.js loads instead of the CLI
+ * bundle: loading that bundle and oclif is ~15 ms of every run, and 50 runs at once pay it 50
+ * times on two cores. Anything else (another flag, a repeated one, --help, --debug, --timeout,
+ * `--`, a missing image or id, an invalid namespace or log uri) returns false untouched and goes
+ * through oclif, which owns usage errors. test/ctr/run-fast.test.mjs compares both paths.
+ */
+import { errorLine } from '@berth/core/dist/cli/error-line';
+import { trace } from '@berth/core/dist/util/trace';
+import { containerOptions, type ContainerFlagValues } from './container-options';
+import { stateDir } from './commands/tasks/list-text';
+import { taskIo } from './commands/tasks/task-io';
+
+type Switch = 'rm' | 'detach' | 'null-io' | 'tty';
+type Valued = 'snapshotter' | 'log-uri' | 'pid-file' | 'namespace' | 'root' | 'state' | 'config' | 'address';
+
+const SWITCHES: Record<string, Switch> = { '--rm': 'rm', '-d': 'detach', '--detach': 'detach', '--null-io': 'null-io', '-t': 'tty', '--tty': 'tty' };
+const VALUED: Record<string, Valued> = {
+  '--snapshotter': 'snapshotter', '--log-uri': 'log-uri', '--pid-file': 'pid-file', '-n': 'namespace', '--namespace': 'namespace',
+  '--root': 'root', '--state': 'state', '--config': 'config', '-c': 'config', '--address': 'address',
+};
+/** The flags' environment defaults, as oclif reads them (base.ts, container-flags.ts). */
+const ENV: Partial<Record<Valued, string>> = {
+  namespace: 'CONTAINERD_NAMESPACE', root: 'BERTH_ROOT', state: 'BERTH_STATE', config: 'BERTH_CONFIG',
+  snapshotter: 'CONTAINERD_SNAPSHOTTER', address: 'CONTAINERD_ADDRESS',
+};
+/** The defaults oclif gives the container flags of a plain run (container-flags.ts). */
+const DEFAULTS = { runtime: 'io.containerd.runc.v2', cpus: '0', 'cpu-quota': '-1', 'cpu-period': '0' };
+
+interface Parsed {
+  switches: Partial<Record<Switch, true>>;
+  values: Partial<Record<Valued, string>>;
+  ref: string;
+  id: string;
+  rest: string[];
+}
+
+/** `args`: the command line with the globals hoisted behind `run`; undefined for oclif. */
+function parse(args: string[]): Parsed | undefined {
+  if (args[0] !== 'run') return undefined;
+  const switches: Parsed['switches'] = {};
+  const values: Parsed['values'] = {};
+  let i = 1;
+  for (; i < args.length && (args[i] as string).startsWith('-'); i++) {
+    const a = args[i] as string;
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    const name = eq > 0 ? a.slice(0, eq) : a;
+    const sw = Object.hasOwn(SWITCHES, name) ? SWITCHES[name] : undefined;
+    const key = Object.hasOwn(VALUED, name) ? VALUED[name] : undefined;
+    if (sw && eq < 0 && !switches[sw]) { switches[sw] = true; continue; }
+    if (!key || values[key] !== undefined) return undefined; // unknown, repeated, `--`, --help, --debug, --timeout
+    const value = eq > 0 ? a.slice(eq + 1) : args[++i];
+    if (value === undefined || value === '' || (eq < 0 && value.startsWith('-'))) return undefined;
+    values[key] = value;
+  }
+  const [ref, id] = [args[i], args[i + 1]];
+  if (!ref || !id || id.startsWith('-')) return undefined;
+  if (switches.rm && switches.detach) return undefined;
+  for (const [key, env] of Object.entries(ENV) as [Valued, string][]) {
+    const v = process.env[env];
+    if (v === '') return undefined;
+    if (values[key] === undefined && v !== undefined) values[key] = v;
+  }
+  return { switches, values, ref, id, rest: args.slice(i + 2) };
+}
+
+/** Serves a plain `ctr run` (globals hoisted) and returns true, or returns false for oclif. */
+export function fastRun(args: string[]): boolean {
+  const p = parse(args);
+  if (!p) return false;
+  const { switches: s, values: v } = p;
+  const namespace = v.namespace ?? 'default';
+  let io: ReturnType<typeof taskIo>;
+  try {
+    (require('@berth/core/dist/metadata/validate') as typeof import('@berth/core/dist/metadata/validate')).validateIdentifier('namespace', namespace);
+    io = taskIo({ 'null-io': s['null-io'], 'log-uri': v['log-uri'] });
+  } catch {
+    return false; // oclif reports it, in ctr's words
+  }
+  if (s.tty && io.kind !== 'fifo') return false;
+  trace('fast: run');
+  // The task's shim starts now, in parallel with the container's creation (as cli.ts does).
+  (require('@berth/core/dist/tasks/prespawn') as typeof import('@berth/core/dist/tasks/prespawn')).prespawnShim();
+  const go = async (): Promise<void> => {
+    const container = containerOptions({ ...DEFAULTS, snapshotter: v.snapshotter, tty: s.tty === true } as ContainerFlagValues);
+    const root = v.root ?? (require('@berth/core/dist/config/config') as typeof import('@berth/core/dist/config/config')).loadConfig(v.config).root;
+    const { runContainer } = require('./commands/run-flow') as typeof import('./commands/run-flow');
+    await runContainer({
+      root, state: stateDir(v), namespace, ref: p.ref, id: p.id, args: p.rest, io,
+      tty: s.tty === true, rm: s.rm === true, detach: s.detach === true, pidFile: v['pid-file'], container,
+    });
+  };
+  go().catch((err: Error) => {
+    // As CtrCommand.catch: `ctr: <message>`, exit 1.
+    process.stderr.write(`ctr: ${errorLine(err.message)}\n`);
+    process.exit(1);
+  });
+  return true;
+}
