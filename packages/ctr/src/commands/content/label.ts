@@ -1,5 +1,5 @@
 import { CtrCommand } from '../../base';
-import { labelArgs } from '../images/label';
+import { parseLabels } from '../../container-options';
 
 export default class ContentLabel extends CtrCommand {
   static override summary = 'Add labels to content';
@@ -11,7 +11,7 @@ export default class ContentLabel extends CtrCommand {
     const { argv, flags } = await this.parse(ContentLabel);
     const [digest, ...pairs] = argv as string[];
     const { labelContent } = require('@berth/core/dist/services/image-admin') as typeof import('@berth/core/dist/services/image-admin');
-    const labels = labelContent(this.storeRoot(flags), flags.namespace, digest ?? '', labelArgs(pairs));
+    const labels = labelContent(this.storeRoot(flags), flags.namespace, digest ?? '', parseLabels(pairs, 'true'));
     process.stdout.write(`${Object.keys(labels).sort().map((k) => `${k}=${labels[k] as string}`).join(',')}\n`);
   }
 }

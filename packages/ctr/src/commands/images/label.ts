@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { CtrCommand } from '../../base';
+import { parseLabels } from '../../container-options';
 
 export default class ImagesLabel extends CtrCommand {
   static override summary = 'Set and clear labels for an image';
@@ -16,18 +17,7 @@ export default class ImagesLabel extends CtrCommand {
     const [name, ...pairs] = argv as string[];
     if (!name) this.error('please specify an image');
     const { labelImage } = require('@berth/core/dist/services/image-admin') as typeof import('@berth/core/dist/services/image-admin');
-    const labels = labelImage(this.storeRoot(flags), flags.namespace, name, labelArgs(pairs), flags['replace-all']);
+    const labels = labelImage(this.storeRoot(flags), flags.namespace, name, parseLabels(pairs, 'true'), flags['replace-all']);
     process.stdout.write(`${Object.keys(labels).sort().map((k) => `${k}=${labels[k] as string}`).join(',')}\n`);
   }
-}
-
-/** ctr's LabelArgs: KEY=VALUE, or a bare KEY meaning "true". */
-export function labelArgs(pairs: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const p of pairs) {
-    const i = p.indexOf('=');
-    if (i < 0) out[p] = 'true';
-    else out[p.slice(0, i)] = p.slice(i + 1);
-  }
-  return out;
 }
