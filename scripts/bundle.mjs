@@ -215,22 +215,45 @@ function train(pkg, argv, env = {}) {
 
 /**
  * The CLIs' fast paths: bundle name → its entry (src/<name>.ts, exporting fast(argv)), the words
- * that send a command line to it, and the command line that trains its code cache (none: its
- * first served run writes it). One small bundle per path, so that `tasks ls` does not read `run`'s.
+ * that send a command line to it, the code cache each word uses (its own unless `cache` names one
+ * for all: ctr's three spellings of `tasks ls`), and the command line that trains that cache
+ * (none: its first successful served run writes it). One small bundle per path, so that
+ * `tasks ls` does not read `run`'s.
  */
 const FAST = {
   runc: { fast: { words: ['state', 'list', 'kill', 'delete', 'start', 'create', 'run'], train: (tmp) => ['--root', tmp, 'list'] } },
   // The topic's words: `ls`/`list` would send every `ctr <topic> ls` through the fast bundle first.
   ctr: {
-    fast: { words: ['tasks', 't', 'task'], train: (tmp) => ['--state', tmp, 'tasks', 'ls'] },
+    fast: { words: ['tasks', 't', 'task'], cache: 'ls', train: (tmp) => ['--state', tmp, 'tasks', 'ls'] },
     'fast-run': { words: ['run'] },
   },
 };
 
 /**
+ * What a training run lists, so that its code cache holds the per-container code too (a cache
+ * trained on an empty list lacked it, and is never rewritten: every later `list` of 100 compiled
+ * it again): one running container (runc's record) and, for ctr, its task (the shim's record).
+ * The running process is this build's own (alive while the training runs).
+ */
+function trainingFixture(tool, tmp) {
+  const startTime = Number(fs.readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /s, '').split(' ')[19]);
+  const record = {
+    version: 1, id: 'train', bundle: tmp, rootfs: tmp, created: new Date().toISOString(), ownerUid: process.getuid(),
+    initPid: process.pid, initStartTime: startTime, config: { ociVersion: '1.2.0' }, cgroup: null, namespaces: {}, ownPidNamespace: false,
+  };
+  const runtimeRoot = tool === 'runc' ? tmp : path.join(tmp, 'runc', 'default');
+  fs.mkdirSync(path.join(runtimeRoot, 'train'), { recursive: true });
+  fs.writeFileSync(path.join(runtimeRoot, 'train', 'state.json'), JSON.stringify(record));
+  if (tool !== 'ctr') return;
+  const task = path.join(tmp, 'io.containerd.runtime.v2.task', 'default', 'train');
+  fs.mkdirSync(task, { recursive: true });
+  fs.writeFileSync(path.join(task, 'shim.json'), JSON.stringify({ pid: process.pid, startTime }));
+}
+
+/**
  * dist/<name>.bundle.js for each fast path (src/fast.ts and the like: the hot commands' plain forms
  * without oclif), which launch.js tries before it reads the CLI bundle; dist/fast.words.json maps
- * each word to its bundle.
+ * each word to its bundle and code cache.
  */
 async function bundleFast(root, tool, oclifDir) {
   const dist = path.join(root, 'packages', tool, 'dist');
@@ -241,13 +264,14 @@ async function bundleFast(root, tool, oclifDir) {
     const result = await smallBundle(root, tool, oclifDir, name, { write: false, external: ['koffi', 'bindings'] });
     if (result.outputFiles.some((f) => f.text.includes('@oclif/core'))) throw new Error(`${tool}: the ${name} bundle reaches @oclif/core`);
     const code = writeBundle(path.join(dist, `${name}.bundle.js`), result.outputFiles[0].text);
-    for (const w of spec.words) words[w] = name;
+    for (const w of spec.words) words[w] = [name, spec.cache ?? w];
     process.stdout.write(`bundle: packages/${tool}/dist/${name}.bundle.js ${(code.length / 1024).toFixed(0)} KiB\n`);
   }
   fs.writeFileSync(path.join(dist, 'fast.words.json'), JSON.stringify(words));
   for (const spec of Object.values(FAST[tool]).filter((s) => s.train)) {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-train-'));
     try {
+      trainingFixture(tool, tmp);
       train(path.join(root, 'packages', tool), spec.train(tmp));
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });

@@ -18,10 +18,13 @@ const Module = module.constructor;
 const HEAD = '(function (exports, require, module, __filename, __dirname) { ';
 const TAIL = '\n})';
 
-/** Writes the cache at exit, when the run has compiled the functions it needed. Never throws. */
+/**
+ * Writes the cache at exit, when the run has compiled the functions it needed: a successful one
+ * (a failure compiled its error path, not the command's). Never throws.
+ */
 function writeAtExit(script, file, key, worthWriting) {
-  process.once('exit', () => {
-    if (!worthWriting()) return;
+  process.once('exit', (code) => {
+    if (code !== 0 || !worthWriting()) return;
     const tmp = `${file}.${process.pid}.tmp`;
     try {
       fs.writeFileSync(tmp, Buffer.concat([key, script.createCachedData()]));
@@ -86,7 +89,7 @@ function fastPath(dist) {
   }
   const word = process.argv.slice(2).find((a) => Object.hasOwn(words, a));
   if (word === undefined) return false;
-  const name = words[word];
+  const [name, cache] = words[word];
   const file = path.join(dist, `${name}.bundle.js`);
   const built = mtime(file);
   if (built < 0 || stale(dist, built)) return false;
@@ -95,7 +98,7 @@ function fastPath(dist) {
     // A cache per command, written by its first run that the fast path served (not by one that
     // fell through: it compiled the parser only): each command compiles code of its own (delete:
     // cgroups, start: the exec FIFO and hooks), which a cache trained by `list` does not hold.
-    const { fast } = loadBundle(file, path.join(dist, `${name}.bundle.${word}.cache`), () => served);
+    const { fast } = loadBundle(file, path.join(dist, `${name}.bundle.${cache}.cache`), () => served);
     served = fast(process.argv.slice(2)) === true;
   } catch {
     return false; // (only the parse can throw: nothing was done) the CLI bundle serves it
