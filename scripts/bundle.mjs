@@ -227,6 +227,7 @@ const FAST = {
     fast: { words: ['tasks', 't', 'task'], cache: 'ls', train: (tmp) => ['--state', tmp, 'tasks', 'ls'] },
     'fast-run': { words: ['run'] },
   },
+  crictl: { fast: { words: ['start', 'stopp', 'rmp'] } },
 };
 
 /**

@@ -379,9 +379,28 @@ describe('crictl containers in a pod', { skip }, () => {
     delete ids.runner;
   });
 
+  it('start, stopp and rmp answer without oclif as through it', async () => {
+    // Refusals, with oclif's path forced and not (the logrus line's time aside).
+    const noTime = (t) => t.replace(/^time="[^"]*"/gm, 'time=""');
+    for (const args of [['start', 'no-such-container'], ['stopp', 'no-such-pod'], ['rmp', 'no-such-pod'], ['rmp', '-f', 'no-such-pod'], ['start', ids.server]]) {
+      const fast = await crictl(args[0], args.slice(1), { env: { ...env, BERTH_TRACE: '1' } });
+      const oclif = await crictl(args[0], args.slice(1), { env: { ...env, BERTH_FAST: 'off' } });
+      assert.match(fast.stderr, new RegExp(`^berth-trace \\S+ \\d+ fast: ${args[0]}$`, 'm'), args.join(' '));
+      const stderr = fast.stderr.split('\n').filter((l) => !l.startsWith('berth-trace ')).join('\n');
+      assert.equal(fast.code, 1, `${args.join(' ')}: ${stderr}`);
+      assert.deepEqual([fast.code, fast.stdout, noTime(stderr)], [oclif.code, oclif.stdout, noTime(oclif.stderr)], args.join(' '));
+    }
+    // What the fast path leaves to oclif: an unknown flag, -D, no id (not -a here: it would remove the pod).
+    for (const args of [['rmp', '--bogus', 'x'], ['stopp', '-D', 'no-such-pod'], ['stopp']]) {
+      const r = await crictl(args[0], args.slice(1), { env: { ...env, BERTH_TRACE: '1' } });
+      assert.doesNotMatch(r.stderr, /fast: /, args.join(' '));
+    }
+  });
+
   it('stopp stops the pod\'s containers; rm -a, rmp leave nothing', async () => {
-    const s = await crictl('stopp', [pod]);
+    const s = await crictl('stopp', [pod], { env: { ...env, BERTH_TRACE: '1' } });
     assert.equal(s.code, 0, s.stderr);
+    assert.match(s.stderr, /^berth-trace \S+ \d+ fast: stopp$/m);
     assert.equal((await crictl('ps', ['-q'])).stdout, '', 'nothing runs after stopp');
     assert.equal((await inspect(ids.client)).status.state, 'CONTAINER_EXITED');
     const rm = await crictl('rm', ['-a']);

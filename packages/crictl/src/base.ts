@@ -36,9 +36,7 @@ export abstract class CrictlCommand extends Command {
 
   /** berth's store: --berth-root/--berth-state, else the config.toml's. */
   protected store(flags: { 'berth-root'?: string; 'berth-state'?: string; 'berth-config'?: string }): { root: string; state: string } {
-    const { loadConfig } = require('@berth/core/dist/config/config') as typeof import('@berth/core/dist/config/config');
-    const cfg = loadConfig(flags['berth-config']);
-    return { root: flags['berth-root'] ?? cfg.root, state: flags['berth-state'] ?? cfg.state };
+    return (require('./store') as typeof import('./store')).storeDirs(flags);
   }
 
   protected fail(message: string): never {

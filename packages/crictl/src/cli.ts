@@ -2,14 +2,10 @@
 import { commandIds, runOclif } from '@berth/core/dist/cli/oclif-main';
 import { hoistGlobals } from '@berth/core/dist/cli/argv';
 import { COMMANDS } from './commands';
+import { GLOBALS } from './globals';
 
 export { COMMANDS };
 
-/** crictl's global flags may come before the command (`crictl -c f.yaml images`). */
-const GLOBALS = {
-  withValue: ['--config', '-c', '--runtime-endpoint', '-r', '--image-endpoint', '-i', '--timeout', '-t', '--berth-root', '--berth-state', '--berth-config'],
-  switches: ['--debug', '-D'],
-};
 
 export async function main(argv: string[], pkgRoot: string): Promise<void> {
   const args = hoistGlobals(argv, GLOBALS, commandIds(COMMANDS));

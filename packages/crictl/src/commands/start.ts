@@ -9,15 +9,7 @@ export default class Start extends CrictlCommand {
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(Start);
-    const { startCriContainer } = require('@berth/core/dist/cri/container-run') as typeof import('@berth/core/dist/cri/container-run');
-    const dirs = this.store(flags);
-    for (const id of argv as string[]) {
-      try {
-        await startCriContainer(dirs, id);
-      } catch (err) {
-        this.fail(`starting the container ${JSON.stringify(id)}: ${(err as Error).message}`);
-      }
-      process.stdout.write(`${id}\n`);
-    }
+    const { startContainers } = require('../lifecycle-flows') as typeof import('../lifecycle-flows');
+    await startContainers(this.store(flags), argv as string[], (m) => this.fail(m));
   }
 }
