@@ -39,6 +39,11 @@ describe('ctr run fast path', { skip }, () => {
       assert.equal((await env.ctr(['c', 'info', id])).code, 1, `${id} removed`);
       assertNoLeaks(id);
     }
+    // `IMAGE ID -- COMMAND`: the `--` only separates; flags after the command line are its own.
+    const [f2, o2] = await both(['run', '--rm', env.ref, '{ID}', '--', 'sh', '-c', 'echo "$0 $1"', '--timeout', '-n']);
+    assert.equal(f2.fast, true);
+    assert.deepEqual([f2.code, f2.stdout, f2.stderr], [0, '--timeout -n\n', '']);
+    assert.deepEqual([o2.code, o2.stdout, o2.stderr], [f2.code, f2.stdout, f2.stderr]);
   });
 
   it('makes the same container and task as oclif for -d, --null-io, --snapshotter and globals before the command', async () => {

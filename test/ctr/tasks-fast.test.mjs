@@ -36,8 +36,10 @@ describe('ctr task fast paths', { skip }, () => {
   it('the first shim after a build writes the code cache of its create path, which later shims load', async () => {
     // The build's cache holds the shim bundle's top level only (core/src/tasks/shim/entry.ts).
     const dist = join(REPO_ROOT, 'packages', 'core', 'dist');
-    const trained = join(dist, `shim.bundle.${process.version}.run.cache`);
     assert.ok(existsSync(join(dist, 'shim.bundle.js')), 'the build made the shim bundle');
+    // Named after the bundle file (its mtime and size), so that no other build's shim can write it.
+    const st = statSync(join(dist, 'shim.bundle.js'));
+    const trained = join(dist, `shim.bundle.${process.version}.${Math.trunc(st.mtimeMs)}-${st.size}.run.cache`);
     rmSync(trained, { force: true });
     const id = env.newId();
     const r = await env.ctr(['run', '--rm', env.ref, id, 'sh', '-c', 'exit 4']);

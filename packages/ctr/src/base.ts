@@ -29,23 +29,13 @@ export abstract class CtrCommand extends Command {
    * command: so does berth, before a list comes back empty or a record is stored under it.
    */
   private checkNamespace(): void {
-    // Flags up to the first argument: after it, `ctr run IMAGE ID sh -n x` belongs to the container.
-    const ctor = this.constructor as typeof CtrCommand;
-    const defs = { ...ctor.baseFlags, ...(ctor.flags ?? {}) } as Record<string, { type: string; char?: string }>;
-    const takesValue = new Set<string>();
-    for (const [name, d] of Object.entries(defs)) {
-      if (d.type !== 'option') continue;
-      takesValue.add(`--${name}`);
-      if (d.char) takesValue.add(`-${d.char}`);
-    }
     let ns = process.env['CONTAINERD_NAMESPACE'];
-    for (let i = 0; i < this.argv.length; i++) {
-      const a = this.argv[i] as string;
-      if (a === '--' || !a.startsWith('-')) break;
-      if (a === '-n' || a === '--namespace') ns = this.argv[i + 1];
+    const own = this.ownArgs();
+    for (let i = 0; i < own.length; i++) {
+      const a = own[i] as string;
+      if (a === '-n' || a === '--namespace') ns = own[i + 1];
       else if (a.startsWith('--namespace=')) ns = a.slice('--namespace='.length);
       else if (a.startsWith('-n=')) ns = a.slice(3);
-      if (!a.includes('=') && takesValue.has(a)) i++;
     }
     if (ns === undefined || ns === '') return;
     const { validateIdentifier } = require('@berth/core/dist/metadata/validate') as typeof import('@berth/core/dist/metadata/validate');
@@ -53,14 +43,37 @@ export abstract class CtrCommand extends Command {
   }
 
   /**
+   * Commands whose arguments end in a container's command line (run, containers create): how
+   * many positionals come before it. Their flags are looked for before it only.
+   */
+  static commandLineAfter?: number;
+
+  /**
+   * The command's own part of the command line: for run and containers create, what comes before
+   * the container's command line (`ctr run IMAGE ID sh -n x --timeout 3`: -n and --timeout are
+   * sh's); namespace, --timeout and --debug are looked for here only.
+   */
+  protected ownArgs(): string[] {
+    const ctor = this.constructor as typeof CtrCommand;
+    if (ctor.commandLineAfter === undefined) return this.argv;
+    const { splitCommandLine } = require('@berth/core/dist/cli/argv') as typeof import('@berth/core/dist/cli/argv');
+    return splitCommandLine(this.argv, { ...ctor.baseFlags, ...(ctor.flags ?? {}) }, ctor.commandLineAfter).head;
+  }
+
+  private debugging(): boolean {
+    return this.ownArgs().includes('--debug');
+  }
+
+  /**
    * `--timeout`: ctr's deadline for the whole command. When it passes the command stops, exit 1,
    * as ctr's cancelled context does; what a pull stored stays in the ingest area for the next one.
    */
   private armTimeout(): void {
-    const i = this.argv.findIndex((a) => a === '--timeout' || a.startsWith('--timeout='));
+    const own = this.ownArgs();
+    const i = own.findIndex((a) => a === '--timeout' || a.startsWith('--timeout='));
     if (i < 0) return;
-    const arg = this.argv[i] as string;
-    const text = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : this.argv[i + 1] ?? '';
+    const arg = own[i] as string;
+    const text = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : own[i + 1] ?? '';
     const { parseGoDuration } = require('./commands/leases/duration') as typeof import('./commands/leases/duration');
     const ms = parseGoDuration(text);
     if (ms === undefined) this.error(`invalid value "${text}" for flag -timeout: parse error (a duration such as 30s or 1m30s)`);
@@ -84,7 +97,7 @@ export abstract class CtrCommand extends Command {
    */
   protected exitOnErrors(errors: readonly Error[]): void {
     if (errors.length === 0) return;
-    const debug = this.argv.includes('--debug');
+    const debug = this.debugging();
     for (const e of errors) {
       process.stderr.write(`ctr: ${e.message}\n`);
       if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
@@ -98,7 +111,7 @@ export abstract class CtrCommand extends Command {
     // Everything else, usage errors and this.error() included, as ctr: `ctr: <message>`, exit 1.
     const { errorLine } = require('@berth/core/dist/cli/error-line') as typeof import('@berth/core/dist/cli/error-line');
     process.stderr.write(`ctr: ${errorLine(err.message)}\n`);
-    if (this.argv.includes('--debug') && err.stack) process.stderr.write(`${err.stack}\n`);
+    if (this.debugging() && err.stack) process.stderr.write(`${err.stack}\n`);
     process.exit(1);
   }
 }

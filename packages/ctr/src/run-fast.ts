@@ -63,7 +63,9 @@ function parse(args: string[]): Parsed | undefined {
     if (v === '') return undefined;
     if (values[key] === undefined && v !== undefined) values[key] = v;
   }
-  return { switches, values, ref, id, rest: args.slice(i + 2) };
+  // `IMAGE ID -- COMMAND`: the `--` only separates (core/cli/argv.ts splitCommandLine).
+  const rest = args.slice(i + 2);
+  return { switches, values, ref, id, rest: rest[0] === '--' ? rest.slice(1) : rest };
 }
 
 /** Serves a plain `ctr run` (globals hoisted) and returns true, or returns false for oclif. */
@@ -84,8 +86,11 @@ export function fastRun(args: string[]): boolean {
   // The task's shim starts now, in parallel with the container's creation (as cli.ts does).
   (require('@berth/core/dist/tasks/prespawn') as typeof import('@berth/core/dist/tasks/prespawn')).prespawnShim();
   const go = async (): Promise<void> => {
-    const container = containerOptions({ ...DEFAULTS, snapshotter: v.snapshotter, tty: s.tty === true } as ContainerFlagValues);
-    const root = v.root ?? (require('@berth/core/dist/config/config') as typeof import('@berth/core/dist/config/config')).loadConfig(v.config).root;
+    const { loadConfig } = require('@berth/core/dist/config/config') as typeof import('@berth/core/dist/config/config');
+    const flags = { ...DEFAULTS, snapshotter: v.snapshotter, tty: s.tty === true } as ContainerFlagValues;
+    // The config file's default snapshotter when --snapshotter is unset, as the oclif path.
+    const container = containerOptions(flags, v.snapshotter ? undefined : loadConfig(v.config).snapshotter);
+    const root = v.root ?? loadConfig(v.config).root;
     const { runContainer } = require('./commands/run-flow') as typeof import('./commands/run-flow');
     await runContainer({
       root, state: stateDir(v), namespace, ref: p.ref, id: p.id, args: p.rest, io,

@@ -30,7 +30,8 @@ export function lazyCommands(...registries: CommandLoaders[]): Record<string, Co
   for (const registry of registries) {
     for (const [id, load] of Object.entries(registry)) {
       let cmd: Command.Class | undefined;
-      Object.defineProperty(out, id, { enumerable: true, get: () => (cmd ??= goLikeParsing(load())) });
+      // Configurable: an id in two registries is the later one's, as an object spread had it.
+      Object.defineProperty(out, id, { enumerable: true, configurable: true, get: () => (cmd ??= goLikeParsing(load())) });
     }
   }
   return out;

@@ -6,7 +6,9 @@
  */
 import * as fs from 'node:fs';
 
-const BUF = Buffer.alloc(64 * 1024);
+/** Records (state.json ~4 KiB) and /proc files fit; allocated on first use (every shim reads a few). */
+let buf: Buffer | undefined;
+const SIZE = 16 * 1024;
 
 /** The file's text, or undefined when it does not exist (other errors are thrown). */
 export function readSmallFile(file: string, encoding: BufferEncoding = 'utf8'): string | undefined {
@@ -18,10 +20,12 @@ export function readSmallFile(file: string, encoding: BufferEncoding = 'utf8'): 
     throw err;
   }
   try {
-    const n = fs.readSync(fd, BUF, 0, BUF.length, null);
-    const head = BUF.toString(encoding, 0, n);
-    // Larger than the buffer (a record with a huge config): the rest from where the read stopped.
-    return n < BUF.length ? head : head + fs.readFileSync(fd, encoding);
+    buf ??= Buffer.allocUnsafe(SIZE);
+    const n = fs.readSync(fd, buf, 0, SIZE, null);
+    if (n < SIZE) return buf.toString(encoding, 0, n);
+    // Larger than the buffer (a record with a huge config): the rest from where the read stopped,
+    // decoded with the head as one (a character may straddle the boundary).
+    return Buffer.concat([buf.subarray(0, n), fs.readFileSync(fd)]).toString(encoding);
   } finally {
     fs.closeSync(fd);
   }

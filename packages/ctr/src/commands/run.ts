@@ -9,6 +9,7 @@ export default class Run extends CtrCommand {
   static override summary = 'Run a container';
   static override description = 'Creates the container from the image (or --rootfs directory) and starts its task under a new shim. In the foreground, relays stdio, forwards signals and exits with the container\'s exit status.';
   static override strict = false;
+  static override commandLineAfter = 2;
   static override usage = 'run [flags] Image|RootFS ID [COMMAND] [ARG...]';
   static override flags = {
     ...CONTAINER_FLAGS,
@@ -29,7 +30,9 @@ export default class Run extends CtrCommand {
     if (flags.rm && flags.detach) this.error('flags --detach and --rm cannot be specified together', { exit: 1 });
     const io = taskIo(flags);
     if (flags.tty && io.kind !== 'fifo') this.error('tty and null-io cannot be used together', { exit: 1 });
-    const container = containerOptions(flags as ContainerFlagValues);
+    // The config file's default snapshotter when --snapshotter is unset, as containers create.
+    const { loadConfig } = require('@berth/core/dist/config/config') as typeof import('@berth/core/dist/config/config');
+    const container = containerOptions(flags as ContainerFlagValues, flags.snapshotter ? undefined : loadConfig(flags.config).snapshotter);
     const { runContainer } = require('./run-flow') as typeof import('./run-flow');
     await runContainer({
       root: this.storeRoot(flags), state: stateDir(flags), namespace: flags.namespace, ref, id, args: rest, io,

@@ -15,6 +15,15 @@ function readIfExists(file: string): Buffer | undefined {
   }
 }
 
+function writable(dir: string): boolean {
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+    return true;
+  } catch {
+    return false; // a read-only install: no cache of our own, nothing serialised for nothing
+  }
+}
+
 function runBundle(): boolean {
   const dist = path.join(__dirname, '..', '..');
   const file = path.join(dist, 'shim.bundle.js');
@@ -26,9 +35,12 @@ function runBundle(): boolean {
   }
   // The build's cache holds the bundle's top level only (the build cannot create a container);
   // the first shim to run writes one with the functions its create and start compiled
-  // (.run.cache, through the hook below), which every later shim loads instead.
+  // (.<mtime>-<size>.run.cache, through the hook below), which every later shim loads instead.
   const buildCache = path.join(dist, `shim.bundle.${process.version}.cache`);
-  const runCache = path.join(dist, `shim.bundle.${process.version}.run.cache`);
+  // Named after this bundle file too (V8 checks a cache's source by its length only): a shim of
+  // the previous build that writes after a rebuild cannot hand its bytecode to the new bundle's.
+  const st = fs.statSync(file);
+  const runCache = path.join(dist, `shim.bundle.${process.version}.${Math.trunc(st.mtimeMs)}-${st.size}.run.cache`);
   let cachedData = readIfExists(runCache);
   const trained = cachedData !== undefined;
   cachedData ??= readIfExists(buildCache);
@@ -38,7 +50,7 @@ function runBundle(): boolean {
     fs.writeFileSync(buildCache, script.createCachedData());
     return true;
   }
-  if (!trained || script.cachedDataRejected) {
+  if ((!trained || script.cachedDataRejected) && writable(dist)) {
     (globalThis as Record<symbol, unknown>)[Symbol.for('berth.shim.writeCache')] = (): void => {
       if (fs.existsSync(runCache) && !script.cachedDataRejected) return; // another shim wrote it meanwhile
       const tmp = `${runCache}.${process.pid}.tmp`;

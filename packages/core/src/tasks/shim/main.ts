@@ -43,9 +43,14 @@ function report(r: ShimReady): void {
 function settle(): void {
   writeTrainedCache();
   try {
-    // gc() without --expose-gc on the command line (see SHIM_NODE_FLAGS): set now, taken from a new context.
-    (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--expose-gc');
-    ((require('node:vm') as typeof import('node:vm')).runInNewContext('gc') as () => void)();
+    // gc() without --expose-gc on the command line (see SHIM_NODE_FLAGS): set now, taken from a
+    // new context, and the flag reset, so that V8's flag hash (which node's own code cache is
+    // checked against) is the start-up one again for modules loaded later.
+    const v8 = require('node:v8') as typeof import('node:v8');
+    v8.setFlagsFromString('--expose-gc');
+    const gc = (require('node:vm') as typeof import('node:vm')).runInNewContext('gc') as () => void;
+    v8.setFlagsFromString('--no-expose-gc');
+    gc();
   } catch { /* only memory */ }
   try { fn('int malloc_trim(size_t pad)')(0); } catch { /* only memory */ }
 }

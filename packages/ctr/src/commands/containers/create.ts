@@ -6,6 +6,7 @@ export default class ContainersCreate extends CtrCommand {
   static override summary = 'Create container';
   static override aliases = ['c:create', 'container:create'];
   static override strict = false;
+  static override commandLineAfter = 2;
   static override usage = 'containers create [flags] <image|rootfs> <id> [<command> [<args>...]]';
   static override flags = CONTAINER_FLAGS;
 

@@ -8,6 +8,7 @@ export default class TasksExec extends CtrCommand {
   static override description = 'berth: the process is a child of this ctr (not of the shim); with --detach its exit status is not recorded.';
   static override aliases = ['t:exec', 'task:exec'];
   static override usage = 'tasks exec [flags] CONTAINER CMD [ARG...]';
+  static override commandLineAfter = 1;
   static override args = { container: Args.string({ description: 'CONTAINER', required: true }) };
   static override flags = {
     cwd: Flags.string({ description: 'Working directory of the new process' }),
