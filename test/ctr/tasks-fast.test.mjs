@@ -46,7 +46,8 @@ describe('ctr task fast paths', { skip }, () => {
     assert.equal(r.code, 4, r.stderr);
     for (let i = 0; i < 50 && !existsSync(trained); i++) await sleep(100);
     const size = statSync(trained).size;
-    assert.ok(size > statSync(join(dist, `shim.bundle.${process.version}.cache`)).size, 'more than the build cache holds');
+    // More than the top level the build's cache holds (~32 KiB; the build makes it for its own Node only).
+    assert.ok(size > 100_000, `trained cache of ${size} bytes`);
     // Loaded, not rewritten, by the next shim; which runs its container as well.
     const again = await env.ctr(['run', '--rm', env.ref, id, 'sh', '-c', 'echo ok']);
     assert.equal(again.stdout, 'ok\n', again.stderr);

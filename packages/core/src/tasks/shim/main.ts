@@ -48,9 +48,11 @@ function settle(): void {
     // checked against) is the start-up one again for modules loaded later.
     const v8 = require('node:v8') as typeof import('node:v8');
     v8.setFlagsFromString('--expose-gc');
-    const gc = (require('node:vm') as typeof import('node:vm')).runInNewContext('gc') as () => void;
+    const gc = (require('node:vm') as typeof import('node:vm')).runInNewContext('gc') as (options?: Record<string, string>) => void;
     v8.setFlagsFromString('--no-expose-gc');
-    gc();
+    // A last-resort major GC also shrinks the young generation (V8's reduce-memory mode): the
+    // shim idles from now on. Node 26 keeps ~15 MB of new space otherwise (PSS 16 vs 11 MB).
+    try { gc({ type: 'major', execution: 'sync', flavor: 'last-resort' }); } catch { gc(); }
   } catch { /* only memory */ }
   try { fn('int malloc_trim(size_t pad)')(0); } catch { /* only memory */ }
 }
