@@ -89,7 +89,22 @@ function str(file: string, t: Table, key: string, at: string, fallback: string):
  * Reads the config file: a missing file at the default path means the defaults; a missing file
  * named explicitly, bad TOML or a wrong type is an error naming the file and the key.
  */
+const loaded = new Map<string, BerthConfig>();
+
+/**
+ * The config file (or the defaults when the default file is missing), read once per process: a
+ * command asks for its root, state and snapshotter separately. Treat the result as read-only.
+ */
 export function loadConfig(file?: string): BerthConfig {
+  const key = file ?? '';
+  const hit = loaded.get(key);
+  if (hit) return hit;
+  const c = readConfig(file);
+  loaded.set(key, c);
+  return c;
+}
+
+function readConfig(file?: string): BerthConfig {
   const c = defaultConfig();
   const target = file ?? DEFAULT_CONFIG_PATH;
   let text: string;
