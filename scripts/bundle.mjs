@@ -221,7 +221,10 @@ function train(pkg, argv, env = {}) {
  * `tasks ls` does not read `run`'s.
  */
 const FAST = {
-  runc: { fast: { words: ['state', 'list', 'kill', 'delete', 'start', 'create', 'run'], train: (tmp) => ['--root', tmp, 'list'] } },
+  runc: {
+    fast: { words: ['state', 'list', 'kill', 'delete', 'start'], train: (tmp) => ['--root', tmp, 'list'] },
+    'fast-create': { words: ['create', 'run'] },
+  },
   // The topic's words: `ls`/`list` would send every `ctr <topic> ls` through the fast bundle first.
   ctr: {
     fast: { words: ['tasks', 't', 'task'], cache: 'ls', train: (tmp) => ['--state', tmp, 'tasks', 'ls'] },

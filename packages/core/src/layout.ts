@@ -23,15 +23,34 @@ export interface ContainerPaths {
   creating: string;
 }
 
+/** Normalised directories by the text given (bounded: a process asks for a handful). */
+const normalised = new Map<string, string>();
+
+/**
+ * path.join(dir, name) for one ordinary path component: the directory normalised once, then a
+ * concatenation. Listings build several paths per container or task, and path.join normalises
+ * the whole text again each time in code that has not been optimised yet (~15 µs a call: `tasks
+ * ls` of 50 spent 2.3 of its ~9 ms of work there).
+ */
+export function childPath(dir: string, name: string): string {
+  if (name === '' || name === '.' || name === '..' || name.includes('/')) return path.join(dir, name);
+  let base = normalised.get(dir);
+  if (base === undefined) {
+    if (normalised.size > 64) normalised.clear();
+    base = path.join(dir, '.');
+    normalised.set(dir, base);
+  }
+  return base === '/' ? `/${name}` : base === '.' ? name : `${base}/${name}`;
+}
+
 export function containerPaths(root: string, id: string): ContainerPaths {
-  const dir = path.join(root, id);
-  // dir is normalised: plain concatenation (listings build these for every container).
+  const dir = childPath(root, id);
   return { dir, state: `${dir}/state.json`, execFifo: `${dir}/exec.fifo`, lock: `${dir}/.lock`, creating: `${dir}/.creating` };
 }
 
 /** The runtime root that ctr/crictl use for a namespace, as containerd uses /run/containerd/runc/<ns>. */
 export function runtimeRootForNamespace(state: string, namespace: string): string {
-  return path.join(state, 'runc', namespace);
+  return childPath(childPath(state, 'runc'), namespace);
 }
 
 /** The init stage's entry point (dist/init.js: its bundle, or the tsc output without one). */
@@ -143,12 +162,12 @@ export function gcLockPath(root: string): string {
 
 /** A task's bundle directory: config.json, rootfs (the snapshot's mount), shim pid, stdio, exit status. */
 export function taskDir(state: string, namespace: string, id: string): string {
-  return path.join(state, 'io.containerd.runtime.v2.task', namespace, id);
+  return childPath(taskNamespaceDir(state, namespace), id);
 }
 
 /** Every task directory of a namespace lives here. */
 export function taskNamespaceDir(state: string, namespace: string): string {
-  return path.join(state, 'io.containerd.runtime.v2.task', namespace);
+  return childPath(childPath(state, 'io.containerd.runtime.v2.task'), namespace);
 }
 
 // --- helpers append their own sections below this line, one per concern -------------------

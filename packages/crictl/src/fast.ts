@@ -10,18 +10,23 @@
 import { hoistGlobals } from '@berth/core/dist/cli/argv';
 import { errorLine } from '@berth/core/dist/cli/error-line';
 import { logrusLine } from '@berth/core/dist/cli/logrus';
+import { envDefaults, parsePlainForm, type PlainFormSpec } from '@berth/core/dist/cli/plain-form';
 import { trace } from '@berth/core/dist/util/trace';
 import { GLOBALS } from './globals';
 import type { Fail } from './lifecycle-flows';
 
 type Global = 'config' | 'runtime-endpoint' | 'image-endpoint' | 'timeout' | 'berth-root' | 'berth-state' | 'berth-config';
 
-const COMMANDS = new Set(['start', 'stopp', 'rmp']);
-const VALUED: Record<string, Global> = {
+const VALUED: PlainFormSpec['valued'] = Object.fromEntries(Object.entries({
   '--config': 'config', '-c': 'config', '--runtime-endpoint': 'runtime-endpoint', '-r': 'runtime-endpoint',
   '--image-endpoint': 'image-endpoint', '-i': 'image-endpoint', '--timeout': 'timeout', '-t': 'timeout',
   '--berth-root': 'berth-root', '--berth-state': 'berth-state', '--berth-config': 'berth-config',
+}).map(([spelling, name]) => [spelling, { name }]));
+/** The global flags, and rmp's --force. */
+const FORMS: Record<string, PlainFormSpec> = {
+  start: { valued: VALUED }, stopp: { valued: VALUED }, rmp: { valued: VALUED, switches: { '-f': 'force', '--force': 'force' } },
 };
+const COMMAND_WORDS: ReadonlySet<string> = new Set(Object.keys(FORMS));
 /** The flags' environment defaults and defaults, as oclif reads them (base.ts). */
 const ENV: Partial<Record<Global, string>> = {
   config: 'CRI_CONFIG_FILE', 'runtime-endpoint': 'CONTAINER_RUNTIME_ENDPOINT', 'image-endpoint': 'IMAGE_SERVICE_ENDPOINT',
@@ -33,30 +38,13 @@ interface Parsed { command: string; flags: Partial<Record<Global, string>>; forc
 
 function parse(args: string[]): Parsed | undefined {
   const command = args[0] ?? '';
-  if (!COMMANDS.has(command)) return undefined;
-  const flags: Parsed['flags'] = {};
-  let force = false;
-  const ids: string[] = [];
-  for (let i = 1; i < args.length; i++) {
-    const a = args[i] as string;
-    if (!a.startsWith('-')) { ids.push(a); continue; }
-    if (command === 'rmp' && (a === '-f' || a === '--force') && !force) { force = true; continue; }
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    const key = Object.hasOwn(VALUED, name) ? VALUED[name] : undefined;
-    if (!key || flags[key] !== undefined) return undefined; // -D, --help, -a, `--`, unknown, repeated
-    const value = eq > 0 ? a.slice(eq + 1) : args[++i];
-    if (value === undefined || value === '' || (eq < 0 && value.startsWith('-'))) return undefined;
-    flags[key] = value;
-  }
-  if (ids.length === 0) return undefined;
-  for (const [key, env] of Object.entries(ENV) as [Global, string][]) {
-    const v = process.env[env];
-    if (v === '') return undefined;
-    if (flags[key] === undefined && v !== undefined) flags[key] = v;
-  }
-  for (const [key, v] of Object.entries(DEFAULTS) as [Global, string][]) flags[key] ??= v;
-  return { command, flags, force, ids };
+  if (!Object.hasOwn(FORMS, command)) return undefined;
+  // -D, --help, -a, `--`, an unknown or repeated flag: oclif's.
+  const form = parsePlainForm(args, 1, FORMS[command] as PlainFormSpec);
+  if (!form || form.positionals.length === 0 || !envDefaults(form.flags, ENV as Record<string, string>)) return undefined;
+  const { force, ...globals } = form.flags;
+  const flags = { ...DEFAULTS, ...globals } as Partial<Record<Global, string>>;
+  return { command, flags, force: force === true, ids: form.positionals };
 }
 
 /** As CrictlCommand.fail: one logrus fatal line, exit status 1. */
@@ -66,7 +54,7 @@ const fail: Fail = (message) => {
 };
 
 export function fast(argv: string[]): boolean {
-  const args = hoistGlobals(argv, GLOBALS, COMMANDS);
+  const args = hoistGlobals(argv, GLOBALS, COMMAND_WORDS);
   const p = parse(args);
   if (!p) return false;
   try {

@@ -30,7 +30,8 @@ export function crictlSettings(flags: GlobalFlagValues, argv: string[]): CrictlS
     runtimeEndpoint: flags['runtime-endpoint'],
     imageEndpoint: flags['image-endpoint'],
     timeout: given(argv, '--timeout', '-t') ? flags.timeout : undefined,
-  }, path.dirname(process.argv[1] ?? '.'));
+    // The program's directory: the package's bin/ (this file is in dist/, bundled or not).
+  }, path.join(__dirname, '..', 'bin'));
   return current;
 }
 

@@ -8,6 +8,7 @@ import { hoistGlobals } from '@berth/core/dist/cli/argv';
 import { GLOBALS } from './globals';
 import { LIST_COMMAND_IDS, fastTaskList } from './commands/tasks/list-text';
 
-export function fast(argv: string[]): boolean {
-  return fastTaskList(hoistGlobals(argv, GLOBALS, LIST_COMMAND_IDS));
+/** 'done' when served (its output is written: launch.js exits at once), false for the CLI. */
+export function fast(argv: string[]): 'done' | false {
+  return fastTaskList(hoistGlobals(argv, GLOBALS, LIST_COMMAND_IDS)) ? 'done' : false;
 }

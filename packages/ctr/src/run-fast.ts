@@ -8,6 +8,7 @@
  * through oclif, which owns usage errors. test/ctr/run-fast.test.mjs compares both paths.
  */
 import { errorLine } from '@berth/core/dist/cli/error-line';
+import { envDefaults, parsePlainForm, type PlainFormSpec } from '@berth/core/dist/cli/plain-form';
 import { trace } from '@berth/core/dist/util/trace';
 import { containerOptions, type ContainerFlagValues } from './container-options';
 import { stateDir } from './commands/tasks/list-text';
@@ -16,10 +17,14 @@ import { taskIo } from './commands/tasks/task-io';
 type Switch = 'rm' | 'detach' | 'null-io' | 'tty';
 type Valued = 'snapshotter' | 'log-uri' | 'pid-file' | 'namespace' | 'root' | 'state' | 'config' | 'address';
 
-const SWITCHES: Record<string, Switch> = { '--rm': 'rm', '-d': 'detach', '--detach': 'detach', '--null-io': 'null-io', '-t': 'tty', '--tty': 'tty' };
-const VALUED: Record<string, Valued> = {
-  '--snapshotter': 'snapshotter', '--log-uri': 'log-uri', '--pid-file': 'pid-file', '-n': 'namespace', '--namespace': 'namespace',
-  '--root': 'root', '--state': 'state', '--config': 'config', '-c': 'config', '--address': 'address',
+const FORM: PlainFormSpec = {
+  switches: { '--rm': 'rm', '-d': 'detach', '--detach': 'detach', '--null-io': 'null-io', '-t': 'tty', '--tty': 'tty' },
+  valued: Object.fromEntries(Object.entries({
+    '--snapshotter': 'snapshotter', '--log-uri': 'log-uri', '--pid-file': 'pid-file', '-n': 'namespace', '--namespace': 'namespace',
+    '--root': 'root', '--state': 'state', '--config': 'config', '-c': 'config', '--address': 'address',
+  }).map(([spelling, name]) => [spelling, { name }])),
+  // The flags come before the image: from there on the words are run's and the container's.
+  stopAtPositional: true,
 };
 /** The flags' environment defaults, as oclif reads them (base.ts, container-flags.ts). */
 const ENV: Partial<Record<Valued, string>> = {
@@ -40,32 +45,17 @@ interface Parsed {
 /** `args`: the command line with the globals hoisted behind `run`; undefined for oclif. */
 function parse(args: string[]): Parsed | undefined {
   if (args[0] !== 'run') return undefined;
-  const switches: Parsed['switches'] = {};
-  const values: Parsed['values'] = {};
-  let i = 1;
-  for (; i < args.length && (args[i] as string).startsWith('-'); i++) {
-    const a = args[i] as string;
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    const sw = Object.hasOwn(SWITCHES, name) ? SWITCHES[name] : undefined;
-    const key = Object.hasOwn(VALUED, name) ? VALUED[name] : undefined;
-    if (sw && eq < 0 && !switches[sw]) { switches[sw] = true; continue; }
-    if (!key || values[key] !== undefined) return undefined; // unknown, repeated, `--`, --help, --debug, --timeout
-    const value = eq > 0 ? a.slice(eq + 1) : args[++i];
-    if (value === undefined || value === '' || (eq < 0 && value.startsWith('-'))) return undefined;
-    values[key] = value;
-  }
-  const [ref, id] = [args[i], args[i + 1]];
+  const form = parsePlainForm(args, 1, FORM);
+  if (!form || !envDefaults(form.flags, ENV as Record<string, string>)) return undefined;
+  const { flags, end } = form;
+  const [ref, id] = [args[end], args[end + 1]];
   if (!ref || !id || id.startsWith('-')) return undefined;
-  if (switches.rm && switches.detach) return undefined;
-  for (const [key, env] of Object.entries(ENV) as [Valued, string][]) {
-    const v = process.env[env];
-    if (v === '') return undefined;
-    if (values[key] === undefined && v !== undefined) values[key] = v;
-  }
+  if (flags.rm && flags.detach) return undefined;
   // `IMAGE ID -- COMMAND`: the `--` only separates (core/cli/argv.ts splitCommandLine).
-  const rest = args.slice(i + 2);
-  return { switches, values, ref, id, rest: rest[0] === '--' ? rest.slice(1) : rest };
+  const rest = args.slice(end + 2);
+  return {
+    switches: flags as Parsed['switches'], values: flags as Parsed['values'], ref, id, rest: rest[0] === '--' ? rest.slice(1) : rest,
+  };
 }
 
 /** Serves a plain `ctr run` (globals hoisted) and returns true, or returns false for oclif. */

@@ -18,8 +18,11 @@ export function listContainers(root: string): ListEntry[] {
     let view: StateView;
     let uid: number;
     try {
-      view = containerState(root, id);
-      uid = fs.statSync(containerPaths(root, id).state).uid;
+      const rec = readRecord(root, id);
+      view = stateView(root, rec);
+      // runc names the owner of the state directory: the uid that created it, which the record
+      // holds (a stat of each container's file less).
+      uid = typeof rec.ownerUid === 'number' ? rec.ownerUid : fs.statSync(containerPaths(root, id).state).uid;
     } catch {
       continue; // being created or deleted right now: runc skips these too
     }

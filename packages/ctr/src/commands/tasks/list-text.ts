@@ -5,6 +5,7 @@
  * No module-level oclif import here: cli.ts loads this file first.
  */
 import type { TaskInfo } from '@berth/core/dist/tasks/types';
+import { envDefaults, parsePlainForm, type PlainFormSpec } from '@berth/core/dist/cli/plain-form';
 import { writeStdout } from '@berth/core/dist/cli/write-out';
 import { trace } from '@berth/core/dist/util/trace';
 
@@ -25,9 +26,18 @@ export function stateDir(flags: { state?: string; config?: string }): string {
 const LIST_IDS = new Set(['tasks ls', 'tasks list', 't ls', 't list', 'task ls', 'task list']);
 /** The same, as command ids for hoistGlobals (words joined by ':'). */
 export const LIST_COMMAND_IDS: ReadonlySet<string> = new Set([...LIST_IDS].map((id) => id.replace(' ', ':')));
-const VALUED: Record<string, 'namespace' | 'state' | 'config' | 'root' | 'address'> = {
-  '-n': 'namespace', '--namespace': 'namespace', '--state': 'state', '--config': 'config', '-c': 'config', '--root': 'root', '-a': 'address', '--address': 'address',
+/** Its plain forms: the global flags (urfave/cli's way: `-n=x`, repeats, --debug without effect) and -q. */
+const FORM: PlainFormSpec = {
+  switches: { '-q': 'quiet', '--quiet': 'quiet' },
+  valued: Object.fromEntries(Object.entries({
+    '-n': 'namespace', '--namespace': 'namespace', '--state': 'state', '--config': 'config', '-c': 'config', '--root': 'root', '-a': 'address', '--address': 'address',
+  }).map(([spelling, name]) => [spelling, { name }])),
+  ignore: new Set(['--debug']),
+  repeats: 'last',
+  goLike: true,
 };
+/** The flags' environment defaults, as oclif reads them. */
+const ENV = { namespace: 'CONTAINERD_NAMESPACE', state: 'BERTH_STATE', config: 'BERTH_CONFIG' };
 
 /**
  * Lists and prints when `args` (globals hoisted: command words first) is a plain `tasks ls`;
@@ -35,25 +45,9 @@ const VALUED: Record<string, 'namespace' | 'state' | 'config' | 'root' | 'addres
  */
 export function fastTaskList(args: string[]): boolean {
   if (!LIST_IDS.has(`${args[0]} ${args[1]}`)) return false;
-  const flags: { namespace?: string; state?: string; config?: string; quiet?: boolean } = {};
-  for (let i = 2; i < args.length; i++) {
-    const a = args[i] as string;
-    if (a === '-q' || a === '--quiet') { flags.quiet = true; continue; }
-    if (a === '--debug') continue;
-    const eq = a.indexOf('=');
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    const key = VALUED[name];
-    if (!key) return false;
-    const value = eq > 0 ? a.slice(eq + 1) : args[++i];
-    if (value === undefined || value === '') return false;
-    if (key !== 'root' && key !== 'address') flags[key] = value;
-  }
-  // The flags' environment defaults, as oclif reads them; an empty one is left to oclif.
-  for (const [key, env] of [['namespace', 'CONTAINERD_NAMESPACE'], ['state', 'BERTH_STATE'], ['config', 'BERTH_CONFIG']] as const) {
-    const v = process.env[env];
-    if (v === '') return false;
-    if (flags[key] === undefined && v !== undefined) flags[key] = v;
-  }
+  const form = parsePlainForm(args, 2, FORM);
+  if (!form || form.positionals.length > 0 || !envDefaults(form.flags, ENV)) return false;
+  const flags = form.flags as { namespace?: string; state?: string; config?: string; quiet?: true };
   let text: string;
   try {
     // An invalid namespace: oclif's run refuses it, as for every command (base.ts).
