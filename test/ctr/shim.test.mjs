@@ -77,4 +77,32 @@ describe('ctr shims', { skip }, () => {
     assert.equal((await env.ctr(['c', 'rm', id])).code, 0);
     assertNoLeaks(id);
   });
+
+  it('starts its init stage while it waits for the task: taken for a plain container with the task\'s stdio, else killed', { timeout: 120_000 }, async () => {
+    const traced = (file) => ({ env: { BERTH_TRACE: '1', BERTH_TRACE_FILE: file } });
+    const lines = (file) => readFileSync(file, 'utf8').split('\n');
+    const alive = (pid) => { try { return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] !== 'Z'; } catch { return false; } };
+    const spawned = (file) => Number(/prespawn: init spawned (\d+)$/m.exec(readFileSync(file, 'utf8'))?.[1]);
+    // A plain container: the shim's prespawned init runs it, its fds 0-2 sent over the sync socket.
+    const plain = join(env.work, `trace-${env.newId()}`);
+    const r = await env.ctr(['run', '--rm', env.ref, env.newId(), 'sh', '-c', 'echo out; echo err >&2; exit 4'], traced(plain));
+    assert.deepEqual([r.code, r.stdout, r.stderr.replace(/^berth-trace .*\n/gm, '')], [4, 'out\n', 'err\n']);
+    assert.ok(spawned(plain) > 0, 'the shim prespawned an init');
+    assert.ok(lines(plain).some((l) => l.endsWith('create: prespawned init taken')), 'and the create took it');
+    // Another PID namespace than a new one: the prespawned init does not fit, it is killed.
+    const host = join(env.work, `trace-${env.newId()}`);
+    const h = await env.ctr(['run', '--rm', '--with-ns', `pid:/proc/${process.pid}/ns/pid`, env.ref, env.newId(), 'sh', '-c', 'echo host'], traced(host));
+    assert.deepEqual([h.code, h.stdout], [0, 'host\n'], h.stderr);
+    assert.ok(!lines(host).some((l) => l.endsWith('create: prespawned init taken')));
+    assert.equal(alive(spawned(host)), false, 'the unfit init is gone');
+    // No task at all (an image that does not exist): the shim and its init exit by themselves.
+    const none = join(env.work, `trace-${env.newId()}`);
+    const n = await env.ctr(['run', '--rm', 'docker.io/library/nosuch:latest', env.newId(), 'true'], traced(none));
+    assert.equal(n.code, 1);
+    const pid = spawned(none);
+    if (pid > 0) {
+      for (let i = 0; i < 50 && alive(pid); i += 1) await sleep(20);
+      assert.equal(alive(pid), false, 'an init prespawned for no task exits');
+    }
+  });
 });

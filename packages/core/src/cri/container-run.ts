@@ -5,7 +5,7 @@
  * the exit in the container's status and deletes the task (containerd deletes a CRI container's
  * task on exit), so the rootfs is unmounted and `runc list` forgets it.
  */
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../util/random';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BerthError, InvalidArgumentError, StateError } from '../errors';
@@ -125,7 +125,7 @@ export async function execInCriContainer(o: CriExecOptions): Promise<number> {
     fs.closeSync(n);
   }
   const { execTask, execPid } = require('../services/tasks') as typeof import('../services/tasks');
-  const execId = `crictl-exec-${randomBytes(6).toString('hex')}`;
+  const execId = `crictl-exec-${randomHex(6)}`;
   let timer: NodeJS.Timeout | undefined;
   let timedOut = false;
   if (o.timeoutSec && o.timeoutSec > 0) {

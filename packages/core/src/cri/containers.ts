@@ -4,7 +4,7 @@
  * container-record.ts) with an active snapshot of its image keyed by its id, and, once started,
  * a task under the shim (cri/container-run.ts).
  */
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../util/random';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NotFoundError, StateError } from '../errors';
@@ -46,7 +46,7 @@ export async function createCriContainer(o: CreateCriContainerOptions): Promise<
     const record = store.images.find(CRI_NAMESPACE, image.references[0] ?? image.id) ?? store.images.list(CRI_NAMESPACE).find((i) => image.references.includes(i.name));
     if (!record) throw new NotFoundError(`image "${c.image.image}": no image record in namespace ${CRI_NAMESPACE}`);
     const resolved = resolveImageConfig(o.root, record);
-    const id = randomBytes(32).toString('hex');
+    const id = randomHex(32);
     const pm = sb.config.metadata;
     const name = criContainerName(c, pm);
     const taken = listCriContainers(store).find((x) => x.name === name);

@@ -3,7 +3,7 @@
  * makes something (files, pinned namespaces, the pid holder, the CNI network) is undone when a
  * later step fails, and stop/remove repeat safely, so a crashed runp is finished off by rmp.
  */
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../util/random';
 import * as fs from 'node:fs';
 import { InvalidArgumentError, NotFoundError, StateError } from '../errors';
 import { sandboxPaths, type SandboxPaths } from '../layout';
@@ -131,7 +131,7 @@ export function runPodSandbox(store: MetadataStore, o: RunPodOptions): string {
   const nso = c.linux.namespaceOptions;
   if (nso.network === 'TARGET' || nso.network === 'CONTAINER') throw new InvalidArgumentError(`pod config: network namespace mode ${nso.network} is not valid for a pod`);
   if (nso.ipc === 'TARGET' || nso.ipc === 'CONTAINER') throw new InvalidArgumentError(`pod config: ipc namespace mode ${nso.ipc} is not valid for a pod`);
-  const id = randomBytes(32).toString('hex');
+  const id = randomHex(32);
   const p = sandboxPaths(o.root, o.state, id);
   const hostNetwork = nso.network === 'NODE';
   const s: Sandbox = {

@@ -27,6 +27,7 @@ import { takePrespawned } from './prespawn';
 import { claimStateDir } from './state-dir';
 import { STDERR_FD_ENV, SYNC_FD_ENV, type InitConfig } from './sync';
 import { holdUserNamespace, pidNamespaceArgs } from './userns';
+import { removeFile } from '../util/remove';
 
 
 export interface CreateOptions {
@@ -94,8 +95,11 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     let proc: ChildProcess;
     let releaseHolder = (): void => undefined;
     const plain = consoleFd === undefined && preserve === 0 && !userNs;
-    const pre = takePrespawned(bundle, plain);
-    if (pre) proc = pre;
+    const pre = takePrespawned(bundle, spec, plain);
+    if (pre) {
+      proc = pre;
+      trace('create: prespawned init taken');
+    }
     else if (userNs) {
       // A user namespace is entered through nsenter(1) (see holdUserNamespace).
       const holder = await holdUserNamespace(spec);
@@ -204,7 +208,7 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     record.initStartTime = st.startTime;
     if (consoleFd !== undefined && opts.consoleSocket) closeQuietly(consoleFd);
     writeFileAtomic(paths.state, JSON.stringify(record), { durable: false }); // ephemeral (AtomicWriteOptions)
-    fs.rmSync(paths.creating, { force: true });
+    removeFile(paths.creating);
     if (opts.pidFile) writeFileAtomic(path.resolve(opts.pidFile), String(pid), { durable: false });
     return { record, child: proc };
   } catch (err) {

@@ -8,6 +8,7 @@ import { hookState, runHooks } from './hooks';
 import { parseSignal } from './signals';
 import { sleepMs } from './sync';
 import { trace } from '../util/trace';
+import { removeFlatDir } from '../util/remove';
 
 export function startContainer(root: string, id: string): void {
   trace('start: begin');
@@ -79,7 +80,7 @@ export function deleteContainer(root: string, id: string, force = false): Delete
   } catch (err) {
     // runc: `delete --force` of a container that does not exist succeeds quietly.
     if (err instanceof NotFoundError && force) {
-      fs.rmSync(containerPaths(root, id).dir, { recursive: true, force: true });
+      removeFlatDir(containerPaths(root, id).dir);
       return { deleted: false };
     }
     throw err;
@@ -121,20 +122,6 @@ function destroy(root: string, rec: ContainerRecord): void {
   try {
     runHooks('poststop', rec.config.hooks?.poststop, hookState(rec, rec.config, 'stopped', 0));
   } finally {
-    removeStateDir(containerPaths(root, rec.id).dir);
-  }
-}
-
-/**
- * The container's state directory holds files only (state.json, exec.fifo): unlinked by name and
- * the directory removed, which is a third of fs.rmSync's work (it lstats every entry first).
- * Anything unexpected (a subdirectory) falls back to rmSync.
- */
-function removeStateDir(dir: string): void {
-  try {
-    for (const name of fs.readdirSync(dir)) fs.unlinkSync(`${dir}/${name}`);
-    fs.rmdirSync(dir);
-  } catch {
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeFlatDir(containerPaths(root, rec.id).dir);
   }
 }

@@ -12,14 +12,17 @@ import type { Socket } from 'node:net';
 import { initStageScript } from '../layout';
 import type { Spec } from '../oci/types';
 import { initEnv } from './init-env';
-import { SYNC_FD_ENV } from './sync';
+import { STDIO_BY_SOCKET_ENV, SYNC_FD_ENV } from './sync';
 import { spawnInPidNamespace } from './pidns';
 import { primeCgroupAttach } from './cgroup-join';
 import { trace, traceEnv } from '../util/trace';
 
 interface Prespawned {
   child: ChildProcess;
-  bundle: string;
+  /** The bundle it was spawned for (runc's), or undefined: any whose PID namespace is a new one (the shim's). */
+  bundle?: string;
+  /** It waits for its fds 0-2 on the sync socket before its config (STDIO_BY_SOCKET_ENV). */
+  stdioBySocket: boolean;
 }
 
 /**
@@ -77,7 +80,7 @@ export function prespawnInit(argv: string[], prime = true): void {
     child.unref();
     (child.stdio[PLAIN_SYNC_INDEX] as Socket).unref();
     child.on('error', () => undefined);
-    s.pending = { child, bundle };
+    s.pending = { child, bundle, stdioBySocket: false };
     trace('prespawn: init spawned');
     if (prime) primeCgroupAttach();
   } catch {
@@ -85,17 +88,68 @@ export function prespawnInit(argv: string[], prime = true): void {
   }
 }
 
-/** The prespawned init for this bundle, if any (re-referenced: it is ours to wait on now). */
-export function takePrespawned(bundle: string, usable: boolean): ChildProcess | undefined {
+/** A new PID namespace, the plain case the shim's prespawned init is made for. */
+const NEW_PID_NAMESPACE: Spec = { ociVersion: '1.0.2', linux: { namespaces: [{ type: 'pid' }] } };
+
+/**
+ * A prespawned shim starts the init stage of its container while it waits for its task, before
+ * the spec exists: the init's Node start-up (~15 ms, the longest step of a create) then overlaps
+ * with the starter's work (image, snapshot, spec). Its stdio is not known yet either, so the
+ * init takes fds 0-2 from the sync socket (sendStdio) before its config. It is made for the plain
+ * case, a new PID namespace; takePrespawned refuses it for any other spec.
+ */
+export function prespawnInitAnyBundle(): void {
+  const s = slot();
+  if (s.tried) return;
+  s.tried = true;
+  try {
+    const child = spawnInPidNamespace(NEW_PID_NAMESPACE, () => spawn(process.execPath, [initStageScript()], {
+      stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+      env: initEnv({ [SYNC_FD_ENV]: String(PLAIN_SYNC_INDEX), [STDIO_BY_SOCKET_ENV]: '1', ...traceEnv() }),
+    }));
+    child.unref();
+    (child.stdio[PLAIN_SYNC_INDEX] as Socket).unref();
+    child.on('error', () => undefined);
+    s.pending = { child, stdioBySocket: true };
+    trace(`prespawn: init spawned ${child.pid}`);
+  } catch {
+    s.pending = undefined;
+  }
+}
+
+/**
+ * The prespawned init for this bundle and spec, if any (re-referenced: it is ours to wait on
+ * now); one that does not fit is killed. Its stdio, when it waits for it, is ours (fds 0-2).
+ */
+export function takePrespawned(bundle: string, spec: Spec, usable: boolean): ChildProcess | undefined {
   const s = slot();
   const p = s.pending;
   s.pending = undefined;
   if (!p) return undefined;
-  if (!usable || p.bundle !== bundle || p.child.exitCode !== null || p.child.signalCode !== null) {
+  const pidNs = spec.linux?.namespaces?.find((n) => n.type === 'pid');
+  const fits = p.bundle !== undefined ? p.bundle === bundle : pidNs !== undefined && !pidNs.path;
+  if (!usable || !fits || p.child.exitCode !== null || p.child.signalCode !== null) {
     try { p.child.kill('SIGKILL'); } catch { /* gone */ }
     return undefined;
   }
+  const sock = p.child.stdio[PLAIN_SYNC_INDEX] as Socket;
+  if (p.stdioBySocket) {
+    try {
+      sendStdio(sock);
+    } catch {
+      try { p.child.kill('SIGKILL'); } catch { /* gone */ }
+      return undefined;
+    }
+  }
   p.child.ref();
-  (p.child.stdio[PLAIN_SYNC_INDEX] as Socket).ref();
+  sock.ref();
   return p.child;
+}
+
+/** Our fds 0-2 to the init, by SCM_RIGHTS on its sync socket, before anything else is written there. */
+function sendStdio(sock: Socket): void {
+  const fd = (sock as unknown as { _handle?: { fd?: number } })._handle?.fd;
+  if (typeof fd !== 'number' || fd < 0) throw new Error('the init\'s sync socket has no fd');
+  const { sendFd } = require('../sys/socket') as typeof import('../sys/socket');
+  for (const i of [0, 1, 2]) sendFd(fd, i, String(i));
 }

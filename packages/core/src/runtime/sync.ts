@@ -48,6 +48,8 @@ export type ParentMessage =
   | { type: 'error'; message: string };
 
 export const SYNC_FD_ENV = '_BERTH_SYNC_FD';
+/** Set when the init takes its fds 0-2 from the sync socket first (a shim's prespawned init: prespawn.ts). */
+export const STDIO_BY_SOCKET_ENV = '_BERTH_STDIO_BY_SOCKET';
 /** Set when the init's stderr arrives on another fd (see create.ts, user namespaces). */
 export const STDERR_FD_ENV = '_BERTH_STDERR_FD';
 

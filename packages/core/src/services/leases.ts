@@ -3,7 +3,7 @@
  * garbage collection until it is deleted or expires; the expiry shows as containerd's
  * `containerd.io/gc.expire` label, as ctr lists it.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytesSync } from '../util/random';
 import { InvalidArgumentError } from '../errors';
 import { openMetadata, type MetadataStore } from '../metadata';
 import type { Labels, Lease, LeaseResource } from '../metadata/types';
@@ -42,7 +42,7 @@ function view(l: Lease): LeaseView {
 function randomLeaseId(): string {
   for (;;) {
     const ns = (process.hrtime.bigint() % 1_000_000_000n).toString();
-    const id = `${ns}-${randomBytes(3).toString('base64url')}`;
+    const id = `${ns}-${randomBytesSync(3).toString('base64url')}`;
     if (/^[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$/.test(id)) return id;
   }
 }

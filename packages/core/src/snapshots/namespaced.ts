@@ -11,7 +11,7 @@
  * snapshot before the record says "committed" — a process killed between steps leaves at worst
  * an active record without storage (removable) or backing storage no record names (`cleanup`).
  */
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../util/random';
 import { AlreadyExistsError, InvalidArgumentError, NotFoundError, StateError } from '../errors';
 import { openMetadata, type MetadataStore } from '../metadata';
 import type { Snapshot } from '../metadata/types';
@@ -57,7 +57,7 @@ export class NamespacedSnapshotter implements Snapshotter {
   }
 
   private backingKey(key: string): string {
-    return `${this.namespace}/${randomBytes(6).toString('hex')}/${key}`;
+    return `${this.namespace}/${randomHex(6)}/${key}`;
   }
 
   prepare(key: string, parent?: string, labels: Record<string, string> = {}): Promise<SnapshotMount[]> {

@@ -8,6 +8,7 @@ import { runtimeRootForNamespace, taskPaths } from '../layout';
 import { SysError, StateError } from '../errors';
 import { umount, MNT_DETACH } from '../sys/mount';
 import { deleteContainer } from '../runtime/lifecycle';
+import { removeFlatDir } from '../util/remove';
 
 export function unmountRootfs(rootfs: string): void {
   for (let i = 0; i < 8; i++) {
@@ -32,5 +33,5 @@ export function removeTaskFiles(state: string, ns: string, id: string): void {
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT') throw new StateError(`task ${id}: rootfs ${p.rootfs} is still in use (${code}); unmount it and delete the task again`);
   }
-  fs.rmSync(p.dir, { recursive: true, force: true });
+  removeFlatDir(p.dir);
 }

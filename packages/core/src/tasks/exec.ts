@@ -12,6 +12,7 @@ import { validateId } from '../oci/validate';
 import { execInContainer, execProcessFrom } from '../runtime/exec';
 import { readRecord } from '../runtime/container';
 import { taskInfo } from './records';
+import { removeFile } from '../util/remove';
 
 export interface ExecTaskOptions {
   state: string;
@@ -47,10 +48,10 @@ export async function execTask(o: ExecTaskOptions): Promise<number> {
     const user = o.user ? resolveUser(readRecord(root, o.id).rootfs, o.user) : undefined;
     const proc = execProcessFrom(root, o.id, { args: o.args, env: o.env, cwd: o.cwd, user, tty: o.tty });
     const code = await execInContainer({ root, id: o.id, process: proc, detach: o.detach, pidFile });
-    if (!o.detach) fs.rmSync(pidFile, { force: true });
+    if (!o.detach) removeFile(pidFile);
     return code;
   } catch (err) {
-    fs.rmSync(pidFile, { force: true });
+    removeFile(pidFile);
     throw err;
   }
 }

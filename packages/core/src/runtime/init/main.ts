@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { setDumpable } from '../../sys/prctl';
-import { ParentAbort, STDERR_FD_ENV, SYNC_FD_ENV, SyncChannel, type InitConfig } from '../sync';
+import { ParentAbort, STDERR_FD_ENV, STDIO_BY_SOCKET_ENV, SYNC_FD_ENV, SyncChannel, type InitConfig } from '../sync';
 import { dup2 } from '../../sys/pty';
 import { closeFd } from '../../sys/file';
 import { runCreate } from './create-stage';
@@ -25,6 +25,7 @@ function main(): void {
   const ch = new SyncChannel(Number(process.env[SYNC_FD_ENV]));
   let cfg: InitConfig;
   try {
+    if (process.env[STDIO_BY_SOCKET_ENV]) receiveStdio(ch.fd);
     const msg = ch.receive();
     if (msg.type !== 'config') throw new Error(`expected config, got ${msg.type}`);
     cfg = msg.config;
@@ -47,6 +48,22 @@ function main(): void {
     }
     process.exit(1);
   }
+}
+
+/** A shim's prespawned init: the container's fds 0-2 come over the sync socket (prespawn.ts sendStdio). */
+function receiveStdio(sock: number): void {
+  const { recvFd } = require('../../sys/socket') as typeof import('../../sys/socket');
+  for (const i of [0, 1, 2]) {
+    let fd: number;
+    try {
+      fd = recvFd(sock).fd;
+    } catch {
+      throw new ParentAbort('no stdio from the parent'); // not taken: the shim is gone
+    }
+    dup2(fd, i);
+    closeFd(fd);
+  }
+  delete process.env[STDIO_BY_SOCKET_ENV];
 }
 
 main();

@@ -70,12 +70,15 @@ function writeTrainedCache(): void {
 
 /**
  * A prespawned shim waits for its task while the starter creates the container: load meanwhile
- * what the create needs (koffi and libc, Node's child_process and net, the runtime's modules),
- * all free of side effects, so that work is off the run's critical path.
+ * what the create needs (koffi and libc, Node's child_process and net, the runtime's modules) and
+ * start the init stage (runtime/prespawn.ts: it exits by itself if no task comes), so that work
+ * is off the run's critical path.
  */
 function warmUp(): void {
   require('node:child_process');
   require('node:net');
+  // The container's init stage too, whose Node start-up is the longest step of the create ahead.
+  (require('../../runtime/prespawn') as typeof import('../../runtime/prespawn')).prespawnInitAnyBundle();
   void (require('../../runtime/create') as typeof import('../../runtime/create')).createContainer;
   void (require('../../runtime/lifecycle') as typeof import('../../runtime/lifecycle')).startContainer;
 }
