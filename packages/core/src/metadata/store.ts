@@ -12,6 +12,7 @@
  *    opener discards, so no half-written record is ever visible.
  * Doing the same with files would mean our own lock files, journals and recovery.
  */
+import * as fs from 'node:fs';
 import { BerthError, NotFoundError } from '../errors';
 import { Containers } from './containers';
 import { Content } from './content';
@@ -87,7 +88,26 @@ export class MetadataStore implements StoreContext {
     if (!this.namespaces.exists(namespace)) throw new NotFoundError(`namespace "${namespace}": not found`);
   }
 
+  /**
+   * Done with the store. The connection itself stays open for this process's next openMetadata of
+   * the same database and is closed at exit (see openMetadata).
+   */
   close(): void {
+    // Nothing to release: transactions end with the function they run.
+  }
+
+  /** Another user of the connection: the schema is checked again, as a fresh open would. */
+  reuse(): this {
+    this.guard(() => migrate(this.db, this.file));
+    return this;
+  }
+
+  get connected(): boolean {
+    return this.db.open;
+  }
+
+  /** Closes the connection itself: at exit, or when the database file was replaced. */
+  disconnect(): void {
     if (this.db.open) this.db.close();
   }
 
@@ -111,11 +131,29 @@ function toBerthError(file: string, err: unknown): unknown {
 }
 
 /**
+ * The open databases of this process, by file. One connection per process and database: the
+ * close of a database's last connection checkpoints its WAL (two fsyncs) and deletes the WAL and
+ * shm files, which the next open creates again, and `ctr run --rm` opened the store five times
+ * (its services each open and close it). An idle connection holds no lock in WAL mode.
+ */
+const connections = new Map<string, { store: MetadataStore; ino: number }>();
+
+function inode(file: string): number | undefined {
+  return fs.statSync(file, { throwIfNoEntry: false })?.ino;
+}
+
+/**
  * Opens (creating if needed) the metadata database under a `--root` and brings its schema up
- * to date.
+ * to date; a database this process has open already is shared (close() releases it).
  */
 export function openMetadata(rootDir: string): MetadataStore {
   const { dir, db: file } = metadataPaths(rootDir);
+  const known = connections.get(file);
+  if (known) {
+    if (known.store.connected && inode(file) === known.ino) return known.store.reuse();
+    known.store.disconnect(); // the root was removed or replaced meanwhile
+    connections.delete(file);
+  }
   makeRootDirs(rootDir, dir, 0o700);
   let db: Database | undefined;
   try {
@@ -130,9 +168,19 @@ export function openMetadata(rootDir: string): MetadataStore {
     d.pragma('synchronous = NORMAL');
     d.pragma('foreign_keys = ON');
     migrate(d, file);
-    return new MetadataStore(d, file);
+    const store = new MetadataStore(d, file);
+    if (connections.size === 0) process.once('exit', disconnectAll);
+    connections.set(file, { store, ino: inode(file) ?? -1 });
+    return store;
   } catch (err) {
     db?.close();
     throw toBerthError(file, err);
   }
+}
+
+function disconnectAll(): void {
+  for (const { store } of connections.values()) {
+    try { store.disconnect(); } catch { /* exiting: the next opener recovers the WAL */ }
+  }
+  connections.clear();
 }

@@ -83,7 +83,11 @@ function frozen(rec: ContainerRecord): boolean {
 }
 
 export function containerStatus(root: string, rec: ContainerRecord): ContainerStatus {
-  if (!initAlive(rec)) return 'stopped';
+  return initAlive(rec) ? liveStatus(root, rec) : 'stopped';
+}
+
+/** The status of a container whose init is alive: paused, created (its exec FIFO waits) or running. */
+export function liveStatus(root: string, rec: ContainerRecord): ContainerStatus {
   if (frozen(rec)) return 'paused';
   if (fs.existsSync(containerPaths(root, rec.id).execFifo)) return 'created';
   return 'running';

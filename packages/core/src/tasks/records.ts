@@ -5,10 +5,10 @@
 import * as fs from 'node:fs';
 import { runtimeRootForNamespace, taskNamespaceDir, taskPaths } from '../layout';
 import { NotFoundError } from '../errors';
-import { isSameProcess } from '../sys/proc';
+import { isSameProcess, procStat } from '../sys/proc';
 import { readSmallFile } from '../sys/small-file';
-import { containerStatus, readRecord } from '../runtime/container';
-import type { ExitInfo, ShimInfo, TaskInfo, TaskStatus } from './types';
+import { liveStatus, readRecord, type ContainerRecord } from '../runtime/container';
+import type { ExitInfo, ShimInfo, TaskInfo } from './types';
 
 function readJson<T>(file: string): T | undefined {
   const text = readSmallFile(file);
@@ -31,32 +31,38 @@ export function taskExists(state: string, ns: string, id: string): boolean {
   return fs.existsSync(taskPaths(state, ns, id).dir);
 }
 
-/** The task's status from disk: exit record, shim liveness, then the runtime's view. */
+/** The task's status from disk: the runtime's record and the live init, else the exit record; the shim's liveness. */
 export function taskInfo(state: string, ns: string, id: string): TaskInfo {
   // The paths once: `tasks ls` asks this for every task.
   const p = taskPaths(state, ns, id);
-  // existsSync first: a running task has no exit record, and a thrown ENOENT costs more. Whether
-  // the task exists at all is asked only when it has no shim record (listing: one call less each).
-  const exit = fs.existsSync(p.exit) ? readJson<ExitInfo>(p.exit) : undefined;
-  if (exit) return { id, pid: exit.pid, status: 'STOPPED', exit };
   const root = runtimeRootForNamespace(state, ns);
-  let pid = 0;
-  let runtime: TaskStatus | undefined;
+  let rec: ContainerRecord | undefined;
   try {
-    const rec = readRecord(root, id);
-    pid = rec.initPid;
-    const s = containerStatus(root, rec);
-    runtime = s === 'created' ? 'CREATED' : s === 'running' ? 'RUNNING' : s === 'paused' ? 'PAUSED' : 'STOPPED';
+    rec = readRecord(root, id);
   } catch (err) {
     if (!(err instanceof NotFoundError)) throw err;
   }
+  const init = rec !== undefined && rec.initPid > 0 ? procStat(rec.initPid) : undefined;
+  const live = rec !== undefined && init !== undefined && init.startTime === rec.initStartTime && init.state !== 'Z' && init.state !== 'X';
+  // A live init has not exited: no exit record to look for (a listing's common case). existsSync
+  // first: a thrown ENOENT costs more.
+  if (!live) {
+    const exit = fs.existsSync(p.exit) ? readJson<ExitInfo>(p.exit) : undefined;
+    if (exit) return { id, pid: exit.pid, status: 'STOPPED', exit };
+  }
+  // Whether the task exists at all is asked only when it has no shim record.
   const shim = readJson<ShimInfo>(p.shim);
   if (!shim && !fs.existsSync(p.dir)) throw new NotFoundError(`task ${id}: not found in namespace ${ns} (no task was started for this container)`);
-  if (!shimAlive(shim)) {
+  const pid = rec?.initPid ?? 0;
+  // While both live, the init's parent is its shim (an orphan is reparented at once): the shim's
+  // own /proc entry need not be read then.
+  if (!(live && init.ppid === shim?.pid) && !shimAlive(shim)) {
     const why = shim ? `its shim (pid ${shim.pid}) died without recording an exit status` : 'it has no shim (its start was interrupted)';
     return { id, pid, status: 'UNKNOWN', reason: `task ${id}: ${why}; delete it with \`ctr tasks delete --force ${id}\`` };
   }
-  return { id, pid, status: runtime ?? 'CREATED' };
+  if (!rec) return { id, pid, status: 'CREATED' };
+  const s = live ? liveStatus(root, rec) : 'stopped';
+  return { id, pid, status: s === 'created' ? 'CREATED' : s === 'running' ? 'RUNNING' : s === 'paused' ? 'PAUSED' : 'STOPPED' };
 }
 
 export function listTaskIds(state: string, ns: string): string[] {

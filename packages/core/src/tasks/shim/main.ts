@@ -75,6 +75,10 @@ function writeTrainedCache(): void {
  * is off the run's critical path.
  */
 function warmUp(): void {
+  // The cgroup lock's grace period now (runtime/cgroup-join.ts): paid while we wait, it is over
+  // before the create's mkdir and its window still open at the moves (~10-20 ms on the create's
+  // path otherwise, which it became once the init stage was prespawned too).
+  (require('../../runtime/cgroup-join') as typeof import('../../runtime/cgroup-join')).primeCgroupAttach();
   require('node:child_process');
   require('node:net');
   // The container's init stage too, whose Node start-up is the longest step of the create ahead.
