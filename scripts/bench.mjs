@@ -220,32 +220,42 @@ function setupTools() {
 const results = {};
 const put = (row, tool, ms) => ((results[row] ??= {})[tool.key] ??= []).push(ms);
 
-/** Run `fn` for one tool; on failure mark `rows` failed for it (n/a) and go on. */
-function attempt(tool, rows, fn) {
+/**
+ * RUNS rounds of `step(tool)`, each round every tool once in turn: the VM's speed drifts within
+ * minutes here, and one tool's rounds run after another's skewed their ratios by ±10%. A tool
+ * whose step fails is dropped from the later rounds (its rows report the failure).
+ */
+function rounds(tools, rows, step) {
+  const live = [...tools];
   try {
-    fn();
-  } catch (e) {
-    if (!(e instanceof ToolError)) throw e;
-    for (const r of rows) if (!results[r]?.[tool.key]) tool.failures[r] ??= e.message;
-    log(`${tool.label}: ${e.message}`);
+    for (let i = 0; i < RUNS && live.length > 0; i += 1) {
+      for (const tool of [...live]) {
+        try {
+          step(tool);
+        } catch (e) {
+          if (!(e instanceof ToolError)) throw e;
+          for (const r of rows) if (!results[r]?.[tool.key]) tool.failures[r] ??= e.message;
+          log(`${tool.label}: ${e.message}`);
+          live.splice(live.indexOf(tool), 1);
+          deleteAll(tool);
+        }
+      }
+      nodeSample();
+    }
   } finally {
-    deleteAll(tool);
+    for (const tool of tools) deleteAll(tool);
   }
 }
 
 let nodeTool;
 
 /**
- * One `node -e 0` sample. Taken alongside every per-call row of berth too (floorSample): the VM's
- * speed drifts by 20% within an hour here, and a floor measured minutes apart skewed the ratios.
+ * One `node -e 0` sample. Taken in every round of the per-call rows too (rounds): the VM's speed
+ * drifts by 20% within an hour here, and a floor measured minutes apart skewed the ratios.
  */
 function nodeSample() {
   nodeTool ??= { key: 'node', file: process.execPath, prefix: [], root: null, ...errFile('node') };
   put('node -e 0', nodeTool, timed(nodeTool, ['-e', '0']));
-}
-
-function floorSample(tool) {
-  if (tool.key === 'berth') nodeSample();
 }
 
 function benchNode() {
@@ -267,45 +277,45 @@ function errFile(key) {
   return { errPath, errFd: openSync(errPath, 'a+') };
 }
 
-function benchLifecycle(tool) {
+function benchLifecycle(tools) {
   const sleep = makeBusyboxBundle({ args: ['sleep', '1000'] });
-  const rows = ['create', 'start', 'state', 'kill', 'delete'];
-  attempt(tool, rows, () => {
-    for (let i = 0; i < RUNS; i += 1) {
-      const id = born(tool, uniqueId());
-      put('create', tool, timed(tool, ['create', '--bundle', sleep.dir, id]));
-      put('start', tool, timed(tool, ['start', id]));
-      put('state', tool, timed(tool, ['state', id]));
-      put('kill', tool, timed(tool, ['kill', id, 'KILL']));
-      waitStatus(tool, id, 'stopped');
-      put('delete', tool, timed(tool, ['delete', id]));
-      gone(tool, id);
-      floorSample(tool);
-    }
+  rounds(tools, ['create', 'start', 'state', 'kill', 'delete'], (tool) => {
+    const id = born(tool, uniqueId());
+    put('create', tool, timed(tool, ['create', '--bundle', sleep.dir, id]));
+    put('start', tool, timed(tool, ['start', id]));
+    put('state', tool, timed(tool, ['state', id]));
+    put('kill', tool, timed(tool, ['kill', id, 'KILL']));
+    waitStatus(tool, id, 'stopped');
+    put('delete', tool, timed(tool, ['delete', id]));
+    gone(tool, id);
   });
 }
 
-function benchRun(tool) {
+function benchRun(tools) {
   const t = makeBusyboxBundle({ args: ['/bin/true'] });
-  attempt(tool, ['run /bin/true'], () => {
-    for (let i = 0; i < RUNS; i += 1) {
-      const id = born(tool, uniqueId());
-      put('run /bin/true', tool, timed(tool, ['run', '--bundle', t.dir, id]));
-      gone(tool, id); // `run` deletes the container when its process exits
-    }
+  rounds(tools, ['run /bin/true'], (tool) => {
+    const id = born(tool, uniqueId());
+    put('run /bin/true', tool, timed(tool, ['run', '--bundle', t.dir, id]));
+    gone(tool, id); // `run` deletes the container when its process exits
   });
 }
 
-function benchList(tool) {
-  attempt(tool, ['list (0 containers)'], () => {
-    for (let i = 0; i < RUNS; i += 1) { put('list (0 containers)', tool, timed(tool, ['list'])); floorSample(tool); }
-  });
+function benchList(tools) {
+  rounds(tools, ['list (0 containers)'], (tool) => put('list (0 containers)', tool, timed(tool, ['list'])));
   const sleep = makeBusyboxBundle({ args: ['sleep', '1000'] });
   const row = `list (${LIST_SIZE} containers)`;
-  attempt(tool, [row], () => {
-    for (let i = 0; i < LIST_SIZE; i += 1) timed(tool, ['create', '--bundle', sleep.dir, born(tool, uniqueId())]);
-    for (let i = 0; i < RUNS; i += 1) { put(row, tool, timed(tool, ['list'])); floorSample(tool); }
+  const filled = tools.filter((tool) => {
+    try {
+      for (let i = 0; i < LIST_SIZE; i += 1) timed(tool, ['create', '--bundle', sleep.dir, born(tool, uniqueId())]);
+      return true;
+    } catch (e) {
+      if (!(e instanceof ToolError)) throw e;
+      tool.failures[row] ??= e.message;
+      deleteAll(tool);
+      return false;
+    }
   });
+  rounds(filled, [row], (tool) => put(row, tool, timed(tool, ['list'])));
 }
 
 /** create+start as an async child chain, for the concurrent row. */
@@ -424,13 +434,15 @@ async function main() {
   log(`${RUNS} runs per figure; temp root ${tempRoot()}`);
   const tools = RUNTIME ? setupTools() : [];
   if (RUNTIME) benchNode();
+  if (tools.length > 0) {
+    log('list, each tool in turn');
+    benchList(tools);
+    log('create/start/state/kill/delete, each tool in turn');
+    benchLifecycle(tools);
+    log('run, each tool in turn');
+    benchRun(tools);
+  }
   for (const tool of tools) {
-    log(`${tool.label}: list`);
-    benchList(tool);
-    log(`${tool.label}: create/start/state/kill/delete`);
-    benchLifecycle(tool);
-    log(`${tool.label}: run`);
-    benchRun(tool);
     log(`${tool.label}: ${CONCURRENT} concurrent create+start`);
     await benchConcurrent(tool);
   }
