@@ -36,6 +36,11 @@ export interface ContainerRecord {
   initPid: number;
   /** /proc/<pid>/stat start time of the init: guards against a recycled pid. */
   initStartTime: number;
+  /**
+   * The process that created it (runc's CLI, a task's shim). While it is still the init's parent
+   * it is alive (an orphan is reparented at once): `tasks ls` needs no shim record then.
+   */
+  creatorPid?: number;
   config: Spec;
   cgroup: CgroupRef | null;
   /** Namespace files to join for `exec` (e.g. {net: "/proc/123/ns/net"}); kept as paths of the init. */

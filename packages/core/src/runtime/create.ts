@@ -177,6 +177,7 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
       ownerUid: process.getuid?.() ?? 0,
       initPid: pid,
       initStartTime: 0,
+      creatorPid: process.pid,
       config: spec,
       cgroup: { version: cg.version, path: cg.path, paths: cg.paths() },
       namespaces: namespacePaths(spec, pid),

@@ -8,7 +8,8 @@ import { NotFoundError } from '../errors';
 import { isSameProcess, procStat } from '../sys/proc';
 import { readSmallFile } from '../sys/small-file';
 import { liveStatus, readRecord, type ContainerRecord } from '../runtime/container';
-import type { ExitInfo, ShimInfo, TaskInfo } from './types';
+import type { ContainerStatus } from '../oci/types';
+import type { ExitInfo, ShimInfo, TaskInfo, TaskStatus } from './types';
 
 function readJson<T>(file: string): T | undefined {
   const text = readSmallFile(file);
@@ -36,16 +37,14 @@ export function taskInfo(state: string, ns: string, id: string): TaskInfo {
   // The paths once: `tasks ls` asks this for every task.
   const p = taskPaths(state, ns, id);
   const root = runtimeRootForNamespace(state, ns);
-  let rec: ContainerRecord | undefined;
-  try {
-    rec = readRecord(root, id);
-  } catch (err) {
-    if (!(err instanceof NotFoundError)) throw err;
-  }
+  const rec = recordOrUndefined(root, id);
   const init = rec !== undefined && rec.initPid > 0 ? procStat(rec.initPid) : undefined;
   const live = rec !== undefined && init !== undefined && init.startTime === rec.initStartTime && init.state !== 'Z' && init.state !== 'X';
-  // A live init has not exited: no exit record to look for (a listing's common case). existsSync
-  // first: a thrown ENOENT costs more.
+  // A live init whose parent is still its creator, the task's shim: nothing else to read (a
+  // listing's common case; only shims create the containers of this runtime root).
+  if (live && rec.creatorPid !== undefined && init.ppid === rec.creatorPid) return { id, pid: rec.initPid, status: taskStatus(liveStatus(root, rec)) };
+  // A live init has not exited: no exit record to look for. existsSync first: a thrown ENOENT
+  // costs more.
   if (!live) {
     const exit = fs.existsSync(p.exit) ? readJson<ExitInfo>(p.exit) : undefined;
     if (exit) return { id, pid: exit.pid, status: 'STOPPED', exit };
@@ -61,8 +60,20 @@ export function taskInfo(state: string, ns: string, id: string): TaskInfo {
     return { id, pid, status: 'UNKNOWN', reason: `task ${id}: ${why}; delete it with \`ctr tasks delete --force ${id}\`` };
   }
   if (!rec) return { id, pid, status: 'CREATED' };
-  const s = live ? liveStatus(root, rec) : 'stopped';
-  return { id, pid, status: s === 'created' ? 'CREATED' : s === 'running' ? 'RUNNING' : s === 'paused' ? 'PAUSED' : 'STOPPED' };
+  return { id, pid, status: taskStatus(live ? liveStatus(root, rec) : 'stopped') };
+}
+
+function recordOrUndefined(root: string, id: string): ContainerRecord | undefined {
+  try {
+    return readRecord(root, id);
+  } catch (err) {
+    if (!(err instanceof NotFoundError)) throw err;
+    return undefined;
+  }
+}
+
+function taskStatus(s: ContainerStatus): TaskStatus {
+  return s === 'created' ? 'CREATED' : s === 'running' ? 'RUNNING' : s === 'paused' ? 'PAUSED' : 'STOPPED';
 }
 
 export function listTaskIds(state: string, ns: string): string[] {
