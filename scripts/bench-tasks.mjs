@@ -67,16 +67,14 @@ async function setupTools(archive, log) {
   return [berth, containerd];
 }
 
-async function benchRunRm(tool, runs, raw) {
-  for (let i = 0; i < runs; i += 1) {
-    const id = uniqueId();
-    tool.track(id);
-    const r = await tool.ctr(['run', '--rm', '--null-io', DEMO_IMAGE, id, 'true']);
-    if (r.code !== 0) throw new Error(`${tool.label} run --rm: exit ${r.code}: ${r.stderr.trim()}`);
-    tool.untrack(id);
-    (raw['run --rm'] ??= {})[tool.key] ??= [];
-    raw['run --rm'][tool.key].push(r.ms);
-  }
+async function runRmOnce(tool, raw) {
+  const id = uniqueId();
+  tool.track(id);
+  const r = await tool.ctr(['run', '--rm', '--null-io', DEMO_IMAGE, id, 'true']);
+  if (r.code !== 0) throw new Error(`${tool.label} run --rm: exit ${r.code}: ${r.stderr.trim()}`);
+  tool.untrack(id);
+  (raw['run --rm'] ??= {})[tool.key] ??= [];
+  raw['run --rm'][tool.key].push(r.ms);
 }
 
 /** Shim memory: the mean over the tasks' shims (the parent of each init). */
@@ -122,7 +120,7 @@ function render(raw, notes, n, runs) {
     if (row.startsWith('shim PSS') && b !== undefined) target = `< 10240 kB: ${b < 10240 ? 'met' : 'MISSED'}`;
     lines.push(`| ${row} | ${cell('berth')} | ${cell('containerd')} | ${ratio === undefined ? 'n/a' : `${ratio.toFixed(2)}×`} | ${target} |`);
   }
-  lines.push('', `${runs} runs of run --rm and t ls per tool; ${n} tasks of \`busybox sleep 1000\` for the rest, one round.`);
+  lines.push('', `${runs} rounds of run --rm and of t ls, each tool once per round; ${n} tasks of \`busybox sleep 1000\` for the rest, one round.`);
   for (const note of notes) lines.push(`- ${note}`);
   return lines.join('\n');
 }
@@ -134,10 +132,10 @@ export async function benchTasks({ runs = 10, tasks = 50, log = () => {} } = {})
   const raw = {};
   const notes = [];
   try {
-    for (const tool of tools) {
-      log(`${tool.label}: ${runs} × run --rm true`);
-      await benchRunRm(tool, runs, raw);
-    }
+    // Per-call rows in rounds, each tool once per round: the VM's speed drifts within minutes.
+    log(`${runs} × run --rm true, each tool in turn`);
+    for (let i = 0; i < runs; i += 1) for (const tool of tools) await runRmOnce(tool, raw);
+    const started = [];
     for (const tool of tools) {
       const put = (row, v) => ((raw[row] ??= {})[tool.key] ??= []).push(v);
       const ids = Array.from({ length: tasks }, () => uniqueId());
@@ -151,15 +149,20 @@ export async function benchTasks({ runs = 10, tasks = 50, log = () => {} } = {})
       const first = await tool.ctr(['t', 'ls']);
       const running = first.stdout.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/)).filter((r) => r[2] === 'RUNNING');
       if (running.length !== tasks) throw new Error(`${tool.label} t ls: ${running.length} RUNNING of ${tasks}`);
-      log(`${tool.label}: t ls with ${tasks} running`);
-      for (let i = 0; i < runs; i += 1) {
+      started.push({ tool, ids, running });
+    }
+    log(`t ls with ${tasks} running, each tool in turn`);
+    for (let i = 0; i < runs; i += 1) {
+      for (const { tool } of started) {
         const r = await tool.ctr(['t', 'ls']);
         if (r.code !== 0) throw new Error(`${tool.label} t ls: ${r.stderr.trim()}`);
-        put(`t ls (${tasks} running)`, r.ms);
+        ((raw[`t ls (${tasks} running)`] ??= {})[tool.key] ??= []).push(r.ms);
       }
-      // Idle shims: berth's collects its start-up garbage 50 ms after start, and V8's memory
-      // reducer shrinks its young generation ~8 s later; measure after both, as for idle tasks.
-      await new Promise((r) => setTimeout(r, 10_000));
+    }
+    // Idle shims: berth's collects its start-up garbage 50 ms after start, and V8's memory
+    // reducer shrinks its young generation ~8 s later; measure after both, as for idle tasks.
+    await new Promise((r) => setTimeout(r, 10_000));
+    for (const { tool, ids, running } of started) {
       shimMemory(tool, running, tasks, raw, notes);
       log(`${tool.label}: removal of ${tasks}`);
       await removeAll(tool, ids, raw, tasks);

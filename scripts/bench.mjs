@@ -240,7 +240,7 @@ function rounds(tools, rows, step) {
           deleteAll(tool);
         }
       }
-      nodeSample();
+      nodeSample(rows);
     }
   } finally {
     for (const tool of tools) deleteAll(tool);
@@ -253,9 +253,17 @@ let nodeTool;
  * One `node -e 0` sample. Taken in every round of the per-call rows too (rounds): the VM's speed
  * drifts by 20% within an hour here, and a floor measured minutes apart skewed the ratios.
  */
-function nodeSample() {
+function nodeSample(rows = []) {
   nodeTool ??= { key: 'node', file: process.execPath, prefix: [], root: null, ...errFile('node') };
-  put('node -e 0', nodeTool, timed(nodeTool, ['-e', '0']));
+  const ms = timed(nodeTool, ['-e', '0']);
+  put('node -e 0', nodeTool, ms);
+  // Also as the floor of the rows measured in the same rounds (floorOf).
+  for (const r of rows) put(`${r} (floor)`, nodeTool, ms);
+}
+
+/** The median of `node -e 0` taken in the rounds of `row`, else overall. */
+function floorOf(row) {
+  return median(`${row} (floor)`, 'node') ?? median('node -e 0', 'node');
 }
 
 function benchNode() {
@@ -386,7 +394,7 @@ function runtimeGroup() {
     rows,
     columns: [
       { header: 'berth/runc', value: (r) => ratio(median(r.label, 'berth'), median(r.label, 'runc')) },
-      { header: 'berth/(node -e 0)', value: (r) => (r.perCall ? ratio(median(r.label, 'berth'), median('node -e 0', 'node')) : '–') },
+      { header: 'berth/(node -e 0)', value: (r) => (r.perCall ? ratio(median(r.label, 'berth'), floorOf(r.label)) : '–') },
     ],
   };
 }
@@ -403,7 +411,7 @@ function nodeGroup() {
 function targetText(row) {
   if (!row.target) return '';
   const { against, max } = row.target;
-  const base = against === 'node' ? median('node -e 0', 'node') : median(row.label, against);
+  const base = against === 'node' ? floorOf(row.label) : median(row.label, against);
   const b = median(row.label, 'berth');
   const name = against === 'node' ? 'node -e 0' : against;
   if (b === undefined || base === undefined) return `≤ ${max}× ${name}: n/a`;
@@ -420,7 +428,7 @@ function renderGroup(g, toolsByKey) {
   const lines = [`### ${g.title}`, '', `| ${header.join(' | ')} |`, `|${header.map(() => ' --- ').join('|')}|`];
   for (const r of g.rows) {
     const cells = [r.label, ...g.tools.map((k) => cell(r.label, k))];
-    if (withNode) cells.push(r.perCall ? cell('node -e 0', 'node') : '–');
+    if (withNode) cells.push(r.perCall ? cell(`${r.label} (floor)`, 'node') : '–');
     cells.push(...g.columns.map((c) => c.value(r)));
     if (g.rows.some((x) => x.target)) cells.push(targetText(r));
     lines.push(`| ${cells.join(' | ')} |`);

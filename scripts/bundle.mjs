@@ -157,12 +157,22 @@ function transforms(oclifDir, dists, missed) {
 }
 
 /**
- * runc's dist/prespawn.bundle.js: what `run`/`create` need to start the init stage, run by
- * launch.js before the CLI bundle (packages/runc/src/prespawn.ts). Small enough to compile
- * without a code cache.
+ * What each CLI starts before it loads anything else (src/prespawn.ts, dist/prespawn.bundle.js,
+ * small enough to compile without a code cache), and the words of the command lines that try it
+ * (launch.js's PRESPAWN_WORDS): runc its init stage, ctr and crictl a task's shim.
  */
+const PRESPAWN = { runc: ['run', 'create'], ctr: ['run', 'start'], crictl: ['start', 'run'] };
+
 async function bundlePrespawn(root, tool, oclifDir) {
   await smallBundle(root, tool, oclifDir, 'prespawn', { charset: 'ascii' });
+}
+
+/** dist/launch.js: scripts/launch.cjs with the CLI's prespawn words. */
+function writeLauncher(root, tool, dist) {
+  const marker = '/* berth-prespawn-words */[]';
+  const text = fs.readFileSync(path.join(root, 'scripts', 'launch.cjs'), 'utf8');
+  if (!text.includes(marker)) throw new Error('scripts/launch.cjs: the prespawn words marker is gone');
+  fs.writeFileSync(path.join(dist, 'launch.js'), text.replace(marker, JSON.stringify(PRESPAWN[tool] ?? [])));
 }
 
 /**
@@ -328,7 +338,7 @@ async function bundleOne(root, tool) {
   // esbuild leaves non-ASCII inside regular expression literals; escaped, the whole file is
   // ASCII, which launch.js reads as latin1 into a one-byte string (half the memory, faster).
   const code = writeBundle(out, result.outputFiles[0].text);
-  fs.copyFileSync(path.join(root, 'scripts', 'launch.cjs'), path.join(dist, 'launch.js'));
+  writeLauncher(root, tool, dist);
   for (const f of fs.readdirSync(dist)) if (/^cli\.bundle(\.\w+)?\.cache$/.test(f)) fs.rmSync(path.join(dist, f), { force: true });
   // Training run: a hot command that touches oclif's parse/run path, so the cache covers it.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-train-'));
@@ -338,7 +348,7 @@ async function bundleOne(root, tool) {
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  if (tool === 'runc') await bundlePrespawn(root, tool, oclifDir);
+  if (PRESPAWN[tool]) await bundlePrespawn(root, tool, oclifDir);
   if (FAST[tool]) await bundleFast(root, tool, oclifDir);
   return { tool, bytes: code.length };
 }

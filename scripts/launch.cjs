@@ -160,14 +160,18 @@ function loadBundle(file, cacheFile, worthWriting = () => true) {
 }
 
 /**
- * runc's `run` and `create` start their init stage before anything else is loaded: a small
- * bundle of its own (dist/prespawn.bundle.js, only runc has one; packages/runc/src/prespawn.ts),
- * so that the init's Node start-up overlaps with the loading of this bundle and oclif's work.
- * Any failure leaves it to the CLI, which tries again.
+ * The words of the command lines that start a container or a task (scripts/bundle.mjs writes each
+ * CLI's into its copy of this file): runc's `run` and `create` start their init stage, ctr's `run`
+ * and `tasks start` and crictl's `start` and `run` the task's shim, before anything else is
+ * loaded, from a small bundle of their own (dist/prespawn.bundle.js; src/prespawn.ts), so that
+ * the new process's Node start-up overlaps with the loading of this CLI's bundles and its work.
+ * The bundle checks the command line itself; any failure leaves it to the CLI, which tries again.
  */
+const PRESPAWN_WORDS = /* berth-prespawn-words */[];
+
 function early(dist) {
   const argv = process.argv.slice(2);
-  if (!argv.includes('run') && !argv.includes('create')) return;
+  if (!PRESPAWN_WORDS.some((w) => argv.includes(w))) return;
   const file = path.join(dist, 'prespawn.bundle.js');
   if (!fresh(dist, file)) return;
   try {

@@ -26,11 +26,23 @@ export function shimEnv(): NodeJS.ProcessEnv {
   return initEnv({ UV_THREADPOOL_SIZE: '1', MALLOC_ARENA_MAX: '1', ...traceEnv() });
 }
 
-let pending: ChildProcess | undefined;
+/**
+ * Kept on globalThis: launch.js may run a copy of this module of its own (the CLI's
+ * dist/prespawn.bundle.js) before the CLI's bundle, whose copy then takes what it spawned.
+ */
+interface Slot { tried: boolean; pending?: ChildProcess }
+const SLOT = Symbol.for('berth.prespawn.shim');
 
-/** Starts a shim that waits for its task (root only: nobody else can start one). */
+function slot(): Slot {
+  const g = globalThis as unknown as Record<symbol, Slot | undefined>;
+  return (g[SLOT] ??= { tried: false });
+}
+
+/** Starts a shim that waits for its task (root only: nobody else can start one); once per process. */
 export function prespawnShim(): void {
-  if (pending || process.geteuid?.() !== 0) return;
+  const s = slot();
+  if (s.tried || process.geteuid?.() !== 0) return;
+  s.tried = true;
   try {
     const child = spawn(process.execPath, [...SHIM_NODE_FLAGS, shimEntryScript(), PRESPAWNED_ARG], {
       detached: true, stdio: ['ignore', 'ignore', 'ignore', 'pipe'], env: shimEnv(),
@@ -41,16 +53,17 @@ export function prespawnShim(): void {
     child.unref();
     (child.stdio[3] as Socket).unref();
     (child.stdio[3] as Socket).on('error', () => undefined);
-    pending = child;
+    s.pending = child;
   } catch {
-    pending = undefined; // startTask spawns one as usual
+    s.pending = undefined; // startTask spawns one as usual
   }
 }
 
 /** The prespawned shim, if one is still alive (re-referenced: it is ours to wait on now). */
 export function takePrespawnedShim(): ChildProcess | undefined {
-  const child = pending;
-  pending = undefined;
+  const s = slot();
+  const child = s.pending;
+  s.pending = undefined;
   if (!child || child.exitCode !== null || child.signalCode !== null || (child.stdio[3] as Socket).destroyed) return undefined;
   child.ref();
   (child.stdio[3] as Socket).ref();
