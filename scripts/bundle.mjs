@@ -253,10 +253,11 @@ function trainingFixture(tool, tmp) {
   const startTime = Number(fs.readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /s, '').split(' ')[19]);
   const record = {
     version: 1, id: 'train', bundle: tmp, rootfs: tmp, created: new Date().toISOString(), ownerUid: process.getuid(),
-    initPid: process.pid, initStartTime: startTime, config: { ociVersion: '1.2.0' }, cgroup: null, namespaces: {}, ownPidNamespace: false,
+    initPid: process.pid, initStartTime: startTime, creatorPid: process.pid, head: { ociVersion: '1.2.0' }, cgroup: null, namespaces: {}, ownPidNamespace: false,
   };
   const runtimeRoot = tool === 'runc' ? tmp : path.join(tmp, 'runc', 'default');
   fs.mkdirSync(path.join(runtimeRoot, 'train'), { recursive: true });
+  fs.writeFileSync(path.join(runtimeRoot, 'train', 'config.json'), JSON.stringify({ ociVersion: '1.2.0' }));
   fs.writeFileSync(path.join(runtimeRoot, 'train', 'state.json'), JSON.stringify(record));
   if (tool !== 'ctr') return;
   const task = path.join(tmp, 'io.containerd.runtime.v2.task', 'default', 'train');

@@ -17,6 +17,8 @@ export const DEFAULT_STATE = '/run/berth';
 export interface ContainerPaths {
   dir: string;
   state: string;
+  /** The container's spec, apart from state.json (which listings read for every container). */
+  config: string;
   execFifo: string;
   lock: string;
   /** Written while `create` runs: the creator's pid and start time (to spot a create that died). */
@@ -45,7 +47,9 @@ export function childPath(dir: string, name: string): string {
 
 export function containerPaths(root: string, id: string): ContainerPaths {
   const dir = childPath(root, id);
-  return { dir, state: `${dir}/state.json`, execFifo: `${dir}/exec.fifo`, lock: `${dir}/.lock`, creating: `${dir}/.creating` };
+  return {
+    dir, state: `${dir}/state.json`, config: `${dir}/config.json`, execFifo: `${dir}/exec.fifo`, lock: `${dir}/.lock`, creating: `${dir}/.creating`,
+  };
 }
 
 /** The runtime root that ctr/crictl use for a namespace, as containerd uses /run/containerd/runc/<ns>. */

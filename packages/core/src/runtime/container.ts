@@ -1,7 +1,8 @@
 /**
- * The runtime's record of one container (`<root>/<id>/state.json`) and its live status.
- * The record is written once at create (atomically) and read by every other command; status
- * is derived from the live system, as runc does, so a crashed container is never "running".
+ * The runtime's record of one container (`<root>/<id>/state.json`, its spec in config.json beside
+ * it) and its live status. The record is written at create (atomically) and read by every other
+ * command; status is derived from the live system, as runc does, so a crashed container is never
+ * "running".
  */
 import * as fs from 'node:fs';
 import { containerPaths } from '../layout';
@@ -10,6 +11,8 @@ import { isSameProcess } from '../sys/proc';
 import { readSmallFile } from '../sys/small-file';
 import { loadCgroupManager, type CgroupManager } from '../cgroups';
 import type { ContainerStatus, LinuxNamespaceType, Spec, State } from '../oci/types';
+import { writeFileAtomic } from '../util/atomic';
+import { StateError } from '../errors';
 
 export interface CgroupRef {
   version: 1 | 2;
@@ -41,7 +44,13 @@ export interface ContainerRecord {
    * it is alive (an orphan is reparented at once): `tasks ls` needs no shim record then.
    */
   creatorPid?: number;
+  /** The spec: kept in config.json and read from there when first used (see readRecord). */
   config: Spec;
+  /**
+   * What `state`, `list` and the lifecycle's hooks need of the spec, in state.json itself: a
+   * listing parses ~0.9 KB per container instead of ~3.7 (undefined in records that hold the spec).
+   */
+  head?: SpecHead;
   cgroup: CgroupRef | null;
   /** Namespace files to join for `exec` (e.g. {net: "/proc/123/ns/net"}); kept as paths of the init. */
   namespaces: Partial<Record<LinuxNamespaceType, string>>;
@@ -49,10 +58,46 @@ export interface ContainerRecord {
   ownPidNamespace: boolean;
 }
 
+export type SpecHead = Pick<Spec, 'ociVersion' | 'annotations' | 'hooks'>;
+
 export function readRecord(root: string, id: string): ContainerRecord {
-  const text = readSmallFile(containerPaths(root, id).state);
+  const paths = containerPaths(root, id);
+  const text = readSmallFile(paths.state);
   if (text === undefined) throw new NotFoundError(`container ${id} does not exist`);
-  return JSON.parse(text) as ContainerRecord;
+  const rec = JSON.parse(text) as ContainerRecord;
+  if (rec.config === undefined) {
+    // The spec when first asked for: most commands never read it.
+    let spec: Spec | undefined;
+    Object.defineProperty(rec, 'config', {
+      configurable: true,
+      enumerable: false,
+      get: () => (spec ??= readSpec(paths.config, id)),
+      set: (v: Spec) => { spec = v; },
+    });
+  }
+  return rec;
+}
+
+function readSpec(file: string, id: string): Spec {
+  const text = readSmallFile(file);
+  if (text === undefined) throw new StateError(`container ${id}: its spec (${file}) is gone`);
+  return JSON.parse(text) as Spec;
+}
+
+/** Writes the record: the spec to config.json first, then state.json, which makes it visible. */
+export function writeRecord(root: string, rec: ContainerRecord): void {
+  const paths = containerPaths(root, rec.id);
+  const { config: spec, head: _old, ...rest } = rec;
+  void _old;
+  // Ephemeral state (AtomicWriteOptions): no fsync, as runc's state.json.
+  writeFileAtomic(paths.config, JSON.stringify(spec), { durable: false });
+  const head: SpecHead = { ociVersion: spec.ociVersion, annotations: spec.annotations, hooks: spec.hooks };
+  writeFileAtomic(paths.state, JSON.stringify({ ...rest, head }), { durable: false });
+}
+
+/** The spec's head: from state.json, or from the spec a record of the older kind holds. */
+export function specHead(rec: ContainerRecord): SpecHead {
+  return rec.head ?? rec.config;
 }
 
 /** Lists container ids under a root (directories that hold a state.json). */
@@ -107,10 +152,11 @@ export interface StateView extends State {
 
 export function stateView(root: string, rec: ContainerRecord): StateView {
   const status = containerStatus(root, rec);
-  const annotations = rec.config.annotations && Object.keys(rec.config.annotations).length > 0 ? rec.config.annotations : undefined;
+  const head = specHead(rec);
+  const annotations = head.annotations && Object.keys(head.annotations).length > 0 ? head.annotations : undefined;
   // runc's field order: annotations (when any), then owner.
   return {
-    ociVersion: rec.config.ociVersion,
+    ociVersion: head.ociVersion,
     id: rec.id,
     pid: status === 'stopped' ? 0 : rec.initPid,
     status,

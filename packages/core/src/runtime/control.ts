@@ -3,9 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { InvalidArgumentError, StateError } from '../errors';
 import { runcStatsData, stringifyExact, type CgroupManager } from '../cgroups';
 import type { LinuxResources } from '../oci/types';
-import { writeFileAtomic } from '../util/atomic';
-import { containerPaths } from '../layout';
-import { containerStatus, readRecord, recordCgroup, type ContainerRecord } from './container';
+import { containerStatus, readRecord, recordCgroup, writeRecord, type ContainerRecord } from './container';
 
 function cgroupOf(rec: ContainerRecord): CgroupManager {
   const cg = recordCgroup(rec);
@@ -52,7 +50,7 @@ export function updateContainer(root: string, id: string, resources: LinuxResour
   const linux = rec.config.linux ?? {};
   linux.resources = mergeResources(linux.resources ?? {}, resources);
   rec.config.linux = linux;
-  writeFileAtomic(containerPaths(root, id).state, JSON.stringify(rec), { durable: false });
+  writeRecord(root, rec);
 }
 
 function mergeResources(a: LinuxResources, b: LinuxResources): LinuxResources {

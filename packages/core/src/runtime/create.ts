@@ -16,7 +16,7 @@ import { procStat } from '../sys/proc';
 import { writeFileAtomic } from '../util/atomic';
 import { rfc3339Nano } from '../util/time';
 import { trace, traceEnv } from '../util/trace';
-import type { ContainerRecord } from './container';
+import { writeRecord, type ContainerRecord } from './container';
 import { cgroupMounts, primeCgroupAttach, splitCgroupJoin, writeProcsAsync } from './cgroup-join';
 import { converse, InitError } from './converse';
 import { effectiveResources } from './devices-cgroup';
@@ -208,7 +208,7 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     if (!st) throw new InitError('container init exited during create');
     record.initStartTime = st.startTime;
     if (consoleFd !== undefined && opts.consoleSocket) closeQuietly(consoleFd);
-    writeFileAtomic(paths.state, JSON.stringify(record), { durable: false }); // ephemeral (AtomicWriteOptions)
+    writeRecord(opts.root, record);
     removeFile(paths.creating);
     if (opts.pidFile) writeFileAtomic(path.resolve(opts.pidFile), String(pid), { durable: false });
     return { record, child: proc };

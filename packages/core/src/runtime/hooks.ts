@@ -43,7 +43,7 @@ function envObject(env: string[]): Record<string, string> {
 }
 
 /** The state handed to hooks on stdin (OCI State). */
-export function hookState(c: { id: string; bundle: string }, spec: Spec, status: ContainerStatus, pid: number): State {
+export function hookState(c: { id: string; bundle: string }, spec: Pick<Spec, 'ociVersion' | 'annotations'>, status: ContainerStatus, pid: number): State {
   const st: State = { ociVersion: spec.ociVersion, id: c.id, status, pid, bundle: c.bundle };
   if (spec.annotations) st.annotations = spec.annotations;
   return st;

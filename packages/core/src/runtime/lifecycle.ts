@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { containerPaths } from '../layout';
 import { NotFoundError, StateError } from '../errors';
 import { isSameProcess } from '../sys/proc';
-import { containerStatus, initAlive, readRecord, recordCgroup, type ContainerRecord } from './container';
+import { containerStatus, initAlive, readRecord, recordCgroup, specHead, type ContainerRecord } from './container';
 import { hookState, runHooks } from './hooks';
 import { parseSignal } from './signals';
 import { sleepMs } from './sync';
@@ -50,7 +50,8 @@ export function startContainer(root: string, id: string): void {
   trace('start: init released');
   try { fs.unlinkSync(fifoPath); } catch { /* a concurrent start removed it */ }
   try {
-    runHooks('poststart', rec.config.hooks?.poststart, hookState(rec, rec.config, 'running', rec.initPid));
+    const head = specHead(rec);
+    runHooks('poststart', head.hooks?.poststart, hookState(rec, head, 'running', rec.initPid));
   } catch (err) {
     // runc stops a container whose poststart hook failed.
     try { destroyProcesses(rec, 9); } catch { /* already gone */ }
@@ -120,7 +121,8 @@ function destroy(root: string, rec: ContainerRecord): void {
     cg.destroy();
   }
   try {
-    runHooks('poststop', rec.config.hooks?.poststop, hookState(rec, rec.config, 'stopped', 0));
+    const head = specHead(rec);
+    runHooks('poststop', head.hooks?.poststop, hookState(rec, head, 'stopped', 0));
   } finally {
     removeFlatDir(containerPaths(root, rec.id).dir);
   }
