@@ -25,7 +25,8 @@ async function runContainerCommand({ command, root, args, flags }: Parsed): Prom
     return;
   }
   const { runContainer } = require('@berth/core/dist/runtime/run') as typeof import('@berth/core/dist/runtime/run');
-  process.exit(await runContainer({ ...opts, detach: flags.detach === true, keep: flags.keep === true }));
+  const code = await runContainer({ ...opts, detach: flags.detach === true, keep: flags.keep === true });
+  (require('@berth/core/dist/sys/exec') as typeof import('@berth/core/dist/sys/exec')).exitNow(code);
 }
 
 /** Serves `argv` (the command line as given) and returns true, or returns false for oclif. */

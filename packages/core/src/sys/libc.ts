@@ -21,6 +21,11 @@ export function koffi(): Koffi {
   return koffiMod;
 }
 
+/** Whether this process has loaded libc through koffi already (a caller may avoid loading it). */
+export function libcLoaded(): boolean {
+  return libcHandle !== undefined;
+}
+
 export function libc(): LibraryHandle {
   libcHandle ??= koffi().load('libc.so.6');
   return libcHandle;

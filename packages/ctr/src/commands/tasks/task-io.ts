@@ -65,5 +65,5 @@ export async function foreground(state: string, ns: string, id: string, started:
 export async function exitAfterFlush(code: number): Promise<never> {
   await new Promise<void>((r) => process.stdout.write('', () => r()));
   await new Promise<void>((r) => process.stderr.write('', () => r()));
-  process.exit(code);
+  return (require('@berth/core/dist/sys/exec') as typeof import('@berth/core/dist/sys/exec')).exitNow(code);
 }
