@@ -173,6 +173,9 @@ function writeLauncher(root, tool, dist) {
   const text = fs.readFileSync(path.join(root, 'scripts', 'launch.cjs'), 'utf8');
   if (!text.includes(marker)) throw new Error('scripts/launch.cjs: the prespawn words marker is gone');
   fs.writeFileSync(path.join(dist, 'launch.js'), text.replace(marker, JSON.stringify(PRESPAWN[tool] ?? [])));
+  // bin/<tool> runs launch.js itself only beside this file: a launch.js from an older build does
+  // not run itself (bin/run.js required it), and would do nothing.
+  fs.writeFileSync(path.join(dist, 'launch.direct'), 'dist/launch.js runs itself (scripts/launch.cjs, its last lines)\n');
 }
 
 /**

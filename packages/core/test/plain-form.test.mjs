@@ -14,7 +14,7 @@ const SPEC = {
 
 describe('parsePlainForm', () => {
   it('takes switches, `--flag value`, `--flag=value` and positionals in any order', () => {
-    assert.deepEqual(parsePlainForm(['list', 'a', '--root', '/r', '-q', '--fds=3', 'b', '-'], 1, SPEC), {
+    assert.deepEqual(parsePlainForm(['list', 'a', '--root', '/r', '-q', '--fds=3', 'b', '-'], 1, { ...SPEC, loneDash: 'argument' }), {
       flags: { root: '/r', quiet: true, fds: '3' }, positionals: ['a', 'b', '-'], end: 8,
     });
   });
@@ -22,7 +22,7 @@ describe('parsePlainForm', () => {
   it('refuses the unknown, a repeat under either spelling, a switch with a value and a bad value', () => {
     for (const args of [
       ['x', '--help'], ['x', '--'], ['x', '-q', '--quiet'], ['x', '--root', 'a', '--root=b'], ['x', '--quiet=1'],
-      ['x', '-f', 'yaml'], ['x', '--fds', 'x'], ['x', '--root'], ['x', '--root='], ['x', '--root', '-q'],
+      ['x', '-f', 'yaml'], ['x', '--fds', 'x'], ['x', '--root'], ['x', '--root='], ['x', '--root', '-q'], ['x', '-'],
     ]) assert.equal(parsePlainForm(args, 1, SPEC), undefined, args.join(' '));
   });
 

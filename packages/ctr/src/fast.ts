@@ -5,10 +5,15 @@
  * and test/ctr/tasks-fast.test.mjs compares both paths). `run` has a bundle of its own (fast-run.ts).
  */
 import { hoistGlobals } from '@berth/core/dist/cli/argv';
+import { outputPending } from '@berth/core/dist/cli/write-out';
 import { GLOBALS } from './globals';
 import { LIST_COMMAND_IDS, fastTaskList } from './commands/tasks/list-text';
 
-/** 'done' when served (its output is written: launch.js exits at once), false for the CLI. */
-export function fast(argv: string[]): 'done' | false {
-  return fastTaskList(hoistGlobals(argv, GLOBALS, LIST_COMMAND_IDS)) ? 'done' : false;
+/**
+ * 'done' when served and its output written (launch.js exits at once), true when some output still
+ * waits for a stream, false for the CLI.
+ */
+export function fast(argv: string[]): 'done' | boolean {
+  if (!fastTaskList(hoistGlobals(argv, GLOBALS, LIST_COMMAND_IDS))) return false;
+  return outputPending() ? true : 'done';
 }

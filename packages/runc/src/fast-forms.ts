@@ -58,7 +58,7 @@ export function parse(argv: string[], served: ReadonlySet<string>): Parsed | und
   const command = args[0] ?? '';
   if (!served.has(command)) return undefined;
   const spec = COMMANDS[command] as PlainFormSpec & { args: [number, number] };
-  const form = parsePlainForm(args, 1, spec);
+  const form = parsePlainForm(args, 1, { ...spec, loneDash: 'argument' });
   if (!form || form.positionals.length < spec.args[0] || form.positionals.length > spec.args[1]) return undefined;
   const { flags } = form;
   if (flags.detach && flags.keep) return undefined; // oclif's run refuses it

@@ -5,7 +5,7 @@
  * command, and a container manager calls these once per container event. What both paths print is
  * compared by test/runc/fast-path.test.mjs (BERTH_FAST=off forces oclif).
  */
-import { writeStdout } from '@berth/core/dist/cli/write-out';
+import { outputPending, writeStdout } from '@berth/core/dist/cli/write-out';
 import { trace } from '@berth/core/dist/util/trace';
 import { GLOBALS } from './globals';
 import { openLog } from './log';
@@ -31,10 +31,11 @@ function run({ command, root, args, flags }: Parsed): void {
 }
 
 /**
- * Serves `argv` (the command line as given) and returns 'done' (launch.js exits at once), or
- * returns false for oclif.
+ * Serves `argv` (the command line as given) and returns 'done' (launch.js exits at once) or true
+ * (some output still waits for a stream: the process ends when it is written), or returns false
+ * for oclif.
  */
-export function fast(argv: string[]): 'done' | false {
+export function fast(argv: string[]): 'done' | boolean {
   const parsed = parse(argv, SERVED);
   if (!parsed) return false;
   trace(`fast: ${parsed.command}`);
@@ -44,5 +45,5 @@ export function fast(argv: string[]): 'done' | false {
   } catch (err) {
     fail(argv, err);
   }
-  return 'done';
+  return outputPending() ? true : 'done';
 }

@@ -18,6 +18,8 @@ export interface PlainFormSpec {
   repeats?: 'refuse' | 'last';
   /** ctr's urfave/cli takes `-n=default` and a value that starts with a dash; oclif does not. */
   goLike?: boolean;
+  /** A lone `-`: an argument (runc's, as oclif takes it there) or refused (the default). */
+  loneDash?: 'argument' | 'refuse';
 }
 
 export interface PlainForm {
@@ -30,12 +32,13 @@ export interface PlainForm {
 
 /** `args[start…]` as a plain form, or undefined when oclif must take the command line. */
 export function parsePlainForm(args: readonly string[], start: number, spec: PlainFormSpec): PlainForm | undefined {
-  const { switches = {}, valued = {}, ignore, stopAtPositional = false, repeats = 'refuse', goLike = false } = spec;
+  const { switches = {}, valued = {}, ignore, stopAtPositional = false, repeats = 'refuse', goLike = false, loneDash = 'refuse' } = spec;
   const flags: Record<string, string | true> = {};
   const positionals: string[] = [];
   let i = start;
   for (; i < args.length; i++) {
     const a = args[i] as string;
+    if (a === '-' && loneDash === 'refuse') return undefined;
     if (!a.startsWith('-') || a === '-') {
       if (stopAtPositional) break;
       positionals.push(a);

@@ -6,6 +6,13 @@
  */
 import * as fs from 'node:fs';
 
+let handedToStream = false;
+
+/** True once some output went through a stream: the process must not exit before it is written. */
+export function outputPending(): boolean {
+  return handedToStream;
+}
+
 function writeFd(fd: 1 | 2, text: string): void {
   const buf = Buffer.from(text);
   let off = 0;
@@ -15,6 +22,7 @@ function writeFd(fd: 1 | 2, text: string): void {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EPIPE') return; // the reader is gone, as with `| head`
     if (code !== 'EAGAIN') throw err;
+    handedToStream = true;
     (fd === 1 ? process.stdout : process.stderr).write(buf.subarray(off));
   }
 }

@@ -136,10 +136,24 @@ function toBerthError(file: string, err: unknown): unknown {
  * shm files, which the next open creates again, and `ctr run --rm` opened the store five times
  * (its services each open and close it). An idle connection holds no lock in WAL mode.
  */
-const connections = new Map<string, { store: MetadataStore; ino: number }>();
+const connections = new Map<string, { store: MetadataStore; identity: string }>();
 
-function inode(file: string): number | undefined {
-  return fs.statSync(file, { throwIfNoEntry: false })?.ino;
+/**
+ * Which file a path names now: device, inode and birth time (a removed root's inode can be reused
+ * at once by a new database).
+ */
+function identity(file: string): string | undefined {
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  return st && `${st.dev}:${st.ino}:${st.birthtimeMs}`;
+}
+
+/** Closes the connections whose database is gone or replaced (a process that made many roots). */
+function dropStale(): void {
+  for (const [file, c] of connections) {
+    if (c.store.connected && identity(file) === c.identity) continue;
+    c.store.disconnect();
+    connections.delete(file);
+  }
 }
 
 /**
@@ -149,11 +163,8 @@ function inode(file: string): number | undefined {
 export function openMetadata(rootDir: string): MetadataStore {
   const { dir, db: file } = metadataPaths(rootDir);
   const known = connections.get(file);
-  if (known) {
-    if (known.store.connected && inode(file) === known.ino) return known.store.reuse();
-    known.store.disconnect(); // the root was removed or replaced meanwhile
-    connections.delete(file);
-  }
+  if (known?.store.connected && identity(file) === known.identity) return known.store.reuse();
+  dropStale(); // this one too, when its root was removed or replaced meanwhile
   makeRootDirs(rootDir, dir, 0o700);
   let db: Database | undefined;
   try {
@@ -170,7 +181,7 @@ export function openMetadata(rootDir: string): MetadataStore {
     migrate(d, file);
     const store = new MetadataStore(d, file);
     if (connections.size === 0) process.once('exit', disconnectAll);
-    connections.set(file, { store, ino: inode(file) ?? -1 });
+    connections.set(file, { store, identity: identity(file) ?? '' });
     return store;
   } catch (err) {
     db?.close();

@@ -109,6 +109,8 @@ export function prespawnInitAnyBundle(): void {
     }));
     child.unref();
     (child.stdio[PLAIN_SYNC_INDEX] as Socket).unref();
+    // An init killed before it read its stdio (unfit, or a create undone) resets the socket.
+    (child.stdio[PLAIN_SYNC_INDEX] as Socket).on('error', () => undefined);
     child.on('error', () => undefined);
     s.pending = { child, stdioBySocket: true };
     trace(`prespawn: init spawned ${child.pid}`);

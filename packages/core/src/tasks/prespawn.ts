@@ -30,19 +30,18 @@ export function shimEnv(): NodeJS.ProcessEnv {
  * Kept on globalThis: launch.js may run a copy of this module of its own (the CLI's
  * dist/prespawn.bundle.js) before the CLI's bundle, whose copy then takes what it spawned.
  */
-interface Slot { tried: boolean; pending?: ChildProcess }
+interface Slot { pending?: ChildProcess }
 const SLOT = Symbol.for('berth.prespawn.shim');
 
 function slot(): Slot {
   const g = globalThis as unknown as Record<symbol, Slot | undefined>;
-  return (g[SLOT] ??= { tried: false });
+  return (g[SLOT] ??= {});
 }
 
-/** Starts a shim that waits for its task (root only: nobody else can start one); once per process. */
+/** Starts a shim that waits for its task (root only: nobody else can start one), unless one waits already. */
 export function prespawnShim(): void {
   const s = slot();
-  if (s.tried || process.geteuid?.() !== 0) return;
-  s.tried = true;
+  if (s.pending || process.geteuid?.() !== 0) return;
   try {
     const child = spawn(process.execPath, [...SHIM_NODE_FLAGS, shimEntryScript(), PRESPAWNED_ARG], {
       detached: true, stdio: ['ignore', 'ignore', 'ignore', 'pipe'], env: shimEnv(),
