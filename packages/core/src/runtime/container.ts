@@ -87,8 +87,8 @@ function readSpec(file: string, id: string): Spec {
 /** Writes the record: the spec to config.json first, then state.json, which makes it visible. */
 export function writeRecord(root: string, rec: ContainerRecord): void {
   const paths = containerPaths(root, rec.id);
-  const { config: spec, head: _old, ...rest } = rec;
-  void _old;
+  // The head is made anew from the spec (update may have changed it).
+  const { config: spec, head: _stale, ...rest } = rec;
   // Ephemeral state (AtomicWriteOptions): no fsync, as runc's state.json.
   writeFileAtomic(paths.config, JSON.stringify(spec), { durable: false });
   const head: SpecHead = { ociVersion: spec.ociVersion, annotations: spec.annotations, hooks: spec.hooks };

@@ -16,6 +16,7 @@ import { STDIO_BY_SOCKET_ENV, SYNC_FD_ENV } from './sync';
 import { spawnInPidNamespace } from './pidns';
 import { primeCgroupAttach } from './cgroup-join';
 import { trace, traceEnv } from '../util/trace';
+import { globalSlot, hold, take } from '../util/held-child';
 
 interface Prespawned {
   child: ChildProcess;
@@ -25,17 +26,8 @@ interface Prespawned {
   stdioBySocket: boolean;
 }
 
-/**
- * Kept on globalThis: launch.js may run a copy of this module of its own (runc's
- * dist/prespawn.bundle.js) before the CLI bundle, whose copy then takes what it spawned.
- */
 interface Slot { tried: boolean; pending?: Prespawned }
-const SLOT = Symbol.for('berth.prespawn');
-
-function slot(): Slot {
-  const g = globalThis as unknown as Record<symbol, Slot | undefined>;
-  return (g[SLOT] ??= { tried: false });
-}
+const slot = (): Slot => globalSlot<Slot>('berth.prespawn', () => ({ tried: false }));
 
 /** The stdio index of the sync socket when nothing else is passed (0-2 inherited). */
 export const PLAIN_SYNC_INDEX = 3;
@@ -71,20 +63,28 @@ export function prespawnInit(argv: string[], prime = true): void {
   }
   const ns = spec.linux?.namespaces;
   if (!Array.isArray(ns) || spec.process?.terminal || ns.some((n) => n?.type === 'user')) return;
+  if (spawnHeld(s, spec, 'inherit', bundle) && prime) primeCgroupAttach();
+}
+
+/**
+ * Spawns the init stage in the spec's PID namespace and holds it in the slot; false when that
+ * failed (create spawns as usual and reports any error). `stdio` 'ignore': it takes its fds 0-2
+ * from the sync socket first (sendStdio), as the shim's does.
+ */
+function spawnHeld(s: Slot, spec: Spec, stdio: 'inherit' | 'ignore', bundle?: string): boolean {
+  const bySocket = stdio === 'ignore';
   try {
     const child = spawnInPidNamespace(spec, () => spawn(process.execPath, [initStageScript()], {
-      stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
-      env: initEnv({ [SYNC_FD_ENV]: String(PLAIN_SYNC_INDEX), ...traceEnv() }),
+      stdio: [stdio, stdio, stdio, 'pipe'],
+      env: initEnv({ [SYNC_FD_ENV]: String(PLAIN_SYNC_INDEX), ...(bySocket ? { [STDIO_BY_SOCKET_ENV]: '1' } : {}), ...traceEnv() }),
     }));
-    // Until taken, it must not keep this process alive (e.g. `run --help`, a usage error).
-    child.unref();
-    (child.stdio[PLAIN_SYNC_INDEX] as Socket).unref();
-    child.on('error', () => undefined);
-    s.pending = { child, bundle, stdioBySocket: false };
-    trace('prespawn: init spawned');
-    if (prime) primeCgroupAttach();
+    hold(child, PLAIN_SYNC_INDEX);
+    s.pending = { child, bundle, stdioBySocket: bySocket };
+    trace(`prespawn: init spawned ${child.pid}`);
+    return true;
   } catch {
-    s.pending = undefined; // create spawns as usual and reports any error
+    s.pending = undefined;
+    return false;
   }
 }
 
@@ -102,21 +102,7 @@ export function prespawnInitAnyBundle(): void {
   const s = slot();
   if (s.tried) return;
   s.tried = true;
-  try {
-    const child = spawnInPidNamespace(NEW_PID_NAMESPACE, () => spawn(process.execPath, [initStageScript()], {
-      stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
-      env: initEnv({ [SYNC_FD_ENV]: String(PLAIN_SYNC_INDEX), [STDIO_BY_SOCKET_ENV]: '1', ...traceEnv() }),
-    }));
-    child.unref();
-    (child.stdio[PLAIN_SYNC_INDEX] as Socket).unref();
-    // An init killed before it read its stdio (unfit, or a create undone) resets the socket.
-    (child.stdio[PLAIN_SYNC_INDEX] as Socket).on('error', () => undefined);
-    child.on('error', () => undefined);
-    s.pending = { child, stdioBySocket: true };
-    trace(`prespawn: init spawned ${child.pid}`);
-  } catch {
-    s.pending = undefined;
-  }
+  spawnHeld(s, NEW_PID_NAMESPACE, 'ignore');
 }
 
 /**
@@ -143,8 +129,7 @@ export function takePrespawned(bundle: string, spec: Spec, usable: boolean): Chi
       return undefined;
     }
   }
-  p.child.ref();
-  sock.ref();
+  take(p.child, PLAIN_SYNC_INDEX);
   return p.child;
 }
 

@@ -11,6 +11,7 @@ import { shimEntryScript } from '../layout';
 import { traceEnv } from '../util/trace';
 import { initEnv } from '../runtime/init-env';
 import { PRESPAWNED_ARG } from './types';
+import { globalSlot, hold, take } from '../util/held-child';
 
 /**
  * Node options of the shim. No V8 flag: any V8 flag (--jitless, --max-semi-space-size, even
@@ -26,17 +27,11 @@ export function shimEnv(): NodeJS.ProcessEnv {
   return initEnv({ UV_THREADPOOL_SIZE: '1', MALLOC_ARENA_MAX: '1', ...traceEnv() });
 }
 
-/**
- * Kept on globalThis: launch.js may run a copy of this module of its own (the CLI's
- * dist/prespawn.bundle.js) before the CLI's bundle, whose copy then takes what it spawned.
- */
-interface Slot { pending?: ChildProcess }
-const SLOT = Symbol.for('berth.prespawn.shim');
+/** The shim's end of its socketpair with the starter (its READY_FD). */
+const SHIM_SOCKET_INDEX = 3;
 
-function slot(): Slot {
-  const g = globalThis as unknown as Record<symbol, Slot | undefined>;
-  return (g[SLOT] ??= {});
-}
+interface Slot { pending?: ChildProcess }
+const slot = (): Slot => globalSlot<Slot>('berth.prespawn.shim', () => ({}));
 
 /** Starts a shim that waits for its task (root only: nobody else can start one), unless one waits already. */
 export function prespawnShim(): void {
@@ -46,12 +41,8 @@ export function prespawnShim(): void {
     const child = spawn(process.execPath, [...SHIM_NODE_FLAGS, shimEntryScript(), PRESPAWNED_ARG], {
       detached: true, stdio: ['ignore', 'ignore', 'ignore', 'pipe'], env: shimEnv(),
     });
-    child.on('error', () => undefined);
+    hold(child, SHIM_SOCKET_INDEX);
     if (child.pid === undefined) return;
-    // Until taken, it must not keep this process alive.
-    child.unref();
-    (child.stdio[3] as Socket).unref();
-    (child.stdio[3] as Socket).on('error', () => undefined);
     s.pending = child;
   } catch {
     s.pending = undefined; // startTask spawns one as usual
@@ -63,9 +54,8 @@ export function takePrespawnedShim(): ChildProcess | undefined {
   const s = slot();
   const child = s.pending;
   s.pending = undefined;
-  if (!child || child.exitCode !== null || child.signalCode !== null || (child.stdio[3] as Socket).destroyed) return undefined;
-  child.ref();
-  (child.stdio[3] as Socket).ref();
+  if (!child || child.exitCode !== null || child.signalCode !== null || (child.stdio[SHIM_SOCKET_INDEX] as Socket).destroyed) return undefined;
+  take(child, SHIM_SOCKET_INDEX);
   return child;
 }
 
