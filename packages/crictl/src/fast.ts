@@ -10,18 +10,18 @@
 import { hoistGlobals } from '@berth/core/dist/cli/argv';
 import { errorLine } from '@berth/core/dist/cli/error-line';
 import { logrusLine } from '@berth/core/dist/cli/logrus';
-import { envDefaults, parsePlainForm, type PlainFormSpec } from '@berth/core/dist/cli/plain-form';
+import { envDefaults, parsePlainForm, valuedFlags, type PlainFormSpec } from '@berth/core/dist/cli/plain-form';
 import { trace } from '@berth/core/dist/util/trace';
 import { GLOBALS } from './globals';
 import type { Fail } from './lifecycle-flows';
 
 type Global = 'config' | 'runtime-endpoint' | 'image-endpoint' | 'timeout' | 'berth-root' | 'berth-state' | 'berth-config';
 
-const VALUED: PlainFormSpec['valued'] = Object.fromEntries(Object.entries({
+const VALUED: PlainFormSpec['valued'] = valuedFlags({
   '--config': 'config', '-c': 'config', '--runtime-endpoint': 'runtime-endpoint', '-r': 'runtime-endpoint',
   '--image-endpoint': 'image-endpoint', '-i': 'image-endpoint', '--timeout': 'timeout', '-t': 'timeout',
   '--berth-root': 'berth-root', '--berth-state': 'berth-state', '--berth-config': 'berth-config',
-}).map(([spelling, name]) => [spelling, { name }]));
+});
 /** The global flags, and rmp's --force. */
 const FORMS: Record<string, PlainFormSpec> = {
   start: { valued: VALUED }, stopp: { valued: VALUED }, rmp: { valued: VALUED, switches: { '-f': 'force', '--force': 'force' } },

@@ -8,7 +8,7 @@
  * through oclif, which owns usage errors. test/ctr/run-fast.test.mjs compares both paths.
  */
 import { errorLine } from '@berth/core/dist/cli/error-line';
-import { envDefaults, parsePlainForm, type PlainFormSpec } from '@berth/core/dist/cli/plain-form';
+import { envDefaults, parsePlainForm, valuedFlags, type PlainFormSpec } from '@berth/core/dist/cli/plain-form';
 import { trace } from '@berth/core/dist/util/trace';
 import { containerOptions, type ContainerFlagValues } from './container-options';
 import { stateDir } from './commands/tasks/list-text';
@@ -19,10 +19,10 @@ type Valued = 'snapshotter' | 'log-uri' | 'pid-file' | 'namespace' | 'root' | 's
 
 const FORM: PlainFormSpec = {
   switches: { '--rm': 'rm', '-d': 'detach', '--detach': 'detach', '--null-io': 'null-io', '-t': 'tty', '--tty': 'tty' },
-  valued: Object.fromEntries(Object.entries({
+  valued: valuedFlags({
     '--snapshotter': 'snapshotter', '--log-uri': 'log-uri', '--pid-file': 'pid-file', '-n': 'namespace', '--namespace': 'namespace',
     '--root': 'root', '--state': 'state', '--config': 'config', '-c': 'config', '--address': 'address',
-  }).map(([spelling, name]) => [spelling, { name }])),
+  }),
   // The flags come before the image: from there on the words are run's and the container's.
   stopAtPositional: true,
 };

@@ -22,6 +22,11 @@ export interface PlainFormSpec {
   loneDash?: 'argument' | 'refuse';
 }
 
+/** Flags with a value and no restriction on it, from spelling → name. */
+export function valuedFlags(names: Readonly<Record<string, string>>): NonNullable<PlainFormSpec['valued']> {
+  return Object.fromEntries(Object.entries(names).map(([spelling, name]) => [spelling, { name }]));
+}
+
 export interface PlainForm {
   /** By name: a switch's `true`, a valued flag's value. */
   flags: Record<string, string | true>;

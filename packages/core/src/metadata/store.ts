@@ -158,7 +158,8 @@ function dropStale(): void {
 
 /**
  * Opens (creating if needed) the metadata database under a `--root` and brings its schema up
- * to date; a database this process has open already is shared (close() releases it).
+ * to date; a database this process has open already is shared (its close() leaves the connection
+ * open for the next user; it is closed at exit).
  */
 export function openMetadata(rootDir: string): MetadataStore {
   const { dir, db: file } = metadataPaths(rootDir);

@@ -5,7 +5,7 @@
  * No module-level oclif import here: cli.ts loads this file first.
  */
 import type { TaskInfo } from '@berth/core/dist/tasks/types';
-import { envDefaults, parsePlainForm, type PlainFormSpec } from '@berth/core/dist/cli/plain-form';
+import { envDefaults, parsePlainForm, valuedFlags, type PlainFormSpec } from '@berth/core/dist/cli/plain-form';
 import { writeStdout } from '@berth/core/dist/cli/write-out';
 import { trace } from '@berth/core/dist/util/trace';
 
@@ -29,9 +29,9 @@ export const LIST_COMMAND_IDS: ReadonlySet<string> = new Set([...LIST_IDS].map((
 /** Its plain forms: the global flags (urfave/cli's way: `-n=x`, repeats, --debug without effect) and -q. */
 const FORM: PlainFormSpec = {
   switches: { '-q': 'quiet', '--quiet': 'quiet' },
-  valued: Object.fromEntries(Object.entries({
+  valued: valuedFlags({
     '-n': 'namespace', '--namespace': 'namespace', '--state': 'state', '--config': 'config', '-c': 'config', '--root': 'root', '-a': 'address', '--address': 'address',
-  }).map(([spelling, name]) => [spelling, { name }])),
+  }),
   ignore: new Set(['--debug']),
   repeats: 'last',
   goLike: true,
