@@ -243,7 +243,7 @@ const FAST = {
     fast: { words: ['tasks', 't', 'task'], cache: 'ls', train: (tmp) => ['--state', tmp, 'tasks', 'ls'] },
     'fast-run': { words: ['run'] },
   },
-  crictl: { fast: { words: ['start', 'stopp', 'rmp'] } },
+  crictl: { fast: { words: ['runp', 'create', 'start', 'stopp', 'rmp'] } },
 };
 
 /**

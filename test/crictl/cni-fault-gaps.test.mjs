@@ -106,4 +106,37 @@ exit 0
     assert.equal((await crictl('pods', ['-q'])).stdout, '');
     assertNoLeaks();
   });
+
+  it('a loopback ADD that fails beside the pod network\'s: the loopback\'s error, the pod network deleted too', async () => {
+    // The loopback and the pod network are added side by side (as containerd's go-cni does): a
+    // loopback of our own that refuses its ADD, found first on the plugin path.
+    const loBin = join(work, 'lo-bin');
+    const loCalls = join(work, 'lo-calls');
+    mkdirSync(loBin, { recursive: true });
+    writeFileSync(join(loBin, 'loopback'), `#!/bin/sh
+cat >/dev/null
+echo "$CNI_COMMAND" >> ${JSON.stringify(loCalls)}
+[ "$CNI_COMMAND" = ADD ] && { echo '{"cniVersion":"1.0.0","code":11,"msg":"berth test loopback refuses"}'; exit 1; }
+exit 0
+`);
+    chmodSync(join(loBin, 'loopback'), 0o755);
+    const loConf = join(work, 'net.d-lo');
+    mkdirSync(loConf, { recursive: true });
+    writeFileSync(join(loConf, '10-lo.conflist'), JSON.stringify({
+      cniVersion: '1.0.0', name: `berth-fault-${tag}`,
+      plugins: [{ type: 'bridge', bridge: BRIDGE, isGateway: true, ipam: { type: 'host-local', ranges: [[{ subnet: `${NET}.0/24` }]], dataDir: join(state, 'ipam') } }],
+    }));
+    writeFileSync(loCalls, '');
+    const r = await crictl('runp', ['--cni-conf-dir', loConf, '--cni-bin-dir', `${loBin}:${CNI_BIN}`, podFile]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /level=fatal msg="run pod sandbox: CNI network \\"cni-loopback\\" plugin loopback \(add\): berth test loopback refuses"/);
+    // Both networks were deleted, the bridge's ADD having finished first: its veth and IP are gone.
+    assert.deepEqual(readFileSync(loCalls, 'utf8').trim().split('\n'), ['ADD', 'DEL']);
+    assert.deepEqual(ips(), [], 'host-local\'s IP released');
+    assert.equal(onBridge(), '', 'no veth left on the bridge');
+    assert.deepEqual(mountsUnder(state), [], 'no pinned namespace left');
+    assert.equal((await crictl('pods', ['-q'])).stdout, '');
+    assertNoLeaks();
+  });
 });

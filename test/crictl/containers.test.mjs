@@ -98,8 +98,9 @@ describe('crictl containers in a pod', { skip }, () => {
     writeFileSync(podFile, JSON.stringify({
       metadata: { name: 'web', namespace: 'berth-test', uid: 'uid-web' }, hostname: 'berth-web', log_directory: logDir,
     }));
-    const r = await crictl('runp', ['--cni-conf-dir', conf, '--cni-bin-dir', CNI_BIN, podFile]);
+    const r = await crictl('runp', ['--cni-conf-dir', conf, '--cni-bin-dir', CNI_BIN, podFile], { env: { ...env, BERTH_TRACE: '1' } });
     assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^berth-trace \S+ \d+ fast: runp$/m, 'runp without oclif');
     pod = r.stdout.trim();
 
     await create('server', { command: [BB, 'httpd', '-f', '-p', '127.0.0.1:8080', '-h', '/www'], labels: { role: 'server' } });
@@ -379,10 +380,15 @@ describe('crictl containers in a pod', { skip }, () => {
     delete ids.runner;
   });
 
-  it('start, stopp and rmp answer without oclif as through it', async () => {
+  it('runp, create, start, stopp and rmp answer without oclif as through it', async () => {
     // Refusals, with oclif's path forced and not (the logrus line's time aside).
     const noTime = (t) => t.replace(/^time="[^"]*"/gm, 'time=""');
-    for (const args of [['start', 'no-such-container'], ['stopp', 'no-such-pod'], ['rmp', 'no-such-pod'], ['rmp', '-f', 'no-such-pod'], ['start', ids.server]]) {
+    const refusals = [
+      ['runp', join(work, 'no-such-pod.json')], ['create', 'no-such-pod', containerFile('nopod', {}), podFile],
+      ['create', pod, join(work, 'no-such-container.json'), podFile],
+      ['start', 'no-such-container'], ['stopp', 'no-such-pod'], ['rmp', 'no-such-pod'], ['rmp', '-f', 'no-such-pod'], ['start', ids.server],
+    ];
+    for (const args of refusals) {
       const fast = await crictl(args[0], args.slice(1), { env: { ...env, BERTH_TRACE: '1' } });
       const oclif = await crictl(args[0], args.slice(1), { env: { ...env, BERTH_FAST: 'off' } });
       assert.match(fast.stderr, new RegExp(`^berth-trace \\S+ \\d+ fast: ${args[0]}$`, 'm'), args.join(' '));
@@ -390,8 +396,8 @@ describe('crictl containers in a pod', { skip }, () => {
       assert.equal(fast.code, 1, `${args.join(' ')}: ${stderr}`);
       assert.deepEqual([fast.code, fast.stdout, noTime(stderr)], [oclif.code, oclif.stdout, noTime(oclif.stderr)], args.join(' '));
     }
-    // What the fast path leaves to oclif: an unknown flag, -D, no id (not -a here: it would remove the pod).
-    for (const args of [['rmp', '--bogus', 'x'], ['stopp', '-D', 'no-such-pod'], ['stopp']]) {
+    // What the fast path leaves to oclif: an unknown flag, -D, too few arguments (not -a here: it would remove the pod).
+    for (const args of [['rmp', '--bogus', 'x'], ['stopp', '-D', 'no-such-pod'], ['stopp'], ['runp'], ['create', pod, podFile], ['runp', '--bogus', podFile]]) {
       const r = await crictl(args[0], args.slice(1), { env: { ...env, BERTH_TRACE: '1' } });
       assert.doesNotMatch(r.stderr, /fast: /, args.join(' '));
     }

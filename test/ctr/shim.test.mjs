@@ -3,7 +3,7 @@
 // then every task and container removed with nothing left behind.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertNoLeaks, registerCleanup, runBin } from '../lib/index.mjs';
 import { setupTaskEnv, shimPid, skipWithoutRegistry as skip, sleep } from './task-lib.mjs';
@@ -78,23 +78,29 @@ describe('ctr shims', { skip }, () => {
     assertNoLeaks(id);
   });
 
-  it('starts its init stage while it waits for the task: taken for a plain container with the task\'s stdio, else killed', { timeout: 120_000 }, async () => {
+  it('starts its init stage while it waits for the task: taken for a plain container with the task\'s stdio, replaced for another PID namespace', { timeout: 120_000 }, async () => {
     const traced = (file) => ({ env: { BERTH_TRACE: '1', BERTH_TRACE_FILE: file } });
     const lines = (file) => readFileSync(file, 'utf8').split('\n');
     const alive = (pid) => { try { return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] !== 'Z'; } catch { return false; } };
-    const spawned = (file) => Number(/prespawn: init spawned (\d+)$/m.exec(readFileSync(file, 'utf8'))?.[1]);
+    const spawnedAll = (file) => [...readFileSync(file, 'utf8').matchAll(/prespawn: init spawned (\d+)$/gm)].map((m) => Number(m[1]));
+    const spawned = (file) => spawnedAll(file)[0];
     // A plain container: the shim's prespawned init runs it, its fds 0-2 sent over the sync socket.
     const plain = join(env.work, `trace-${env.newId()}`);
     const r = await env.ctr(['run', '--rm', env.ref, env.newId(), 'sh', '-c', 'echo out; echo err >&2; exit 4'], traced(plain));
     assert.deepEqual([r.code, r.stdout, r.stderr.replace(/^berth-trace .*\n/gm, '')], [4, 'out\n', 'err\n']);
     assert.ok(spawned(plain) > 0, 'the shim prespawned an init');
     assert.ok(lines(plain).some((l) => l.endsWith('create: prespawned init taken')), 'and the create took it');
-    // Another PID namespace than a new one: the prespawned init does not fit, it is killed.
+    // Another PID namespace than a new one (ours here; a CRI container's is its pod's): an init
+    // spawned ahead for a new one is killed as soon as the task is read, and one spawned in the
+    // task's PID namespace is taken.
     const host = join(env.work, `trace-${env.newId()}`);
-    const h = await env.ctr(['run', '--rm', '--with-ns', `pid:/proc/${process.pid}/ns/pid`, env.ref, env.newId(), 'sh', '-c', 'echo host'], traced(host));
-    assert.deepEqual([h.code, h.stdout], [0, 'host\n'], h.stderr);
-    assert.ok(!lines(host).some((l) => l.endsWith('create: prespawned init taken')));
-    assert.equal(alive(spawned(host)), false, 'the unfit init is gone');
+    const ours = readlinkSync('/proc/self/ns/pid');
+    const h = await env.ctr(['run', '--rm', '--with-ns', `pid:/proc/${process.pid}/ns/pid`, env.ref, env.newId(), 'sh', '-c', 'readlink /proc/self/ns/pid'], traced(host));
+    assert.deepEqual([h.code, h.stdout], [0, `${ours}\n`], h.stderr);
+    assert.ok(lines(host).some((l) => l.endsWith('create: prespawned init taken')), 'the init spawned for the task\'s namespace is taken');
+    const inits = spawnedAll(host);
+    assert.ok(inits.length >= 1 && inits.length <= 2, `one init spawned ahead, and one for the task: ${inits}`);
+    for (const pid of inits.slice(0, -1)) assert.equal(alive(pid), false, 'the unfit init is gone');
     // No task at all (an image that does not exist): the shim and its init exit by themselves.
     const none = join(env.work, `trace-${env.newId()}`);
     const n = await env.ctr(['run', '--rm', 'docker.io/library/nosuch:latest', env.newId(), 'true'], traced(none));

@@ -1,76 +1,61 @@
 /**
- * crictl's pod-cycle commands without the CLI framework: `start`, `stopp` and `rmp` (with -f) in
- * their plain forms (the global flags, then ids) are served from dist/fast.bundle.js, which
- * launch.js loads instead of the CLI bundle (~14 ms of every crictl command: the bundle, oclif and
- * its second parse in init). The settings step is crictl's own (settings.ts), the work the
- * commands' (lifecycle-flows.ts). Anything else (-D, --help, -a, an unknown or repeated flag, no
- * id, a config file that does not load) returns false untouched for oclif;
- * test/crictl/containers.test.mjs compares both paths.
+ * crictl's pod-cycle commands in their plain forms — `runp POD-CONFIG`, `create POD
+ * CONTAINER-CONFIG POD-CONFIG`, `start`/`stopp`/`rmp` (with -f) IDs… — served from
+ * dist/fast.bundle.js, which launch.js loads instead of the CLI bundle (~14 ms of every crictl
+ * command: the bundle, oclif and its second parse in init). The parsing and settings step are
+ * fast-forms.ts's, the work the commands' (lifecycle-flows.ts); anything else returns false
+ * untouched for oclif. test/crictl/containers.test.mjs and pods.test.mjs compare both paths.
  */
-import { hoistGlobals } from '@berth/core/dist/cli/argv';
 import { errorLine } from '@berth/core/dist/cli/error-line';
-import { logrusLine } from '@berth/core/dist/cli/logrus';
-import { envDefaults, parsePlainForm, valuedFlags, type PlainFormSpec } from '@berth/core/dist/cli/plain-form';
-import { trace } from '@berth/core/dist/util/trace';
-import { GLOBALS } from './globals';
-import type { Fail } from './lifecycle-flows';
+import { fail, GLOBAL_VALUED, parseFast, type FastForm } from './fast-forms';
 
-type Global = 'config' | 'runtime-endpoint' | 'image-endpoint' | 'timeout' | 'berth-root' | 'berth-state' | 'berth-config';
-
-const VALUED: PlainFormSpec['valued'] = valuedFlags({
-  '--config': 'config', '-c': 'config', '--runtime-endpoint': 'runtime-endpoint', '-r': 'runtime-endpoint',
-  '--image-endpoint': 'image-endpoint', '-i': 'image-endpoint', '--timeout': 'timeout', '-t': 'timeout',
-  '--berth-root': 'berth-root', '--berth-state': 'berth-state', '--berth-config': 'berth-config',
-});
-/** The global flags, and rmp's --force. */
-const FORMS: Record<string, PlainFormSpec> = {
-  start: { valued: VALUED }, stopp: { valued: VALUED }, rmp: { valued: VALUED, switches: { '-f': 'force', '--force': 'force' } },
+const CANCEL = { '-T': { name: 'cancel-timeout' }, '--cancel-timeout': { name: 'cancel-timeout' } };
+const FORMS: Record<string, FastForm> = {
+  // runp's own -r is the runtime handler (runp.ts): the endpoint keeps only its long form there.
+  runp: {
+    spec: {
+      valued: {
+        ...GLOBAL_VALUED, ...CANCEL, '-r': { name: 'runtime' }, '--runtime': { name: 'runtime' },
+        '--cni-conf-dir': { name: 'cni-conf-dir' }, '--cni-bin-dir': { name: 'cni-bin-dir' },
+      },
+    },
+    args: 1,
+    env: { 'cni-conf-dir': 'BERTH_CNI_CONF_DIR', 'cni-bin-dir': 'BERTH_CNI_BIN_DIR' },
+  },
+  create: {
+    spec: {
+      valued: { ...GLOBAL_VALUED, ...CANCEL, '--creds': { name: 'creds' }, '--auth': { name: 'auth' } },
+      switches: { '--no-pull': 'no-pull', '--with-pull': 'with-pull' },
+    },
+    args: 3,
+    env: { creds: 'CRICTL_CREDS', auth: 'CRICTL_AUTH' },
+  },
+  start: { spec: { valued: GLOBAL_VALUED }, args: 'some' },
+  stopp: { spec: { valued: GLOBAL_VALUED }, args: 'some' },
+  rmp: { spec: { valued: GLOBAL_VALUED, switches: { '-f': 'force', '--force': 'force' } }, args: 'some' },
 };
-const COMMAND_WORDS: ReadonlySet<string> = new Set(Object.keys(FORMS));
-/** The flags' environment defaults and defaults, as oclif reads them (base.ts). */
-const ENV: Partial<Record<Global, string>> = {
-  config: 'CRI_CONFIG_FILE', 'runtime-endpoint': 'CONTAINER_RUNTIME_ENDPOINT', 'image-endpoint': 'IMAGE_SERVICE_ENDPOINT',
-  'berth-root': 'BERTH_ROOT', 'berth-state': 'BERTH_STATE', 'berth-config': 'BERTH_CONFIG',
-};
-const DEFAULTS: Partial<Record<Global, string>> = { config: '/etc/crictl.yaml', timeout: '2s' };
 
-interface Parsed { command: string; flags: Partial<Record<Global, string>>; force: boolean; ids: string[] }
-
-function parse(args: string[]): Parsed | undefined {
-  const command = args[0] ?? '';
-  if (!Object.hasOwn(FORMS, command)) return undefined;
-  // -D, --help, -a, `--`, an unknown or repeated flag: oclif's.
-  const form = parsePlainForm(args, 1, FORMS[command] as PlainFormSpec);
-  if (!form || form.positionals.length === 0 || !envDefaults(form.flags, ENV as Record<string, string>)) return undefined;
-  const { force, ...globals } = form.flags;
-  const flags = { ...DEFAULTS, ...globals } as Partial<Record<Global, string>>;
-  return { command, flags, force: force === true, ids: form.positionals };
-}
-
-/** As CrictlCommand.fail: one logrus fatal line, exit status 1. */
-const fail: Fail = (message) => {
-  process.stderr.write(logrusLine(message, 'fatal'));
-  process.exit(1);
-};
+const value = (v: string | true | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 
 export function fast(argv: string[]): boolean {
-  const args = hoistGlobals(argv, GLOBALS, COMMAND_WORDS);
-  const p = parse(args);
+  const p = parseFast(argv, FORMS);
   if (!p) return false;
-  try {
-    // crictl's start-up step (cri-tools' app.Before), on the command's own arguments as oclif's init sees them.
-    const { crictlSettings } = require('./settings') as typeof import('./settings');
-    crictlSettings({ ...p.flags, config: p.flags.config as string }, args.slice(1));
-  } catch {
-    return false; // a config file that does not load: oclif reports it
-  }
-  trace(`fast: ${p.command}`);
   const flows = require('./lifecycle-flows') as typeof import('./lifecycle-flows');
-  const dirs = (require('./store') as typeof import('./store')).storeDirs(p.flags);
+  const dirs = (require('./store') as typeof import('./store')).storeDirs(p.globals);
   if (p.command === 'start') (require('@berth/core/dist/tasks/prespawn') as typeof import('@berth/core/dist/tasks/prespawn')).prespawnShim();
-  const work = p.command === 'start' ? flows.startContainers(dirs, p.ids, fail)
-    : p.command === 'stopp' ? Promise.resolve().then(() => flows.stopPods(dirs, p.ids, fail))
-      : flows.removePods(dirs, p.ids, { force: p.force, all: false }, fail);
+  const [a0, a1, a2] = p.args as [string, string, string];
+  const work = p.command === 'runp' ? flows.runPod(dirs, {
+    configFile: a0, runtime: value(p.own.runtime), cniConfDir: value(p.own['cni-conf-dir']), cniBinDir: value(p.own['cni-bin-dir']),
+    berthConfig: p.globals['berth-config'],
+  }, fail)
+    : p.command === 'create' ? flows.createContainer(dirs, {
+      pod: a0, containerConfig: a1, podConfig: a2,
+      pull: p.own['with-pull'] === true || (p.settings.pullImageOnCreate && p.own['no-pull'] !== true),
+      creds: value(p.own.creds), auth: value(p.own.auth), berthConfig: p.globals['berth-config'],
+    }, fail)
+      : p.command === 'start' ? flows.startContainers(dirs, p.args, fail)
+        : p.command === 'stopp' ? flows.stopPods(dirs, p.args, fail)
+          : flows.removePods(dirs, p.args, { force: p.own.force === true, all: false }, fail);
   // As CrictlCommand.catch for what the flows throw.
   work.catch((err: Error) => fail(errorLine(err.message)));
   return true;

@@ -1,12 +1,78 @@
 /**
- * What `crictl start`, `stopp` and `rmp` do once their command line is understood, free of the
- * CLI framework: the oclif commands and the fast path (src/fast.ts) share it. `fail` is crictl's
- * way out (one logrus fatal line, exit status 1).
+ * What crictl's pod-cycle commands (`runp`, `create`, `start`, `stopp`, `rmp`) do once their
+ * command line is understood, free of the CLI framework: the oclif commands and the fast path
+ * (src/fast.ts) share it. `fail` is crictl's way out (one logrus fatal line,
+ * exit status 1).
  */
 import { log } from './output';
 
 export type Fail = (message: string) => never;
 export interface StoreDirs { root: string; state: string }
+
+export interface RunPodRequest {
+  configFile: string;
+  runtime?: string;
+  cniConfDir?: string;
+  /** Colon-separated, as --cni-bin-dir takes them. */
+  cniBinDir?: string;
+  berthConfig?: string;
+}
+
+export async function runPod(dirs: StoreDirs, r: RunPodRequest, fail: Fail): Promise<void> {
+  const { loadConfig } = require('@berth/core/dist/config/config') as typeof import('@berth/core/dist/config/config');
+  const { cniIpamDataDir } = require('@berth/core/dist/layout') as typeof import('@berth/core/dist/layout');
+  const { openMetadata } = require('@berth/core/dist/metadata/store') as typeof import('@berth/core/dist/metadata/store');
+  const cri = require('@berth/core/dist/cri/sandbox') as typeof import('@berth/core/dist/cri/sandbox');
+  const { loadPodSandboxConfig } = require('@berth/core/dist/cri/pod-config') as typeof import('@berth/core/dist/cri/pod-config');
+  const cfg = loadConfig(r.berthConfig);
+  let config;
+  try {
+    config = loadPodSandboxConfig(r.configFile);
+  } catch (err) {
+    fail(`load podSandboxConfig: ${(err as Error).message}`);
+  }
+  const store = openMetadata(dirs.root);
+  try {
+    const id = await cri.runPodSandbox(store, {
+      ...dirs, config, runtimeHandler: r.runtime,
+      cniConfDir: r.cniConfDir ?? cfg.cniConfDir,
+      cniBinDirs: (r.cniBinDir ?? cfg.cniBinDir).split(':').filter(Boolean),
+      ipamDataDir: cniIpamDataDir(dirs.state),
+    });
+    process.stdout.write(`${id}\n`);
+  } catch (err) {
+    fail(`run pod sandbox: ${(err as Error).message}`);
+  } finally {
+    store.close();
+  }
+}
+
+export interface CreateRequest {
+  pod: string;
+  containerConfig: string;
+  podConfig: string;
+  /** Pull the image first (the settings' pull-image-on-create, --with-pull, --no-pull decided). */
+  pull: boolean;
+  creds?: string;
+  auth?: string;
+  berthConfig?: string;
+}
+
+export async function createContainer(dirs: StoreDirs, r: CreateRequest, fail: Fail): Promise<void> {
+  const { createInPod } = require('@berth/core/dist/cri/container-create') as typeof import('@berth/core/dist/cri/container-create');
+  const { loadConfig } = require('@berth/core/dist/config/config') as typeof import('@berth/core/dist/config/config');
+  const cfg = loadConfig(r.berthConfig);
+  try {
+    const id = await createInPod({
+      ...dirs, podId: r.pod, containerConfigFile: r.containerConfig, podConfigFile: r.podConfig,
+      pull: r.pull ? { creds: r.creds, auth: r.auth, snapshotter: cfg.snapshotter, hostsDir: cfg.registryConfigPath } : undefined,
+      snapshotter: cfg.snapshotter,
+    });
+    process.stdout.write(`${id}\n`);
+  } catch (err) {
+    fail(`creating container: ${(err as Error).message}`);
+  }
+}
 
 export async function startContainers(dirs: StoreDirs, ids: string[], fail: Fail): Promise<void> {
   const { startCriContainer } = require('@berth/core/dist/cri/container-run') as typeof import('@berth/core/dist/cri/container-run');
@@ -20,14 +86,14 @@ export async function startContainers(dirs: StoreDirs, ids: string[], fail: Fail
   }
 }
 
-export function stopPods(dirs: StoreDirs, ids: string[], fail: Fail): void {
+export async function stopPods(dirs: StoreDirs, ids: string[], fail: Fail): Promise<void> {
   const { openMetadata } = require('@berth/core/dist/metadata/store') as typeof import('@berth/core/dist/metadata/store');
   const { stopPodSandbox } = require('@berth/core/dist/cri/sandbox') as typeof import('@berth/core/dist/cri/sandbox');
   const store = openMetadata(dirs.root);
   try {
     for (const id of ids) {
       try {
-        stopPodSandbox(store, dirs, id);
+        await stopPodSandbox(store, dirs, id);
       } catch (err) {
         fail(`stopping the pod sandbox ${JSON.stringify(id)}: ${(err as Error).message}`);
       }

@@ -68,7 +68,7 @@ export async function runInNewPod(o: RunInNewPodOptions): Promise<{ podId: strin
   const store = openMetadata(o.root);
   let podId: string;
   try {
-    podId = runPodSandbox(store, { ...o, config: podConfig });
+    podId = await runPodSandbox(store, { ...o, config: podConfig });
   } finally {
     store.close();
   }
@@ -81,7 +81,7 @@ export async function runInNewPod(o: RunInNewPodOptions): Promise<{ podId: strin
     try {
       if (containerId !== undefined) await removeCriContainer(dirs, containerId, true);
       const s = openMetadata(o.root);
-      try { removePodSandbox(s, dirs, podId, true); } finally { s.close(); }
+      try { await removePodSandbox(s, dirs, podId, true); } finally { s.close(); }
     } catch { /* the first error is the one to report */ }
     throw err;
   }

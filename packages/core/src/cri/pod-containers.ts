@@ -24,8 +24,8 @@ export function stopPodContainers(_store: MetadataStore, dirs: { root: string; s
 
 /**
  * Removes every container of the pod, running ones stopped at once (containerd's
- * RemovePodSandbox does this before removing the pod). Async (snapshots are removed), so
- * removePodSandbox, which is synchronous, cannot call it: `crictl rmp` calls it first.
+ * RemovePodSandbox does this before removing the pod). The sandbox layer does not load the
+ * container layer, so removePodSandbox does not call it: removePod (pod-remove.ts) calls it first.
  */
 export async function removePodContainers(dirs: { root: string; state: string }, podId: string): Promise<string[]> {
   const { listPodContainerViews, removeCriContainer } = require('./containers') as typeof import('./containers');

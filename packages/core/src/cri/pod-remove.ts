@@ -13,7 +13,7 @@ export async function removePod(store: MetadataStore, dirs: StoreDirs, idOrPrefi
   const s = resolveSandbox(store, idOrPrefix);
   if (s.state === 'SANDBOX_READY') {
     if (!force) throw new StateError(`pod sandbox "${s.id}" is running, please stop it first`);
-    stopPodSandbox(store, dirs, s.id);
+    await stopPodSandbox(store, dirs, s.id);
   }
   await removePodContainers(dirs, s.id);
   return removePodSandbox(store, dirs, s.id, force);

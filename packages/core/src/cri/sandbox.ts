@@ -69,22 +69,19 @@ function cniRuntime(s: Sandbox, binDirs: string[], ifName: string): CniRuntime {
   };
 }
 
-/** DEL of the pod's network and of its loopback; every step runs even if one fails. */
-function teardownNetwork(s: Sandbox): void {
+/**
+ * DEL of the pod's network and of its loopback, side by side (two networks, as containerd's
+ * go-cni runs them); both run to the end even if one fails, then the first error is thrown.
+ */
+async function teardownNetwork(s: Sandbox): Promise<void> {
   const n = s.network;
   if (!n || s.netnsClosed) return;
-  let first: unknown;
-  try {
-    delNetwork(n.list, cniRuntime(s, n.binDirs, n.ifName), n.result);
-  } catch (err) {
-    first = err;
-  }
-  try {
-    delNetwork(loopbackNetwork(), cniRuntime(s, n.binDirs, 'lo'));
-  } catch (err) {
-    first ??= err;
-  }
-  if (first !== undefined) throw first;
+  const done = await Promise.allSettled([
+    delNetwork(n.list, cniRuntime(s, n.binDirs, n.ifName), n.result),
+    delNetwork(loopbackNetwork(), cniRuntime(s, n.binDirs, 'lo')),
+  ]);
+  const failed = done.find((d): d is PromiseRejectedResult => d.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 function mountShm(p: SandboxPaths): string {
@@ -104,7 +101,7 @@ function unmountShm(shm: string): void {
 }
 
 /** Releases everything the pod holds at runtime: network, pid holder, pinned namespaces, shm. */
-function releaseRuntime(dirs: StoreDirs, s: Sandbox): void {
+async function releaseRuntime(dirs: StoreDirs, s: Sandbox): Promise<void> {
   let first: unknown;
   const step = (fn: () => void): void => {
     try {
@@ -113,7 +110,11 @@ function releaseRuntime(dirs: StoreDirs, s: Sandbox): void {
       first ??= err;
     }
   };
-  step(() => teardownNetwork(s));
+  try {
+    await teardownNetwork(s);
+  } catch (err) {
+    first = err;
+  }
   step(() => unpinNamespaces(sandboxPaths(dirs.root, dirs.state, s.id).nsDir, { paths: s.namespaces, holder: s.holder }));
   step(() => unmountShm(s.files.shm));
   if (first !== undefined) throw first;
@@ -126,7 +127,7 @@ function removeDirs(dirs: StoreDirs, id: string): void {
 }
 
 /** CRI RunPodSandbox: returns the new pod's id. */
-export function runPodSandbox(store: MetadataStore, o: RunPodOptions): string {
+export async function runPodSandbox(store: MetadataStore, o: RunPodOptions): Promise<string> {
   const c = o.config;
   const nso = c.linux.namespaceOptions;
   if (nso.network === 'TARGET' || nso.network === 'CONTAINER') throw new InvalidArgumentError(`pod config: network namespace mode ${nso.network} is not valid for a pod`);
@@ -164,13 +165,13 @@ export function runPodSandbox(store: MetadataStore, o: RunPodOptions): string {
     if (network) s.network = { list: network, binDirs: o.cniBinDirs, ifName: IFNAME };
     // Recorded before ADD: a runp killed during it leaves what rmp needs to undo it.
     save(store, s);
-    if (network) setupNetwork(s, network, o.cniBinDirs);
+    if (network) await setupNetwork(s, network, o.cniBinDirs);
     s.state = 'SANDBOX_READY';
     save(store, s);
     return id;
   } catch (err) {
     try {
-      releaseRuntime(o, s);
+      await releaseRuntime(o, s);
     } catch { /* the first error is the one to report */ }
     removeDirs(o, id);
     store.containers.delete(CRI_NAMESPACE, id);
@@ -178,9 +179,15 @@ export function runPodSandbox(store: MetadataStore, o: RunPodOptions): string {
   }
 }
 
-function setupNetwork(s: Sandbox, list: NetworkConfigList, binDirs: string[]): void {
-  addNetwork(loopbackNetwork(), cniRuntime(s, binDirs, 'lo'));
-  const result = addNetwork(list, cniRuntime(s, binDirs, IFNAME));
+/** ADD of the loopback and of the pod's network side by side; a failure waits for the other to end. */
+async function setupNetwork(s: Sandbox, list: NetworkConfigList, binDirs: string[]): Promise<void> {
+  const [lo, pod] = await Promise.allSettled([
+    addNetwork(loopbackNetwork(), cniRuntime(s, binDirs, 'lo')),
+    addNetwork(list, cniRuntime(s, binDirs, IFNAME)),
+  ]);
+  if (lo.status === 'rejected') throw lo.reason;
+  if (pod.status === 'rejected') throw pod.reason;
+  const result = pod.value;
   (s.network as NonNullable<Sandbox['network']>).result = result;
   const ips = podIps(result, IFNAME);
   s.ip = ips[0] ?? '';
@@ -189,10 +196,10 @@ function setupNetwork(s: Sandbox, list: NetworkConfigList, binDirs: string[]): v
 }
 
 /** CRI StopPodSandbox: the pod's containers stopped, its network torn down, its namespaces released. */
-export function stopPodSandbox(store: MetadataStore, dirs: StoreDirs, idOrPrefix: string): Sandbox {
+export async function stopPodSandbox(store: MetadataStore, dirs: StoreDirs, idOrPrefix: string): Promise<Sandbox> {
   const s = resolveSandbox(store, idOrPrefix);
   stopPodContainers(store, dirs, s.id);
-  releaseRuntime(dirs, s);
+  await releaseRuntime(dirs, s);
   s.state = 'SANDBOX_NOTREADY';
   s.netnsClosed = true;
   s.holder = undefined;
@@ -201,14 +208,14 @@ export function stopPodSandbox(store: MetadataStore, dirs: StoreDirs, idOrPrefix
 }
 
 /** CRI RemovePodSandbox (crictl's rmp): a READY pod needs `force`, which stops it first. */
-export function removePodSandbox(store: MetadataStore, dirs: StoreDirs, idOrPrefix: string, force: boolean): string {
+export async function removePodSandbox(store: MetadataStore, dirs: StoreDirs, idOrPrefix: string, force: boolean): Promise<string> {
   const s = resolveSandbox(store, idOrPrefix);
   if (s.state === 'SANDBOX_READY') {
     if (!force) throw new StateError(`pod sandbox "${s.id}" is running, please stop it first`);
-    stopPodSandbox(store, dirs, s.id);
+    await stopPodSandbox(store, dirs, s.id);
   } else {
     // A NOTREADY pod may be a runp that died half-way: release whatever it holds.
-    releaseRuntime(dirs, s);
+    await releaseRuntime(dirs, s);
   }
   const left = podContainers(store, s.id);
   if (left.length > 0) throw new StateError(`pod sandbox "${s.id}" still has containers ${left.join(', ')}: remove them first`);

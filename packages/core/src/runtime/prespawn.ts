@@ -20,8 +20,10 @@ import { globalSlot, hold, take } from '../util/held-child';
 
 interface Prespawned {
   child: ChildProcess;
-  /** The bundle it was spawned for (runc's), or undefined: any whose PID namespace is a new one (the shim's). */
+  /** The bundle it was spawned for (runc's), or undefined: any whose PID namespace is `pidNs` (the shim's). */
   bundle?: string;
+  /** pidNamespaceOf the spec it was spawned for. */
+  pidNs: string;
   /** It waits for its fds 0-2 on the sync socket before its config (STDIO_BY_SOCKET_ENV). */
   stdioBySocket: boolean;
 }
@@ -61,9 +63,20 @@ export function prespawnInit(argv: string[], prime = true): void {
   } catch {
     return; // create reports it
   }
-  const ns = spec.linux?.namespaces;
-  if (!Array.isArray(ns) || spec.process?.terminal || ns.some((n) => n?.type === 'user')) return;
+  if (!plainSpec(spec)) return;
   if (spawnHeld(s, spec, 'inherit', bundle) && prime) primeCgroupAttach();
+}
+
+/** A spec the plain case serves: no terminal, no user namespace. */
+function plainSpec(spec: Spec): boolean {
+  const ns = spec.linux?.namespaces;
+  return Array.isArray(ns) && !spec.process?.terminal && !ns.some((n) => n?.type === 'user');
+}
+
+/** The PID namespace a spec's init is spawned in: the host's, a new one, or the one at a path. */
+function pidNamespaceOf(spec: Spec): string {
+  const ns = spec.linux?.namespaces?.find((n) => n.type === 'pid');
+  return ns === undefined ? 'host' : ns.path ? `join ${ns.path}` : 'new';
 }
 
 /**
@@ -79,7 +92,7 @@ function spawnHeld(s: Slot, spec: Spec, stdio: 'inherit' | 'ignore', bundle?: st
       env: initEnv({ [SYNC_FD_ENV]: String(PLAIN_SYNC_INDEX), ...(bySocket ? { [STDIO_BY_SOCKET_ENV]: '1' } : {}), ...traceEnv() }),
     }));
     hold(child, PLAIN_SYNC_INDEX);
-    s.pending = { child, bundle, stdioBySocket: bySocket };
+    s.pending = { child, bundle, pidNs: pidNamespaceOf(spec), stdioBySocket: bySocket };
     trace(`prespawn: init spawned ${child.pid}`);
     return true;
   } catch {
@@ -95,14 +108,23 @@ const NEW_PID_NAMESPACE: Spec = { ociVersion: '1.0.2', linux: { namespaces: [{ t
  * A prespawned shim starts the init stage of its container while it waits for its task, before
  * the spec exists: the init's Node start-up (~15 ms, the longest step of a create) then overlaps
  * with the starter's work (image, snapshot, spec). Its stdio is not known yet either, so the
- * init takes fds 0-2 from the sync socket (sendStdio) before its config. It is made for the plain
- * case, a new PID namespace; takePrespawned refuses it for any other spec.
+ * init takes fds 0-2 from the sync socket (sendStdio) before its config. Without `spec` it is
+ * made for the plain case, a new PID namespace. Once the shim has its task it calls this again
+ * with the task's spec: an init held for another PID namespace (a CRI container joins its pod's)
+ * is replaced at once, before the create's own work; one that fits is kept.
  */
-export function prespawnInitAnyBundle(): void {
+export function prespawnShimInit(spec: Spec = NEW_PID_NAMESPACE): void {
   const s = slot();
-  if (s.tried) return;
+  const held = s.pending;
+  if (held) {
+    if (held.bundle === undefined && held.pidNs === pidNamespaceOf(spec)) return;
+    s.pending = undefined;
+    try { held.child.kill('SIGKILL'); } catch { /* gone */ }
+  } else if (s.tried) {
+    return; // taken already, or not spawned (a spec that is not the plain case, a failed spawn)
+  }
   s.tried = true;
-  spawnHeld(s, NEW_PID_NAMESPACE, 'ignore');
+  if (plainSpec(spec)) spawnHeld(s, spec, 'ignore');
 }
 
 /**
@@ -114,8 +136,7 @@ export function takePrespawned(bundle: string, spec: Spec, usable: boolean): Chi
   const p = s.pending;
   s.pending = undefined;
   if (!p) return undefined;
-  const pidNs = spec.linux?.namespaces?.find((n) => n.type === 'pid');
-  const fits = p.bundle !== undefined ? p.bundle === bundle : pidNs !== undefined && !pidNs.path;
+  const fits = p.bundle !== undefined ? p.bundle === bundle : p.pidNs === pidNamespaceOf(spec);
   if (!usable || !fits || p.child.exitCode !== null || p.child.signalCode !== null) {
     try { p.child.kill('SIGKILL'); } catch { /* gone */ }
     return undefined;

@@ -55,3 +55,12 @@ export function statfsFlags(path: string): number {
   call('int statfs(const char *, void *)', 'statfs', path, path, buf);
   return Number(buf.readBigInt64LE(80));
 }
+
+const FIONREAD = 0x541b;
+
+/** Bytes waiting to be read on a socket or pipe (ioctl FIONREAD): 0 when nothing was written yet. */
+export function bytesWaiting(fd: number): number {
+  const n = Buffer.alloc(4);
+  call('int ioctl(int, unsigned long, void *)', 'ioctl', `FIONREAD ${fd}`, fd, FIONREAD, n);
+  return n.readInt32LE(0);
+}

@@ -21,19 +21,11 @@ export default class Create extends CrictlCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Create);
     const settings = crictlSettings(flags, this.argv);
-    const { createInPod } = require('@berth/core/dist/cri/container-create') as typeof import('@berth/core/dist/cri/container-create');
-    const { loadConfig } = require('@berth/core/dist/config/config') as typeof import('@berth/core/dist/config/config');
-    const cfg = loadConfig(flags['berth-config']);
-    const pull = flags['with-pull'] || (settings.pullImageOnCreate && !flags['no-pull']);
-    try {
-      const id = await createInPod({
-        ...this.store(flags), podId: args.pod, containerConfigFile: args.containerConfig, podConfigFile: args.podConfig,
-        pull: pull ? { creds: flags.creds, auth: flags.auth, snapshotter: cfg.snapshotter, hostsDir: cfg.registryConfigPath } : undefined,
-        snapshotter: cfg.snapshotter,
-      });
-      process.stdout.write(`${id}\n`);
-    } catch (err) {
-      this.fail(`creating container: ${(err as Error).message}`);
-    }
+    const { createContainer } = require('../lifecycle-flows') as typeof import('../lifecycle-flows');
+    await createContainer(this.store(flags), {
+      pod: args.pod, containerConfig: args.containerConfig, podConfig: args.podConfig,
+      pull: flags['with-pull'] || (settings.pullImageOnCreate && !flags['no-pull']),
+      creds: flags.creds, auth: flags.auth, berthConfig: flags['berth-config'],
+    }, (m) => this.fail(m));
   }
 }

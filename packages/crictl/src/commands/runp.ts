@@ -21,32 +21,9 @@ export default class Runp extends CrictlCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Runp);
-    const { loadConfig } = require('@berth/core/dist/config/config') as typeof import('@berth/core/dist/config/config');
-    const { cniIpamDataDir } = require('@berth/core/dist/layout') as typeof import('@berth/core/dist/layout');
-    const { openMetadata } = require('@berth/core/dist/metadata/store') as typeof import('@berth/core/dist/metadata/store');
-    const cri = require('@berth/core/dist/cri/sandbox') as typeof import('@berth/core/dist/cri/sandbox');
-    const { loadPodSandboxConfig } = require('@berth/core/dist/cri/pod-config') as typeof import('@berth/core/dist/cri/pod-config');
-    const cfg = loadConfig(flags['berth-config']);
-    const dirs = this.store(flags);
-    let config;
-    try {
-      config = loadPodSandboxConfig(args.config);
-    } catch (err) {
-      this.fail(`load podSandboxConfig: ${(err as Error).message}`);
-    }
-    const store = openMetadata(dirs.root);
-    try {
-      const id = cri.runPodSandbox(store, {
-        ...dirs, config, runtimeHandler: flags.runtime,
-        cniConfDir: flags['cni-conf-dir'] ?? cfg.cniConfDir,
-        cniBinDirs: (flags['cni-bin-dir'] ?? cfg.cniBinDir).split(':').filter(Boolean),
-        ipamDataDir: cniIpamDataDir(dirs.state),
-      });
-      process.stdout.write(`${id}\n`);
-    } catch (err) {
-      this.fail(`run pod sandbox: ${(err as Error).message}`);
-    } finally {
-      store.close();
-    }
+    const { runPod } = require('../lifecycle-flows') as typeof import('../lifecycle-flows');
+    await runPod(this.store(flags), {
+      configFile: args.config, runtime: flags.runtime, cniConfDir: flags['cni-conf-dir'], cniBinDir: flags['cni-bin-dir'], berthConfig: flags['berth-config'],
+    }, (m) => this.fail(m));
   }
 }

@@ -10,6 +10,6 @@ export default class Stopp extends CrictlCommand {
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(Stopp);
     const { stopPods } = require('../lifecycle-flows') as typeof import('../lifecycle-flows');
-    stopPods(this.store(flags), argv as string[], (m) => this.fail(m));
+    await stopPods(this.store(flags), argv as string[], (m) => this.fail(m));
   }
 }

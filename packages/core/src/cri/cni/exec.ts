@@ -2,7 +2,7 @@
  * Runs one CNI plugin by the protocol: the command and the container in CNI_* variables, the
  * network configuration on stdin, a result (or an error object) as JSON on stdout.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BerthError, NotFoundError } from '../../errors';
@@ -30,8 +30,13 @@ export function findPlugin(type: string, binDirs: string[]): string {
   throw new NotFoundError(`CNI plugin "${type}": not found in ${binDirs.join(':')} (install it or set --cni-bin-dir)`);
 }
 
-/** Runs the plugin; returns its parsed stdout (empty for DEL/CHECK) or throws its error. */
-export function execPlugin(command: CniCommand, netName: string, config: JsonObject, rt: CniRuntime): JsonObject | undefined {
+const MAX_OUTPUT = 16 << 20;
+
+/**
+ * Runs the plugin; resolves to its parsed stdout (empty for DEL/CHECK) or rejects with its error.
+ * Asynchronous, so that independent networks (the pod's and its loopback) run side by side.
+ */
+export async function execPlugin(command: CniCommand, netName: string, config: JsonObject, rt: CniRuntime): Promise<JsonObject | undefined> {
   const type = String(config.type ?? '');
   const file = findPlugin(type, rt.binDirs);
   const env: NodeJS.ProcessEnv = {
@@ -43,12 +48,30 @@ export function execPlugin(command: CniCommand, netName: string, config: JsonObj
     CNI_ARGS: rt.args.map(([k, v]) => `${k}=${v}`).join(';'),
     CNI_PATH: rt.binDirs.join(':'),
   };
-  const r = spawnSync(file, [], { input: JSON.stringify(config), env, timeout: PLUGIN_TIMEOUT_MS, maxBuffer: 16 << 20 });
   const what = `CNI network "${netName}" plugin ${type} (${command.toLowerCase()})`;
-  if (r.error) throw new CniPluginError(`${what}: ${r.error.message}`);
-  const out = r.stdout.toString('utf8').trim();
+  const r = await new Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(file, [], { env, timeout: PLUGIN_TIMEOUT_MS, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let size = 0;
+    const take = (into: Buffer[]) => (b: Buffer): void => {
+      size += b.length;
+      if (size > MAX_OUTPUT) child.kill('SIGKILL');
+      else into.push(b);
+    };
+    child.stdout.on('data', take(out));
+    child.stderr.on('data', take(err));
+    child.on('error', (e) => reject(new CniPluginError(`${what}: ${e.message}`)));
+    child.on('close', (status, signal) => resolve({
+      status, signal, stdout: Buffer.concat(out).toString('utf8').trim(), stderr: Buffer.concat(err).toString('utf8').trim(),
+    }));
+    // A plugin may exit without reading its configuration (EPIPE): its exit status says why.
+    child.stdin.on('error', () => {});
+    child.stdin.end(JSON.stringify(config));
+  });
+  const out = r.stdout;
   if (r.status !== 0) {
-    let msg = r.stderr.toString('utf8').trim().split('\n')[0] || `exit status ${r.status ?? r.signal}`;
+    let msg = r.stderr.split('\n')[0] || `exit status ${r.status ?? r.signal}`;
     try {
       const e = JSON.parse(out) as { code?: number; msg?: string; details?: string };
       if (e.msg) msg = `${e.msg}${e.details ? `: ${e.details}` : ''}`;

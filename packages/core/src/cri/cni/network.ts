@@ -27,22 +27,22 @@ function hasPrevResultOnDel(version: string): boolean {
   return maj > 0 || min >= 4;
 }
 
-export function addNetwork(list: NetworkConfigList, rt: CniRuntime): CniResult {
+export async function addNetwork(list: NetworkConfigList, rt: CniRuntime): Promise<CniResult> {
   let result: JsonObject | undefined;
   for (const p of list.plugins) {
-    result = execPlugin('ADD', list.name, pluginConfig(list, p, rt, result), rt) ?? result;
+    result = (await execPlugin('ADD', list.name, pluginConfig(list, p, rt, result), rt)) ?? result;
   }
   if (!result) return { cniVersion: list.cniVersion };
   return result as unknown as CniResult;
 }
 
 /** Runs every plugin even when one fails (a DEL must release what it can), then throws the first error. */
-function run(command: CniCommand, list: NetworkConfigList, rt: CniRuntime, cached: CniResult | undefined, plugins: JsonObject[]): void {
+async function run(command: CniCommand, list: NetworkConfigList, rt: CniRuntime, cached: CniResult | undefined, plugins: JsonObject[]): Promise<void> {
   const prev = cached && hasPrevResultOnDel(list.cniVersion) ? (cached as unknown as Json) : undefined;
   let first: unknown;
   for (const p of plugins) {
     try {
-      execPlugin(command, list.name, pluginConfig(list, p, rt, prev), rt);
+      await execPlugin(command, list.name, pluginConfig(list, p, rt, prev), rt);
     } catch (err) {
       if (command !== 'DEL') throw err;
       first ??= err;
@@ -52,13 +52,13 @@ function run(command: CniCommand, list: NetworkConfigList, rt: CniRuntime, cache
 }
 
 /** DEL: plugins must succeed when what they would remove is already gone, so it repeats safely. */
-export function delNetwork(list: NetworkConfigList, rt: CniRuntime, cached?: CniResult): void {
-  run('DEL', list, rt, cached, [...list.plugins].reverse());
+export function delNetwork(list: NetworkConfigList, rt: CniRuntime, cached?: CniResult): Promise<void> {
+  return run('DEL', list, rt, cached, [...list.plugins].reverse());
 }
 
-export function checkNetwork(list: NetworkConfigList, rt: CniRuntime, cached: CniResult): void {
+export async function checkNetwork(list: NetworkConfigList, rt: CniRuntime, cached: CniResult): Promise<void> {
   if (list.disableCheck || !hasPrevResultOnDel(list.cniVersion)) return;
-  run('CHECK', list, rt, cached, list.plugins);
+  await run('CHECK', list, rt, cached, list.plugins);
 }
 
 /** The pod's addresses from a result: those on the sandbox interface `ifName`, IPv4 first. */

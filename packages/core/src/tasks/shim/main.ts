@@ -7,15 +7,17 @@
  * container".
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { trace } from '../../util/trace';
 import { constants } from 'node:os';
 import { taskPaths, type TaskPaths } from '../../layout';
 import { setChildSubreaper } from '../../sys/prctl';
-import { closeFd, setCloexec } from '../../sys/file';
+import { bytesWaiting, closeFd, setCloexec } from '../../sys/file';
 import { dup2, setWinsize } from '../../sys/pty';
 import { writeEphemeral } from '../ephemeral';
 import { rfc3339Nano } from '../../util/time';
-import { PRESPAWNED_ARG, type ExitInfo, type ShimOptions, type ShimReady } from '../types';
+import { PRESPAWNED_ARG, type ExitInfo, type ShimHandoff, type ShimOptions, type ShimReady } from '../types';
+import type { Spec } from '../../oci/types';
 import { fn } from '../../sys/libc';
 import { listenControl } from './control';
 import { shimTask } from './handoff';
@@ -72,9 +74,12 @@ function writeTrainedCache(): void {
  * A prespawned shim waits for its task while the starter creates the container: load meanwhile
  * what the create needs (koffi and libc, Node's child_process and net, the runtime's modules) and
  * start the init stage (runtime/prespawn.ts: it exits by itself if no task comes), so that work
- * is off the run's critical path.
+ * is off the run's critical path. With `initSpec` (the task was waiting already) the init is
+ * spawned for it, before anything else.
  */
-function warmUp(): void {
+function warmUp(initSpec: Spec | undefined): void {
+  const { prespawnShimInit } = require('../../runtime/prespawn') as typeof import('../../runtime/prespawn');
+  if (initSpec) prespawnShimInit(initSpec);
   // The cgroup lock's grace period now (runtime/cgroup-join.ts): paid while we wait, it is over
   // before the create's mkdir and its window still open at the moves (~10-20 ms on the create's
   // path otherwise, which it became once the init stage was prespawned too).
@@ -82,9 +87,18 @@ function warmUp(): void {
   require('node:child_process');
   require('node:net');
   // The container's init stage too, whose Node start-up is the longest step of the create ahead.
-  (require('../../runtime/prespawn') as typeof import('../../runtime/prespawn')).prespawnInitAnyBundle();
+  if (!initSpec) prespawnShimInit();
   void (require('../../runtime/create') as typeof import('../../runtime/create')).createContainer;
   void (require('../../runtime/lifecycle') as typeof import('../../runtime/lifecycle')).startContainer;
+}
+
+/** The task's spec (its bundle is the task directory), or undefined: the create reports why. */
+function taskSpec(task: ShimHandoff): Spec | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(taskPaths(task.state, task.namespace, task.id).dir, 'config.json'), 'utf8')) as Spec;
+  } catch {
+    return undefined;
+  }
 }
 
 async function main(): Promise<void> {
@@ -92,9 +106,21 @@ async function main(): Promise<void> {
   setCloexec(READY_FD, true);
   // Orphans of the container (without a PID namespace) come to us, not to the host's init.
   setChildSubreaper();
-  if (process.argv[2] === PRESPAWNED_ARG) warmUp();
+  const prespawned = process.argv[2] === PRESPAWNED_ARG;
+  let task: ShimHandoff | undefined;
+  if (prespawned) {
+    // A task written before we came up (FIONREAD; crictl start, whose container exists) is read
+    // first, and the init spawned for its spec; else we warm up while it comes.
+    if (bytesWaiting(READY_FD) > 0) task = shimTask(process.argv.slice(2));
+    warmUp(task && taskSpec(task));
+  }
   trace('shim: warm');
-  const task = shimTask(process.argv.slice(2));
+  if (!task) {
+    task = shimTask(process.argv.slice(2));
+    // The init spawned ahead, if it is in another PID namespace than the task's, is replaced now.
+    const spec = task && prespawned ? taskSpec(task) : undefined;
+    if (spec) (require('../../runtime/prespawn') as typeof import('../../runtime/prespawn')).prespawnShimInit(spec);
+  }
   trace('shim: task read');
   if (!task) process.exit(0); // prespawned, and not taken
   const { state, namespace: ns, id } = task;
