@@ -161,7 +161,8 @@ function transforms(oclifDir, dists, missed) {
  * small enough to compile without a code cache), and the words of the command lines that try it
  * (launch.js's PRESPAWN_WORDS): runc its init stage, ctr and crictl a task's shim.
  */
-const PRESPAWN = { runc: ['run', 'create'], ctr: ['run', 'start'], crictl: ['start', 'run'] };
+// crictl's `start` takes the shim parked for the task at `create` (core/src/tasks/parked.ts).
+const PRESPAWN = { runc: ['run', 'create'], ctr: ['run', 'start'], crictl: ['run'] };
 
 async function bundlePrespawn(root, tool, oclifDir) {
   await smallBundle(root, tool, oclifDir, 'prespawn', { charset: 'ascii' });

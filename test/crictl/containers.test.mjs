@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { assertNoLeaks, registerCleanup, runBin, tempDir, trackContainer } from '../lib/index.mjs';
 import { makeLayout, skipWithoutRegistry, skopeoPush, startRegistry } from '../ctr/registry-lib.mjs';
@@ -50,6 +51,12 @@ describe('crictl containers in a pod', { skip }, () => {
     ids[name] = r.stdout.trim();
     return ids[name];
   };
+  /** The pid of the shim parked for a created container's task, or undefined. */
+  const parkedShim = (id) => {
+    try { return JSON.parse(readFileSync(join(state, 'io.containerd.grpc.v1.cri', 'containers', id, 'shim.json'), 'utf8')).pid; } catch { return undefined; }
+  };
+  const alive = (pid) => { try { return !/^\S+ \(.*\) [ZX]/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; } };
+  const children = (pid) => readdirSync(`/proc/${pid}/task`).flatMap((t) => readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(' ').filter((x) => x.trim()).map(Number));
   const inspect = async (id) => {
     const r = await crictl('inspect', [id]);
     assert.equal(r.code, 0, r.stderr);
@@ -161,9 +168,15 @@ describe('crictl containers in a pod', { skip }, () => {
 
   it('start runs both in the pod: localhost and hostname shared, CRI logs on disk and through crictl logs', async () => {
     for (const n of ['server', 'client']) {
-      const r = await crictl('start', [ids[n]]);
+      // create parked the task's shim (tasks/parked.ts): alive, holding an init; start hands it the task.
+      const shim = parkedShim(ids[n]);
+      assert.ok(shim !== undefined && alive(shim), `${n}: a shim parked at create`);
+      const r = await crictl('start', [ids[n]], { env: { ...env, BERTH_TRACE: '1' } });
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, `${ids[n]}\n`);
+      assert.match(r.stderr, /^berth-trace \S+ \d+ task: parked shim taken$/m, n);
+      assert.equal(parkedShim(ids[n]), undefined, 'its record gone once taken');
+      assert.equal(JSON.parse(readFileSync(join(state, 'io.containerd.runtime.v2.task', 'k8s.io', ids[n], 'shim.json'), 'utf8')).pid, shim, 'the parked shim runs the task');
     }
     const ps = await crictl('ps', ['-q']);
     assert.deepEqual(ps.stdout.trim().split('\n').sort(), [ids.client, ids.server].sort());
@@ -281,6 +294,27 @@ describe('crictl containers in a pod', { skip }, () => {
       return !l.includes(ids.traps) && !l.includes(ids.ignores);
     });
     assert.equal((await crictl('stop', [ids.ignores])).code, 0, 'stopping a stopped container is fine');
+  });
+
+  it('a container removed without a start: the shim parked for it and the init it held exit (crictl rm, ctr c rm)', async () => {
+    for (const [name, remove] of [
+      ['never1', (id) => crictl('rm', [id])],
+      ['never2', (id) => runBin('ctr', ['--root', root, '--state', state, '-n', 'k8s.io', 'containers', 'rm', id], { timeout: 60_000 })],
+    ]) {
+      const id = await create(name, { command: [BB, 'true'] });
+      const shim = parkedShim(id);
+      assert.ok(shim !== undefined && alive(shim), 'parked at create');
+      let held = [];
+      for (let i = 0; i < 50 && held.length === 0; i += 1) { held = children(shim); if (held.length === 0) await sleep(20); }
+      assert.equal(held.length, 1, 'it holds the init stage it started');
+      const r = await remove(id);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(alive(shim), false, 'the parked shim is gone when rm returns');
+      for (let i = 0; i < 50 && alive(held[0]); i += 1) await sleep(20);
+      assert.equal(alive(held[0]), false, 'and its init');
+      assert.equal(existsSync(join(state, 'io.containerd.grpc.v1.cri', 'containers', id)), false, 'its state directory too');
+      delete ids[name];
+    }
   });
 
   it('faults: unknown image, ambiguous id prefix, rm of a running container without -f', async () => {

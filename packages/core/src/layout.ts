@@ -253,6 +253,20 @@ export function sandboxPaths(root: string, state: string, id: string): SandboxPa
   };
 }
 
+/** A CRI container's ephemeral state (containerd's io.containerd.grpc.v1.cri/containers/<id>). */
+export interface CriContainerStatePaths {
+  dir: string;
+  /** The listening socket of the shim parked for the container's task (tasks/parked.ts). */
+  parkedSocket: string;
+  /** That shim's pid and start time (ShimInfo). */
+  parkedShim: string;
+}
+
+export function criContainerStatePaths(state: string, id: string): CriContainerStatePaths {
+  const dir = path.join(state, 'io.containerd.grpc.v1.cri', 'containers', id);
+  return { dir, parkedSocket: path.join(dir, 'shim.sock'), parkedShim: path.join(dir, 'shim.json') };
+}
+
 /** host-local's IP allocations for berth's default network (ephemeral, like the netns they serve). */
 export function cniIpamDataDir(state: string): string {
   return path.join(state, 'cni', 'networks');

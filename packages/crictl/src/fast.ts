@@ -4,7 +4,7 @@
  * dist/fast.bundle.js, which launch.js loads instead of the CLI bundle (~14 ms of every crictl
  * command: the bundle, oclif and its second parse in init). The parsing and settings step are
  * fast-forms.ts's, the work the commands' (lifecycle-flows.ts); anything else returns false
- * untouched for oclif. test/crictl/containers.test.mjs and pods.test.mjs compare both paths.
+ * untouched for oclif. test/crictl/containers.test.mjs compares both paths.
  */
 import { errorLine } from '@berth/core/dist/cli/error-line';
 import { fail, GLOBAL_VALUED, parseFast, type FastForm } from './fast-forms';
@@ -42,7 +42,6 @@ export function fast(argv: string[]): boolean {
   if (!p) return false;
   const flows = require('./lifecycle-flows') as typeof import('./lifecycle-flows');
   const dirs = (require('./store') as typeof import('./store')).storeDirs(p.globals);
-  if (p.command === 'start') (require('@berth/core/dist/tasks/prespawn') as typeof import('@berth/core/dist/tasks/prespawn')).prespawnShim();
   const [a0, a1, a2] = p.args as [string, string, string];
   const work = p.command === 'runp' ? flows.runPod(dirs, {
     configFile: a0, runtime: value(p.own.runtime), cniConfDir: value(p.own['cni-conf-dir']), cniBinDir: value(p.own['cni-bin-dir']),

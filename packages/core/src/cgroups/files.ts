@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SysError } from '../errors';
+import { sleepMs } from '../util/sleep';
 
 /** The uint64 maximum, which cgroup files spell "max" (v2) and runc reports as MaxUint64. */
 export const MAX_UINT64 = 2 ** 64;
@@ -15,11 +16,6 @@ export function errnoOf(e: unknown): string | undefined {
     return (e as { code: string }).code;
   }
   return undefined;
-}
-
-/** Sleeps the calling thread; the managers are synchronous by design (see above). */
-export function sleepMs(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /** Writes `value` to `dir/file`; a refusal reads "cgroup <file>: cannot set <value>: <reason>". */

@@ -44,7 +44,7 @@ export async function createInPod(o: CreateInPodOptions): Promise<string> {
   if (o.pull) {
     await criPullImage({ root: o.root, image: config.image.image, auth: credsAuth(o.pull), snapshotter: o.pull.snapshotter, hostsDir: o.pull.hostsDir });
   }
-  return createCriContainer({ root: o.root, state: o.state, podId: o.podId, config, snapshotter: o.snapshotter });
+  return createCriContainer({ root: o.root, state: o.state, podId: o.podId, config, snapshotter: o.snapshotter, park: true });
 }
 
 export interface RunInNewPodOptions extends Omit<RunPodOptions, 'config'> {

@@ -12,7 +12,7 @@ import { BerthError, InvalidArgumentError, StateError } from '../errors';
 import { runtimeRootForNamespace } from '../layout';
 import { openMetadata } from '../metadata';
 import type { LinuxResources, Spec } from '../oci/types';
-import { sleepMs } from '../runtime/sync';
+import { sleepMs } from '../util/sleep';
 import { resolveCriContainer, saveStatus, toContainerExtensions } from './container-record';
 import type { LogSink } from './container-logs';
 import { criContainerView, listPodContainerViews, viewContainer } from './containers';
@@ -29,8 +29,10 @@ function nowNs(): string {
  * and records the exit itself (cri/shim-cri-log.ts).
  */
 export async function startCriContainer(dirs: StoreDirs, idOrPrefix: string): Promise<string> {
-  const { prespawnShim } = require('../tasks/prespawn') as typeof import('../tasks/prespawn');
-  prespawnShim();
+  // The shim parked for the task at create (tasks/parked.ts: warm, its init started), connected
+  // at once when the id is given in full (kubelet's way): it primes the cgroup lock meanwhile.
+  const { takeParkedShim } = require('../tasks/parked') as typeof import('../tasks/parked');
+  const early = /^[0-9a-f]{64}$/.test(idOrPrefix) ? takeParkedShim(dirs.state, idOrPrefix) : undefined;
   let start: Parameters<typeof import('../tasks/start').startTask>[0];
   const store = openMetadata(dirs.root);
   try {
@@ -45,11 +47,16 @@ export async function startCriContainer(dirs: StoreDirs, idOrPrefix: string): Pr
       io: { kind: 'cri', path: v.logPath === '' ? '' : path.resolve(v.logPath), stdin: v.config.stdin === true, root: path.resolve(dirs.root) },
       terminal: v.config.tty === true, attach: false,
     };
+  } catch (err) {
+    void early?.then((p) => p?.chan.destroy()); // it exits at the EOF
+    throw err;
   } finally {
     store.close();
   }
+  const parked = await (early ?? takeParkedShim(dirs.state, start.id));
+  if (!parked) (require('../tasks/prespawn') as typeof import('../tasks/prespawn')).prespawnShim();
   const { startTask } = require('../tasks/start') as typeof import('../tasks/start');
-  await startTask(start);
+  await startTask({ ...start, parked });
   const id = start.id;
   const m = openMetadata(dirs.root);
   try {

@@ -14,6 +14,7 @@ import { taskDir } from '../layout';
 import { openMetadata } from '../metadata';
 import { openSnapshotter } from '../snapshots';
 import { takeGcLock } from '../services/gc-lock';
+import { discardParkedShim, parkShim } from '../tasks/parked';
 import type { ContainerConfig } from './container-config';
 import {
   criContainerName, exitedFields, fromContainerRecord, listCriContainers, resolveCriContainer, toContainerExtensions, type CriContainer, type CriContainerStatusRecord,
@@ -27,6 +28,8 @@ export interface CreateCriContainerOptions extends StoreDirs {
   podId: string;
   config: ContainerConfig;
   snapshotter?: string;
+  /** Spawn the shim of the container's task now, parked until its start (tasks/parked.ts): `crictl create`. */
+  park?: boolean;
 }
 
 function nowNs(): string {
@@ -70,6 +73,7 @@ export async function createCriContainer(o: CreateCriContainerOptions): Promise<
           snapshotter: sn.name, snapshotKey: id, labels, extensions: toContainerExtensions(cri),
         });
       });
+      if (o.park) parkShim(o.state, id, spec);
       return id;
     } catch (err) {
       await sn.remove(id).catch(() => undefined);
@@ -165,6 +169,8 @@ export async function removeCriContainer(dirs: StoreDirs, idOrPrefix: string, fo
   if (v.state === 'CONTAINER_RUNNING' || v.state === 'CONTAINER_UNKNOWN') {
     if (!force) throw new StateError(`container "${v.id}" is running, please stop it first (or use rm -f)`);
   }
+  // Never started: the shim parked for its task goes first (tasks/parked.ts).
+  await discardParkedShim(dirs.state, v.id);
   if (fs.existsSync(taskDir(dirs.state, CRI_NAMESPACE, v.id))) {
     const { deleteTask } = require('../tasks/ops') as typeof import('../tasks/ops');
     deleteTask(dirs.state, CRI_NAMESPACE, v.id, true);

@@ -6,7 +6,7 @@ import { isSameProcess } from '../sys/proc';
 import { containerStatus, initAlive, readRecord, recordCgroup, specHead, type ContainerRecord } from './container';
 import { hookState, runHooks } from './hooks';
 import { parseSignal } from './signals';
-import { sleepMs } from './sync';
+import { sleepMs } from '../util/sleep';
 import { trace } from '../util/trace';
 import { removeFlatDir } from '../util/remove';
 

@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import type { LinuxNamespaceType, Process, Spec } from '../oci/types';
+import { sleepMs } from '../util/sleep';
 
 export interface InitConfig {
   /** create: a new container; exec: a new process in a running container. */
@@ -89,7 +90,3 @@ export class SyncChannel {
   }
 }
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-export function sleepMs(ms: number): void {
-  Atomics.wait(sleeper, 0, 0, ms);
-}

@@ -17,6 +17,8 @@ import { openSnapshotter } from '../snapshots';
 import type { SnapshotMount } from '../snapshots/types';
 import { takeGcLock } from './gc-lock';
 import type { Spec } from '../oci/types';
+import { CRI_NAMESPACE } from '../cri/sandbox-record';
+import { discardParkedShim } from '../tasks/parked';
 
 /** The only runtime berth has: its runc clone driven by a per-container shim. */
 export const DEFAULT_RUNTIME = 'io.containerd.runc.v2';
@@ -195,6 +197,8 @@ export async function removeContainers(root: string, state: string, namespace: s
       } finally {
         meta.close();
       }
+      // A CRI container created and never started has a shim parked for its task (tasks/parked.ts).
+      if (namespace === CRI_NAMESPACE) await discardParkedShim(state, id);
       if (!opts.keepSnapshot && c.snapshotter && c.snapshotKey) {
         try {
           await openSnapshotter(root, c.snapshotter, namespace).remove(c.snapshotKey);

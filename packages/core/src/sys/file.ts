@@ -64,3 +64,13 @@ export function bytesWaiting(fd: number): number {
   call('int ioctl(int, unsigned long, void *)', 'ioctl', `FIONREAD ${fd}`, fd, FIONREAD, n);
   return n.readInt32LE(0);
 }
+
+const POLLIN = 1;
+
+/** Waits up to `ms` for `fd` to be readable (for a listening socket: a connection waits); poll(2). */
+export function waitReadable(fd: number, ms: number): boolean {
+  const pfd = Buffer.alloc(8); // struct pollfd { int fd; short events; short revents; }
+  pfd.writeInt32LE(fd, 0);
+  pfd.writeInt16LE(POLLIN, 4);
+  return call('int poll(void *, unsigned long, int)', 'poll', `fd ${fd}`, pfd, 1, ms) > 0;
+}

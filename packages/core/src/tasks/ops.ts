@@ -10,7 +10,7 @@ import { isSameProcess } from '../sys/proc';
 import { containerPids, pauseContainer, resumeContainer } from '../runtime/control';
 import { killContainer } from '../runtime/lifecycle';
 import { parseSignal } from '../runtime/signals';
-import { sleepMs } from '../runtime/sync';
+import { sleepMs } from '../util/sleep';
 import { removeTaskFiles } from './cleanup';
 import { readShim, taskInfo } from './records';
 import type { ExitInfo, TaskInfo } from './types';

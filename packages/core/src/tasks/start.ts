@@ -18,6 +18,7 @@ import { requireRoot } from '../runtime/create';
 import { trace } from '../util/trace';
 import { openClientIo, type ClientIo } from './client-io';
 import { removeTaskFiles } from './cleanup';
+import type { ParkedShim } from './parked';
 import { SHIM_NODE_FLAGS, shimEnv, takePrespawnedShim } from './prespawn';
 import type { ShimHandoff, ShimInfo, ShimOptions, ShimReady, TaskIo } from './types';
 
@@ -35,6 +36,8 @@ export interface StartTaskOptions {
   pidFile?: string;
   /** Open our ends of the FIFOs before the container starts, so no output is missed (foreground). */
   attach: boolean;
+  /** The shim parked for this task at create (tasks/parked.ts), connected, to hand the task to. */
+  parked?: ParkedShim;
 }
 
 export interface StartedTask {
@@ -82,36 +85,46 @@ export async function startTask(o: StartTaskOptions): Promise<StartedTask> {
       ...(o.consoleSize ? { consoleSize: o.consoleSize } : {}), ...(o.pidFile ? { pidFile: path.resolve(o.pidFile) } : {}),
     };
     writeEphemeral(p.options, JSON.stringify(opts));
-    const ready = await spawnShim(o.state, o.namespace, o.id, p);
+    const ready = await spawnShim(o.state, o.namespace, o.id, p, o.parked);
     if (!ready.ok) throw new BerthError('EINVAL', ready.error);
     io?.started();
     return { pid: ready.pid, paths: p, io };
   } catch (err) {
     io?.close();
+    o.parked?.chan.destroy(); // not handed over yet: it exits at the EOF
     removeTaskFiles(o.state, o.namespace, o.id);
     throw err;
   }
 }
 
-async function spawnShim(state: string, ns: string, id: string, p: TaskPaths): Promise<ShimReady> {
+/** A shim that waits for its task on a socket: prespawned by us, or parked at create. */
+interface WaitingShim { pid: number | undefined; chan: Socket; startTime?: number; unref(): void }
+
+async function spawnShim(state: string, ns: string, id: string, p: TaskPaths, parked?: ParkedShim): Promise<ShimReady> {
   trace('task: spawn shim');
-  let child = takePrespawnedShim();
-  if (!child) {
+  let shim: WaitingShim | undefined;
+  if (parked) {
+    shim = { pid: parked.info.pid, chan: parked.chan, startTime: parked.info.startTime, unref: () => parked.chan.unref() };
+  } else {
+    const child = takePrespawnedShim();
+    if (child) shim = { pid: child.pid, chan: child.stdio[3] as Socket, unref: () => child.unref() };
+  }
+  if (shim) {
+    const handoff: ShimHandoff = { state, namespace: ns, id };
+    shim.chan.write(`${JSON.stringify(handoff)}\n`);
+  } else {
     const errFd = fs.openSync(p.log, 'a');
-    child = spawn(process.execPath, [...SHIM_NODE_FLAGS, shimEntryScript(), state, ns, id], {
+    const child = spawn(process.execPath, [...SHIM_NODE_FLAGS, shimEntryScript(), state, ns, id], {
       detached: true, stdio: ['ignore', 'ignore', errFd, 'pipe'], env: shimEnv(),
     });
     fs.closeSync(errFd);
-  } else {
-    const handoff: ShimHandoff = { state, namespace: ns, id };
-    (child.stdio[3] as Socket).write(`${JSON.stringify(handoff)}\n`);
+    shim = { pid: child.pid, chan: child.stdio[3] as Socket, unref: () => child.unref() };
   }
-  const pid = child.pid;
+  const pid = shim.pid;
   if (pid === undefined) throw new BerthError('EIO', `task ${id}: the shim could not be started`);
-  const st = procStat(pid);
-  const info: ShimInfo = { pid, startTime: st?.startTime ?? 0 };
+  const info: ShimInfo = { pid, startTime: shim.startTime ?? procStat(pid)?.startTime ?? 0 };
   writeEphemeral(p.shim, JSON.stringify(info));
-  const chan = child.stdio[3] as Socket;
+  const chan = shim.chan;
   const line = await new Promise<string>((resolve) => {
     let buf = '';
     chan.setEncoding('utf8');
@@ -120,7 +133,7 @@ async function spawnShim(state: string, ns: string, id: string, p: TaskPaths): P
     chan.on('close', () => resolve(buf));
   });
   trace('task: shim ready');
-  child.unref();
+  shim.unref();
   const text = line.split('\n')[0] ?? '';
   if (text === '') {
     const logText = (() => { try { return fs.readFileSync(p.log, 'utf8').trim().split('\n').pop() ?? ''; } catch { return ''; } })();

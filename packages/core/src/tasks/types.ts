@@ -65,6 +65,8 @@ export interface ExecRecord {
 
 /** The shim's argument that makes it wait for its task on fd 3 (a ShimHandoff line): see prespawn.ts. */
 export const PRESPAWNED_ARG = '--prespawned';
+/** `shim.js --parked <socket path> <init spec JSON>`: a shim spawned at `crictl create`, fd 3 that socket listening (tasks/parked.ts). */
+export const PARKED_ARG = '--parked';
 
 /** The task a prespawned shim is handed. */
 export interface ShimHandoff { state: string; namespace: string; id: string }

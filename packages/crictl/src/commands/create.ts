@@ -5,6 +5,10 @@ import { crictlSettings } from '../settings';
 export default class Create extends CrictlCommand {
   static override summary = 'Create a new container';
   static override usage = 'create [flags] POD container-config.[json|yaml] pod-config.[json|yaml]';
+  static override description = `berth: the container's task is made at start, as containerd makes it, but its shim is
+spawned now and waits, parked, with the container's init stage already started, so that
+start is quick; until the start a created container has these two waiting processes, which
+rm (or rmp) ends.`;
   static override args = {
     pod: Args.string({ description: 'POD', required: true }),
     containerConfig: Args.string({ description: 'container-config.[json|yaml]', required: true }),

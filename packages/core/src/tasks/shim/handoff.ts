@@ -1,15 +1,17 @@
 /**
  * Which task this shim runs: from its arguments (`<state> <namespace> <id>`), or, prespawned
- * (`--prespawned`, see tasks/prespawn.ts), from one JSON line its starter writes on fd 3. A
- * prespawned shim whose starter goes away without handing a task over reads EOF: undefined.
+ * (`--prespawned`, see tasks/prespawn.ts) or parked (`--parked`, tasks/parked.ts), from one JSON
+ * line its starter writes on fd 3. A shim whose starter goes away without handing a task over
+ * reads EOF: undefined.
  */
 import * as fs from 'node:fs';
-import { PRESPAWNED_ARG, type ShimHandoff } from '../types';
+import { sleepMs } from '../../util/sleep';
+import { PARKED_ARG, PRESPAWNED_ARG, type ShimHandoff } from '../types';
 
 const READY_FD = 3;
 
 export function shimTask(argv: string[]): ShimHandoff | undefined {
-  if (argv[0] !== PRESPAWNED_ARG) return { state: argv[0], namespace: argv[1], id: argv[2] };
+  if (argv[0] !== PRESPAWNED_ARG && argv[0] !== PARKED_ARG) return { state: argv[0], namespace: argv[1], id: argv[2] };
   return readHandoffLine<ShimHandoff>(READY_FD);
 }
 
@@ -26,7 +28,7 @@ export function readHandoffLine<T>(fd: number): T | undefined {
     try {
       n = fs.readSync(fd, buf, 0, buf.length, null);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EAGAIN') { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2); continue; }
+      if ((err as NodeJS.ErrnoException).code === 'EAGAIN') { sleepMs(2); continue; }
       return undefined;
     }
     if (n === 0) return undefined;

@@ -12,11 +12,11 @@ import { trace } from '../../util/trace';
 import { constants } from 'node:os';
 import { taskPaths, type TaskPaths } from '../../layout';
 import { setChildSubreaper } from '../../sys/prctl';
-import { bytesWaiting, closeFd, setCloexec } from '../../sys/file';
+import { bytesWaiting, closeFd, setCloexec, waitReadable } from '../../sys/file';
 import { dup2, setWinsize } from '../../sys/pty';
 import { writeEphemeral } from '../ephemeral';
 import { rfc3339Nano } from '../../util/time';
-import { PRESPAWNED_ARG, type ExitInfo, type ShimHandoff, type ShimOptions, type ShimReady } from '../types';
+import { PARKED_ARG, PRESPAWNED_ARG, type ExitInfo, type ShimHandoff, type ShimOptions, type ShimReady } from '../types';
 import type { Spec } from '../../oci/types';
 import { fn } from '../../sys/libc';
 import { listenControl } from './control';
@@ -92,6 +92,31 @@ function warmUp(initSpec: Spec | undefined): void {
   void (require('../../runtime/lifecycle') as typeof import('../../runtime/lifecycle')).startContainer;
 }
 
+/** The parked shim's init spec (its argument), or undefined: the speculative one then. */
+function parkedInitSpec(arg: string | undefined): Spec | undefined {
+  try {
+    return JSON.parse(arg ?? '') as Spec;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A parked shim's fd 3 is a listening socket: the first connection (crictl start's, or a discard's,
+ * which closes at once) takes its place as fd 3, and nobody else connects after it. Once its
+ * socket file is gone without a connection (the state directory was removed), it exits.
+ */
+function acceptStarter(socketPath: string): void {
+  const { accept } = require('../../sys/socket') as typeof import('../../sys/socket');
+  while (!waitReadable(READY_FD, 1000)) if (!fs.existsSync(socketPath)) process.exit(0);
+  const conn = accept(READY_FD);
+  dup2(conn, READY_FD);
+  closeFd(conn);
+  setCloexec(READY_FD, true);
+  // The prime of our warm-up is long over: the grace period again, while the starter prepares the task.
+  (require('../../runtime/cgroup-join') as typeof import('../../runtime/cgroup-join')).primeCgroupAttach();
+}
+
 /** The task's spec (its bundle is the task directory), or undefined: the create reports why. */
 function taskSpec(task: ShimHandoff): Spec | undefined {
   try {
@@ -106,9 +131,15 @@ async function main(): Promise<void> {
   setCloexec(READY_FD, true);
   // Orphans of the container (without a PID namespace) come to us, not to the host's init.
   setChildSubreaper();
-  const prespawned = process.argv[2] === PRESPAWNED_ARG;
+  const parked = process.argv[2] === PARKED_ARG;
+  // Spawned before its task (prespawned by a starter, or parked at crictl create): the task comes on fd 3.
+  const ahead = parked || process.argv[2] === PRESPAWNED_ARG;
   let task: ShimHandoff | undefined;
-  if (prespawned) {
+  if (parked) {
+    // The init for the container's spec now, then the wait for crictl start (tasks/parked.ts).
+    warmUp(parkedInitSpec(process.argv[4]));
+    acceptStarter(process.argv[3] ?? '');
+  } else if (ahead) {
     // A task written before we came up (FIONREAD; crictl start, whose container exists) is read
     // first, and the init spawned for its spec; else we warm up while it comes.
     if (bytesWaiting(READY_FD) > 0) task = shimTask(process.argv.slice(2));
@@ -118,16 +149,16 @@ async function main(): Promise<void> {
   if (!task) {
     task = shimTask(process.argv.slice(2));
     // The init spawned ahead, if it is in another PID namespace than the task's, is replaced now.
-    const spec = task && prespawned ? taskSpec(task) : undefined;
+    const spec = task && ahead ? taskSpec(task) : undefined;
     if (spec) (require('../../runtime/prespawn') as typeof import('../../runtime/prespawn')).prespawnShimInit(spec);
   }
   trace('shim: task read');
-  if (!task) process.exit(0); // prespawned, and not taken
+  if (!task) process.exit(0); // spawned ahead, and not taken
   const { state, namespace: ns, id } = task;
   const p = taskPaths(state, ns, id);
   // Not the starter's directory (a mount point it may want to unmount): the task's, as containerd's shim.
   process.chdir(p.dir);
-  if (process.argv[2] === PRESPAWNED_ARG) {
+  if (ahead) {
     // Spawned before the task had a directory: our stderr is /dev/null until now.
     const errFd = fs.openSync(p.log, 'a');
     dup2(errFd, 2);
