@@ -139,4 +139,39 @@ exit 0
     assert.equal((await crictl('pods', ['-q'])).stdout, '');
     assertNoLeaks();
   });
+
+  it('a plugin that leaves a child holding its output: the call ends soon after the plugin exits', async () => {
+    // Its stdout and stderr stay open in a `sleep` it started (by pid below: ours to end).
+    const lingerBin = join(work, 'linger-bin');
+    const pidFile = join(work, 'linger.pid');
+    mkdirSync(lingerBin, { recursive: true });
+    writeFileSync(join(lingerBin, 'berth-linger'), `#!/bin/sh
+cat >/dev/null
+sleep 60 &
+echo $! > ${JSON.stringify(pidFile)}
+[ "$CNI_COMMAND" = ADD ] && echo '{"cniVersion":"1.0.0"}'
+exit 0
+`);
+    chmodSync(join(lingerBin, 'berth-linger'), 0o755);
+    const lingerConf = join(work, 'net.d-linger');
+    mkdirSync(lingerConf, { recursive: true });
+    writeFileSync(join(lingerConf, '10-linger.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: `berth-linger-${tag}`, plugins: [{ type: 'berth-linger' }] }));
+    const sleepers = [];
+    const reap = () => { try { const pid = Number(readFileSync(pidFile, 'utf8')); sleepers.push(pid); process.kill(pid, 'SIGKILL'); } catch { /* gone */ } };
+    try {
+      const t0 = Date.now();
+      const r = await crictl('runp', ['--cni-conf-dir', lingerConf, '--cni-bin-dir', `${CNI_BIN}:${lingerBin}`, podFile]);
+      reap();
+      assert.equal(r.code, 0, r.stderr);
+      // Not a timing target: the sleep holds the pipes for 60 s; a caller waiting for them would take that long.
+      assert.ok(Date.now() - t0 < 30_000, `runp returned after ${Date.now() - t0} ms`);
+      const s = await crictl('rmp', ['-f', r.stdout.trim()]);
+      reap();
+      assert.equal(s.code, 0, s.stderr);
+    } finally {
+      reap();
+    }
+    assert.ok(sleepers.length >= 1, 'the plugin started its child');
+    assertNoLeaks();
+  });
 });

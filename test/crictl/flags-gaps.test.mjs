@@ -82,6 +82,22 @@ describe('crictl list flags and CRI JSON (gaps)', { skip }, () => {
 
   const q = async (cmd, args) => (await ok(cmd, [...args])).stdout.trim().split('\n').filter(Boolean);
 
+  it('a global -r or -t before the command keeps its global meaning (not runp\'s runtime handler), on both paths', async () => {
+    const f = join(work, 'pod-endpoint.json');
+    writeFileSync(f, JSON.stringify({
+      metadata: { name: 'endpoint', namespace: 'gamma', uid: 'uid-endpoint' },
+      linux: { security_context: { namespace_options: { network: 'NODE', pid: 'CONTAINER' } } },
+    }));
+    for (const fast of ['on', 'off']) {
+      const r = await runBin('crictl', ['-r', 'unix:///run/nowhere.sock', '-t', '5s', ...g, 'runp', f], { timeout: 120_000, env: { ...env, BERTH_FAST: fast } });
+      assert.equal(r.code, 0, r.stderr);
+      const id = r.stdout.trim();
+      const status = JSON.parse((await ok('inspectp', [id])).stdout).status;
+      assert.equal(status.runtimeHandler, '', `BERTH_FAST=${fast}: the endpoint is no runtime handler`);
+      await ok('rmp', ['-f', id]);
+    }
+  });
+
   it('pods: --namespace --id --no-trunc --latest --last, -o yaml as -o json, bad values refused', async () => {
     assert.deepEqual(await q('pods', ['-q']), [pods.p3, pods.p2, pods.p1], 'newest first');
     assert.deepEqual(await q('pods', ['-q', '--namespace', '^alpha$']), [pods.p3, pods.p1]);

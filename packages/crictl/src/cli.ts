@@ -9,9 +9,10 @@ export { COMMANDS };
 
 export async function main(argv: string[], pkgRoot: string): Promise<void> {
   const args = hoistGlobals(argv, GLOBALS, commandIds(COMMANDS));
-  if ((args[0] === 'start' || args[0] === 'run') && !args.includes('--help') && !args.includes('-h')) {
+  if (args[0] === 'run' && !args.includes('--help') && !args.includes('-h')) {
     // The container's shim starts now, its Node start-up in parallel with oclif's and the checks;
-    // one nobody takes (a usage error, an unknown container) exits when we do (tasks/prespawn.ts).
+    // one nobody takes (a usage error, an unknown image) exits when we do (tasks/prespawn.ts).
+    // `start` takes the shim parked at create (tasks/parked.ts).
     (require('@berth/core/dist/tasks/prespawn') as typeof import('@berth/core/dist/tasks/prespawn')).prespawnShim();
   }
   await runOclif(args, pkgRoot, {

@@ -185,10 +185,11 @@ async function setupNetwork(s: Sandbox, list: NetworkConfigList, binDirs: string
     addNetwork(loopbackNetwork(), cniRuntime(s, binDirs, 'lo')),
     addNetwork(list, cniRuntime(s, binDirs, IFNAME)),
   ]);
+  // The pod network's result first: its DEL (the teardown of a failed ADD too) passes it as prevResult.
+  if (pod.status === 'fulfilled') (s.network as NonNullable<Sandbox['network']>).result = pod.value;
   if (lo.status === 'rejected') throw lo.reason;
   if (pod.status === 'rejected') throw pod.reason;
   const result = pod.value;
-  (s.network as NonNullable<Sandbox['network']>).result = result;
   const ips = podIps(result, IFNAME);
   s.ip = ips[0] ?? '';
   s.additionalIps = ips.slice(1);

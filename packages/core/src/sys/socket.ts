@@ -101,6 +101,17 @@ export function unixListen(path: string, backlog = 16): number {
   return fd;
 }
 
+const SO_PEERCRED = 17;
+
+/** The uid of the process at the other end of a connected unix socket (SO_PEERCRED). */
+export function peerUid(fd: number): number {
+  const cred = Buffer.alloc(12); // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(cred.length, 0);
+  call('int getsockopt(int, int, int, void *, void *)', 'getsockopt', `SO_PEERCRED of socket ${fd}`, fd, SOL_SOCKET, SO_PEERCRED, cred, len);
+  return cred.readUInt32LE(4);
+}
+
 /** Waits for and returns one connection (close-on-exec). */
 export function accept(fd: number): number {
   return call('int accept4(int, void *, void *, int)', 'accept4', `socket ${fd}`, fd, null, null, SOCK_CLOEXEC);

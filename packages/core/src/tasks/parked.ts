@@ -40,10 +40,13 @@ export function parkShim(state: string, id: string, spec: Spec): void {
   let listener: number | undefined;
   try {
     fs.mkdirSync(p.dir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(p.dir, 0o700); // one made before keeps its mode otherwise
     listener = viaDirFd(p.dir, (dir) => unixListen(`${dir}/${path.basename(p.parkedSocket)}`, 4));
-    const child = spawn(process.execPath, [...SHIM_NODE_FLAGS, shimEntryScript(), PARKED_ARG, p.parkedSocket, JSON.stringify(initSpec(spec))], {
-      detached: true, stdio: ['ignore', 'ignore', 'ignore', listener], env: shimEnv(),
+    // Not in our working directory (it would hold it for as long as it waits), nor told a relative path.
+    const child = spawn(process.execPath, [...SHIM_NODE_FLAGS, shimEntryScript(), PARKED_ARG, path.resolve(p.parkedSocket), JSON.stringify(initSpec(spec))], {
+      detached: true, cwd: '/', stdio: ['ignore', 'ignore', 'ignore', listener], env: shimEnv(),
     });
+    child.on('error', () => undefined); // a spawn that fails (EAGAIN, ENOMEM): start spawns one
     child.unref();
     if (child.pid === undefined) throw new Error('no pid');
     const info: ShimInfo = { pid: child.pid, startTime: procStat(child.pid)?.startTime ?? 0 };
@@ -78,7 +81,7 @@ export async function takeParkedShim(state: string, id: string): Promise<ParkedS
     return undefined;
   }
   const chan = await connect(p.parkedSocket);
-  fs.rmSync(p.dir, { recursive: true, force: true });
+  removeParkedState(state, id);
   if (!chan) return undefined;
   if (!isSameProcess(info.pid, info.startTime)) {
     chan.destroy();
@@ -120,9 +123,18 @@ async function connect(socketPath: string): Promise<net.Socket | undefined> {
   }
 }
 
-/** Lets a never-started container's parked shim go (an EOF handoff) and waits for it to exit. */
+/** The container's parked-shim directory: a shim still waiting there exits within a second. */
+function removeParkedState(state: string, id: string): void {
+  fs.rmSync(criContainerStatePaths(state, id).dir, { recursive: true, force: true });
+}
+
+/**
+ * Lets a never-started container's parked shim go (an EOF handoff) and waits for it to exit; its
+ * directory goes in any case (what a create or a start killed half-way left).
+ */
 export async function discardParkedShim(state: string, id: string): Promise<void> {
   const parked = await takeParkedShim(state, id);
+  removeParkedState(state, id);
   if (!parked) return;
   parked.chan.destroy();
   for (let i = 0; i < 200 && isSameProcess(parked.info.pid, parked.info.startTime); i++) sleepMs(10);

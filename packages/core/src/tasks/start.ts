@@ -50,14 +50,15 @@ export interface StartedTask {
 export { SHIM_NODE_FLAGS } from './prespawn';
 
 export async function startTask(o: StartTaskOptions): Promise<StartedTask> {
-  requireRoot();
-  if (o.terminal && o.io.kind !== 'fifo' && o.io.kind !== 'cri') throw new InvalidArgumentError('tty and null-io or log-uri cannot be used together');
   const p = taskPaths(o.state, o.namespace, o.id);
-  fs.mkdirSync(taskNamespaceDir(o.state, o.namespace), { recursive: true, mode: 0o711 });
   try {
+    requireRoot();
+    if (o.terminal && o.io.kind !== 'fifo' && o.io.kind !== 'cri') throw new InvalidArgumentError('tty and null-io or log-uri cannot be used together');
+    fs.mkdirSync(taskNamespaceDir(o.state, o.namespace), { recursive: true, mode: 0o711 });
     // The claim: of two starters of one task, exactly one makes the directory.
     fs.mkdirSync(p.dir, { mode: 0o711 });
   } catch (err) {
+    o.parked?.chan.destroy(); // not handed a task: it exits at the EOF
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new AlreadyExistsError(`task ${o.id}: already exists in namespace ${o.namespace}`);
     throw err;
   }

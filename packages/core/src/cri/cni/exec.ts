@@ -31,6 +31,63 @@ export function findPlugin(type: string, binDirs: string[]): string {
 }
 
 const MAX_OUTPUT = 16 << 20;
+/** After the plugin's exit, how long its output may take to end (a child it left may hold the pipes). */
+const DRAIN_MS = 1000;
+
+interface PluginRun { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; failure?: string }
+
+/**
+ * Runs one plugin to its end: the configuration on stdin, its stdout and stderr collected. A
+ * plugin that outlives the timeout, or writes more than MAX_OUTPUT, is killed (SIGKILL) and its
+ * pipes closed; so are pipes still held open by a child it left behind, once it has exited: the
+ * caller never waits past the timeout.
+ */
+function runPlugin(file: string, input: string, env: NodeJS.ProcessEnv): Promise<PluginRun> {
+  return new Promise((resolve) => {
+    const child = spawn(file, [], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let size = 0;
+    let failure: string | undefined;
+    let exit: { status: number | null; signal: NodeJS.Signals | null } | undefined;
+    let settled = false;
+    const finish = (): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      clearTimeout(drain);
+      child.stdout.destroy();
+      child.stderr.destroy();
+      resolve({
+        status: exit?.status ?? null, signal: exit?.signal ?? null, failure,
+        stdout: Buffer.concat(out).toString('utf8').trim(), stderr: Buffer.concat(err).toString('utf8').trim(),
+      });
+    };
+    const giveUp = (why: string): void => {
+      failure ??= why;
+      try { child.kill('SIGKILL'); } catch { /* gone */ }
+      finish();
+    };
+    const deadline = setTimeout(() => giveUp(`timed out after ${PLUGIN_TIMEOUT_MS / 1000}s`), PLUGIN_TIMEOUT_MS);
+    let drain: NodeJS.Timeout | undefined;
+    const take = (into: Buffer[]) => (b: Buffer): void => {
+      size += b.length;
+      if (size > MAX_OUTPUT) giveUp(`its output is larger than ${MAX_OUTPUT >> 20} MiB`);
+      else into.push(b);
+    };
+    child.stdout.on('data', take(out));
+    child.stderr.on('data', take(err));
+    child.on('error', (e) => { failure ??= e.message; finish(); });
+    child.on('exit', (status, signal) => {
+      exit = { status, signal };
+      drain = setTimeout(finish, DRAIN_MS);
+    });
+    child.on('close', finish);
+    // A plugin may exit without reading its configuration (EPIPE): its exit status says why.
+    child.stdin.on('error', () => {});
+    child.stdin.end(input);
+  });
+}
 
 /**
  * Runs the plugin; resolves to its parsed stdout (empty for DEL/CHECK) or rejects with its error.
@@ -49,26 +106,8 @@ export async function execPlugin(command: CniCommand, netName: string, config: J
     CNI_PATH: rt.binDirs.join(':'),
   };
   const what = `CNI network "${netName}" plugin ${type} (${command.toLowerCase()})`;
-  const r = await new Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(file, [], { env, timeout: PLUGIN_TIMEOUT_MS, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let size = 0;
-    const take = (into: Buffer[]) => (b: Buffer): void => {
-      size += b.length;
-      if (size > MAX_OUTPUT) child.kill('SIGKILL');
-      else into.push(b);
-    };
-    child.stdout.on('data', take(out));
-    child.stderr.on('data', take(err));
-    child.on('error', (e) => reject(new CniPluginError(`${what}: ${e.message}`)));
-    child.on('close', (status, signal) => resolve({
-      status, signal, stdout: Buffer.concat(out).toString('utf8').trim(), stderr: Buffer.concat(err).toString('utf8').trim(),
-    }));
-    // A plugin may exit without reading its configuration (EPIPE): its exit status says why.
-    child.stdin.on('error', () => {});
-    child.stdin.end(JSON.stringify(config));
-  });
+  const r = await runPlugin(file, JSON.stringify(config), env);
+  if (r.failure) throw new CniPluginError(`${what}: ${r.failure}`);
   const out = r.stdout;
   if (r.status !== 0) {
     let msg = r.stderr.split('\n')[0] || `exit status ${r.status ?? r.signal}`;

@@ -102,16 +102,25 @@ function parkedInitSpec(arg: string | undefined): Spec | undefined {
 }
 
 /**
- * A parked shim's fd 3 is a listening socket: the first connection (crictl start's, or a discard's,
- * which closes at once) takes its place as fd 3, and nobody else connects after it. Once its
- * socket file is gone without a connection (the state directory was removed), it exits.
+ * A parked shim's fd 3 is a listening socket: the first connection of root (crictl start's, or a
+ * discard's, which closes at once) takes its place as fd 3, and nobody else connects after it.
+ * Once its socket file is gone with no connection waiting (the container's state directory was
+ * removed), it exits.
  */
 function acceptStarter(socketPath: string): void {
-  const { accept } = require('../../sys/socket') as typeof import('../../sys/socket');
-  while (!waitReadable(READY_FD, 1000)) if (!fs.existsSync(socketPath)) process.exit(0);
-  const conn = accept(READY_FD);
-  dup2(conn, READY_FD);
-  closeFd(conn);
+  const { accept, peerUid } = require('../../sys/socket') as typeof import('../../sys/socket');
+  for (;;) {
+    // The file goes as a starter connects (tasks/parked.ts): a connection waiting is looked for once more.
+    while (!waitReadable(READY_FD, 1000)) if (!fs.existsSync(socketPath) && !waitReadable(READY_FD, 0)) process.exit(0);
+    const conn = accept(READY_FD);
+    // The directory is root's alone; the peer's uid is checked all the same: it names the task we run.
+    if (peerUid(conn) === 0) {
+      dup2(conn, READY_FD);
+      closeFd(conn);
+      break;
+    }
+    closeFd(conn);
+  }
   setCloexec(READY_FD, true);
   // The prime of our warm-up is long over: the grace period again, while the starter prepares the task.
   (require('../../runtime/cgroup-join') as typeof import('../../runtime/cgroup-join')).primeCgroupAttach();
