@@ -58,6 +58,16 @@ test('open creates the database in WAL mode with the current schema; reopen is a
   assert.deepEqual(s2.namespaces.list(), []);
 });
 
+test('many databases opened and removed in one process: one exit hook for all', (t) => {
+  const before = process.listenerCount('exit');
+  for (let i = 0; i < 15; i += 1) {
+    const root = mkdtempSync(join(tmpdir(), 'berth-meta-'));
+    openMetadata(root).namespaces.list();
+    rmSync(root, { recursive: true, force: true }); // the next open drops its connection
+  }
+  assert.ok(process.listenerCount('exit') <= before + 1, `${process.listenerCount('exit') - before} exit listeners added`);
+});
+
 test('a database from a newer berth is refused', (t) => {
   const root = tempRoot(t);
   const s = openMetadata(root);

@@ -137,6 +137,7 @@ function toBerthError(file: string, err: unknown): unknown {
  * (its services each open and close it). An idle connection holds no lock in WAL mode.
  */
 const connections = new Map<string, { store: MetadataStore; identity: string }>();
+let exitHooked = false;
 
 /**
  * Which file a path names now: device, inode and birth time (a removed root's inode can be reused
@@ -181,7 +182,11 @@ export function openMetadata(rootDir: string): MetadataStore {
     d.pragma('foreign_keys = ON');
     migrate(d, file);
     const store = new MetadataStore(d, file);
-    if (connections.size === 0) process.once('exit', disconnectAll);
+    // Once per process: the map empties whenever its databases go, and fills again.
+    if (!exitHooked) {
+      exitHooked = true;
+      process.once('exit', disconnectAll);
+    }
     connections.set(file, { store, identity: identity(file) ?? '' });
     return store;
   } catch (err) {

@@ -111,13 +111,14 @@ const NEW_PID_NAMESPACE: Spec = { ociVersion: '1.0.2', linux: { namespaces: [{ t
  * init takes fds 0-2 from the sync socket (sendStdio) before its config. Without `spec` it is
  * made for the plain case, a new PID namespace. Once the shim has its task it calls this again
  * with the task's spec: an init held for another PID namespace (a CRI container joins its pod's)
- * is replaced at once, before the create's own work; one that fits is kept.
+ * is replaced at once, before the create's own work, one the spec cannot use (a terminal) is
+ * killed; one that fits is kept.
  */
 export function prespawnShimInit(spec: Spec = NEW_PID_NAMESPACE): void {
   const s = slot();
   const held = s.pending;
   if (held) {
-    if (held.bundle === undefined && held.pidNs === pidNamespaceOf(spec)) return;
+    if (held.bundle === undefined && held.pidNs === pidNamespaceOf(spec) && plainSpec(spec)) return;
     s.pending = undefined;
     try { held.child.kill('SIGKILL'); } catch { /* gone */ }
   } else if (s.tried) {

@@ -7,7 +7,6 @@
  * container".
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { trace } from '../../util/trace';
 import { constants } from 'node:os';
 import { taskPaths, type TaskPaths } from '../../layout';
@@ -129,7 +128,7 @@ function acceptStarter(socketPath: string): void {
 /** The task's spec (its bundle is the task directory), or undefined: the create reports why. */
 function taskSpec(task: ShimHandoff): Spec | undefined {
   try {
-    return JSON.parse(fs.readFileSync(path.join(taskPaths(task.state, task.namespace, task.id).dir, 'config.json'), 'utf8')) as Spec;
+    return JSON.parse(fs.readFileSync(taskPaths(task.state, task.namespace, task.id).config, 'utf8')) as Spec;
   } catch {
     return undefined;
   }
