@@ -30,28 +30,29 @@ describe('crictl runp with a failing CNI plugin', { skip }, () => {
   const ipam = join(state, 'ipam', `berth-fault-${tag}`);
   const ips = () => (existsSync(ipam) ? readdirSync(ipam).filter((f) => /^\d+\./.test(f)) : []);
   const onBridge = () => spawnSync('ip', ['-o', 'link', 'show', 'master', BRIDGE], { encoding: 'utf8' }).stdout.trim();
+  /** A plugin of our own: `body` after the shell's line that reads the configuration from stdin. */
+  const writePlugin = (dir, name, body) => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, name), `#!/bin/sh\ncat >/dev/null\n${body}`);
+    chmodSync(join(dir, name), 0o755);
+  };
+  /** A conf dir holding one network list. */
+  const writeConf = (dir, name, plugins) => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, '10-test.conflist'), JSON.stringify({ cniVersion: '1.0.0', name, plugins }));
+    return dir;
+  };
 
   // A plugin of our own: records each call, fails the commands named in FAIL_ON with a CNI error.
-  mkdirSync(bin, { recursive: true });
-  writeFileSync(join(bin, 'berth-fail'), `#!/bin/sh
-cat >/dev/null
-echo "$CNI_COMMAND" >> ${JSON.stringify(calls)}
+  writePlugin(bin, 'berth-fail', `echo "$CNI_COMMAND" >> ${JSON.stringify(calls)}
 case " $(cat ${JSON.stringify(join(work, 'fail-on'))}) " in *" $CNI_COMMAND "*)
   echo '{"cniVersion":"1.0.0","code":11,"msg":"berth test plugin refuses","details":"on purpose"}'; exit 1;;
 esac
 [ "$CNI_COMMAND" = ADD ] && echo '{"cniVersion":"1.0.0"}'
 exit 0
 `);
-  chmodSync(join(bin, 'berth-fail'), 0o755);
-  const conf = join(work, 'net.d');
-  mkdirSync(conf, { recursive: true });
-  writeFileSync(join(conf, '10-fault.conflist'), JSON.stringify({
-    cniVersion: '1.0.0', name: `berth-fault-${tag}`,
-    plugins: [
-      { type: 'bridge', bridge: BRIDGE, isGateway: true, ipam: { type: 'host-local', ranges: [[{ subnet: `${NET}.0/24` }]], dataDir: join(state, 'ipam') } },
-      { type: 'berth-fail' },
-    ],
-  }));
+  const bridge = { type: 'bridge', bridge: BRIDGE, isGateway: true, ipam: { type: 'host-local', ranges: [[{ subnet: `${NET}.0/24` }]], dataDir: join(state, 'ipam') } };
+  const conf = writeConf(join(work, 'net.d'), `berth-fault-${tag}`, [bridge, { type: 'berth-fail' }]);
   const podFile = join(work, 'pod.json');
   writeFileSync(podFile, JSON.stringify({ metadata: { name: 'faulty', namespace: 'berth-test', uid: 'uid-faulty' } }));
   const runp = () => crictl('runp', ['--cni-conf-dir', conf, '--cni-bin-dir', `${CNI_BIN}:${bin}`, podFile]);
@@ -112,20 +113,11 @@ exit 0
     // loopback of our own that refuses its ADD, found first on the plugin path.
     const loBin = join(work, 'lo-bin');
     const loCalls = join(work, 'lo-calls');
-    mkdirSync(loBin, { recursive: true });
-    writeFileSync(join(loBin, 'loopback'), `#!/bin/sh
-cat >/dev/null
-echo "$CNI_COMMAND" >> ${JSON.stringify(loCalls)}
+    writePlugin(loBin, 'loopback', `echo "$CNI_COMMAND" >> ${JSON.stringify(loCalls)}
 [ "$CNI_COMMAND" = ADD ] && { echo '{"cniVersion":"1.0.0","code":11,"msg":"berth test loopback refuses"}'; exit 1; }
 exit 0
 `);
-    chmodSync(join(loBin, 'loopback'), 0o755);
-    const loConf = join(work, 'net.d-lo');
-    mkdirSync(loConf, { recursive: true });
-    writeFileSync(join(loConf, '10-lo.conflist'), JSON.stringify({
-      cniVersion: '1.0.0', name: `berth-fault-${tag}`,
-      plugins: [{ type: 'bridge', bridge: BRIDGE, isGateway: true, ipam: { type: 'host-local', ranges: [[{ subnet: `${NET}.0/24` }]], dataDir: join(state, 'ipam') } }],
-    }));
+    const loConf = writeConf(join(work, 'net.d-lo'), `berth-fault-${tag}`, [bridge]);
     writeFileSync(loCalls, '');
     const r = await crictl('runp', ['--cni-conf-dir', loConf, '--cni-bin-dir', `${loBin}:${CNI_BIN}`, podFile]);
     assert.equal(r.code, 1);
@@ -144,18 +136,12 @@ exit 0
     // Its stdout and stderr stay open in a `sleep` it started (by pid below: ours to end).
     const lingerBin = join(work, 'linger-bin');
     const pidFile = join(work, 'linger.pid');
-    mkdirSync(lingerBin, { recursive: true });
-    writeFileSync(join(lingerBin, 'berth-linger'), `#!/bin/sh
-cat >/dev/null
-sleep 60 &
+    writePlugin(lingerBin, 'berth-linger', `sleep 60 &
 echo $! > ${JSON.stringify(pidFile)}
 [ "$CNI_COMMAND" = ADD ] && echo '{"cniVersion":"1.0.0"}'
 exit 0
 `);
-    chmodSync(join(lingerBin, 'berth-linger'), 0o755);
-    const lingerConf = join(work, 'net.d-linger');
-    mkdirSync(lingerConf, { recursive: true });
-    writeFileSync(join(lingerConf, '10-linger.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: `berth-linger-${tag}`, plugins: [{ type: 'berth-linger' }] }));
+    const lingerConf = writeConf(join(work, 'net.d-linger'), `berth-linger-${tag}`, [{ type: 'berth-linger' }]);
     const sleepers = [];
     const reap = () => { try { const pid = Number(readFileSync(pidFile, 'utf8')); sleepers.push(pid); process.kill(pid, 'SIGKILL'); } catch { /* gone */ } };
     try {
