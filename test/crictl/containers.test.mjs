@@ -2,7 +2,7 @@
 // sandbox made by crictl runp (pinned namespaces, CNI on a bridge and subnet of this test's own),
 // from a busybox image pushed to a local registry. Traffic goes only to the pod made here.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -314,6 +314,29 @@ describe('crictl containers in a pod', { skip }, () => {
       assert.equal(alive(held[0]), false, 'and its init');
       assert.equal(existsSync(join(state, 'io.containerd.grpc.v1.cri', 'containers', id)), false, 'its state directory too');
       delete ids[name];
+    }
+  });
+
+  it('rm waits for a start (or a remove) under way: the container\'s lock', async () => {
+    const id = await create('locked', { command: [BB, 'true'] });
+    const lock = join(state, 'io.containerd.grpc.v1.cri', 'containers', `${id}.lock`);
+    // Held by a process of ours as a start would hold it; its own process group, ended by pid.
+    const holder = spawn('flock', [lock, '-c', 'echo held; exec sleep 60'], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      await new Promise((resolve, reject) => { holder.stdout.once('data', resolve); holder.once('exit', reject); });
+      let done = false;
+      const rm = crictl('rm', [id]).then((r) => { done = true; return r; });
+      await sleep(700);
+      assert.equal(done, false, 'rm waits while the lock is held');
+      assert.ok((await crictl('ps', ['-aq'])).stdout.includes(id), 'the container is still there');
+      process.kill(-holder.pid, 'SIGKILL');
+      const r = await rm;
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(!(await crictl('ps', ['-aq'])).stdout.includes(id), 'removed once the lock was free');
+      assert.equal(existsSync(lock), false, 'its lock file goes with it');
+      delete ids.locked;
+    } finally {
+      try { process.kill(-holder.pid, 'SIGKILL'); } catch { /* gone */ }
     }
   });
 

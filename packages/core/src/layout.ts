@@ -260,11 +260,13 @@ export interface CriContainerStatePaths {
   parkedSocket: string;
   /** That shim's pid and start time (ShimInfo). */
   parkedShim: string;
+  /** Beside the directory: held by a start and a remove of the container (cri/container-lock.ts). */
+  lock: string;
 }
 
 export function criContainerStatePaths(state: string, id: string): CriContainerStatePaths {
   const dir = path.join(state, 'io.containerd.grpc.v1.cri', 'containers', id);
-  return { dir, parkedSocket: path.join(dir, 'shim.sock'), parkedShim: path.join(dir, 'shim.json') };
+  return { dir, parkedSocket: path.join(dir, 'shim.sock'), parkedShim: path.join(dir, 'shim.json'), lock: `${dir}.lock` };
 }
 
 /** host-local's IP allocations for berth's default network (ephemeral, like the netns they serve). */

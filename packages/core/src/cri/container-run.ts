@@ -18,6 +18,7 @@ import type { LogSink } from './container-logs';
 import { criContainerView, listPodContainerViews, viewContainer } from './containers';
 import { CRI_NAMESPACE } from './sandbox-record';
 import { resolveSandbox, type StoreDirs } from './sandbox';
+import { lockCriContainer } from './container-lock';
 
 function nowNs(): string {
   return (BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n)).toString();
@@ -34,9 +35,13 @@ export async function startCriContainer(dirs: StoreDirs, idOrPrefix: string): Pr
   const { takeParkedShim } = require('../tasks/parked') as typeof import('../tasks/parked');
   const early = /^[0-9a-f]{64}$/.test(idOrPrefix) ? takeParkedShim(dirs.state, idOrPrefix) : undefined;
   let start: Parameters<typeof import('../tasks/start').startTask>[0];
+  let release: (() => void) | undefined;
   const store = openMetadata(dirs.root);
   try {
-    const v = viewContainer(dirs, resolveCriContainer(store, idOrPrefix));
+    const id = resolveCriContainer(store, idOrPrefix).id;
+    // Alone with the container (a remove under way finishes first), then its state as it is now.
+    release = lockCriContainer(dirs.state, id);
+    const v = viewContainer(dirs, resolveCriContainer(store, id));
     const sb = resolveSandbox(store, v.sandboxId);
     if (sb.state !== 'SANDBOX_READY') throw new StateError(`sandbox container "${sb.id}" is not running`);
     if (v.state !== 'CONTAINER_CREATED' || v.startedAt !== '0') throw new StateError(`container "${v.id}" is in ${v.state} state: only a created container can be started`);
@@ -48,23 +53,28 @@ export async function startCriContainer(dirs: StoreDirs, idOrPrefix: string): Pr
       terminal: v.config.tty === true, attach: false,
     };
   } catch (err) {
+    release?.();
     void early?.then((p) => p?.chan.destroy()); // it exits at the EOF
     throw err;
   } finally {
     store.close();
   }
-  const parked = await (early ?? takeParkedShim(dirs.state, start.id));
-  if (!parked) (require('../tasks/prespawn') as typeof import('../tasks/prespawn')).prespawnShim();
-  const { startTask } = require('../tasks/start') as typeof import('../tasks/start');
-  await startTask({ ...start, parked });
-  const id = start.id;
-  const m = openMetadata(dirs.root);
   try {
-    m.tx(() => saveStatus(m, id, { ...resolveCriContainer(m, id).status, startedAt: nowNs() }));
+    const parked = await (early ?? takeParkedShim(dirs.state, start.id));
+    if (!parked) (require('../tasks/prespawn') as typeof import('../tasks/prespawn')).prespawnShim();
+    const { startTask } = require('../tasks/start') as typeof import('../tasks/start');
+    await startTask({ ...start, parked });
+    const id = start.id;
+    const m = openMetadata(dirs.root);
+    try {
+      m.tx(() => saveStatus(m, id, { ...resolveCriContainer(m, id).status, startedAt: nowNs() }));
+    } finally {
+      m.close();
+    }
+    return id;
   } finally {
-    m.close();
+    release();
   }
-  return id;
 }
 
 /** Waits (synchronously, polling) until the container is no longer running. */

@@ -15,6 +15,7 @@ import { openMetadata } from '../metadata';
 import { openSnapshotter } from '../snapshots';
 import { takeGcLock } from '../services/gc-lock';
 import { discardParkedShim, parkShim } from '../tasks/parked';
+import { lockCriContainer, removeCriContainerLock } from './container-lock';
 import type { ContainerConfig } from './container-config';
 import {
   criContainerName, exitedFields, fromContainerRecord, listCriContainers, resolveCriContainer, toContainerExtensions, type CriContainer, type CriContainerStatusRecord,
@@ -165,7 +166,19 @@ export function criContainerView(dirs: StoreDirs, idOrPrefix: string): CriContai
  * first, with no grace); its task, record, snapshot and log go.
  */
 export async function removeCriContainer(dirs: StoreDirs, idOrPrefix: string, force: boolean): Promise<string> {
-  const v = criContainerView(dirs, idOrPrefix);
+  // Alone with the container (a start under way finishes first), then its state as it is now.
+  const id = criContainerView(dirs, idOrPrefix).id;
+  const release = lockCriContainer(dirs.state, id);
+  try {
+    await removeLocked(dirs, criContainerView(dirs, id), force);
+    removeCriContainerLock(dirs.state, id);
+    return id;
+  } finally {
+    release();
+  }
+}
+
+async function removeLocked(dirs: StoreDirs, v: CriContainerView, force: boolean): Promise<void> {
   if (v.state === 'CONTAINER_RUNNING' || v.state === 'CONTAINER_UNKNOWN') {
     if (!force) throw new StateError(`container "${v.id}" is running, please stop it first (or use rm -f)`);
   }
@@ -190,7 +203,6 @@ export async function removeCriContainer(dirs: StoreDirs, idOrPrefix: string, fo
   }
   // containerd removes the container's log file with it.
   if (v.logPath !== '') fs.rmSync(v.logPath, { force: true });
-  return v.id;
 }
 
 export { fromContainerRecord };

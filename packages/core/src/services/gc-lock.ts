@@ -1,22 +1,14 @@
 /** The store-wide lock between pulls and garbage collection (layout.ts gcLockPath). */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gcLockPath } from '../layout';
-import { flock } from '../sys/flock';
+import { lockFile } from '../util/file-lock';
 import { makeRootDirs } from '../util/root-dirs';
 
 /** Takes the lock and returns its release; the kernel drops it if the process dies. */
 export function takeGcLock(root: string, exclusive: boolean): () => void {
   const file = gcLockPath(root);
   makeRootDirs(root, path.dirname(file));
-  const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
-  try {
-    flock(fd, exclusive, file);
-  } catch (err) {
-    fs.closeSync(fd);
-    throw err;
-  }
-  return () => fs.closeSync(fd); // closing the only fd releases the lock
+  return lockFile(file, exclusive);
 }
 
 export function withGcLock<T>(root: string, fn: () => T): T {

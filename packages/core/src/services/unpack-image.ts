@@ -18,7 +18,7 @@ import type { Descriptor } from '../images/registry';
 import { applyLayer } from '../images/unpack';
 import { unpackLockPath } from '../layout';
 import { SNAPSHOT_REF_LABEL, openSnapshotter, type Snapshotter } from '../snapshots';
-import { flock } from '../sys/flock';
+import { lockFile } from '../util/file-lock';
 
 export type UnpackProgress =
   | { kind: 'unpacking'; platform: string; digest: string }
@@ -157,14 +157,7 @@ async function extract(sn: Snapshotter, store: ContentStore, layer: Descriptor, 
 function lockChain(root: string, snapshotter: string, chainID: string): () => void {
   const file = unpackLockPath(root, snapshotter, chainID);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
-  try {
-    flock(fd, true, file);
-  } catch (err) {
-    fs.closeSync(fd);
-    throw err;
-  }
-  return () => fs.closeSync(fd);
+  return lockFile(file);
 }
 
 /** Unpacks the image's layers for one platform; every blob must already be in the content store. */

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import { BerthError } from '../errors';
 import { writeFileAtomic } from '../util/atomic';
-import { withFileLock } from './file-lock';
+import { withFileLock } from '../util/file-lock';
 import type { SnapshotKind } from './types';
 
 export interface SnapshotRecord {
