@@ -25,7 +25,7 @@ const GLOBAL_ENV: Readonly<Partial<Record<Global, string>>> = {
   config: 'CRI_CONFIG_FILE', 'runtime-endpoint': 'CONTAINER_RUNTIME_ENDPOINT', 'image-endpoint': 'IMAGE_SERVICE_ENDPOINT',
   'berth-root': 'BERTH_ROOT', 'berth-state': 'BERTH_STATE', 'berth-config': 'BERTH_CONFIG',
 };
-const GLOBAL_NAMES: ReadonlySet<string> = new Set(['config', 'runtime-endpoint', 'image-endpoint', 'timeout', 'berth-root', 'berth-state', 'berth-config']);
+const GLOBAL_NAMES: ReadonlySet<string> = new Set(Object.values(GLOBAL_VALUED).map((f) => f.name));
 const DEFAULTS = { config: '/etc/crictl.yaml', timeout: '2s' };
 
 export interface FastForm {

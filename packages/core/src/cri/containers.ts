@@ -167,7 +167,13 @@ export function criContainerView(dirs: StoreDirs, idOrPrefix: string): CriContai
  */
 export async function removeCriContainer(dirs: StoreDirs, idOrPrefix: string, force: boolean): Promise<string> {
   // Alone with the container (a start under way finishes first), then its state as it is now.
-  const id = criContainerView(dirs, idOrPrefix).id;
+  const store = openMetadata(dirs.root);
+  let id: string;
+  try {
+    id = resolveCriContainer(store, idOrPrefix).id;
+  } finally {
+    store.close();
+  }
   const release = lockCriContainer(dirs.state, id);
   try {
     await removeLocked(dirs, criContainerView(dirs, id), force);

@@ -134,8 +134,10 @@ function removeParkedState(state: string, id: string): void {
  */
 export async function discardParkedShim(state: string, id: string): Promise<void> {
   const parked = await takeParkedShim(state, id);
-  removeParkedState(state, id);
-  if (!parked) return;
+  if (!parked) {
+    removeParkedState(state, id); // taking removes it
+    return;
+  }
   parked.chan.destroy();
   for (let i = 0; i < 200 && isSameProcess(parked.info.pid, parked.info.startTime); i++) sleepMs(10);
 }
