@@ -162,7 +162,7 @@ describe('ctr tasks against containerd', { skip }, () => {
 
   it('gives the container the same view of itself', { timeout: 120_000 }, async () => {
     const script = [
-      'grep ^Cap /proc/self/status', 'echo @@', 'cat /proc/self/mountinfo', 'echo @@', 'env | sort', 'echo @@',
+      "grep -E '^(Cap|SigIgn|SigBlk)' /proc/self/status", 'echo @@', 'cat /proc/self/mountinfo', 'echo @@', 'env | sort', 'echo @@',
       'id', 'echo @@', 'hostname', 'echo @@', 'ulimit -a', 'echo @@', 'cat /proc/self/cgroup',
     ].join('; ');
     const bid = berth.newId();
@@ -172,7 +172,8 @@ describe('ctr tasks against containerd', { skip }, () => {
     const parts = out.map((r) => r.stdout.split('@@\n'));
     const [caps, mountinfo, env, id, hostname, ulimits, cgroup] = [0, 1, 2, 3, 4, 5, 6];
     assert.equal(parts[0].length, 7);
-    assert.equal(parts[0][caps], parts[1][caps], 'capability sets');
+    assert.equal(parts[0][caps], parts[1][caps], 'capability sets, ignored and blocked signals');
+    assert.match(parts[0][caps], /^SigIgn:\s+0{16}$/m, 'no signal ignored (Node ignores SIGPIPE and SIGXFSZ for itself)');
     assert.match(parts[0][caps], /^CapBnd:\s+00000000a80425fb$/m, 'containerd\'s default capability set');
     assert.deepEqual(mounts(parts[0][mountinfo]), mounts(parts[1][mountinfo]), 'mounts');
     assert.equal(parts[0][env], parts[1][env], 'env');

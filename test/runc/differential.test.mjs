@@ -1,5 +1,5 @@
 // Differential tests: one bundle run by berth's runc and by Debian's runc, comparing what the
-// container sees (pid, hostname, credentials, capabilities, rlimits, mounts, /dev, cgroup
+// container sees (pid, hostname, credentials, capabilities, ignored and blocked signals, rlimits, mounts, /dev, cgroup
 // limits, exit code) and what the CLI prints (spec, state and list JSON keys).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { BERTH, REAL_RUNC, runtime, skipUnlessRealRunc } from './helpers.mjs';
 const SECTIONS = {
   pid: 'echo $$',
   hostname: 'hostname',
-  status: "grep -E '^(CapEff|CapPrm|CapBnd|CapAmb|CapInh|NoNewPrivs|Seccomp):' /proc/self/status",
+  status: "grep -E '^(CapEff|CapPrm|CapBnd|CapAmb|CapInh|NoNewPrivs|Seccomp|SigIgn|SigBlk):' /proc/self/status",
   id: 'id',
   ulimit: 'ulimit -a',
   mounts: 'cat /proc/self/mounts',

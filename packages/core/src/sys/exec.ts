@@ -1,7 +1,16 @@
 /** execve(2): replaces the whole process (every Node thread goes with it). */
 import { call, fn, libcLoaded } from './libc';
 
+/**
+ * Node ignores SIGPIPE and SIGXFSZ for itself, and execve keeps ignored dispositions (handlers are
+ * reset): without this every container process would start with both ignored, a pipeline's
+ * writer getting EPIPE instead of dying. runc's containers start with the defaults.
+ */
+const NODE_IGNORED_SIGNALS = [13 /* SIGPIPE */, 25 /* SIGXFSZ */];
+
 export function execve(path: string, argv: string[], env: string[]): never {
+  const signal = fn('void *signal(int, void *)');
+  for (const sig of NODE_IGNORED_SIGNALS) signal(sig, null); // SIG_DFL
   // NULL-terminated arrays: koffi maps a JS array to `const char **` and we add the terminator.
   call('int execve(const char *, const char **, const char **)', 'execve', path, path, [...argv, null], [...env, null]);
   throw new Error('unreachable: execve returned');
