@@ -58,6 +58,8 @@ function fresh(dist, file) {
 
 /** Returns the CLI module (exports main): the bundle when present and current, else dist/cli.js. */
 exports.load = function load(dist) {
+  // Node's own start-up, before this file (a trace's zero).
+  trace('launch: process start', performance.timeOrigin);
   early(dist);
   // The fast paths first: their commands never stat or read the CLI bundle.
   if (fastPath(dist)) return { main() {} };
@@ -71,9 +73,9 @@ exports.load = function load(dist) {
 };
 
 /** BERTH_TRACE=1: which code runs (core/src/util/trace.ts has the format; this file loads nothing). */
-function trace(what) {
+function trace(what, at = performance.timeOrigin + performance.now()) {
   if (process.env.BERTH_TRACE !== '1') return;
-  const line = `berth-trace ${(performance.timeOrigin + performance.now()).toFixed(1)} ${process.pid} ${what}\n`;
+  const line = `berth-trace ${at.toFixed(1)} ${process.pid} ${what}\n`;
   try {
     if (process.env.BERTH_TRACE_FILE) fs.appendFileSync(process.env.BERTH_TRACE_FILE, line);
     else fs.writeSync(2, line);

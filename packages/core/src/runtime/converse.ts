@@ -1,5 +1,5 @@
 /** The parent's side of the sync protocol with the init stage (runtime/sync.ts). */
-import type { ChildProcess } from 'node:child_process';
+import type { ChildLike } from '../sys/spawn';
 import { BerthError } from '../errors';
 import type { InitConfig, InitMessage, ParentMessage } from './sync';
 
@@ -8,7 +8,7 @@ export class InitError extends BerthError {
 }
 
 /** Sends the config, answers the init's requests, and resolves when it reports ready. */
-export function converse(child: ChildProcess, syncIndex: number, config: InitConfig,
+export function converse(child: ChildLike, syncIndex: number, config: InitConfig,
   onMessage: (msg: InitMessage) => ParentMessage | undefined): Promise<void> {
   const sock = child.stdio[syncIndex] as unknown as import('node:net').Socket;
   const send = (m: ParentMessage): void => { sock.write(`${JSON.stringify(m)}\n`); };

@@ -2,7 +2,7 @@
  * `create`: prepare cgroup and PID namespace, spawn the init stage, wait until it blocks on the
  * exec FIFO, then record the container. Any failure undoes everything (process, cgroup, state).
  */
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { spawn, type StdioOptions } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { containerPaths, initStageScript } from '../layout';
@@ -13,6 +13,7 @@ import { cgroupManager, type CgroupManager } from '../cgroups';
 import { mkfifo, closeFd } from '../sys/file';
 import { NAMESPACE_PROC_NAMES } from '../sys/ns';
 import { procStat } from '../sys/proc';
+import type { ChildLike } from '../sys/spawn';
 import { writeFileAtomic } from '../util/atomic';
 import { rfc3339Nano } from '../util/time';
 import { trace, traceEnv } from '../util/trace';
@@ -49,7 +50,7 @@ export interface CreateOptions {
 export interface Created {
   record: ContainerRecord;
   /** The init stage, a child of this process (run waits on it). */
-  child: ChildProcess;
+  child: ChildLike;
 }
 
 export async function createContainer(opts: CreateOptions): Promise<Created> {
@@ -92,7 +93,7 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     // The init stage is spawned first: its Node start-up (the longest step) overlaps with the
     // cgroup, its limits and the FIFO made here; it waits for its config on the sync socket.
     const env = initEnv({ [SYNC_FD_ENV]: String(syncIndex), ...traceEnv() });
-    let proc: ChildProcess;
+    let proc: ChildLike;
     let releaseHolder = (): void => undefined;
     const plain = consoleFd === undefined && preserve === 0 && !userNs;
     const pre = takePrespawned(bundle, spec, plain);
@@ -236,7 +237,7 @@ function destroyQuietly(cg: CgroupManager): void {
   try { cg.destroy(); } catch { /* best effort during rollback */ }
 }
 
-function killQuietly(child: ChildProcess): void {
+function killQuietly(child: ChildLike): void {
   try { child.kill('SIGKILL'); } catch { /* gone */ }
 }
 

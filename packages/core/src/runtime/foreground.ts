@@ -3,12 +3,12 @@
  * it (runc forwards them), its terminal is relayed when it has one, and its exit status becomes
  * ours: its code, or 128 + the signal that killed it.
  */
-import type { ChildProcess } from 'node:child_process';
+import type { ChildLike } from '../sys/spawn';
 import { constants } from 'node:os';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGPIPE', 'SIGALRM', 'SIGCONT'];
 
-export async function waitForeground(child: ChildProcess, targetPid: number, consoleMaster?: number): Promise<number> {
+export async function waitForeground(child: ChildLike, targetPid: number, consoleMaster?: number): Promise<number> {
   const handlers = FORWARDED.map((sig) => {
     const h = (): void => { try { process.kill(targetPid, sig); } catch { /* exited */ } };
     process.on(sig, h);

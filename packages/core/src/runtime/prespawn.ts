@@ -5,10 +5,8 @@
  * createContainer checks the bundle matches and uses it, or kills it and spawns as usual. An
  * init nobody takes exits by itself when our end of its sync socket closes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Socket } from 'node:net';
 import { initStageScript } from '../layout';
 import type { Spec } from '../oci/types';
 import { initEnv } from './init-env';
@@ -16,10 +14,11 @@ import { STDIO_BY_SOCKET_ENV, SYNC_FD_ENV } from './sync';
 import { spawnInPidNamespace } from './pidns';
 import { primeCgroupAttach } from './cgroup-join';
 import { trace, traceEnv } from '../util/trace';
-import { globalSlot, hold, take } from '../util/held-child';
+import { globalSlot } from '../util/held-child';
+import { spawnWithSocket, SPAWN_SOCKET_FD, type SpawnedChild } from '../sys/spawn';
 
 interface Prespawned {
-  child: ChildProcess;
+  child: SpawnedChild;
   /** The bundle it was spawned for (runc's), or undefined: any whose PID namespace is `pidNs` (the shim's). */
   bundle?: string;
   /** pidNamespaceOf the spec it was spawned for. */
@@ -32,7 +31,7 @@ interface Slot { tried: boolean; pending?: Prespawned }
 const slot = (): Slot => globalSlot<Slot>('berth.prespawn', () => ({ tried: false }));
 
 /** The stdio index of the sync socket when nothing else is passed (0-2 inherited). */
-export const PLAIN_SYNC_INDEX = 3;
+export const PLAIN_SYNC_INDEX = SPAWN_SOCKET_FD;
 
 const BLOCKERS = new Set(['--console-socket', '--preserve-fds', '--help', '-h']);
 
@@ -87,11 +86,10 @@ function pidNamespaceOf(spec: Spec): string {
 function spawnHeld(s: Slot, spec: Spec, stdio: 'inherit' | 'ignore', bundle?: string): boolean {
   const bySocket = stdio === 'ignore';
   try {
-    const child = spawnInPidNamespace(spec, () => spawn(process.execPath, [initStageScript()], {
-      stdio: [stdio, stdio, stdio, 'pipe'],
-      env: initEnv({ [SYNC_FD_ENV]: String(PLAIN_SYNC_INDEX), ...(bySocket ? { [STDIO_BY_SOCKET_ENV]: '1' } : {}), ...traceEnv() }),
-    }));
-    hold(child, PLAIN_SYNC_INDEX);
+    // posix_spawn, not child_process: sys/spawn.ts. Until taken it keeps nobody alive.
+    const child = spawnInPidNamespace(spec, () => spawnWithSocket(initStageScript(),
+      initEnv({ [SYNC_FD_ENV]: String(PLAIN_SYNC_INDEX), ...(bySocket ? { [STDIO_BY_SOCKET_ENV]: '1' } : {}), ...traceEnv() }),
+      bySocket ? 'null' : 'inherit'));
     s.pending = { child, bundle, pidNs: pidNamespaceOf(spec), stdioBySocket: bySocket };
     trace(`prespawn: init spawned ${child.pid}`);
     return true;
@@ -132,7 +130,7 @@ export function prespawnShimInit(spec: Spec = NEW_PID_NAMESPACE): void {
  * The prespawned init for this bundle and spec, if any (re-referenced: it is ours to wait on
  * now); one that does not fit is killed. Its stdio, when it waits for it, is ours (fds 0-2).
  */
-export function takePrespawned(bundle: string, spec: Spec, usable: boolean): ChildProcess | undefined {
+export function takePrespawned(bundle: string, spec: Spec, usable: boolean): SpawnedChild | undefined {
   const s = slot();
   const p = s.pending;
   s.pending = undefined;
@@ -142,23 +140,20 @@ export function takePrespawned(bundle: string, spec: Spec, usable: boolean): Chi
     try { p.child.kill('SIGKILL'); } catch { /* gone */ }
     return undefined;
   }
-  const sock = p.child.stdio[PLAIN_SYNC_INDEX] as Socket;
   if (p.stdioBySocket) {
     try {
-      sendStdio(sock);
+      sendStdio(p.child.fd);
     } catch {
       try { p.child.kill('SIGKILL'); } catch { /* gone */ }
       return undefined;
     }
   }
-  take(p.child, PLAIN_SYNC_INDEX);
+  p.child.ref(); // ours to wait on now
   return p.child;
 }
 
 /** Our fds 0-2 to the init, by SCM_RIGHTS on its sync socket, before anything else is written there. */
-function sendStdio(sock: Socket): void {
-  const fd = (sock as unknown as { _handle?: { fd?: number } })._handle?.fd;
-  if (typeof fd !== 'number' || fd < 0) throw new Error('the init\'s sync socket has no fd');
+function sendStdio(fd: number): void {
   const { sendFd } = require('../sys/socket') as typeof import('../sys/socket');
   for (const i of [0, 1, 2]) sendFd(fd, i, String(i));
 }

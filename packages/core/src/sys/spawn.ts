@@ -1,0 +1,175 @@
+/**
+ * posix_spawn(3) of a Node process with a socket at its fd 3, for the init stage spawned ahead of
+ * need (runtime/prespawn.ts). Node's child_process costs ~2 ms to load and libuv's spawn forks
+ * the whole CLI (~2.5-4 ms, its page tables copied) before the exec; glibc's posix_spawn shares
+ * the address space until the exec (CLONE_VM|CLONE_VFORK): ~0.3 ms. That spawn is on the
+ * critical path of every `run`/`create` (the init's own Node start-up follows it). libuv does not
+ * know such a child, so SpawnedChild waits for it itself: waitpid(pid, WNOHANG) on SIGCHLD
+ * (libuv's own SIGCHLD handling waits for its children by pid only, never for this one).
+ */
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import { constants } from 'node:os';
+import { SysError } from '../errors';
+import { call, errnoName, fn } from './libc';
+import { closeFd } from './file';
+import { socketpair } from './socket';
+
+/** What the callers use of a child process: Node's ChildProcess and SpawnedChild both have it. */
+export interface ChildLike {
+  readonly pid?: number;
+  readonly exitCode: number | null;
+  readonly signalCode: NodeJS.Signals | null;
+  readonly stdio: readonly unknown[];
+  kill(signal?: NodeJS.Signals | number): boolean;
+  ref(): void;
+  unref(): void;
+  once(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
+  once(event: 'error', listener: (err: Error) => void): this;
+  off(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
+}
+
+const WNOHANG = 1;
+const POSIX_SPAWN_SETSIGDEF = 0x04;
+const POSIX_SPAWN_SETSIGMASK = 0x08;
+const O_RDWR = 2;
+const F_DUPFD_CLOEXEC = 1030;
+/** glibc's posix_spawnattr_t is 336 bytes, posix_spawn_file_actions_t 80, sigset_t 128 (x86_64, arm64). */
+const OPAQUE = 512;
+/** The child's fd for its socket. */
+export const SPAWN_SOCKET_FD = 3;
+
+let signalNames: Map<number, NodeJS.Signals> | undefined;
+function signalName(n: number): NodeJS.Signals | null {
+  if (!signalNames) {
+    signalNames = new Map();
+    for (const [name, value] of Object.entries(constants.signals)) signalNames.set(value, name as NodeJS.Signals);
+  }
+  return signalNames.get(n) ?? null;
+}
+
+/** A child made by spawnWithSocket: unreferenced (it keeps nobody alive) until ref(). */
+export class SpawnedChild extends EventEmitter implements ChildLike {
+  exitCode: number | null = null;
+  signalCode: NodeJS.Signals | null = null;
+  private sock: Socket | undefined;
+  private keepAlive: NodeJS.Timeout | undefined;
+  private readonly onChld = (): void => { this.poll(); };
+
+  /** `fd`: our end of the child's socket (close-on-exec). */
+  constructor(readonly pid: number, readonly fd: number) {
+    super();
+    process.on('SIGCHLD', this.onChld);
+    this.poll(); // an exit before the listener was there sent its SIGCHLD to nobody
+  }
+
+  /** fds 0-2 are not ours to hand out; index 3 is the socket, made a net.Socket when first asked for. */
+  get stdio(): readonly unknown[] {
+    if (!this.sock && this.exited()) return [null, null, null, null];
+    this.sock ??= new (require('node:net') as typeof import('node:net')).Socket({ fd: this.fd, readable: true, writable: true });
+    return [null, null, null, this.sock];
+  }
+
+  kill(signal: NodeJS.Signals | number = 'SIGTERM'): boolean {
+    this.poll();
+    if (this.exited()) return false; // reaped: the pid may be another process's by now
+    try {
+      process.kill(this.pid, signal);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  ref(): void {
+    // Something must hold the event loop while a caller waits for 'exit' (a signal listener does not).
+    if (!this.exited()) this.keepAlive ??= setInterval(() => undefined, 2 ** 30);
+  }
+
+  unref(): void {
+    if (this.keepAlive) clearInterval(this.keepAlive);
+    this.keepAlive = undefined;
+  }
+
+  private exited(): boolean {
+    return this.exitCode !== null || this.signalCode !== null;
+  }
+
+  /** Reaps the child if it has exited, then says so ('exit', as ChildProcess does). */
+  private poll(): void {
+    if (this.exited()) return;
+    const status = Buffer.alloc(4);
+    const r = fn('int waitpid(int, void *, int)')(this.pid, status, WNOHANG) as number;
+    if (r === 0) return;
+    if (r === this.pid) {
+      const st = status.readInt32LE(0);
+      if ((st & 0x7f) === 0) this.exitCode = (st >> 8) & 0xff;
+      else this.signalCode = signalName(st & 0x7f) ?? 'SIGKILL';
+    } else {
+      this.exitCode = 255; // ECHILD: reaped by someone else, its status unknown
+    }
+    process.off('SIGCHLD', this.onChld);
+    this.unref();
+    if (!this.sock) { try { closeFd(this.fd); } catch { /* closed */ } }
+    process.nextTick(() => this.emit('exit', this.exitCode, this.signalCode));
+  }
+}
+
+/**
+ * Spawns `node script` with `env` and one end of a new socketpair at fd 3; fds 0-2 are ours
+ * ('inherit') or /dev/null ('null'). Signal dispositions and mask start at the defaults, as
+ * libuv's children have them.
+ */
+export function spawnWithSocket(script: string, env: Record<string, string>, stdio: 'inherit' | 'null'): SpawnedChild {
+  const [ours, theirs] = socketpair();
+  const actions = Buffer.alloc(OPAQUE);
+  const attr = Buffer.alloc(OPAQUE);
+  const devNull = Buffer.from('/dev/null\0');
+  const copies: number[] = [];
+  try {
+    fn('int posix_spawn_file_actions_init(void *)')(actions);
+    fn('int posix_spawnattr_init(void *)')(attr);
+    try {
+      const dup2 = fn('int posix_spawn_file_actions_adddup2(void *, int, int)');
+      if (stdio === 'null') {
+        fn('int posix_spawn_file_actions_addopen(void *, int, void *, int, uint32_t)')(actions, 0, devNull, O_RDWR, 0);
+        dup2(actions, 0, 1);
+        dup2(actions, 0, 2);
+      } else {
+        // Node keeps its fds 0-2 close-on-exec: the child gets them through copies (dup2 to
+        // another fd clears the flag; dup2 onto the same fd does only in glibc >= 2.29).
+        for (const fd of [0, 1, 2]) {
+          const copy = call('int fcntl(int, int, int)', 'fcntl', `F_DUPFD_CLOEXEC ${fd}`, fd, F_DUPFD_CLOEXEC, 3);
+          copies.push(copy);
+          dup2(actions, copy, fd);
+        }
+      }
+      dup2(actions, theirs, SPAWN_SOCKET_FD); // dup2 clears close-on-exec (glibc does for theirs === 3 too)
+      // Signals 1-64, glibc's own two (32, 33) with them: sigfillset leaves those out, and the
+      // spawned child would then get them ignored (it ignores the parent's handled internal
+      // ones), which Node and the container's exec keep.
+      const all = Buffer.alloc(128);
+      all.fill(0xff, 0, 8);
+      const none = Buffer.alloc(128);
+      fn('int posix_spawnattr_setsigdefault(void *, void *)')(attr, all);
+      fn('int posix_spawnattr_setsigmask(void *, void *)')(attr, none);
+      fn('int posix_spawnattr_setflags(void *, short)')(attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+      const pid = [0];
+      const argv = [process.execPath, script, null];
+      const envp = [...Object.entries(env).map(([k, v]) => `${k}=${v}`), null];
+      const err = fn('int posix_spawn(_Out_ int *, const char *, void *, void *, const char **, const char **)')(
+        pid, process.execPath, actions, attr, argv, envp) as number;
+      if (err !== 0) throw new SysError('posix_spawn', errnoName(err), process.execPath);
+      return new SpawnedChild(pid[0], ours);
+    } finally {
+      fn('int posix_spawn_file_actions_destroy(void *)')(actions);
+      fn('int posix_spawnattr_destroy(void *)')(attr);
+    }
+  } catch (err) {
+    closeFd(ours);
+    throw err;
+  } finally {
+    closeFd(theirs);
+    for (const fd of copies) closeFd(fd);
+  }
+}
