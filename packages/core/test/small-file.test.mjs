@@ -1,5 +1,6 @@
-// core/src/sys/small-file.ts: records and /proc files in one read into a shared buffer, and the
-// rest of a larger file decoded with its head as one text.
+// core/src/sys/small-file.ts: records and /proc files (UTF-8 through readFileSync's native path,
+// other encodings in one read into a shared buffer, the rest of a larger file decoded with its head
+// as one text).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,6 +27,7 @@ describe('readSmallFile', () => {
       const text = `${'a'.repeat(size)}é€${'b'.repeat(100)}`;
       writeFileSync(join(dir, 'big'), text);
       assert.equal(readSmallFile(join(dir, 'big')), text, `size ${size}`);
+      assert.equal(readSmallFile(join(dir, 'big'), 'latin1'), Buffer.from(text).toString('latin1'), `size ${size}, latin1`);
     }
   });
 
