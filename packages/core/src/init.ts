@@ -41,8 +41,6 @@ function runBundle(): boolean {
 
 if (process.env.BERTH_TRACE === '1') {
   // Node's own start-up, before any of our code (BERTH_TRACE: see util/trace.ts).
-  const { traceLine, writeTrace } = require('./util/trace') as typeof import('./util/trace');
-  const now = performance.timeOrigin + performance.now();
-  writeTrace(traceLine(performance.timeOrigin, 'init: process start') + traceLine(now, 'init: entry'));
+  (require('./util/trace') as typeof import('./util/trace')).traceProcessStart('init');
 }
 if (!runBundle()) require('./runtime/init/main');

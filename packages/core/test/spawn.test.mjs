@@ -1,6 +1,6 @@
 // core/src/sys/spawn.ts: posix_spawn of a Node script with a socket at its fd 3, waited for on
 // SIGCHLD (libuv does not know the child): exit codes and signals as ChildProcess reports them,
-// stdio inherited or /dev/null, signals at their defaults, no hold on the event loop until ref().
+// stdio inherited or /dev/null, signals at their defaults, setsid, no hold on the event loop until ref().
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,10 +31,13 @@ describe('spawnWithSocket', () => {
       const s = new net.Socket({ fd: 3, readable: true, writable: true });
       s.setEncoding('utf8');
       s.once('data', (line) => {
-        const status = require('node:fs').readFileSync('/proc/self/status', 'utf8');
-        s.end(JSON.stringify({ line, env: process.env.BERTH_SPAWN_TEST, status }) + '\\n', () => process.exit(7));
+        const fs = require('node:fs');
+        const status = fs.readFileSync('/proc/self/status', 'utf8');
+        const session = Number(fs.readFileSync('/proc/self/stat', 'utf8').replace(/^.*\\) /s, '').split(' ')[3]);
+        const answer = { line, env: process.env.BERTH_SPAWN_TEST, unset: 'UNSET' in process.env, status, session, pid: process.pid };
+        s.end(JSON.stringify(answer) + '\\n', () => process.exit(7));
       });`);
-    const child = spawnWithSocket(file, { PATH: '/usr/bin:/bin', BERTH_SPAWN_TEST: 'yes' }, 'null');
+    const child = spawnWithSocket([file], { PATH: '/usr/bin:/bin', BERTH_SPAWN_TEST: 'yes', UNSET: undefined }, 'null', { setsid: true });
     assert.ok(child.pid > 0);
     child.ref();
     const sock = child.stdio[3];
@@ -49,6 +52,8 @@ describe('spawnWithSocket', () => {
     const answer = JSON.parse(got);
     assert.equal(answer.line, 'hello\n');
     assert.equal(answer.env, 'yes');
+    assert.equal(answer.unset, false, 'an undefined variable is left out');
+    assert.equal(answer.session, answer.pid, 'setsid: a session of its own');
     // Node ignores SIGPIPE and SIGXFSZ for itself; nothing else is ignored or blocked, glibc's
     // own signals (32, 33) included, as in a libuv child.
     assert.match(answer.status, /^SigIgn:\s+0000000001001000$/m);
@@ -58,7 +63,7 @@ describe('spawnWithSocket', () => {
 
   it('reports the signal that killed it', async () => {
     const file = script('sleep.js', 'setTimeout(() => undefined, 60_000);');
-    const child = spawnWithSocket(file, { PATH: '/usr/bin:/bin' }, 'null');
+    const child = spawnWithSocket([file], { PATH: '/usr/bin:/bin' }, 'null');
     child.ref();
     assert.equal(child.kill('SIGTERM'), true);
     assert.deepEqual(await exited(child), { code: null, signal: 'SIGTERM' });
@@ -72,7 +77,7 @@ describe('spawnWithSocket', () => {
     const parent = script('parent.js', `
       const { spawnWithSocket } = require(${JSON.stringify(spawnModule)});
       for (const stdio of ['inherit', 'null']) {
-        const child = spawnWithSocket(${JSON.stringify(file)}, { PATH: '/usr/bin:/bin' }, stdio);
+        const child = spawnWithSocket([${JSON.stringify(file)}], { PATH: '/usr/bin:/bin' }, stdio);
         child.ref();
         child.once('exit', () => undefined);
       }`);
@@ -86,7 +91,7 @@ describe('spawnWithSocket', () => {
     const file = script('slow.js', 'setTimeout(() => undefined, 1500);');
     const parent = (ref) => script(`parent-${ref}.js`, `
       const { spawnWithSocket } = require(${JSON.stringify(spawnModule)});
-      const child = spawnWithSocket(${JSON.stringify(file)}, { PATH: '/usr/bin:/bin' }, 'null');
+      const child = spawnWithSocket([${JSON.stringify(file)}], { PATH: '/usr/bin:/bin' }, 'null');
       ${ref ? "child.ref(); child.once('exit', (c) => console.log('exit', c));" : ''}
       console.log('pid', child.pid);`);
     const t0 = Date.now();

@@ -87,7 +87,7 @@ function spawnHeld(s: Slot, spec: Spec, stdio: 'inherit' | 'ignore', bundle?: st
   const bySocket = stdio === 'ignore';
   try {
     // posix_spawn, not child_process: sys/spawn.ts. Until taken it keeps nobody alive.
-    const child = spawnInPidNamespace(spec, () => spawnWithSocket(initStageScript(),
+    const child = spawnInPidNamespace(spec, () => spawnWithSocket([initStageScript()],
       initEnv({ [SYNC_FD_ENV]: String(PLAIN_SYNC_INDEX), ...(bySocket ? { [STDIO_BY_SOCKET_ENV]: '1' } : {}), ...traceEnv() }),
       bySocket ? 'null' : 'inherit'));
     s.pending = { child, bundle, pidNs: pidNamespaceOf(spec), stdioBySocket: bySocket };

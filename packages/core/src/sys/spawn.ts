@@ -1,9 +1,10 @@
 /**
- * posix_spawn(3) of a Node process with a socket at its fd 3, for the init stage spawned ahead of
- * need (runtime/prespawn.ts). Node's child_process costs ~2 ms to load and libuv's spawn forks
- * the whole CLI (~2.5-4 ms, its page tables copied) before the exec; glibc's posix_spawn shares
- * the address space until the exec (CLONE_VM|CLONE_VFORK): ~0.3 ms. That spawn is on the
- * critical path of every `run`/`create` (the init's own Node start-up follows it). libuv does not
+ * posix_spawn(3) of a Node process with a socket at its fd 3, for the processes spawned ahead of
+ * need: the init stage (runtime/prespawn.ts) and a task's shim (tasks/prespawn.ts). Node's
+ * child_process costs ~2 ms to load and libuv's spawn forks the whole CLI (~2.5-4 ms, its page
+ * tables copied) before the exec; glibc's posix_spawn shares the address space until the exec
+ * (CLONE_VM|CLONE_VFORK): ~0.3 ms. Those spawns are on the critical path of every `run`/`create`
+ * (the new process's Node start-up follows them). libuv does not
  * know such a child, so SpawnedChild waits for it itself: waitpid(pid, WNOHANG) on SIGCHLD
  * (libuv's own SIGCHLD handling waits for its children by pid only, never for this one).
  */
@@ -32,6 +33,7 @@ export interface ChildLike {
 const WNOHANG = 1;
 const POSIX_SPAWN_SETSIGDEF = 0x04;
 const POSIX_SPAWN_SETSIGMASK = 0x08;
+const POSIX_SPAWN_SETSID = 0x80;
 const O_RDWR = 2;
 const F_DUPFD_CLOEXEC = 1030;
 /** glibc's posix_spawnattr_t is 336 bytes, posix_spawn_file_actions_t 80, sigset_t 128 (x86_64, arm64). */
@@ -116,11 +118,12 @@ export class SpawnedChild extends EventEmitter implements ChildLike {
 }
 
 /**
- * Spawns `node script` with `env` and one end of a new socketpair at fd 3; fds 0-2 are ours
+ * Spawns `node ...nodeArgs` with `env` and one end of a new socketpair at fd 3; fds 0-2 are ours
  * ('inherit') or /dev/null ('null'). Signal dispositions and mask start at the defaults, as
- * libuv's children have them.
+ * libuv's children have them. `setsid`: in a session of its own (child_process's `detached`).
  */
-export function spawnWithSocket(script: string, env: Record<string, string>, stdio: 'inherit' | 'null'): SpawnedChild {
+export function spawnWithSocket(nodeArgs: string[], env: Record<string, string | undefined>, stdio: 'inherit' | 'null',
+  { setsid = false } = {}): SpawnedChild {
   const [ours, theirs] = socketpair();
   const actions = Buffer.alloc(OPAQUE);
   const attr = Buffer.alloc(OPAQUE);
@@ -153,10 +156,10 @@ export function spawnWithSocket(script: string, env: Record<string, string>, std
       const none = Buffer.alloc(128);
       fn('int posix_spawnattr_setsigdefault(void *, void *)')(attr, all);
       fn('int posix_spawnattr_setsigmask(void *, void *)')(attr, none);
-      fn('int posix_spawnattr_setflags(void *, short)')(attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+      fn('int posix_spawnattr_setflags(void *, short)')(attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | (setsid ? POSIX_SPAWN_SETSID : 0));
       const pid = [0];
-      const argv = [process.execPath, script, null];
-      const envp = [...Object.entries(env).map(([k, v]) => `${k}=${v}`), null];
+      const argv = [process.execPath, ...nodeArgs, null];
+      const envp = [...Object.entries(env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`), null];
       const err = fn('int posix_spawn(_Out_ int *, const char *, void *, void *, const char **, const char **)')(
         pid, process.execPath, actions, attr, argv, envp) as number;
       if (err !== 0) throw new SysError('posix_spawn', errnoName(err), process.execPath);

@@ -5,13 +5,13 @@
  * task directory is ready. A shim nobody takes (usage error, --help, a failed create) reads EOF
  * when this process exits and exits at once, having made nothing.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { shimEntryScript } from '../layout';
 import { traceEnv } from '../util/trace';
 import { initEnv } from '../runtime/init-env';
 import { PRESPAWNED_ARG } from './types';
-import { globalSlot, hold, take } from '../util/held-child';
+import { globalSlot } from '../util/held-child';
+import { spawnWithSocket, SPAWN_SOCKET_FD, type SpawnedChild } from '../sys/spawn';
 
 /**
  * Node options of the shim. No V8 flag: any V8 flag (--jitless, --max-semi-space-size, even
@@ -28,9 +28,9 @@ export function shimEnv(): NodeJS.ProcessEnv {
 }
 
 /** The shim's end of its socketpair with the starter (its READY_FD). */
-const SHIM_SOCKET_INDEX = 3;
+const SHIM_SOCKET_INDEX = SPAWN_SOCKET_FD;
 
-interface Slot { pending?: ChildProcess }
+interface Slot { pending?: SpawnedChild }
 const slot = (): Slot => globalSlot<Slot>('berth.prespawn.shim', () => ({}));
 
 /** Starts a shim that waits for its task (root only: nobody else can start one), unless one waits already. */
@@ -38,24 +38,20 @@ export function prespawnShim(): void {
   const s = slot();
   if (s.pending || process.geteuid?.() !== 0) return;
   try {
-    const child = spawn(process.execPath, [...SHIM_NODE_FLAGS, shimEntryScript(), PRESPAWNED_ARG], {
-      detached: true, stdio: ['ignore', 'ignore', 'ignore', 'pipe'], env: shimEnv(),
-    });
-    hold(child, SHIM_SOCKET_INDEX);
-    if (child.pid === undefined) return;
-    s.pending = child;
+    // posix_spawn (sys/spawn.ts): until taken it keeps nobody alive.
+    s.pending = spawnWithSocket([...SHIM_NODE_FLAGS, shimEntryScript(), PRESPAWNED_ARG], shimEnv(), 'null', { setsid: true });
   } catch {
     s.pending = undefined; // startTask spawns one as usual
   }
 }
 
 /** The prespawned shim, if one is still alive (re-referenced: it is ours to wait on now). */
-export function takePrespawnedShim(): ChildProcess | undefined {
+export function takePrespawnedShim(): SpawnedChild | undefined {
   const s = slot();
   const child = s.pending;
   s.pending = undefined;
   if (!child || child.exitCode !== null || child.signalCode !== null || (child.stdio[SHIM_SOCKET_INDEX] as Socket).destroyed) return undefined;
-  take(child, SHIM_SOCKET_INDEX);
+  child.ref(); // ours to wait on now (start.ts unrefs it once the shim is ready)
   return child;
 }
 

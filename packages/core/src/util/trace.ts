@@ -41,6 +41,11 @@ export function trace(what: string): void {
   if (on) writeTrace(traceLine(performance.timeOrigin + performance.now(), what));
 }
 
+/** Node's own start-up of this process, before any of our code: its start and our entry. */
+export function traceProcessStart(who: string): void {
+  if (on) writeTrace(traceLine(performance.timeOrigin, `${who}: process start`) + traceLine(performance.timeOrigin + performance.now(), `${who}: entry`));
+}
+
 /** What a process berth starts needs in its environment to trace as this one does. */
 export function traceEnv(): Record<string, string> {
   if (!on) return {};

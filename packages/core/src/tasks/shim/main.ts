@@ -7,7 +7,7 @@
  * container".
  */
 import * as fs from 'node:fs';
-import { trace } from '../../util/trace';
+import { trace, traceProcessStart } from '../../util/trace';
 import { constants } from 'node:os';
 import { taskPaths, type TaskPaths } from '../../layout';
 import { setChildSubreaper } from '../../sys/prctl';
@@ -77,16 +77,15 @@ function writeTrainedCache(): void {
  * spawned for it, before anything else.
  */
 function warmUp(initSpec: Spec | undefined): void {
-  const { prespawnShimInit } = require('../../runtime/prespawn') as typeof import('../../runtime/prespawn');
-  if (initSpec) prespawnShimInit(initSpec);
+  // The container's init stage first, whose Node start-up is the longest step of the create
+  // ahead (posix_spawn: it needs neither child_process nor net).
+  (require('../../runtime/prespawn') as typeof import('../../runtime/prespawn')).prespawnShimInit(initSpec);
   // The cgroup lock's grace period now (runtime/cgroup-join.ts): paid while we wait, it is over
   // before the create's mkdir and its window still open at the moves (~10-20 ms on the create's
   // path otherwise, which it became once the init stage was prespawned too).
   (require('../../runtime/cgroup-join') as typeof import('../../runtime/cgroup-join')).primeCgroupAttach();
   require('node:child_process');
   require('node:net');
-  // The container's init stage too, whose Node start-up is the longest step of the create ahead.
-  if (!initSpec) prespawnShimInit();
   void (require('../../runtime/create') as typeof import('../../runtime/create')).createContainer;
   void (require('../../runtime/lifecycle') as typeof import('../../runtime/lifecycle')).startContainer;
 }
@@ -135,6 +134,7 @@ function taskSpec(task: ShimHandoff): Spec | undefined {
 }
 
 async function main(): Promise<void> {
+  traceProcessStart('shim');
   // The ready pipe must not leak into the container.
   setCloexec(READY_FD, true);
   // Orphans of the container (without a PID namespace) come to us, not to the host's init.
