@@ -158,14 +158,17 @@ function transforms(oclifDir, dists, missed) {
 
 /**
  * What each CLI starts before it loads anything else (src/prespawn.ts, dist/prespawn.bundle.js,
- * small enough to compile without a code cache), and the words of the command lines that try it
+ * with a code cache its first run writes, launch.js), and the words of the command lines that try it
  * (launch.js's PRESPAWN_WORDS): runc its init stage, ctr and crictl a task's shim.
  */
 // crictl's `start` takes the shim parked for the task at `create` (core/src/tasks/parked.ts).
 const PRESPAWN = { runc: ['run', 'create'], ctr: ['run', 'start'], crictl: ['run'] };
 
 async function bundlePrespawn(root, tool, oclifDir) {
-  await smallBundle(root, tool, oclifDir, 'prespawn', { charset: 'ascii' });
+  const dist = path.join(root, 'packages', tool, 'dist');
+  fs.rmSync(path.join(dist, 'prespawn.bundle.cache'), { force: true });
+  const result = await smallBundle(root, tool, oclifDir, 'prespawn', { charset: 'ascii', write: false });
+  writeBundle(path.join(dist, 'prespawn.bundle.js'), result.outputFiles[0].text);
 }
 
 /** dist/launch.js: scripts/launch.cjs with the CLI's prespawn words. */

@@ -208,12 +208,13 @@ describe('runc config.json', { skip: skipUnlessRoot }, () => {
     // Major 250 has no driver: an open the cgroup allows fails ENXIO, one it denies EPERM.
     const b = rwBundle(['sh', '-c', 'ls -l /dev/berthnull /dev/allowed /dev/denied; echo x > /dev/berthnull; echo null=$?; '
       + 'echo x > /dev/allowed; echo allowed=$?; echo x > /dev/denied; echo denied=$?; '
-      + 'ls -l /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty'], {
+      + 'ls -l /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty; ls -ln /dev/owned'], {
       linux: {
         devices: [
           { path: '/dev/berthnull', type: 'c', major: 1, minor: 3, fileMode: 0o620, uid: 0, gid: 0 },
           { path: '/dev/allowed', type: 'c', major: 250, minor: 42, fileMode: 0o666 },
           { path: '/dev/denied', type: 'c', major: 250, minor: 43, fileMode: 0o666 },
+          { path: '/dev/owned', type: 'c', major: 1, minor: 5, fileMode: 0o600, uid: 1000, gid: 2000 },
         ],
         resources: { devices: [{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 250, minor: 42, access: 'rw' }] },
       },
@@ -222,6 +223,7 @@ describe('runc config.json', { skip: skipUnlessRoot }, () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^crw--w----\s+1 root\s+root\s+1,\s+3 .* \/dev\/berthnull$/m);
     assert.match(r.stdout, /^crw-rw-rw-\s+1 root\s+root\s+250,\s+42 .* \/dev\/allowed$/m);
+    assert.match(r.stdout, /^crw-------\s+1 1000\s+2000\s+1,\s+5 .* \/dev\/owned$/m, 'a device\'s owner');
     assert.match(r.stdout, /^null=0$/m);
     assert.match(r.stdout, /^allowed=1$/m);
     assert.match(r.stdout, /^denied=1$/m);

@@ -84,13 +84,21 @@ function readSpec(file: string, id: string): Spec {
   return JSON.parse(text) as Spec;
 }
 
-/** Writes the record: the spec to config.json first, then state.json, which makes it visible. */
-export function writeRecord(root: string, rec: ContainerRecord): void {
+/** The spec beside the record (config.json), as writeRecord writes it. */
+export function writeSpec(root: string, id: string, spec: Spec): void {
+  // Ephemeral state (AtomicWriteOptions): no fsync, as runc's state.json.
+  writeFileAtomic(containerPaths(root, id).config, JSON.stringify(spec), { durable: false });
+}
+
+/**
+ * Writes the record: the spec to config.json first (unless `specWritten`: create writes it while
+ * its init starts), then state.json, which makes it visible.
+ */
+export function writeRecord(root: string, rec: ContainerRecord, specWritten = false): void {
   const paths = containerPaths(root, rec.id);
   // The head is made anew from the spec (update may have changed it).
   const { config: spec, head: _stale, ...rest } = rec;
-  // Ephemeral state (AtomicWriteOptions): no fsync, as runc's state.json.
-  writeFileAtomic(paths.config, JSON.stringify(spec), { durable: false });
+  if (!specWritten) writeSpec(root, rec.id, spec);
   const head: SpecHead = { ociVersion: spec.ociVersion, annotations: spec.annotations, hooks: spec.hooks };
   writeFileAtomic(paths.state, JSON.stringify({ ...rest, head }), { durable: false });
 }

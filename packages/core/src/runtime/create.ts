@@ -17,7 +17,7 @@ import type { ChildLike } from '../sys/spawn';
 import { writeFileAtomic } from '../util/atomic';
 import { rfc3339Nano } from '../util/time';
 import { trace, traceEnv } from '../util/trace';
-import { writeRecord, type ContainerRecord } from './container';
+import { writeRecord, writeSpec, type ContainerRecord } from './container';
 import { cgroupMounts, primeCgroupAttach, splitCgroupJoin, writeProcsAsync } from './cgroup-join';
 import { converse, InitError } from './converse';
 import { effectiveResources } from './devices-cgroup';
@@ -146,6 +146,8 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     mkfifo(paths.execFifo, 0o622);
     fs.chmodSync(paths.execFifo, 0o622); // past the umask: a container's non-root user must open it for writing
     const mounts = cgroupMounts(cg);
+    // The spec's copy beside the record now, while the init starts: off the path after its ready.
+    writeSpec(opts.root, opts.id, spec);
     trace('create: fifo made, waiting for the moves');
     const joinError = await joined;
     if (joinError) throw joinError;
@@ -209,7 +211,7 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     if (!st) throw new InitError('container init exited during create');
     record.initStartTime = st.startTime;
     if (consoleFd !== undefined && opts.consoleSocket) closeQuietly(consoleFd);
-    writeRecord(opts.root, record);
+    writeRecord(opts.root, record, true);
     removeFile(paths.creating);
     if (opts.pidFile) writeFileAtomic(path.resolve(opts.pidFile), String(pid), { durable: false });
     return { record, child: proc };

@@ -5,6 +5,7 @@ import type { LinuxDevice } from '../../oci/types';
 import { makedev, mknod, S_IFBLK, S_IFCHR, S_IFIFO } from '../../sys/file';
 import { MS_BIND, mount } from '../../sys/mount';
 import { secureJoinEntry } from './securejoin';
+import { SysError } from '../../errors';
 
 /** The devices every container gets (the runtime-spec's default devices). */
 export const DEFAULT_DEVICES: LinuxDevice[] = [
@@ -18,23 +19,53 @@ export const DEFAULT_DEVICES: LinuxDevice[] = [
 
 export function createDevices(rootfs: string, specDevices: LinuxDevice[], bindFromHost: boolean): void {
   const seen = new Set<string>();
-  for (const dev of [...specDevices, ...DEFAULT_DEVICES]) {
-    if (seen.has(dev.path)) continue; // spec devices override defaults with the same path
-    seen.add(dev.path);
-    const dest = secureJoinEntry(rootfs, dev.path);
-    fs.mkdirSync(path.dirname(dest), { recursive: true, mode: 0o755 });
-    if (bindFromHost) {
-      // In a user namespace mknod is not allowed: bind the host's node instead (as runc does).
-      if (!fs.existsSync(dest)) fs.writeFileSync(dest, '', { mode: 0o644 });
-      mount(dev.path, dest, 'bind', MS_BIND);
-      continue;
+  // Per directory (all in /dev, usually): made once, and whether a node made there is owned by
+  // us as made (no setgid bit handing it the directory's group).
+  const dirs = new Map<string, boolean>();
+  const ownedAsMade = (dir: string): boolean => {
+    let plain = dirs.get(dir);
+    if (plain === undefined) {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+      plain = (fs.statSync(dir).mode & 0o2000) === 0;
+      dirs.set(dir, plain);
     }
-    try { fs.unlinkSync(dest); } catch { /* not there */ }
-    const typeBits = dev.type === 'b' ? S_IFBLK : dev.type === 'p' ? S_IFIFO : S_IFCHR;
-    const mode = dev.fileMode ?? 0o666;
-    mknod(dest, typeBits | (mode & 0o7777), dev.type === 'p' ? 0n : makedev(dev.major ?? 0, dev.minor ?? 0));
-    fs.chmodSync(dest, mode & 0o7777); // mknod is subject to the umask
-    fs.chownSync(dest, dev.uid ?? 0, dev.gid ?? 0);
+    return plain;
+  };
+  const euid = process.geteuid?.() ?? 0;
+  const egid = process.getegid?.() ?? 0;
+  // mknod is subject to the umask: none while the nodes are made (the process's is set later,
+  // from the spec), instead of a chmod each.
+  const umask = bindFromHost ? undefined : process.umask(0);
+  try {
+    for (const dev of [...specDevices, ...DEFAULT_DEVICES]) {
+      if (seen.has(dev.path)) continue; // spec devices override defaults with the same path
+      seen.add(dev.path);
+      const dest = secureJoinEntry(rootfs, dev.path);
+      const plainDir = ownedAsMade(path.dirname(dest));
+      if (bindFromHost) {
+        // In a user namespace mknod is not allowed: bind the host's node instead (as runc does).
+        if (!fs.existsSync(dest)) fs.writeFileSync(dest, '', { mode: 0o644 });
+        mount(dev.path, dest, 'bind', MS_BIND);
+        continue;
+      }
+      const typeBits = dev.type === 'b' ? S_IFBLK : dev.type === 'p' ? S_IFIFO : S_IFCHR;
+      const mode = typeBits | ((dev.fileMode ?? 0o666) & 0o7777);
+      const rdev = dev.type === 'p' ? 0n : makedev(dev.major ?? 0, dev.minor ?? 0);
+      // /dev is usually a fresh tmpfs: make the node first, replace what is there only on EEXIST
+      // (a thrown ENOENT from an unlink ahead costs more than the node).
+      try {
+        mknod(dest, mode, rdev);
+      } catch (err) {
+        if (!(err instanceof SysError) || err.errno !== 'EEXIST') throw err;
+        fs.unlinkSync(dest);
+        mknod(dest, mode, rdev);
+      }
+      const uid = dev.uid ?? 0;
+      const gid = dev.gid ?? 0;
+      if (uid !== euid || gid !== egid || !plainDir) fs.chownSync(dest, uid, gid);
+    }
+  } finally {
+    if (umask !== undefined) process.umask(umask);
   }
 }
 
@@ -58,6 +89,12 @@ export function createDevSymlinks(rootfs: string): void {
 /** /dev/ptmx must be the ptmx of the container's own devpts instance. */
 export function setupPtmx(rootfs: string): void {
   const ptmx = secureJoinEntry(rootfs, '/dev/ptmx');
-  try { fs.rmSync(ptmx, { force: true }); } catch { /* absent */ }
-  fs.symlinkSync('pts/ptmx', ptmx);
+  // Usually absent (a fresh /dev): replaced only when there (fs.rmSync's first call loads Node's rimraf).
+  try {
+    fs.symlinkSync('pts/ptmx', ptmx);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    fs.unlinkSync(ptmx);
+    fs.symlinkSync('pts/ptmx', ptmx);
+  }
 }

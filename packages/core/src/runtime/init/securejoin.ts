@@ -17,8 +17,9 @@ export function secureJoin(root: string, unsafe: string): string {
     const part = parts.shift() as string;
     if (part === '..') { resolved.pop(); continue; }
     const candidate = path.join(root, ...resolved, part);
+    // A missing component is no error here (the caller creates it): no exception thrown for it.
     let st: fs.Stats | undefined;
-    try { st = fs.lstatSync(candidate); } catch { st = undefined; }
+    try { st = fs.lstatSync(candidate, { throwIfNoEntry: false }); } catch { st = undefined; }
     if (st?.isSymbolicLink()) {
       if (++links > MAX_LINKS) throw new InvalidArgumentError(`${unsafe}: too many levels of symbolic links`);
       const target = fs.readlinkSync(candidate);
