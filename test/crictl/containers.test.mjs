@@ -461,10 +461,14 @@ describe('crictl containers in a pod', { skip }, () => {
   });
 
   it('stopp stops the pod\'s containers; rm -a, rmp leave nothing', async () => {
+    // One never started: its parked shim holds an init in the pod's PID namespace, which stopp ends.
+    const parked = parkedShim(await create('parked-at-stopp', { command: [BB, 'true'] }));
+    assert.ok(parked !== undefined && alive(parked), 'parked at create');
     const s = await crictl('stopp', [pod], { env: { ...env, BERTH_TRACE: '1' } });
     assert.equal(s.code, 0, s.stderr);
     assert.match(s.stderr, /^berth-trace \S+ \d+ fast: stopp$/m);
     assert.equal((await crictl('ps', ['-q'])).stdout, '', 'nothing runs after stopp');
+    await waitFor('the parked shim to reap the init killed with the pod', () => children(parked).every(alive), 5_000);
     assert.equal((await inspect(ids.client)).status.state, 'CONTAINER_EXITED');
     const rm = await crictl('rm', ['-a']);
     assert.equal(rm.code, 0, rm.stderr);

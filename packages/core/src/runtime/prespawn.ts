@@ -126,6 +126,11 @@ export function prespawnShimInit(spec: Spec = NEW_PID_NAMESPACE): void {
   if (plainSpec(spec)) spawnHeld(s, spec, 'ignore');
 }
 
+/** Reaps a held init that has died (see SpawnedChild.reap). */
+export function reapPrespawned(): void {
+  slot().pending?.child.reap();
+}
+
 /**
  * The prespawned init for this bundle and spec, if any (re-referenced: it is ours to wait on
  * now); one that does not fit is killed. Its stdio, when it waits for it, is ours (fds 0-2).

@@ -56,13 +56,13 @@ export class SpawnedChild extends EventEmitter implements ChildLike {
   signalCode: NodeJS.Signals | null = null;
   private sock: Socket | undefined;
   private keepAlive: NodeJS.Timeout | undefined;
-  private readonly onChld = (): void => { this.poll(); };
+  private readonly onChld = (): void => { this.reap(); };
 
   /** `fd`: our end of the child's socket (close-on-exec). */
   constructor(readonly pid: number, readonly fd: number) {
     super();
     process.on('SIGCHLD', this.onChld);
-    this.poll(); // an exit before the listener was there sent its SIGCHLD to nobody
+    this.reap(); // an exit before the listener was there sent its SIGCHLD to nobody
   }
 
   /** fds 0-2 are not ours to hand out; index 3 is the socket, made a net.Socket when first asked for. */
@@ -73,7 +73,7 @@ export class SpawnedChild extends EventEmitter implements ChildLike {
   }
 
   kill(signal: NodeJS.Signals | number = 'SIGTERM'): boolean {
-    this.poll();
+    this.reap();
     if (this.exited()) return false; // reaped: the pid may be another process's by now
     try {
       process.kill(this.pid, signal);
@@ -97,8 +97,12 @@ export class SpawnedChild extends EventEmitter implements ChildLike {
     return this.exitCode !== null || this.signalCode !== null;
   }
 
-  /** Reaps the child if it has exited, then says so ('exit', as ChildProcess does). */
-  private poll(): void {
+  /**
+   * Reaps the child if it has exited, then says so ('exit', as ChildProcess does). Done on every
+   * SIGCHLD, when the event loop turns; a caller that blocks it for long (the parked shim's
+   * wait) calls this itself, or the child stays a zombie meanwhile.
+   */
+  reap(): void {
     if (this.exited()) return;
     const status = Buffer.alloc(4);
     const r = fn('int waitpid(int, void *, int)')(this.pid, status, WNOHANG) as number;

@@ -107,9 +107,14 @@ function parkedInitSpec(arg: string | undefined): Spec | undefined {
  */
 function acceptStarter(socketPath: string): void {
   const { accept, peerUid } = require('../../sys/socket') as typeof import('../../sys/socket');
+  const { reapPrespawned } = require('../../runtime/prespawn') as typeof import('../../runtime/prespawn');
   for (;;) {
     // The file goes as a starter connects (tasks/parked.ts): a connection waiting is looked for once more.
-    while (!waitReadable(READY_FD, 1000)) if (!fs.existsSync(socketPath) && !waitReadable(READY_FD, 0)) process.exit(0);
+    while (!waitReadable(READY_FD, 1000)) {
+      // Its init may die meanwhile (with the pod's PID namespace, at stopp): not left a zombie.
+      reapPrespawned();
+      if (!fs.existsSync(socketPath) && !waitReadable(READY_FD, 0)) process.exit(0);
+    }
     const conn = accept(READY_FD);
     // The directory is root's alone; the peer's uid is checked all the same: it names the task we run.
     if (peerUid(conn) === 0) {
