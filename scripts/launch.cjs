@@ -58,8 +58,9 @@ function fresh(dist, file) {
 
 /** Returns the CLI module (exports main): the bundle when present and current, else dist/cli.js. */
 exports.load = function load(dist) {
-  // Node's own start-up, before this file (a trace's zero).
-  trace('launch: process start', performance.timeOrigin);
+  // Node's own start-up, before this file (a trace's zero). `performance` only when tracing: the
+  // global is a getter that loads perf_hooks (~1 ms of every command).
+  if (process.env.BERTH_TRACE === '1') trace('launch: process start', performance.timeOrigin);
   early(dist);
   // The fast paths first: their commands never stat or read the CLI bundle.
   if (fastPath(dist)) return { main() {} };
