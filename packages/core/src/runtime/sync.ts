@@ -58,23 +58,27 @@ export const STDERR_FD_ENV = '_BERTH_STDERR_FD';
 export class ParentAbort extends Error {}
 
 /** Synchronous reader for the init side (the init stage must not use libuv's threads). */
-export class SyncChannel {
+/**
+ * JSON lines over a blocking socket, synchronously: the init's side (the defaults), and the
+ * parent's side of a prespawned init (runtime/converse.ts, the other way round).
+ */
+export class SyncChannel<Out extends { type: string } = InitMessage, In extends { type: string } = ParentMessage> {
   private buf = '';
   constructor(readonly fd: number) {}
 
-  send(msg: InitMessage): void {
+  send(msg: Out): void {
     const data = Buffer.from(`${JSON.stringify(msg)}\n`);
     let off = 0;
     while (off < data.length) off += fs.writeSync(this.fd, data, off);
   }
 
-  receive(): ParentMessage {
+  receive(): In {
     for (;;) {
       const nl = this.buf.indexOf('\n');
       if (nl >= 0) {
         const line = this.buf.slice(0, nl);
         this.buf = this.buf.slice(nl + 1);
-        return JSON.parse(line) as ParentMessage;
+        return JSON.parse(line) as In;
       }
       const chunk = Buffer.alloc(65536);
       let n: number;

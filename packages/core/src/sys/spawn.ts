@@ -15,6 +15,7 @@ import { SysError } from '../errors';
 import { call, errnoName, fn } from './libc';
 import { closeFd } from './file';
 import { socketpair } from './socket';
+import { sleepMs } from '../util/sleep';
 
 /** What the callers use of a child process: Node's ChildProcess and SpawnedChild both have it. */
 export interface ChildLike {
@@ -55,6 +56,7 @@ export class SpawnedChild extends EventEmitter implements ChildLike {
   exitCode: number | null = null;
   signalCode: NodeJS.Signals | null = null;
   private sock: Socket | undefined;
+  private fdOpen = true;
   private keepAlive: NodeJS.Timeout | undefined;
   private readonly onChld = (): void => { this.reap(); };
 
@@ -67,9 +69,32 @@ export class SpawnedChild extends EventEmitter implements ChildLike {
 
   /** fds 0-2 are not ours to hand out; index 3 is the socket, made a net.Socket when first asked for. */
   get stdio(): readonly unknown[] {
-    if (!this.sock && this.exited()) return [null, null, null, null];
+    if (!this.sock && (!this.fdOpen || this.exited())) return [null, null, null, null];
     this.sock ??= new (require('node:net') as typeof import('node:net')).Socket({ fd: this.fd, readable: true, writable: true });
     return [null, null, null, this.sock];
+  }
+
+  /** Our end of the socket as a plain (blocking) fd, while no net.Socket was made of it and it is open. */
+  get rawSocket(): number | undefined {
+    return this.sock || !this.fdOpen ? undefined : this.fd;
+  }
+
+  /** Closes our end of the socket (once), whichever form it has. */
+  closeSocket(): void {
+    if (this.sock) {
+      this.sock.destroy();
+    } else if (this.fdOpen) {
+      this.fdOpen = false;
+      try { closeFd(this.fd); } catch { /* closed */ }
+    }
+  }
+
+  /** Reaps it once it has exited, for up to `ms` (it closed its end, its exit is microseconds away). */
+  waitExit(ms: number): void {
+    for (let waited = 0; !this.exited() && waited < ms; waited += 1) {
+      this.reap();
+      if (!this.exited()) sleepMs(1);
+    }
   }
 
   kill(signal: NodeJS.Signals | number = 'SIGTERM'): boolean {
@@ -116,7 +141,7 @@ export class SpawnedChild extends EventEmitter implements ChildLike {
     }
     process.off('SIGCHLD', this.onChld);
     this.unref();
-    if (!this.sock) { try { closeFd(this.fd); } catch { /* closed */ } }
+    if (!this.sock) this.closeSocket();
     process.nextTick(() => this.emit('exit', this.exitCode, this.signalCode));
   }
 }
