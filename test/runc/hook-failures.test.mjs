@@ -29,6 +29,16 @@ describe('hook failures (from bad-input.test.mjs)', { skip: skipUnlessRoot }, ()
     await createFails(b, /hook.*exit status 4/);
   });
 
+  // The init killed while it waits for the parent (here by the hook, which has its pid): the
+  // parent reads EOF (or EPIPE) on the sync socket and names how it ended.
+  it('an init that dies before it is ready', async (t) => {
+    registerCleanup(t);
+    const b = edit((s) => {
+      s.hooks = { createRuntime: [{ path: '/bin/sh', args: ['sh', '-c', 'kill -9 $(sed -n \'s/.*"pid":\\([0-9]*\\).*/\\1/p\')'] }] };
+    });
+    await createFails(b, /container init exited before it was ready \(signal SIGKILL\)/);
+  });
+
   it('a hook whose binary does not exist', async (t) => {
     registerCleanup(t);
     const b = edit((s) => { s.hooks = { prestart: [{ path: '/no/such/hook' }] }; });
