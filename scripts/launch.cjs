@@ -58,9 +58,8 @@ function fresh(dist, file) {
 
 /** Returns the CLI module (exports main): the bundle when present and current, else dist/cli.js. */
 exports.load = function load(dist) {
-  // Node's own start-up, before this file (a trace's zero). `performance` only when tracing: the
-  // global is a getter that loads perf_hooks (~1 ms of every command).
-  if (process.env.BERTH_TRACE === '1') trace('launch: process start', performance.timeOrigin);
+  // Node's own start-up, before this file (a trace's zero).
+  trace('launch: process start', 'origin');
   early(dist);
   // The fast paths first: their commands never stat or read the CLI bundle.
   if (fastPath(dist)) return { main() {} };
@@ -74,8 +73,10 @@ exports.load = function load(dist) {
 };
 
 /** BERTH_TRACE=1: which code runs (core/src/util/trace.ts has the format; this file loads nothing). */
-function trace(what, at = performance.timeOrigin + performance.now()) {
+function trace(what, when = 'now') {
   if (process.env.BERTH_TRACE !== '1') return;
+  // `performance` only when tracing: the global is a getter that loads perf_hooks, ~1 ms.
+  const at = when === 'origin' ? performance.timeOrigin : performance.timeOrigin + performance.now();
   const line = `berth-trace ${at.toFixed(1)} ${process.pid} ${what}\n`;
   try {
     if (process.env.BERTH_TRACE_FILE) fs.appendFileSync(process.env.BERTH_TRACE_FILE, line);

@@ -70,6 +70,21 @@ describe('spawnWithSocket', () => {
     assert.equal(child.signalCode, 'SIGTERM');
   });
 
+  it('names a signal by its first name, and reports one Node has no name for as 128+n', async () => {
+    const file = script('wait.js', 'setTimeout(() => undefined, 60_000);');
+    const abrt = spawnWithSocket([file], { PATH: '/usr/bin:/bin' }, 'null');
+    abrt.ref();
+    const started = (c) => new Promise((r) => setTimeout(r, 300)).then(() => c); // past Node's own start-up
+    await started(abrt);
+    abrt.kill('SIGABRT');
+    assert.deepEqual(await exited(abrt), { code: null, signal: 'SIGABRT' }, 'not its alias SIGIOT');
+    const rt = spawnWithSocket([file], { PATH: '/usr/bin:/bin' }, 'null');
+    rt.ref();
+    await started(rt);
+    rt.kill(40); // a real-time signal: Node has no name for it
+    assert.deepEqual(await exited(rt), { code: 168, signal: null });
+  });
+
   it('inherits our fds 0-2 (Node keeps them close-on-exec), or gives /dev/null', () => {
     // In a process of its own, whose stdout is a file: the child writes to it too.
     const out = join(dir, 'out.txt');
@@ -101,5 +116,31 @@ describe('spawnWithSocket', () => {
     assert.match(detached.stdout, /^pid \d+$/m); // orphaned, it ends on its own
     const waited = spawnSync(process.execPath, [parent(true)], { encoding: 'utf8' });
     assert.match(waited.stdout, /^exit 0$/m);
+  });
+});
+
+describe('SyncChannel', () => {
+  const { SyncChannel } = require('../dist/runtime/sync.js');
+  const { socketpair } = require('../dist/sys/socket.js');
+  const { closeFd } = require('../dist/sys/file.js');
+
+  it('decodes a line whole when a UTF-8 character straddles two reads', async () => {
+    const [ours, theirs] = socketpair();
+    // A writer that sends a message in two parts, the cut inside a two-byte character, 100 ms apart.
+    const { spawn } = await import('node:child_process');
+    const writer = spawn(process.execPath, ['-e', `
+      const fs = require('node:fs');
+      const data = Buffer.from(JSON.stringify({ type: 'error', message: 'été' }) + '\\n');
+      const cut = data.indexOf(0xc3) + 1;
+      fs.writeSync(3, data.subarray(0, cut));
+      setTimeout(() => fs.writeSync(3, data.subarray(cut)), 100);`], { stdio: ['ignore', 'ignore', 'inherit', theirs] });
+    closeFd(theirs);
+    try {
+      const ch = new SyncChannel(ours);
+      assert.deepEqual(ch.receive(), { type: 'error', message: 'été' });
+    } finally {
+      closeFd(ours);
+      await new Promise((r) => (writer.exitCode !== null ? r() : writer.once('exit', r)));
+    }
   });
 });

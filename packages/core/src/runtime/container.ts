@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import { containerPaths } from '../layout';
 import { NotFoundError } from '../errors';
-import { isSameProcess, liveState } from '../sys/proc';
+import { isSameProcess } from '../sys/proc';
 import { readSmallFile } from '../sys/small-file';
 import { loadCgroupManager, type CgroupManager } from '../cgroups';
 import type { ContainerStatus, LinuxNamespaceType, Spec, State } from '../oci/types';
@@ -126,19 +126,18 @@ export function initAlive(rec: ContainerRecord): boolean {
 }
 
 /**
- * Whether the container's cgroup is frozen. `initState`, its init's /proc state when the caller
- * has it: cgroup v1's freezer leaves its tasks uninterruptible ('D'), so an init in any other
- * state is not frozen and the freezer's file is not read (~10-20 µs a container in a listing).
- * v2's frozen tasks show 'S' like any sleeper: there the file is always read.
+ * Whether the container's cgroup is frozen, from the cgroup itself. (Not from the init's /proc
+ * state: v1's freezer shows its tasks 'D' only since Linux 6.1, before that a task frozen in a
+ * freezable sleep stays 'S', and v2's frozen tasks look like any sleeper.)
  */
-function frozen(rec: ContainerRecord, initState?: string): boolean {
+function frozen(rec: ContainerRecord): boolean {
   if (!rec.cgroup) return false;
   try {
     if (rec.cgroup.version === 2) {
       return /^frozen 1$/m.test(readSmallFile(`${rec.cgroup.paths['']}/cgroup.events`) ?? '');
     }
     const dir = rec.cgroup.paths.freezer;
-    if (!dir || (initState !== undefined && initState !== 'D')) return false;
+    if (!dir) return false;
     const state = readSmallFile(`${dir}/freezer.state`)?.trim();
     return state === 'FROZEN' || state === 'FREEZING';
   } catch {
@@ -147,16 +146,12 @@ function frozen(rec: ContainerRecord, initState?: string): boolean {
 }
 
 export function containerStatus(root: string, rec: ContainerRecord): ContainerStatus {
-  const state = rec.initPid > 0 ? liveState(rec.initPid, rec.initStartTime) : undefined;
-  return state === undefined ? 'stopped' : liveStatus(root, rec, state);
+  return initAlive(rec) ? liveStatus(root, rec) : 'stopped';
 }
 
-/**
- * The status of a container whose init is alive: paused, created (its exec FIFO waits) or
- * running. `initState`: the init's /proc state, when read already (see frozen).
- */
-export function liveStatus(root: string, rec: ContainerRecord, initState?: string): ContainerStatus {
-  if (frozen(rec, initState)) return 'paused';
+/** The status of a container whose init is alive: paused, created (its exec FIFO waits) or running. */
+export function liveStatus(root: string, rec: ContainerRecord): ContainerStatus {
+  if (frozen(rec)) return 'paused';
   if (fs.existsSync(containerPaths(root, rec.id).execFifo)) return 'created';
   return 'running';
 }

@@ -11,10 +11,11 @@ type OnMessage = (msg: InitMessage) => ParentMessage | undefined;
 
 /** Sends the config, answers the init's requests, and resolves when it reports ready. */
 export function converse(child: ChildLike, syncIndex: number, config: InitConfig, onMessage: OnMessage): Promise<void> {
-  const raw = (child as Partial<SpawnedChild>).rawSocket;
-  if (raw !== undefined) {
+  // A prespawned init (duck-typed: the module may come from another bundle's copy). Its socket may
+  // be closed already: reaped on a SIGCHLD while the CLI awaited its cgroup moves.
+  if (typeof (child as Partial<SpawnedChild>).waitExit === 'function') {
     try {
-      converseSync(child as SpawnedChild, raw, config, onMessage);
+      converseSync(child as SpawnedChild, (child as SpawnedChild).rawSocket, config, onMessage);
       return Promise.resolve();
     } catch (err) {
       return Promise.reject(err as Error);
@@ -74,13 +75,14 @@ export function converse(child: ChildLike, syncIndex: number, config: InitConfig
  * through a net.Socket's stream (whose module, ~1.5 ms to load, `run` then never needs). The
  * init's exit shows as EOF (or EPIPE on a write): its status is read then.
  */
-function converseSync(child: SpawnedChild, fd: number, config: InitConfig, onMessage: OnMessage): void {
-  const ch = new SyncChannel<ParentMessage, InitMessage>(fd);
+function converseSync(child: SpawnedChild, fd: number | undefined, config: InitConfig, onMessage: OnMessage): void {
   const exited = (): InitError => {
     child.waitExit(1000);
     const how = child.signalCode ? `signal ${child.signalCode}` : child.exitCode !== null ? `exit status ${child.exitCode}` : 'its socket closed';
     return new InitError(`container init exited before it was ready (${how})`);
   };
+  if (fd === undefined) throw exited();
+  const ch = new SyncChannel<ParentMessage, InitMessage>(fd);
   const send = (m: ParentMessage): void => {
     try {
       ch.send(m);

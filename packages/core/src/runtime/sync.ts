@@ -63,7 +63,8 @@ export class ParentAbort extends Error {}
  * parent's side of a prespawned init (runtime/converse.ts, the other way round).
  */
 export class SyncChannel<Out extends { type: string } = InitMessage, In extends { type: string } = ParentMessage> {
-  private buf = '';
+  /** Bytes read past the last full line: a line is decoded whole (a UTF-8 character may straddle two reads). */
+  private buf = Buffer.alloc(0);
   constructor(readonly fd: number) {}
 
   send(msg: Out): void {
@@ -74,10 +75,10 @@ export class SyncChannel<Out extends { type: string } = InitMessage, In extends 
 
   receive(): In {
     for (;;) {
-      const nl = this.buf.indexOf('\n');
+      const nl = this.buf.indexOf(10);
       if (nl >= 0) {
-        const line = this.buf.slice(0, nl);
-        this.buf = this.buf.slice(nl + 1);
+        const line = this.buf.toString('utf8', 0, nl);
+        this.buf = this.buf.subarray(nl + 1);
         return JSON.parse(line) as In;
       }
       const chunk = Buffer.alloc(65536);
@@ -89,7 +90,7 @@ export class SyncChannel<Out extends { type: string } = InitMessage, In extends 
         throw err;
       }
       if (n === 0) throw new ParentAbort('parent closed the sync channel');
-      this.buf += chunk.subarray(0, n).toString('utf8');
+      this.buf = this.buf.length === 0 ? chunk.subarray(0, n) : Buffer.concat([this.buf, chunk.subarray(0, n)]);
     }
   }
 }

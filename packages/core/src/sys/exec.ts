@@ -1,16 +1,20 @@
 /** execve(2): replaces the whole process (every Node thread goes with it). */
 import { call, fn, libcLoaded } from './libc';
 
+const NODE_IGNORED_SIGNALS = [13 /* SIGPIPE */, 25 /* SIGXFSZ */];
+
 /**
  * Node ignores SIGPIPE and SIGXFSZ for itself, and execve keeps ignored dispositions (handlers are
  * reset): without this every container process would start with both ignored, a pipeline's
- * writer getting EPIPE instead of dying. runc's containers start with the defaults.
+ * writer getting EPIPE instead of dying. runc's containers start with the defaults. Called
+ * before a seccomp filter is loaded (one without rt_sigaction would kill us here).
  */
-const NODE_IGNORED_SIGNALS = [13 /* SIGPIPE */, 25 /* SIGXFSZ */];
-
-export function execve(path: string, argv: string[], env: string[]): never {
+export function resetNodeIgnoredSignals(): void {
   const signal = fn('void *signal(int, void *)');
   for (const sig of NODE_IGNORED_SIGNALS) signal(sig, null); // SIG_DFL
+}
+
+export function execve(path: string, argv: string[], env: string[]): never {
   // NULL-terminated arrays: koffi maps a JS array to `const char **` and we add the terminator.
   call('int execve(const char *, const char **, const char **)', 'execve', path, path, [...argv, null], [...env, null]);
   throw new Error('unreachable: execve returned');

@@ -30,13 +30,8 @@ export function procStat(pid: number): ProcStat | undefined {
 
 /** True when `pid` is alive (not a zombie) and is the process that started at `startTime`. */
 export function isSameProcess(pid: number, startTime: number): boolean {
-  return liveState(pid, startTime) !== undefined;
-}
-
-/** The /proc state ('S', 'R', 'D', …) of `pid` when it is alive and the process that started at `startTime`. */
-export function liveState(pid: number, startTime: number): string | undefined {
   const st = procStat(pid);
-  return st !== undefined && st.startTime === startTime && st.state !== 'Z' && st.state !== 'X' ? st.state : undefined;
+  return st !== undefined && st.startTime === startTime && st.state !== 'Z' && st.state !== 'X';
 }
 
 /** Real uid of a running process, or undefined. */

@@ -46,7 +46,8 @@ let signalNames: Map<number, NodeJS.Signals> | undefined;
 function signalName(n: number): NodeJS.Signals | null {
   if (!signalNames) {
     signalNames = new Map();
-    for (const [name, value] of Object.entries(constants.signals)) signalNames.set(value, name as NodeJS.Signals);
+    // The first name of a number (SIGABRT, not its alias SIGIOT).
+    for (const [name, value] of Object.entries(constants.signals)) if (!signalNames.has(value)) signalNames.set(value, name as NodeJS.Signals);
   }
   return signalNames.get(n) ?? null;
 }
@@ -134,8 +135,11 @@ export class SpawnedChild extends EventEmitter implements ChildLike {
     if (r === 0) return;
     if (r === this.pid) {
       const st = status.readInt32LE(0);
-      if ((st & 0x7f) === 0) this.exitCode = (st >> 8) & 0xff;
-      else this.signalCode = signalName(st & 0x7f) ?? 'SIGKILL';
+      const sig = st & 0x7f;
+      // A signal Node has no name for (real-time ones): its number as a shell would report it.
+      if (sig === 0) this.exitCode = (st >> 8) & 0xff;
+      else if (signalName(sig)) this.signalCode = signalName(sig);
+      else this.exitCode = 128 + sig;
     } else {
       this.exitCode = 255; // ECHILD: reaped by someone else, its status unknown
     }
@@ -176,7 +180,13 @@ export function spawnWithSocket(nodeArgs: string[], env: Record<string, string |
           dup2(actions, copy, fd);
         }
       }
-      dup2(actions, theirs, SPAWN_SOCKET_FD); // dup2 clears close-on-exec (glibc does for theirs === 3 too)
+      // dup2 onto another fd clears close-on-exec; onto the same fd only in glibc >= 2.29: a copy then.
+      let source = theirs;
+      if (source === SPAWN_SOCKET_FD) {
+        source = call('int fcntl(int, int, int)', 'fcntl', `F_DUPFD_CLOEXEC ${theirs}`, theirs, F_DUPFD_CLOEXEC, 4);
+        copies.push(source);
+      }
+      dup2(actions, source, SPAWN_SOCKET_FD);
       // Signals 1-64, glibc's own two (32, 33) with them: sigfillset leaves those out, and the
       // spawned child would then get them ignored (it ignores the parent's handled internal
       // ones), which Node and the container's exec keep.

@@ -42,7 +42,7 @@ export function taskInfo(state: string, ns: string, id: string): TaskInfo {
   const live = rec !== undefined && init !== undefined && init.startTime === rec.initStartTime && init.state !== 'Z' && init.state !== 'X';
   // A live init whose parent is still its creator, the task's shim: nothing else to read (a
   // listing's common case; only shims create the containers of this runtime root).
-  if (live && rec.creatorPid !== undefined && init.ppid === rec.creatorPid) return { id, pid: rec.initPid, status: taskStatus(liveStatus(root, rec, init.state)) };
+  if (live && rec.creatorPid !== undefined && init.ppid === rec.creatorPid) return { id, pid: rec.initPid, status: taskStatus(liveStatus(root, rec)) };
   // A live init has not exited: no exit record to look for. existsSync first: a thrown ENOENT
   // costs more.
   if (!live) {
@@ -60,7 +60,7 @@ export function taskInfo(state: string, ns: string, id: string): TaskInfo {
     return { id, pid, status: 'UNKNOWN', reason: `task ${id}: ${why}; delete it with \`ctr tasks delete --force ${id}\`` };
   }
   if (!rec) return { id, pid, status: 'CREATED' };
-  return { id, pid, status: taskStatus(live ? liveStatus(root, rec, init.state) : 'stopped') };
+  return { id, pid, status: taskStatus(live ? liveStatus(root, rec) : 'stopped') };
 }
 
 function recordOrUndefined(root: string, id: string): ContainerRecord | undefined {

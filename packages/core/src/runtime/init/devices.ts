@@ -33,39 +33,34 @@ export function createDevices(rootfs: string, specDevices: LinuxDevice[], bindFr
   };
   const euid = process.geteuid?.() ?? 0;
   const egid = process.getegid?.() ?? 0;
-  // mknod is subject to the umask: none while the nodes are made (the process's is set later,
-  // from the spec), instead of a chmod each.
-  const umask = bindFromHost ? undefined : process.umask(0);
-  try {
-    for (const dev of [...specDevices, ...DEFAULT_DEVICES]) {
-      if (seen.has(dev.path)) continue; // spec devices override defaults with the same path
-      seen.add(dev.path);
-      const dest = secureJoinEntry(rootfs, dev.path);
-      const plainDir = ownedAsMade(path.dirname(dest));
-      if (bindFromHost) {
-        // In a user namespace mknod is not allowed: bind the host's node instead (as runc does).
-        if (!fs.existsSync(dest)) fs.writeFileSync(dest, '', { mode: 0o644 });
-        mount(dev.path, dest, 'bind', MS_BIND);
-        continue;
-      }
-      const typeBits = dev.type === 'b' ? S_IFBLK : dev.type === 'p' ? S_IFIFO : S_IFCHR;
-      const mode = typeBits | ((dev.fileMode ?? 0o666) & 0o7777);
-      const rdev = dev.type === 'p' ? 0n : makedev(dev.major ?? 0, dev.minor ?? 0);
-      // /dev is usually a fresh tmpfs: make the node first, replace what is there only on EEXIST
-      // (a thrown ENOENT from an unlink ahead costs more than the node).
-      try {
-        mknod(dest, mode, rdev);
-      } catch (err) {
-        if (!(err instanceof SysError) || err.errno !== 'EEXIST') throw err;
-        fs.unlinkSync(dest);
-        mknod(dest, mode, rdev);
-      }
-      const uid = dev.uid ?? 0;
-      const gid = dev.gid ?? 0;
-      if (uid !== euid || gid !== egid || !plainDir) fs.chownSync(dest, uid, gid);
+  for (const dev of [...specDevices, ...DEFAULT_DEVICES]) {
+    if (seen.has(dev.path)) continue; // spec devices override defaults with the same path
+    seen.add(dev.path);
+    const dest = secureJoinEntry(rootfs, dev.path);
+    const plainDir = ownedAsMade(path.dirname(dest));
+    if (bindFromHost) {
+      // In a user namespace mknod is not allowed: bind the host's node instead (as runc does).
+      if (!fs.existsSync(dest)) fs.writeFileSync(dest, '', { mode: 0o644 });
+      mount(dev.path, dest, 'bind', MS_BIND);
+      continue;
     }
-  } finally {
-    if (umask !== undefined) process.umask(umask);
+    const typeBits = dev.type === 'b' ? S_IFBLK : dev.type === 'p' ? S_IFIFO : S_IFCHR;
+    const mode = typeBits | ((dev.fileMode ?? 0o666) & 0o7777);
+    const rdev = dev.type === 'p' ? 0n : makedev(dev.major ?? 0, dev.minor ?? 0);
+    // /dev is usually a fresh tmpfs: make the node first, replace what is there only on EEXIST
+    // (a thrown ENOENT from an unlink ahead costs more than the node).
+    try {
+      mknod(dest, mode, rdev);
+    } catch (err) {
+      if (!(err instanceof SysError) || err.errno !== 'EEXIST') throw err;
+      fs.unlinkSync(dest);
+      mknod(dest, mode, rdev);
+    }
+    // mknod is subject to the umask (or a default ACL of the directory).
+    fs.chmodSync(dest, mode & 0o7777);
+    const uid = dev.uid ?? 0;
+    const gid = dev.gid ?? 0;
+    if (uid !== euid || gid !== egid || !plainDir) fs.chownSync(dest, uid, gid);
   }
 }
 

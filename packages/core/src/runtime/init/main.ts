@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import { setDumpable } from '../../sys/prctl';
 import { ParentAbort, STDERR_FD_ENV, STDIO_BY_SOCKET_ENV, SYNC_FD_ENV, SyncChannel, type InitConfig } from '../sync';
 import { dup2 } from '../../sys/pty';
-import { closeFd } from '../../sys/file';
+import { closeFd, setCloexec } from '../../sys/file';
 import { runCreate } from './create-stage';
 import { runExec } from './exec-stage';
 import { trace } from '../../util/trace';
@@ -23,6 +23,9 @@ function main(): void {
   }
   trace('init: running');
   const ch = new SyncChannel(Number(process.env[SYNC_FD_ENV]));
+  // Not inherited by the hooks we run: a process they leave behind would hold it open, and the
+  // parent, reading it synchronously, would never see our EOF if we died (runtime/converse.ts).
+  setCloexec(ch.fd, true);
   let cfg: InitConfig;
   try {
     if (process.env[STDIO_BY_SOCKET_ENV]) receiveStdio(ch.fd);

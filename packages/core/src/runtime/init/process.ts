@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import type { LinuxSeccomp, Process } from '../../oci/types';
 import type { InitConfig } from '../sync';
 import { cloexecFrom, setCloexec } from '../../sys/file';
-import { execve } from '../../sys/exec';
+import { execve, resetNodeIgnoredSignals } from '../../sys/exec';
 import { applyProcessSecurity, loadSeccomp } from '../security/credentials';
 import { lookPath } from './lookpath';
 // Loaded eagerly: after pivot_root the host's files (this package included) are out of reach.
@@ -38,6 +38,8 @@ export function prepareProcess(cfg: InitConfig, proc: Process): PreparedProcess 
 
 /** rlimits, capabilities, uid/gid, no_new_privs, cwd. */
 export function applyIdentity(proc: Process, seccomp: LinuxSeccomp | undefined, defaultUmask?: number): void {
+  // Before any seccomp filter; what the init still writes then is its own pipes' business.
+  resetNodeIgnoredSignals();
   // Without no_new_privs a filter can only be loaded with CAP_SYS_ADMIN: load it while still
   // privileged, before the user switch (as runc does); with NNP it waits until just before execve.
   applyProcessSecurity(proc, { seccomp: proc.noNewPrivileges ? undefined : seccomp, seccompBeforeUser: true, defaultUmask });
