@@ -140,6 +140,9 @@ export function takePrespawned(bundle: string, spec: Spec, usable: boolean): Spa
   const p = s.pending;
   s.pending = undefined;
   if (!p) return undefined;
+  // Its exit may wait in a SIGCHLD not handled yet (the CLI has not yielded since it started):
+  // a dead one is replaced by a fresh spawn, not handed on.
+  p.child.reap();
   const fits = p.bundle !== undefined ? p.bundle === bundle : p.pidNs === pidNamespaceOf(spec);
   if (!usable || !fits || p.child.exitCode !== null || p.child.signalCode !== null) {
     try { p.child.kill('SIGKILL'); } catch { /* gone */ }

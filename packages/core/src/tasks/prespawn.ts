@@ -50,7 +50,10 @@ export function takePrespawnedShim(): SpawnedChild | undefined {
   const s = slot();
   const child = s.pending;
   s.pending = undefined;
-  if (!child || child.exitCode !== null || child.signalCode !== null || (child.stdio[SHIM_SOCKET_INDEX] as Socket).destroyed) return undefined;
+  if (!child) return undefined;
+  child.reap(); // a SIGCHLD not handled yet: a dead shim is not handed a task
+  const sock = child.exitCode === null && child.signalCode === null ? child.stdio[SHIM_SOCKET_INDEX] as Socket | null : null;
+  if (!sock || sock.destroyed) return undefined;
   child.ref(); // ours to wait on now (start.ts unrefs it once the shim is ready)
   return child;
 }
