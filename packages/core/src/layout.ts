@@ -45,6 +45,11 @@ export function childPath(dir: string, name: string): string {
   return base === '/' ? `/${name}` : base === '.' ? name : `${base}/${name}`;
 }
 
+/** One file of a container's directory (a listing asks for two per container, not all six paths). */
+export function containerFile(root: string, id: string, name: 'state.json' | 'config.json' | 'exec.fifo'): string {
+  return `${childPath(root, id)}/${name}`;
+}
+
 export function containerPaths(root: string, id: string): ContainerPaths {
   const dir = childPath(root, id);
   return {

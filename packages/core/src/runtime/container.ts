@@ -5,10 +5,11 @@
  * "running".
  */
 import * as fs from 'node:fs';
-import { containerPaths } from '../layout';
+import { containerFile, containerPaths } from '../layout';
 import { NotFoundError } from '../errors';
-import { isSameProcess } from '../sys/proc';
+import { isLive, isSameProcess, procStat } from '../sys/proc';
 import { readSmallFile } from '../sys/small-file';
+import { kernelAtLeast } from '../sys/kernel';
 import { loadCgroupManager, type CgroupManager } from '../cgroups';
 import type { ContainerStatus, LinuxNamespaceType, Spec, State } from '../oci/types';
 import { writeFileAtomic } from '../util/atomic';
@@ -61,21 +62,36 @@ export interface ContainerRecord {
 export type SpecHead = Pick<Spec, 'ociVersion' | 'annotations' | 'hooks'>;
 
 export function readRecord(root: string, id: string): ContainerRecord {
-  const paths = containerPaths(root, id);
-  const text = readSmallFile(paths.state);
+  const text = readSmallFile(containerFile(root, id, 'state.json'));
   if (text === undefined) throw new NotFoundError(`container ${id} does not exist`);
   const rec = JSON.parse(text) as ContainerRecord;
-  if (rec.config === undefined) {
-    // The spec when first asked for: most commands never read it.
-    let spec: Spec | undefined;
-    Object.defineProperty(rec, 'config', {
+  // The spec when first asked for (most commands never read it): a getter on a prototype shared
+  // by the root's records, not a property defined on each (a listing of 100 allocated ~100 KB of
+  // closures and descriptors for it).
+  if (rec.config === undefined) Object.setPrototypeOf(rec, lazySpecProto(root));
+  return rec;
+}
+
+const lazySpecProtos = new Map<string, object>();
+
+function lazySpecProto(root: string): object {
+  let proto = lazySpecProtos.get(root);
+  if (proto === undefined) {
+    // Once read (or set), the spec is the record's own, non-enumerable as before: never written
+    // into state.json, not copied by a spread.
+    const own = (rec: ContainerRecord, spec: Spec): Spec => {
+      Object.defineProperty(rec, 'config', { value: spec, writable: true, enumerable: false, configurable: true });
+      return spec;
+    };
+    proto = Object.defineProperty({}, 'config', {
       configurable: true,
       enumerable: false,
-      get: () => (spec ??= readSpec(paths.config, id)),
-      set: (v: Spec) => { spec = v; },
+      get(this: ContainerRecord): Spec { return own(this, readSpec(containerFile(root, this.id, 'config.json'), this.id)); },
+      set(this: ContainerRecord, v: Spec) { own(this, v); },
     });
+    lazySpecProtos.set(root, proto);
   }
-  return rec;
+  return proto;
 }
 
 function readSpec(file: string, id: string): Spec {
@@ -126,11 +142,13 @@ export function initAlive(rec: ContainerRecord): boolean {
 }
 
 /**
- * Whether the container's cgroup is frozen, from the cgroup itself. (Not from the init's /proc
- * state: v1's freezer shows its tasks 'D' only since Linux 6.1, before that a task frozen in a
- * freezable sleep stays 'S', and v2's frozen tasks look like any sleeper.)
+ * Whether the container's cgroup is frozen, from the cgroup itself. `initState`, the init's /proc
+ * state when the caller has read it, spares v1's freezer file where the kernel tells: since Linux
+ * 6.1 a task frozen by v1's freezer shows as 'D' (TASK_FROZEN is reported as uninterruptible), so
+ * an init in any other state is not frozen. Before 6.1 a task frozen in a freezable sleep stays
+ * 'S', and v2's frozen tasks look like any sleeper on every kernel: the cgroup's file is read then.
  */
-function frozen(rec: ContainerRecord): boolean {
+function frozen(rec: ContainerRecord, initState?: string): boolean {
   if (!rec.cgroup) return false;
   try {
     if (rec.cgroup.version === 2) {
@@ -138,6 +156,7 @@ function frozen(rec: ContainerRecord): boolean {
     }
     const dir = rec.cgroup.paths.freezer;
     if (!dir) return false;
+    if (initState !== undefined && initState !== 'D' && kernelAtLeast(6, 1)) return false;
     const state = readSmallFile(`${dir}/freezer.state`)?.trim();
     return state === 'FROZEN' || state === 'FREEZING';
   } catch {
@@ -146,13 +165,17 @@ function frozen(rec: ContainerRecord): boolean {
 }
 
 export function containerStatus(root: string, rec: ContainerRecord): ContainerStatus {
-  return initAlive(rec) ? liveStatus(root, rec) : 'stopped';
+  const init = rec.initPid > 0 ? procStat(rec.initPid) : undefined;
+  return init !== undefined && isLive(init, rec.initStartTime) ? liveStatus(root, rec, init.state) : 'stopped';
 }
 
-/** The status of a container whose init is alive: paused, created (its exec FIFO waits) or running. */
-export function liveStatus(root: string, rec: ContainerRecord): ContainerStatus {
-  if (frozen(rec)) return 'paused';
-  if (fs.existsSync(containerPaths(root, rec.id).execFifo)) return 'created';
+/**
+ * The status of a container whose init is alive: paused, created (its exec FIFO waits) or running.
+ * `initState`: the init's state in /proc, when the caller has it (see frozen()).
+ */
+export function liveStatus(root: string, rec: ContainerRecord, initState?: string): ContainerStatus {
+  if (frozen(rec, initState)) return 'paused';
+  if (fs.existsSync(containerFile(root, rec.id, 'exec.fifo'))) return 'created';
   return 'running';
 }
 

@@ -26,7 +26,8 @@ export function listContainers(root: string): ListEntry[] {
     } catch {
       continue; // being created or deleted right now: runc skips these too
     }
-    out.push({ ...view, ownerName: userName(uid) });
+    (view as ListEntry).ownerName = userName(uid);
+    out.push(view as ListEntry);
   }
   return out;
 }

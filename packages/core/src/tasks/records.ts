@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import { runtimeRootForNamespace, taskNamespaceDir, taskPaths } from '../layout';
 import { NotFoundError } from '../errors';
-import { isSameProcess, procStat } from '../sys/proc';
+import { isLive, isSameProcess, procStat } from '../sys/proc';
 import { readSmallFile } from '../sys/small-file';
 import { liveStatus, readRecord, type ContainerRecord } from '../runtime/container';
 import type { ContainerStatus } from '../oci/types';
@@ -32,17 +32,19 @@ export function taskExists(state: string, ns: string, id: string): boolean {
   return fs.existsSync(taskPaths(state, ns, id).dir);
 }
 
-/** The task's status from disk: the runtime's record and the live init, else the exit record; the shim's liveness. */
-export function taskInfo(state: string, ns: string, id: string): TaskInfo {
-  // The paths once: `tasks ls` asks this for every task.
-  const p = taskPaths(state, ns, id);
-  const root = runtimeRootForNamespace(state, ns);
+/**
+ * The task's status from disk: the runtime's record and the live init, else the exit record; the
+ * shim's liveness. `root`: the namespace's runtime root (a listing makes it once).
+ */
+export function taskInfo(state: string, ns: string, id: string, root = runtimeRootForNamespace(state, ns)): TaskInfo {
   const rec = recordOrUndefined(root, id);
   const init = rec !== undefined && rec.initPid > 0 ? procStat(rec.initPid) : undefined;
-  const live = rec !== undefined && init !== undefined && init.startTime === rec.initStartTime && init.state !== 'Z' && init.state !== 'X';
+  const live = rec !== undefined && init !== undefined && isLive(init, rec.initStartTime);
   // A live init whose parent is still its creator, the task's shim: nothing else to read (a
   // listing's common case; only shims create the containers of this runtime root).
-  if (live && rec.creatorPid !== undefined && init.ppid === rec.creatorPid) return { id, pid: rec.initPid, status: taskStatus(liveStatus(root, rec)) };
+  if (live && rec.creatorPid !== undefined && init.ppid === rec.creatorPid) return { id, pid: rec.initPid, status: taskStatus(liveStatus(root, rec, init.state)) };
+  // The task's paths only off that common path (a dozen strings each).
+  const p = taskPaths(state, ns, id);
   // A live init has not exited: no exit record to look for. existsSync first: a thrown ENOENT
   // costs more.
   if (!live) {
@@ -60,7 +62,7 @@ export function taskInfo(state: string, ns: string, id: string): TaskInfo {
     return { id, pid, status: 'UNKNOWN', reason: `task ${id}: ${why}; delete it with \`ctr tasks delete --force ${id}\`` };
   }
   if (!rec) return { id, pid, status: 'CREATED' };
-  return { id, pid, status: taskStatus(live ? liveStatus(root, rec) : 'stopped') };
+  return { id, pid, status: taskStatus(live ? liveStatus(root, rec, init.state) : 'stopped') };
 }
 
 function recordOrUndefined(root: string, id: string): ContainerRecord | undefined {
@@ -88,8 +90,9 @@ export function listTaskIds(state: string, ns: string): string[] {
 /** Every task of a namespace with its status (`tasks ls`). */
 export function listTasks(state: string, namespace: string): TaskInfo[] {
   const out: TaskInfo[] = [];
+  const root = runtimeRootForNamespace(state, namespace);
   for (const id of listTaskIds(state, namespace)) {
-    try { out.push(taskInfo(state, namespace, id)); } catch (err) {
+    try { out.push(taskInfo(state, namespace, id, root)); } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
     }
   }
