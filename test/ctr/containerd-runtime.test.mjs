@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { REAL_RUNC, binPath, registerCleanup, runBin, tempDir, uniqueId } from '../lib/index.mjs';
+import { REAL_RUNC, binPath, registerCleanup, runBin, tempDir, trackCgroup, uniqueId } from '../lib/index.mjs';
 import { REAL_CTR, skipWithoutContainerd, startContainerd } from '../lib/containerd.mjs';
 import { DEMO_IMAGE, writeBusyboxArchive } from '../../scripts/demo-image.mjs';
 
@@ -24,6 +24,8 @@ const RUNTIMES = { real: REAL_RUNC, berth: binPath('runc') };
 
 describe("berth's runc as containerd's runtime (ctr run --runc-binary)", { skip }, () => {
   registerCleanup();
+  // The namespace's own cgroup (/<NS>, the tasks' parent) is left by both runtimes: ours to remove.
+  trackCgroup(NS);
   let cd;
   const ctr = (args, opts = {}) => cd.ctr(args, { namespace: NS, ...opts });
   /** `ctr run` with the given runtime; `flags` go before the image. */

@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { join } from 'node:path';
-import { registerCleanup, runBin, tempDir, trackContainer, uniqueId } from '../lib/index.mjs';
+import { registerCleanup, runBin, tempDir, trackCgroup, trackContainer, uniqueId } from '../lib/index.mjs';
 import { skipWithoutContainerd, startContainerd } from '../lib/containerd.mjs';
 import { DEMO_IMAGE, writeBusyboxArchive } from '../../scripts/demo-image.mjs';
 
@@ -60,6 +60,8 @@ const NS = 'berthdiff';
 
 describe('ctr tasks against containerd', { skip }, () => {
   registerCleanup();
+  // The namespace's own cgroup (/<NS>, the tasks' parent) is left by both runtimes: ours to remove.
+  trackCgroup(NS);
   let cd;
   let berth;
   const refCtr = (args, opts = {}) => cd.ctr(args, { namespace: NS, ...opts });

@@ -215,9 +215,30 @@ export function registerCleanup(t) {
   else suiteAfter(hook);
 }
 
+/**
+ * The namespaces' own cgroups: ctr, crictl and containerd's shims put a container in
+ * `/<namespace>/<id>` and leave `/<namespace>` when it goes, as containerd does. A test file
+ * removes, when it ends, those it made (absent when it started) and that are empty then; one that
+ * holds a container of someone else's stays (rmdir fails).
+ */
+const NAMESPACE_CGROUPS = ['default', 'k8s.io'];
+const namespaceCgroupsBefore = new Set(namespaceCgroupDirs().filter((d) => existsSync(d)));
+
+function namespaceCgroupDirs() {
+  return cgroupMounts().flatMap((m) => NAMESPACE_CGROUPS.map((n) => join(m, n)));
+}
+
+function removeNamespaceCgroups() {
+  for (const d of namespaceCgroupDirs()) {
+    if (namespaceCgroupsBefore.has(d)) continue;
+    try { rmdirSync(d); } catch { /* absent, or holds cgroups still */ }
+  }
+}
+
 // Last resort when a test file exits or is interrupted: clean, then drop the temp root.
 function finalCleanup() {
   const problems = cleanupAll();
+  removeNamespaceCgroups();
   const root = tempRootIfMade();
   if (root) removeTree(root, problems);
   if (problems.length > 0) process.stderr.write(`berth test cleanup: ${problems.join('; ')}\n`);
