@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { REPO_ROOT, assertNoLeaks, parseJson, registerCleanup, untrackContainer } from '../lib/index.mjs';
-import { assertOneLineError, runtime, rwBundle, skipUnlessRoot, stateDirExists, waitFor } from './helpers.mjs';
+import { assertOneLineError, killAndDelete, runtime, rwBundle, skipUnlessRoot, stateDirExists } from './helpers.mjs';
 
 const V2_RUNC = join(REPO_ROOT, 'test', 'tools', 'cgroup2-host.sh');
 
@@ -54,12 +54,7 @@ describe('runc on a cgroup v2 host', { skip: skipUnlessRoot || (!unifiedMount() 
     assert.equal(read(join(dir, 'cgroup.freeze')), '0');
     assert.equal((await rt.state(id)).status, 'running');
 
-    const k = await rt.run(['kill', id, 'KILL']);
-    assert.equal(k.code, 0, k.stderr);
-    await waitFor(async () => (await rt.state(id)).status === 'stopped', 'stopped');
-    const d = await rt.run(['delete', id]);
-    assert.equal(d.code, 0, d.stderr);
-    untrackContainer(id, rt.root);
+    await killAndDelete(rt, id);
     assert.equal(existsSync(dir), false, `cgroup ${dir} left`);
     assert.equal(stateDirExists(rt.root, id), false);
     assertNoLeaks();

@@ -183,3 +183,13 @@ export function editedBundle(mutate) {
   b.write();
   return b;
 }
+
+/** SIGKILL the container, wait until it is stopped, delete it (each step asserted) and forget it. */
+export async function killAndDelete(rt, id) {
+  const k = await rt.run(['kill', id, 'KILL']);
+  assert.equal(k.code, 0, k.stderr);
+  await waitFor(async () => (await rt.state(id)).status === 'stopped', 'stopped');
+  const d = await rt.run(['delete', id]);
+  assert.equal(d.code, 0, d.stderr);
+  untrackContainer(id, rt.root);
+}

@@ -8,7 +8,7 @@ import {
   assertNoLeaks, makeBusyboxBundle, parseJson, registerCleanup, untrackContainer,
 } from '../lib/index.mjs';
 import {
-  REAL_RUNC, cgroupFile, logMsg, readOr, runtime, rwBundle, skipUnlessRealRunc, skipUnlessRoot, sleep,
+  REAL_RUNC, cgroupFile, killAndDelete, logMsg, readOr, runtime, rwBundle, skipUnlessRealRunc, skipUnlessRoot, sleep,
   stateDirExists, waitFor,
 } from './helpers.mjs';
 
@@ -60,12 +60,7 @@ describe('runc lifecycle', { skip: skipUnlessRoot }, () => {
     const again = await rt.run(['start', id]);
     assert.notEqual(again.code, 0, 'a running container cannot be started twice');
     assert.match(again.stderr, /not in created state|cannot start/i);
-    const k = await rt.run(['kill', id, 'KILL']);
-    assert.equal(k.code, 0, k.stderr);
-    await waitFor(async () => (await rt.state(id)).status === 'stopped', 'stopped');
-    const d = await rt.run(['delete', id]);
-    assert.equal(d.code, 0, d.stderr);
-    untrackContainer(id, rt.root);
+    await killAndDelete(rt, id);
     const gone = await rt.run(['state', id]);
     assert.notEqual(gone.code, 0);
     assert.match(gone.stderr, /does not exist/);
