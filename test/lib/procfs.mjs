@@ -30,6 +30,11 @@ export function readMountinfo(pid = 'self') {
   return out;
 }
 
+/** Where this host mounts the cgroup2 hierarchy (/sys/fs/cgroup/unified on a hybrid one), or null. */
+export function unifiedCgroupMount() {
+  return readMountinfo().find((m) => m.fstype === 'cgroup2')?.mountPoint ?? null;
+}
+
 /** Is `p` the directory `dir` or inside it. */
 export function isUnder(p, dir) {
   return p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);

@@ -1,5 +1,5 @@
 // berth's runc on a cgroup v2 host. This machine is hybrid (v1 hierarchies, cgroup2 beside them at
-// /sys/fs/cgroup/unified); each command here runs through test/tools/cgroup2-host.sh, where
+// /sys/fs/cgroup/unified); each command here runs through test/tools/cgroup2-host/, where
 // /sys/fs/cgroup is the cgroup2 hierarchy, so berth takes the host for a v2 one. The effects are
 // checked from the host's own view of that hierarchy.
 import assert from 'node:assert/strict';
@@ -7,19 +7,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { REPO_ROOT, assertNoLeaks, parseJson, registerCleanup, untrackContainer } from '../lib/index.mjs';
+import { unifiedCgroupMount } from '../lib/procfs.mjs';
 import { assertOneLineError, killAndDelete, runtime, rwBundle, skipUnlessRoot, stateDirExists } from './helpers.mjs';
 
-const V2_RUNC = join(REPO_ROOT, 'test', 'tools', 'cgroup2-host.sh');
-
-/** Where the host itself has the cgroup2 hierarchy mounted (/sys/fs/cgroup/unified here). */
-function unifiedMount() {
-  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
-    const f = line.split(' ');
-    const sep = f.indexOf('-', 6);
-    if (sep > 0 && f[sep + 1] === 'cgroup2') return f[4];
-  }
-  return null;
-}
+const V2_RUNC = join(REPO_ROOT, 'test', 'tools', 'cgroup2-host', 'runc');
 
 /** The init's cgroup in the unified hierarchy (its `0::` line). */
 function unifiedCgroup(pid) {
@@ -28,10 +19,10 @@ function unifiedCgroup(pid) {
 
 const read = (file) => readFileSync(file, 'utf8').trim();
 
-describe('runc on a cgroup v2 host', { skip: skipUnlessRoot || (!unifiedMount() && 'no cgroup2 hierarchy') }, () => {
+describe('runc on a cgroup v2 host', { skip: skipUnlessRoot || (!unifiedCgroupMount() && 'no cgroup2 hierarchy') }, () => {
   registerCleanup();
   const rt = runtime(V2_RUNC, 'runc-v2-root');
-  const host = unifiedMount();
+  const host = unifiedCgroupMount();
 
   it('run -d, ps, pause, resume, kill and delete work on the unified hierarchy', async (t) => {
     registerCleanup(t);
