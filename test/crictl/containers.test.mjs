@@ -421,6 +421,10 @@ describe('crictl containers in a pod', { skip }, () => {
     const after = await inspect(id);
     assert.equal(after.info.runtimeSpec.linux.resources.memory.limit, 64 << 20);
     assert.equal(after.info.config.linux.resources.memory_limit_in_bytes, 64 << 20);
+    // containerd's status.resources: the spec's limits, int64 as protobuf JSON strings.
+    assert.equal(after.status.resources.linux.memoryLimitInBytes, String(64 << 20));
+    assert.equal(after.status.resources.linux.cpuShares, '512');
+    assert.equal(after.status.resources.windows, null);
 
     // Follow: what is there, what comes, and the end when the container stops.
     const follow = crictl('logs', ['-f', id]);
@@ -429,6 +433,10 @@ describe('crictl containers in a pod', { skip }, () => {
     const f = await follow;
     assert.equal(f.code, 0, f.stderr);
     assert.equal(f.stdout, 'one\ntwo\n');
+    // An exited container can be updated too (its spec only), as containerd allows.
+    const late = await crictl('update', ['--memory', String(32 << 20), id]);
+    assert.equal(late.code, 0, late.stderr);
+    assert.equal((await inspect(id)).status.resources.linux.memoryLimitInBytes, String(32 << 20));
 
     // As containerd's CRI plugin: removing the pod removes its container too.
     const rmp = await crictl('rmp', ['-f', runPodId]);

@@ -234,6 +234,7 @@ describe('crictl pod sandboxes', { skip }, () => {
     const after = await inspect(a);
     assert.equal(after.status.state, 'SANDBOX_NOTREADY');
     assert.equal(after.info.netNamespaceClosed, true);
+    assert.equal(after.status.network.ip, '', 'no address once the network is torn down (containerd)');
     assert.ok(!existsSync(infoA.info.namespaces.net));
     assert.equal(readdirSync(ipam).filter((f) => /^\d+\./.test(f)).length, 1, 'pod a\'s IP released');
     assert.ok(await gone(infoA.info.pid), 'the pid holder is gone');
@@ -304,6 +305,10 @@ describe('crictl pod sandboxes', { skip }, () => {
     const amb = await crictl('inspectp', ['abcd']);
     assert.equal(amb.code, 1);
     assert.match(amb.stderr, new RegExp(`ambiguous: it matches ${ids[0]}, ${ids[1]}`));
+    // The --id filter as containerd's: a whole id or a unique prefix; an ambiguous one matches nothing.
+    assert.equal((await crictl('pods', ['-q', '--id', 'abcd'])).stdout, '');
+    assert.equal((await crictl('pods', ['-q', '--id', 'abcd2'])).stdout, `${ids[1]}\n`);
+    assert.equal((await crictl('pods', ['-q', '--id', ids[0]])).stdout, `${ids[0]}\n`);
     const rm = await crictl('rmp', ['-a']);
     assert.equal(rm.code, 0, rm.stderr);
     assert.equal(rm.stdout, `Removed sandbox ${ids[0]}\nRemoved sandbox ${ids[1]}\n`);
@@ -317,6 +322,35 @@ describe('crictl pod sandboxes', { skip }, () => {
     assert.equal(host.status.network.ip, '');
     assert.equal(host.info.namespaces.net, undefined, 'host network: nothing pinned');
     assert.equal((await crictl('rmp', ['-f', first.id])).code, 0);
+
+    // One runtime handler: containerd's default, by its name or none.
+    const hostPod = (name) => podFile(name, podConfig(name, { linux: { security_context: { namespace_options: { network: 'NODE', pid: 'CONTAINER' } } } }));
+    const foo = await crictl('runp', ['-r', 'foo', hostPod('rt-foo')]);
+    assert.equal(foo.code, 1);
+    assert.match(foo.stderr, /no runtime for \\"foo\\" is configured/);
+    assert.equal((await crictl('pods', ['-q'])).stdout, '', 'nothing made');
+    const runc = await crictl('runp', ['-r', 'runc', hostPod('rt-runc')]);
+    assert.equal(runc.code, 0, runc.stderr);
+    assert.match((await crictl('pods', [])).stdout, /rt-runc +berth-test +0 +runc\n/);
+    assert.equal((await crictl('rmp', ['-f', runc.stdout.trim()])).code, 0);
+  });
+
+  it('a pod whose pid-namespace holder died is NotReady, and rmp removes it without -f', async () => {
+    const r = await runp(podFile('e', podConfig('pod-e', { linux: { security_context: { namespace_options: { network: 'NODE' } } } })));
+    assert.equal(r.code, 0, r.stderr);
+    const before = await inspect(r.id);
+    assert.equal(before.status.state, 'SANDBOX_READY');
+    process.kill(before.info.pid, 'SIGKILL'); // the holder this test's runp started
+    assert.ok(await gone(before.info.pid));
+    const dead = await inspect(r.id);
+    assert.equal(dead.status.state, 'SANDBOX_NOTREADY');
+    assert.equal(dead.info.processStatus, 'stopped');
+    assert.match((await crictl('pods', ['--id', r.id])).stdout, /NotReady +pod-e/);
+    const rm = await crictl('rmp', [r.id]);
+    assert.equal(rm.code, 0, rm.stderr);
+    assert.equal((await crictl('pods', ['-q'])).stdout, '');
+    assert.deepEqual(mountsUnder(state), []);
+    assertNoLeaks();
   });
 
   it('berth installs its default bridge network in an empty conf dir', async () => {

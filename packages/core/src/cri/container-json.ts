@@ -5,6 +5,7 @@
 import type { Json, JsonObject } from './cni/types';
 import type { ContainerConfig } from './container-config';
 import type { CriContainerView } from './containers';
+import type { Spec } from '../oci/types';
 import { RUNTIME_TYPE } from './sandbox-record';
 import { goConfigJson } from './go-config-json';
 
@@ -32,6 +33,23 @@ export function criContainer(v: CriContainerView): JsonObject {
   };
 }
 
+/**
+ * ContainerStatus.resources as containerd 1.7 reports them: the limits in the container's spec
+ * (as created, then as updated), protobuf JSON with its defaults (int64 as strings).
+ */
+function statusResources(spec: Spec | undefined): JsonObject {
+  const r = spec?.linux?.resources;
+  const int = (n: number | undefined): string => String(n ?? 0);
+  const linux: JsonObject = {
+    cpuPeriod: int(r?.cpu?.period), cpuQuota: int(r?.cpu?.quota), cpuShares: int(r?.cpu?.shares),
+    memoryLimitInBytes: int(r?.memory?.limit), oomScoreAdj: int(spec?.process?.oomScoreAdj),
+    cpusetCpus: r?.cpu?.cpus ?? '', cpusetMems: r?.cpu?.mems ?? '',
+    hugepageLimits: (r?.hugepageLimits ?? []).map((l) => ({ pageSize: l.pageSize, limit: String(l.limit) })),
+    unified: { ...(r?.unified ?? {}) }, memorySwapLimitInBytes: int(r?.memory?.swap),
+  };
+  return { linux: spec?.linux ? linux : null, windows: null };
+}
+
 /** CRI ContainerStatus. */
 export function criContainerStatus(v: CriContainerView): JsonObject {
   const c = v.config;
@@ -42,10 +60,11 @@ export function criContainerStatus(v: CriContainerView): JsonObject {
     labels: sortedMap(c.labels), annotations: sortedMap(c.annotations),
     mounts: c.mounts.map((m) => ({
       containerPath: m.containerPath, hostPath: m.hostPath, readonly: m.readonly, selinuxRelabel: m.selinuxRelabel, propagation: m.propagation,
-      uidMappings: [], gidMappings: [],
+      // CRI 1.30's recursive_read_only: not applied by containerd 1.7 nor berth, reported false.
+      uidMappings: [], gidMappings: [], recursiveReadOnly: false,
     })),
     logPath: v.logPath,
-    resources: null,
+    resources: statusResources(v.record.spec as Spec | undefined),
     imageId: '',
   };
 }

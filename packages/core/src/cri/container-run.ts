@@ -169,7 +169,7 @@ export interface CriResourceUpdate {
   memoryLimitInBytes?: number;
 }
 
-/** CRI UpdateContainerResources: the running container's cgroup, then its recorded spec and config. */
+/** CRI UpdateContainerResources: a running container's cgroup, then its recorded spec and config. */
 export function updateCriContainer(dirs: StoreDirs, idOrPrefix: string, u: CriResourceUpdate): string {
   const v = criContainerView(dirs, idOrPrefix);
   const cpu: NonNullable<LinuxResources['cpu']> = {};
@@ -181,11 +181,11 @@ export function updateCriContainer(dirs: StoreDirs, idOrPrefix: string, u: CriRe
   const res: LinuxResources = {};
   if (Object.keys(cpu).length > 0) res.cpu = cpu;
   if (u.memoryLimitInBytes !== undefined && u.memoryLimitInBytes > 0) res.memory = { limit: u.memoryLimitInBytes };
+  // As containerd: the cgroup of a running container; of any other, only its spec and config
+  // (a created one starts with them; an exited one keeps them for inspect).
   if (v.state === 'CONTAINER_RUNNING') {
     const { updateContainer } = require('../runtime/control') as typeof import('../runtime/control');
     updateContainer(runtimeRootForNamespace(dirs.state, CRI_NAMESPACE), v.id, res);
-  } else if (v.state !== 'CONTAINER_CREATED') {
-    throw new StateError(`container "${v.id}" is in ${v.state} state: only a created or running container can be updated`);
   }
   const m = openMetadata(dirs.root);
   try {

@@ -12,6 +12,7 @@ import { openSnapshotter } from '../snapshots';
 import { listContainerViews, type CriContainerView } from './containers';
 import { listSandboxes, type StoreDirs } from './sandbox';
 import { CRI_NAMESPACE } from './sandbox-record';
+import { idFilter } from './id-filter';
 
 export interface CriContainerStats {
   id: string;
@@ -75,12 +76,23 @@ function statsOf(dirs: StoreDirs, v: CriContainerView): CriContainerStats {
   return s;
 }
 
-/** ListContainerStats: every container matching the filter (the id and pod id may be prefixes). */
+/** ListContainerStats: every container matching the filter (ids whole or unique prefixes: idFilter). */
 export function criContainerStats(dirs: StoreDirs, f: StatsFilter = {}): CriContainerStats[] {
-  return listContainerViews(dirs)
-    .filter((v) => (!f.id || v.id.startsWith(f.id)) && (!f.podId || v.sandboxId.startsWith(f.podId))
-      && Object.entries(f.labels ?? {}).every(([k, x]) => v.config.labels[k] === x))
+  const views = listContainerViews(dirs);
+  const byId = idFilter(views.map((v) => v.id), f.id);
+  const byPod = idFilter(f.podId ? sandboxIds(dirs) : [], f.podId);
+  return views
+    .filter((v) => byId(v.id) && byPod(v.sandboxId) && Object.entries(f.labels ?? {}).every(([k, x]) => v.config.labels[k] === x))
     .map((v) => statsOf(dirs, v));
+}
+
+function sandboxIds(dirs: StoreDirs): string[] {
+  const store = openMetadata(dirs.root);
+  try {
+    return listSandboxes(store).map((p) => p.id);
+  } finally {
+    store.close();
+  }
 }
 
 export interface CriPodStats {
@@ -107,7 +119,8 @@ export function criPodStats(dirs: StoreDirs, f: StatsFilter = {}): CriPodStats[]
     store.close();
   }
   const all = criContainerStats(dirs);
-  return pods.filter((p) => p.state === 'SANDBOX_READY' && (!f.id || p.id.startsWith(f.id))
+  const byId = idFilter(pods.map((p) => p.id), f.id);
+  return pods.filter((p) => p.state === 'SANDBOX_READY' && byId(p.id)
     && Object.entries(f.labels ?? {}).every(([k, x]) => p.config.labels[k] === x)).map((p) => {
     const containers = all.filter((c) => c.podId === p.id && c.running);
     const m = p.config.metadata;

@@ -29,12 +29,21 @@ export function criPodSandbox(s: Sandbox): JsonObject {
   };
 }
 
+/**
+ * The pod's addresses as CRI reports them: none once its network namespace is closed (stopp), as
+ * containerd (the addresses went back to the pool then; the record keeps them).
+ */
+export function podIps(s: Sandbox): { ip: string; additionalIps: string[] } {
+  return s.netnsClosed ? { ip: '', additionalIps: [] } : { ip: s.ip, additionalIps: s.additionalIps };
+}
+
 /** CRI PodSandboxStatus; createdAt stays the int64 string (crictl turns it into RFC3339Nano). */
 export function criPodSandboxStatus(s: Sandbox): JsonObject {
   const nso = s.config.linux.namespaceOptions;
+  const ips = podIps(s);
   return {
     id: s.id, metadata: metadata(s), state: s.state, createdAt: s.createdAt,
-    network: { ip: s.ip, additionalIps: s.additionalIps.map((ip) => ({ ip })) },
+    network: { ip: ips.ip, additionalIps: ips.additionalIps.map((ip) => ({ ip })) },
     linux: { namespaces: { options: { network: nso.network, pid: nso.pid, ipc: nso.ipc, targetId: nso.targetId, usernsOptions: null } } },
     labels: sortedMap(s.config.labels), annotations: sortedMap(s.config.annotations), runtimeHandler: s.runtimeHandler,
   };

@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DEFAULT_RUNTIME_NAME } from './sandbox-record';
 
 export interface RuntimeCondition {
   type: string;
@@ -83,7 +84,7 @@ export function runtimeStatus(opts: RuntimeStatusOptions): RuntimeStatus {
     });
   }
   const config = {
-    containerd: { snapshotter: opts.snapshotter, defaultRuntimeName: 'runc' },
+    containerd: { snapshotter: opts.snapshotter, defaultRuntimeName: DEFAULT_RUNTIME_NAME },
     cni: { binDir: opts.cniBinDir, confDir: opts.cniConfDir, maxConfNum: 1, setupSerially: false, confTemplate: '', ipPref: '' },
     registry: { configPath: opts.registryConfigPath },
     maxConcurrentDownloads: opts.maxConcurrentDownloads,

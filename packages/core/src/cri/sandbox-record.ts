@@ -8,6 +8,7 @@
  * extension, io.berth.cri.sandbox.state, so every CLI process sees it.
  */
 import type { Container } from '../metadata/types';
+import { isSameProcess } from '../sys/proc';
 import type { CniResult, NetworkConfigList } from './cni/types';
 import type { PodSandboxConfig } from './pod-config';
 import type { HolderProcess, PinnedType } from './pin';
@@ -17,6 +18,8 @@ export const KIND_LABEL = 'io.cri-containerd.kind';
 export const METADATA_EXTENSION = 'io.cri-containerd.sandbox.metadata';
 export const METADATA_TYPE_URL = 'github.com/containerd/cri/pkg/store/sandbox/Metadata';
 export const STATE_EXTENSION = 'io.berth.cri.sandbox.state';
+/** The name of the one runtime handler (containerd's default runtime's name). */
+export const DEFAULT_RUNTIME_NAME = 'runc';
 /** The runtime the pod's containers run with (containerd's default runtime type). */
 export const RUNTIME_TYPE = 'io.containerd.runc.v2';
 
@@ -87,13 +90,20 @@ export function isSandboxRecord(c: Container): boolean {
   return c.labels[KIND_LABEL] === 'sandbox' && c.extensions[METADATA_EXTENSION] !== undefined && c.extensions[STATE_EXTENSION] !== undefined;
 }
 
+/**
+ * The pod as recorded, its state checked against the live system: a pod whose PID namespace
+ * holder has died (killed, or the OOM killer) is NOTREADY, as containerd's sandbox is once its
+ * pause process exits; its PID namespace is gone with it, so no container can join it. Its network
+ * stays until stopp, as containerd's.
+ */
 export function fromRecord(c: Container): Sandbox {
   const meta = (c.extensions[METADATA_EXTENSION] as { value: MetadataValue }).value.Metadata;
   const st = c.extensions[STATE_EXTENSION] as StateValue;
   const network = st.network ? { ...st.network, result: meta.CNIResult ?? undefined } : undefined;
+  const holderDied = st.state === 'SANDBOX_READY' && st.holder !== undefined && !isSameProcess(st.holder.pid, st.holder.startTime);
   return {
     ...st, id: c.id, name: meta.Name, config: meta.Config, runtimeHandler: meta.RuntimeHandler, netnsPath: meta.NetNSPath,
-    ip: meta.IP, additionalIps: meta.AdditionalIPs, network,
+    ip: meta.IP, additionalIps: meta.AdditionalIPs, network, ...(holderDied ? { state: 'SANDBOX_NOTREADY' } : {}),
   };
 }
 

@@ -16,7 +16,7 @@ import type { PodSandboxConfig } from './pod-config';
 import { stopPodContainers, podContainers } from './pod-containers';
 import { addHostsEntry, podHostname, writeSandboxFiles } from './sandbox-files';
 import {
-  CRI_NAMESPACE, KIND_LABEL, RUNTIME_TYPE, fromRecord, isSandboxRecord, sandboxName, sandboxSpec, toExtensions, type Sandbox,
+  CRI_NAMESPACE, DEFAULT_RUNTIME_NAME, KIND_LABEL, RUNTIME_TYPE, fromRecord, isSandboxRecord, sandboxName, sandboxSpec, toExtensions, type Sandbox,
 } from './sandbox-record';
 
 export interface StoreDirs { root: string; state: string }
@@ -132,11 +132,14 @@ export async function runPodSandbox(store: MetadataStore, o: RunPodOptions): Pro
   const nso = c.linux.namespaceOptions;
   if (nso.network === 'TARGET' || nso.network === 'CONTAINER') throw new InvalidArgumentError(`pod config: network namespace mode ${nso.network} is not valid for a pod`);
   if (nso.ipc === 'TARGET' || nso.ipc === 'CONTAINER') throw new InvalidArgumentError(`pod config: ipc namespace mode ${nso.ipc} is not valid for a pod`);
+  // One runtime, containerd's default one (`crictl info`: defaultRuntimeName runc): '' or its name.
+  const handler = o.runtimeHandler ?? '';
+  if (handler !== '' && handler !== DEFAULT_RUNTIME_NAME) throw new InvalidArgumentError(`failed to get sandbox runtime: no runtime for ${JSON.stringify(handler)} is configured`);
   const id = randomHex(32);
   const p = sandboxPaths(o.root, o.state, id);
   const hostNetwork = nso.network === 'NODE';
   const s: Sandbox = {
-    id, name: sandboxName(c), config: c, runtimeHandler: o.runtimeHandler ?? '', createdAt: nowNs(), state: 'SANDBOX_NOTREADY',
+    id, name: sandboxName(c), config: c, runtimeHandler: handler, createdAt: nowNs(), state: 'SANDBOX_NOTREADY',
     ip: '', additionalIps: [], netnsPath: '', netnsClosed: false, namespaces: {},
     // With the host's network the pod also has the host's uts namespace (as containerd does).
     hostname: hostNetwork ? podHostname('') : podHostname(c.hostname),

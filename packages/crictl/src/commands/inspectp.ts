@@ -43,8 +43,9 @@ export default class Inspectp extends CrictlCommand {
         if (m.name) out += `Name: ${m.name}\n`;
         if (m.uid) out += `UID: ${m.uid}\n`;
         if (m.namespace) out += `Namespace: ${m.namespace}\n`;
-        out += `Attempt: ${m.attempt}\nStatus: ${pod.state}\nCreated: ${goTime(pod.createdAt)}\nIP Addresses: ${pod.ip}\n`;
-        for (const ip of pod.additionalIps) out += `Additional IP: ${ip}\n`;
+        const ips = cj.podIps(pod);
+        out += `Attempt: ${m.attempt}\nStatus: ${pod.state}\nCreated: ${goTime(pod.createdAt)}\nIP Addresses: ${ips.ip}\n`;
+        for (const ip of ips.additionalIps) out += `Additional IP: ${ip}\n`;
         out += labelBlocks(pod.config.labels, pod.config.annotations);
         if (info) out += `Info: map[info:${goJson(JSON.parse(info.info as string) as Json, 0)}]\n`;
         process.stdout.write(out);

@@ -59,8 +59,10 @@ export default class Pods extends CrictlCommand {
     } finally {
       store.close();
     }
-    // The CRI filter (id prefix, state, labels), then crictl's own (name/namespace regexps, newest first, -l/-n).
-    pods = pods.filter((p) => (!flags.id || p.id.startsWith(flags.id)) && (!state || p.state === state)
+    // The CRI filter (id or unique prefix, state, labels), then crictl's own (name/namespace regexps, newest first, -l/-n).
+    const { idFilter } = require('@berth/core/dist/cri/id-filter') as typeof import('@berth/core/dist/cri/id-filter');
+    const byId = idFilter(pods.map((p) => p.id), flags.id);
+    pods = pods.filter((p) => byId(p.id) && (!state || p.state === state)
       && Object.entries(labels).every(([k, v]) => p.config.labels[k] === v)
       && matchesPattern(flags.name, p.config.metadata.name) && matchesPattern(flags.namespace, p.config.metadata.namespace));
     pods.sort((a, b) => (BigInt(b.createdAt) > BigInt(a.createdAt) ? 1 : BigInt(b.createdAt) < BigInt(a.createdAt) ? -1 : 0));

@@ -42,8 +42,12 @@ export default class Ps extends CrictlCommand {
     // crictl drops the state filter, given or default, for -l and -n N (N > 0).
     if (flags.latest || (flags.last ?? 0) > 0) state = undefined;
     if (flags.output !== 'table' && flags.output !== 'json' && flags.output !== 'yaml') this.fail(`listing containers: unsupported output format ${JSON.stringify(flags.output)}`);
-    let list = listContainerViews(this.store(flags));
-    list = list.filter((c) => (!flags.id || c.id.startsWith(flags.id)) && (!flags.pod || c.sandboxId.startsWith(flags.pod))
+    const { idFilter } = require('@berth/core/dist/cri/id-filter') as typeof import('@berth/core/dist/cri/id-filter');
+    const dirs = this.store(flags);
+    let list = listContainerViews(dirs);
+    const byId = idFilter(list.map((c) => c.id), flags.id);
+    const byPod = idFilter(flags.pod ? podIds(dirs.root) : [], flags.pod);
+    list = list.filter((c) => byId(c.id) && byPod(c.sandboxId)
       && (!state || c.state === state) && Object.entries(labels).every(([k, v]) => c.config.labels[k] === v)
       && matchesPattern(flags.name, c.config.metadata.name)
       && (!flags.image || c.config.image.image === flags.image || c.imageName === flags.image || c.imageRef === flags.image || c.imageRef.replace(/^sha256:/, '').startsWith(flags.image)));
@@ -90,5 +94,17 @@ export default class Ps extends CrictlCommand {
       ]);
     }
     process.stdout.write(out + table(rows));
+  }
+}
+
+/** Every pod's id (what a pod filter's prefix is resolved against). */
+function podIds(root: string): string[] {
+  const { openMetadata } = require('@berth/core/dist/metadata/store') as typeof import('@berth/core/dist/metadata/store');
+  const { listSandboxes } = require('@berth/core/dist/cri/sandbox') as typeof import('@berth/core/dist/cri/sandbox');
+  const store = openMetadata(root);
+  try {
+    return listSandboxes(store).map((p) => p.id);
+  } finally {
+    store.close();
   }
 }
