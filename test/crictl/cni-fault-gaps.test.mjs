@@ -122,7 +122,7 @@ exit 0
     const r = await crictl('runp', ['--cni-conf-dir', loConf, '--cni-bin-dir', `${loBin}:${CNI_BIN}`, podFile]);
     assert.equal(r.code, 1);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-    assert.match(r.stderr, /level=fatal msg="run pod sandbox: CNI network \\"cni-loopback\\" plugin loopback \(add\): berth test loopback refuses"/);
+    assert.match(r.stderr, /level=fatal msg="run pod sandbox: rpc error: code = Unknown desc = CNI network \\"cni-loopback\\" plugin loopback \(add\): berth test loopback refuses"/);
     // Both networks were deleted, the bridge's ADD having finished first: its veth and IP are gone.
     assert.deepEqual(readFileSync(loCalls, 'utf8').trim().split('\n'), ['ADD', 'DEL']);
     assert.deepEqual(ips(), [], 'host-local\'s IP released');

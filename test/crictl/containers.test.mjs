@@ -344,7 +344,7 @@ describe('crictl containers in a pod', { skip }, () => {
     const before = (await crictl('ps', ['-aq'])).stdout;
     const unknown = await crictl('create', [pod, containerFile('nope', { image: { image: `${registry.host}/test/absent:1` } }), podFile]);
     assert.equal(unknown.code, 1);
-    assert.match(unknown.stderr, /level=fatal msg="creating container: failed to resolve image .*absent:1.*not found/);
+    assert.match(unknown.stderr, /level=fatal msg="creating container: rpc error: code = NotFound desc = failed to resolve image .*absent:1.*not found/);
     assert.equal(unknown.stderr.trim().split('\n').length, 1);
     assert.equal((await crictl('ps', ['-aq'])).stdout, before, 'no record left');
 
@@ -374,7 +374,7 @@ describe('crictl containers in a pod', { skip }, () => {
 
     const rm = await crictl('rm', [ids.server]);
     assert.equal(rm.code, 1);
-    assert.match(rm.stderr, /is running, please stop it first/);
+    assert.match(rm.stderr, /level=error msg="container \\".*\\" is running, please stop it first"\n.*level=fatal msg="unable to remove container\(s\)"\n$/);
     assert.equal((await inspect(ids.server)).status.state, 'CONTAINER_RUNNING');
     const rmf = await crictl('rm', ['-f', ids.server]);
     assert.equal(rmf.code, 0, rmf.stderr);
@@ -394,7 +394,17 @@ describe('crictl containers in a pod', { skip }, () => {
     for (const l of text.trimEnd().split('\n')) assert.match(l, CRI_LINE);
     assert.match(text, / stdout F on a tty\r?\n/);
     assert.equal(existsSync(join(state, 'io.containerd.runtime.v2.task', 'k8s.io', id)), false, 'task deleted on exit');
-    assert.equal((await crictl('rm', [id])).code, 0);
+    // --keep-logs: the log and its rotations stay (crictl removes them itself otherwise).
+    writeFileSync(join(logDir, 'tty.log.1'), 'rotated\n');
+    const rm = await crictl('rm', ['-k', id]);
+    assert.equal(rm.code, 0, rm.stderr);
+    assert.ok(existsSync(join(logDir, 'tty.log')) && existsSync(join(logDir, 'tty.log.1')), 'the logs kept');
+    // An unknown id among others: the others are removed, each failure logged, one fatal line.
+    const other = await create('rm-other', { command: [BB, 'true'] });
+    const mixed = await crictl('rm', ['ffffffffffff0000', other]);
+    assert.equal(mixed.code, 1);
+    assert.equal(mixed.stdout, `${other}\n`);
+    assert.match(mixed.stderr, /level=error msg="rpc error: code = NotFound desc = an error occurred when try to find container \\"ffffffffffff0000\\": not found"\n.*level=fatal msg="unable to remove container\(s\)"\n$/);
   });
 
   it('run makes pod, container and task in one; update reaches the cgroup; logs -f ends with the container', async () => {

@@ -262,7 +262,7 @@ describe('crictl pod sandboxes', { skip }, () => {
     const r = await runp(podFile('c', podConfig('pod-c')), bad);
     assert.equal(r.code, 1);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-    assert.match(r.stderr, /level=fatal msg="run pod sandbox: CNI plugin \\"berth-no-such-plugin\\": not found in \/usr\/lib\/cni/);
+    assert.match(r.stderr, /level=fatal msg="run pod sandbox: rpc error: code = \w+ desc = CNI plugin \\"berth-no-such-plugin\\": not found in \/usr\/lib\/cni/);
     assert.equal((await crictl('pods', ['-q'])).stdout, '');
     assert.deepEqual(mountsUnder(state), []);
     // Other tests and benchmarks may make and drop links meanwhile: ours are the veths on our bridge.

@@ -56,3 +56,33 @@ describe('CRI log lines', () => {
     assert.deepEqual(got, ['stderr F err', 'stdout F out', 'stdout F partial']);
   });
 });
+
+describe('parseSince (crictl logs --since, as docker GetTimestamp reads it)', () => {
+  const { parseSince } = require('../dist/cri/container-logs.js');
+  const now = Date.UTC(2026, 10, 26, 12, 0, 0);
+  const local = (...a) => new Date(...a).getTime();
+
+  it('takes Go durations before now', () => {
+    assert.equal(parseSince('1h5m', now), now - 65 * 60_000);
+    assert.equal(parseSince('1.5s', now), now - 1500);
+    assert.equal(parseSince('300ms', now), now - 300);
+  });
+
+  it('takes RFC 3339 times, and dates and times without a zone as local time', () => {
+    assert.equal(parseSince('2026-11-26T10:30:15.25Z', now), Date.UTC(2026, 10, 26, 10, 30, 15, 250));
+    assert.equal(parseSince('2026-11-26T10:30:15+02:00', now), Date.UTC(2026, 10, 26, 8, 30, 15));
+    assert.equal(parseSince('2026-11-26', now), local(2026, 10, 26));
+    assert.equal(parseSince('2026-11-26T10', now), local(2026, 10, 26, 10));
+    assert.equal(parseSince('2026-11-26T10:30:15', now), local(2026, 10, 26, 10, 30, 15));
+  });
+
+  it('takes Unix seconds ("0" is the epoch, not a zero duration)', () => {
+    assert.equal(parseSince('1795707482', now), 1795707482000);
+    assert.equal(parseSince('1795707482.5', now), 1795707482500);
+    assert.equal(parseSince('0', now), 0);
+  });
+
+  it('refuses anything else in one message', () => {
+    for (const bad of ['', 'abc', '5x', '2026-13-99x', '12:30']) assert.throws(() => parseSince(bad, now), /--since .*neither a duration/);
+  });
+});

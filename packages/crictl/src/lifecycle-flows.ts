@@ -5,6 +5,7 @@
  * exit status 1).
  */
 import { log } from './output';
+import { rpcMessage } from '@berth/core/dist/cri/rpc-error';
 
 export type Fail = (message: string) => never;
 export interface StoreDirs { root: string; state: string }
@@ -41,7 +42,7 @@ export async function runPod(dirs: StoreDirs, r: RunPodRequest, fail: Fail): Pro
     });
     process.stdout.write(`${id}\n`);
   } catch (err) {
-    fail(`run pod sandbox: ${(err as Error).message}`);
+    fail(`run pod sandbox: ${rpcMessage(err)}`);
   } finally {
     store.close();
   }
@@ -70,7 +71,7 @@ export async function createContainer(dirs: StoreDirs, r: CreateRequest, fail: F
     });
     process.stdout.write(`${id}\n`);
   } catch (err) {
-    fail(`creating container: ${(err as Error).message}`);
+    fail(`creating container: ${rpcMessage(err)}`);
   }
 }
 
@@ -80,7 +81,7 @@ export async function startContainers(dirs: StoreDirs, ids: string[], fail: Fail
     try {
       await startCriContainer(dirs, id);
     } catch (err) {
-      fail(`starting the container ${JSON.stringify(id)}: ${(err as Error).message}`);
+      fail(`starting the container ${JSON.stringify(id)}: ${rpcMessage(err)}`);
     }
     process.stdout.write(`${id}\n`);
   }
@@ -95,7 +96,7 @@ export async function stopPods(dirs: StoreDirs, ids: string[], fail: Fail): Prom
       try {
         await stopPodSandbox(store, dirs, id);
       } catch (err) {
-        fail(`stopping the pod sandbox ${JSON.stringify(id)}: ${(err as Error).message}`);
+        fail(`stopping the pod sandbox ${JSON.stringify(id)}: ${rpcMessage(err)}`);
       }
       // crictl prints the id it was given, not the resolved one.
       process.stdout.write(`Stopped sandbox ${id}\n`);
@@ -126,7 +127,7 @@ export async function removePods(dirs: StoreDirs, given: string[], opts: { force
         await removePod(store, dirs, id, opts.force);
         process.stdout.write(`Removed sandbox ${id}\n`);
       } catch (err) {
-        errors.push(`removing the pod sandbox ${JSON.stringify(id)}: ${(err as Error).message}`);
+        errors.push(`removing the pod sandbox ${JSON.stringify(id)}: ${rpcMessage(err)}`);
       }
     }
     if (errors.length > 0) fail(errors.join(', '));

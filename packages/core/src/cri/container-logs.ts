@@ -27,21 +27,46 @@ export interface LogSink {
   stderr: (b: Buffer) => void;
 }
 
-/** Go durations ("1h5m", "42s") or RFC 3339 times, as --since takes them. */
+/**
+ * --since as crictl reads it (docker's GetTimestamp): a Go duration before now ("1h5m", "42s"); a
+ * time "YYYY-MM-DD[THH[:MM[:SS[.frac]]]]" with a zone (Z, ±hh:mm) or in local time without one; or
+ * Unix seconds ("1795707482", "1795707482.5"). Milliseconds since the epoch.
+ */
 export function parseSince(text: string, now = Date.now()): number {
-  const t = Date.parse(text);
-  if (/^\d{4}-\d\d-\d\dT/.test(text) && !Number.isNaN(t)) return t;
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
-  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const bad = (): never => { throw new InvalidArgumentError(`--since ${JSON.stringify(text)}: neither a duration (e.g. 42m), a time (RFC 3339, a date, local time without a zone) nor Unix seconds`); };
+  // "0" is a time (the epoch), not Go's zero duration, as in docker.
+  if (text !== '0') {
+    const ms = goDurationMs(text);
+    if (ms !== undefined) return now - ms;
+  }
+  if (text.includes('-')) {
+    const m = /^(\d{4})-(\d\d)-(\d\d)(?:T(\d\d)(?::(\d\d)(?::(\d\d)(\.\d+)?)?)?)?(Z|z|[+-]\d\d:\d\d)?$/.exec(text);
+    if (!m) return bad();
+    const [y, mo, d, h, mi, sec] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((v) => Number(v ?? 0)) as [number, number, number, number, number, number];
+    const frac = m[7] ? Number(m[7]) * 1000 : 0;
+    const zone = m[8];
+    if (zone === undefined) return new Date(y, mo - 1, d, h, mi, sec).getTime() + frac;
+    const offset = /^[zZ]$/.test(zone) ? 0 : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+    return Date.UTC(y, mo - 1, d, h, mi, sec) + frac - offset * 60_000;
+  }
+  if (!/^\d+(\.\d+)?$/.test(text)) return bad();
+  return Number(text) * 1000;
+}
+
+/** A Go duration ("1h5m", "1.5s", "300ms") in milliseconds, or undefined if `text` is not one. */
+function goDurationMs(text: string): number | undefined {
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/gy;
+  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const body = text.replace(/^[+-]/, '');
   let ms = 0;
   let m: RegExpExecArray | null;
   let end = 0;
-  while ((m = re.exec(text)) !== null) {
+  while ((m = re.exec(body)) !== null) {
     ms += Number(m[1]) * (unit[m[2] as string] as number);
     end = re.lastIndex;
   }
-  if (text === '' || end !== text.length) throw new InvalidArgumentError(`--since ${JSON.stringify(text)}: neither a duration (e.g. 42m) nor an RFC 3339 time`);
-  return now - ms;
+  if (body === '' || end !== body.length) return undefined;
+  return text.startsWith('-') ? -ms : ms;
 }
 
 /** Whole lines of the log with their P pieces joined (a line keeps the time of its first piece). */

@@ -163,9 +163,11 @@ export function criContainerView(dirs: StoreDirs, idOrPrefix: string): CriContai
 
 /**
  * CRI RemoveContainer: a running container is refused unless `force` (crictl rm -f stops it
- * first, with no grace); its task, record, snapshot and log go.
+ * first, with no grace); its task, record and snapshot go. Its log stays, as with containerd:
+ * crictl's `rm` removes it (unless --keep-logs), the kubelet does otherwise. Returns the
+ * container's full id and its log's path ('' without one).
  */
-export async function removeCriContainer(dirs: StoreDirs, idOrPrefix: string, force: boolean): Promise<string> {
+export async function removeCriContainer(dirs: StoreDirs, idOrPrefix: string, force: boolean): Promise<{ id: string; logPath: string }> {
   // Alone with the container (a start under way finishes first), then its state as it is now.
   const store = openMetadata(dirs.root);
   let id: string;
@@ -176,9 +178,10 @@ export async function removeCriContainer(dirs: StoreDirs, idOrPrefix: string, fo
   }
   const release = lockCriContainer(dirs.state, id);
   try {
-    await removeLocked(dirs, criContainerView(dirs, id), force);
+    const v = criContainerView(dirs, id);
+    await removeLocked(dirs, v, force);
     removeCriContainerLock(dirs.state, id);
-    return id;
+    return { id, logPath: v.logPath };
   } finally {
     release();
   }
@@ -186,7 +189,7 @@ export async function removeCriContainer(dirs: StoreDirs, idOrPrefix: string, fo
 
 async function removeLocked(dirs: StoreDirs, v: CriContainerView, force: boolean): Promise<void> {
   if (v.state === 'CONTAINER_RUNNING' || v.state === 'CONTAINER_UNKNOWN') {
-    if (!force) throw new StateError(`container "${v.id}" is running, please stop it first (or use rm -f)`);
+    if (!force) throw new StateError(`container "${v.id}" is running, please stop it first`);
   }
   // Never started: the shim parked for its task goes first (tasks/parked.ts).
   await discardParkedShim(dirs.state, v.id);
@@ -207,8 +210,6 @@ async function removeLocked(dirs: StoreDirs, v: CriContainerView, force: boolean
   } catch (err) {
     if (!(err instanceof NotFoundError)) throw err;
   }
-  // containerd removes the container's log file with it.
-  if (v.logPath !== '') fs.rmSync(v.logPath, { force: true });
 }
 
 export { fromContainerRecord };

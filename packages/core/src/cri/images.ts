@@ -9,7 +9,8 @@
  * Nothing here is cached: every call reads the metadata store, so ctr's changes show at once.
  */
 import { ContentStore } from '../content';
-import { BerthError, InvalidArgumentError, NotFoundError } from '../errors';
+import { NotFoundError } from '../errors';
+import { CriError, codeOf } from './rpc-error';
 import { isIndex, isManifest } from '../images/media-types';
 import { hostPlatform, normalizePlatform, platformMatcher, type Platform } from '../images/platform';
 import { formatReference, parseReference, type Reference } from '../images/reference';
@@ -28,26 +29,6 @@ export const CRI_IMAGE_LABEL_VALUE = 'managed';
 /** Set on the sandbox image; `crictl rmi --prune` keeps pinned images. */
 export const CRI_PINNED_LABEL = 'io.cri-containerd.pinned';
 export const CRI_PINNED_LABEL_VALUE = 'pinned';
-
-/** A gRPC status code as containerd's errdefs maps errors, for crictl's `rpc error:` texts. */
-export type CriCode = 'NotFound' | 'InvalidArgument' | 'AlreadyExists' | 'Unauthenticated' | 'FailedPrecondition' | 'Unknown';
-
-/** An error as crictl receives it from a CRI server: `rpc error: code = <code> desc = <message>`. */
-export class CriError extends BerthError {
-  readonly grpcCode: CriCode;
-  constructor(grpcCode: CriCode, desc: string) {
-    super(grpcCode === 'NotFound' ? 'ENOTFOUND' : 'ECRI', `rpc error: code = ${grpcCode} desc = ${desc}`);
-    this.grpcCode = grpcCode;
-  }
-}
-
-function codeOf(err: unknown): CriCode {
-  if (err instanceof NotFoundError) return 'NotFound';
-  if (err instanceof InvalidArgumentError) return 'InvalidArgument';
-  const status = (err as { status?: number }).status;
-  if (status === 401) return 'Unauthenticated';
-  return 'Unknown';
-}
 
 /** The OCI image config as containerd re-encodes it (imagespec.Image's fields and order). */
 export interface ImageSpecJson {

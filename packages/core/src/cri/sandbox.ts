@@ -52,7 +52,7 @@ export function resolveSandbox(store: MetadataStore, idOrPrefix: string): Sandbo
   const exact = all.find((s) => s.id === idOrPrefix);
   if (exact) return exact;
   const hits = all.filter((s) => s.id.startsWith(idOrPrefix));
-  if (hits.length === 0) throw new NotFoundError(`pod sandbox "${idOrPrefix}": not found`);
+  if (hits.length === 0) throw new NotFoundError(`an error occurred when try to find sandbox "${idOrPrefix}": not found`);
   if (hits.length > 1) throw new InvalidArgumentError(`pod sandbox ID prefix "${idOrPrefix}" is ambiguous: it matches ${hits.map((s) => s.id).join(', ')}`);
   return hits[0] as Sandbox;
 }
@@ -101,7 +101,13 @@ function unmountShm(shm: string): void {
 }
 
 /** Releases everything the pod holds at runtime: network, pid holder, pinned namespaces, shm. */
-async function releaseRuntime(dirs: StoreDirs, s: Sandbox): Promise<void> {
+/**
+ * The pod's network, pinned namespaces (and pid holder) and /dev/shm released. `keepOnNetworkError`
+ * (stopp): a failed CNI DEL leaves the rest as it is, so the pod stays whole and ready and a later
+ * stopp or rmp tries the DEL again (containerd tears the network down before it stops the sandbox);
+ * otherwise (a half-made pod's removal) everything is tried and the first error thrown.
+ */
+async function releaseRuntime(dirs: StoreDirs, s: Sandbox, keepOnNetworkError = false): Promise<void> {
   let first: unknown;
   const step = (fn: () => void): void => {
     try {
@@ -113,6 +119,7 @@ async function releaseRuntime(dirs: StoreDirs, s: Sandbox): Promise<void> {
   try {
     await teardownNetwork(s);
   } catch (err) {
+    if (keepOnNetworkError) throw err;
     first = err;
   }
   step(() => unpinNamespaces(sandboxPaths(dirs.root, dirs.state, s.id).nsDir, { paths: s.namespaces, holder: s.holder }));
@@ -203,7 +210,7 @@ async function setupNetwork(s: Sandbox, list: NetworkConfigList, binDirs: string
 export async function stopPodSandbox(store: MetadataStore, dirs: StoreDirs, idOrPrefix: string): Promise<Sandbox> {
   const s = resolveSandbox(store, idOrPrefix);
   stopPodContainers(store, dirs, s.id);
-  await releaseRuntime(dirs, s);
+  await releaseRuntime(dirs, s, true);
   s.state = 'SANDBOX_NOTREADY';
   s.netnsClosed = true;
   s.holder = undefined;

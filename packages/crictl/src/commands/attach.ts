@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { CrictlCommand } from '../base';
+import { rpcMessage } from '@berth/core/dist/cri/rpc-error';
 
 export default class Attach extends CrictlCommand {
   static override summary = 'Attach to a running container';
@@ -24,7 +25,7 @@ export default class Attach extends CrictlCommand {
         stdout: (b) => process.stdout.write(b), stderr: (b) => process.stderr.write(b),
       }, flags.stdin ? process.stdin : undefined);
     } catch (err) {
-      this.fail(`attaching running container failed: ${(err as Error).message}`);
+      this.fail(`attaching running container failed: ${rpcMessage(err)}`);
     }
     process.exit(0);
   }

@@ -1,8 +1,10 @@
 import { Args, Flags } from '@oclif/core';
 import { CrictlCommand } from '../base';
+import { rpcMessage } from '@berth/core/dist/cri/rpc-error';
 
 export default class Exec extends CrictlCommand {
   static override summary = 'Run a command in a running container';
+  static override description = 'berth exits with the command\'s exit code (crictl exits 1 for any non-zero code), and with -s prints its stdout and stderr apart.';
   static override usage = 'exec [flags] CONTAINER-ID COMMAND [ARG...]';
   static override strict = false;
   // exec's own -i/-t, as in crictl; the image endpoint and the connection timeout keep their long forms.
@@ -46,7 +48,7 @@ export default class Exec extends CrictlCommand {
         ...this.store(flags), id, cmd, tty: flags.tty && !flags.sync, stdin: flags.interactive && !flags.sync, timeoutSec: flags.timeout,
       });
     } catch (err) {
-      this.fail(`${flags.sync ? 'execing command in container synchronously' : 'execing command in container'}: ${(err as Error).message}`);
+      this.fail(`${flags.sync ? 'execing command in container synchronously' : 'execing command in container'}: ${rpcMessage(err)}`);
     }
     // crictl exits with the command's exit code.
     process.exitCode = code;

@@ -6,8 +6,8 @@ import { crictlSettings, debug } from '../settings';
 export default class Imagefsinfo extends CrictlCommand {
   static override summary = 'Return image filesystem info';
   static override flags = {
-    output: Flags.string({ char: 'o', description: 'Output format, One of: json|yaml|go-template|table' }),
-    template: Flags.string({ description: 'The template string is only used when output is go-template; The Template format is golang template' }),
+    output: Flags.string({ char: 'o', description: 'Output format, One of: json|yaml|go-template|table (berth: no go-template)' }),
+    template: Flags.string({ description: 'The template string is only used when output is go-template; The Template format is golang template (not supported by berth)' }),
   };
 
   async run(): Promise<void> {

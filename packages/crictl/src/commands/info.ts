@@ -6,9 +6,9 @@ import { crictlSettings } from '../settings';
 export default class Info extends CrictlCommand {
   static override summary = 'Display information of the container runtime';
   static override flags = {
-    output: Flags.string({ char: 'o', description: 'Output format, One of: json|yaml|go-template', default: 'json' }),
+    output: Flags.string({ char: 'o', description: 'Output format, One of: json|yaml|go-template (berth: no go-template)', default: 'json' }),
     quiet: Flags.boolean({ char: 'q', description: 'Do not show verbose information' }),
-    template: Flags.string({ description: 'The template string is only used when output is go-template; The Template format is golang template' }),
+    template: Flags.string({ description: 'The template string is only used when output is go-template; The Template format is golang template (not supported by berth)' }),
   };
 
   async run(): Promise<void> {

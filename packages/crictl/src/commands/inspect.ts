@@ -2,6 +2,7 @@ import { Args } from '@oclif/core';
 import { CrictlCommand } from '../base';
 import { inspectFlags, labelBlocks, rfc3339Nano, sortedJson } from '../inspect-common';
 import { goJson, printStatusInfo, statusInfoDoc, type Json } from '../output';
+import { rpcMessage } from '@berth/core/dist/cri/rpc-error';
 
 const TIMES = ['createdAt', 'startedAt', 'finishedAt'];
 
@@ -23,7 +24,7 @@ export default class Inspect extends CrictlCommand {
       try {
         v = criContainerView(dirs, id);
       } catch (err) {
-        this.fail(`getting the status of the container ${JSON.stringify(id)}: ${(err as Error).message}`);
+        this.fail(`getting the status of the container ${JSON.stringify(id)}: ${rpcMessage(err)}`);
       }
       const raw = cj.criContainerStatus(v) as { [k: string]: Json };
       // cri-tools re-marshals the status through a map: times as RFC 3339, nested maps sorted.

@@ -9,9 +9,9 @@ export default class Inspecti extends CrictlCommand {
   static override usage = 'inspecti [flags] IMAGE-ID [IMAGE-ID...]';
   static override strict = false;
   static override flags = {
-    output: Flags.string({ char: 'o', description: 'Output format, One of: json|yaml|go-template|table' }),
+    output: Flags.string({ char: 'o', description: 'Output format, One of: json|yaml|go-template|table (berth: no go-template)' }),
     quiet: Flags.boolean({ char: 'q', description: 'Do not show verbose information' }),
-    template: Flags.string({ description: 'The template string is only used when output is go-template; The Template format is golang template' }),
+    template: Flags.string({ description: 'The template string is only used when output is go-template; The Template format is golang template (not supported by berth)' }),
   };
 
   async run(): Promise<void> {

@@ -3,6 +3,7 @@ import { CrictlCommand } from '../base';
 import { inspectFlags, labelBlocks, rfc3339Nano, sortedJson } from '../inspect-common';
 import { goJson, printStatusInfo, statusInfoDoc, type Json } from '../output';
 import { goTime } from './pods';
+import { rpcMessage } from '@berth/core/dist/cri/rpc-error';
 
 export default class Inspectp extends CrictlCommand {
   static override summary = 'Display the status of one or more pods';
@@ -25,7 +26,7 @@ export default class Inspectp extends CrictlCommand {
         try {
           pod = resolveSandbox(store, id);
         } catch (err) {
-          this.fail(`getting the pod sandbox status for ${JSON.stringify(id)}: ${(err as Error).message}`);
+          this.fail(`getting the pod sandbox status for ${JSON.stringify(id)}: ${rpcMessage(err)}`);
         }
         const raw = cj.criPodSandboxStatus(pod) as { [k: string]: Json };
         // cri-tools re-marshals the status through a map: fields in proto order, nested maps sorted.

@@ -1,6 +1,10 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Flags } from '@oclif/core';
 import { CrictlCommand } from '../base';
 import { log } from '../output';
+import { rpcMessage } from '@berth/core/dist/cri/rpc-error';
+import { NotFoundError, StateError } from '@berth/core/dist/errors';
 
 export default class Rm extends CrictlCommand {
   static override summary = 'Remove one or more containers';
@@ -9,6 +13,7 @@ export default class Rm extends CrictlCommand {
   static override flags = {
     force: Flags.boolean({ char: 'f', description: 'Force removal of the container, disregarding if running' }),
     all: Flags.boolean({ char: 'a', description: 'Remove all containers' }),
+    'keep-logs': Flags.boolean({ char: 'k', description: 'Preserve the container log file and its rotations' }),
   };
 
   async run(): Promise<void> {
@@ -23,16 +28,37 @@ export default class Rm extends CrictlCommand {
       }
       this.fail('ID cannot be empty');
     }
-    const errors: string[] = [];
+    // crictl's way: each failure logged (a lookup's error as the CRI gives it, a running
+    // container's refusal in crictl's own words, a removal's with its prefix), then one fatal line.
+    let errored = false;
     for (const id of ids) {
       try {
-        await removeCriContainer(dirs, id, flags.force);
-        // crictl echoes the id as given.
+        const removed = await removeCriContainer(dirs, id, flags.force);
+        // crictl echoes the id as given, and removes the log and its rotations unless told not to.
         process.stdout.write(`${id}\n`);
+        if (!flags['keep-logs'] && removed.logPath !== '') removeLogs(removed.logPath, id);
       } catch (err) {
-        errors.push(`removing container ${JSON.stringify(id)}: ${(err as Error).message}`);
+        errored = true;
+        log('error', err instanceof NotFoundError ? rpcMessage(err) : err instanceof StateError ? err.message : `removing container ${JSON.stringify(id)} failed: ${rpcMessage(err)}`);
       }
     }
-    if (errors.length > 0) this.fail(errors.join(', '));
+    if (errored) this.fail('unable to remove container(s)');
+  }
+}
+
+/** The log file and its rotations (`<log>.*`), as crictl's rm removes them. */
+function removeLogs(logPath: string, id: string): void {
+  const dir = path.dirname(logPath);
+  const base = path.basename(logPath);
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(dir).filter((n) => n.startsWith(`${base}.`));
+  } catch { /* no directory: nothing to remove */ }
+  for (const file of [...names.map((n) => path.join(dir, n)), logPath]) {
+    try {
+      fs.rmSync(file, { force: true });
+    } catch (err) {
+      log('error', `removing log file ${file} for container ${JSON.stringify(id)} failed: ${(err as Error).message}`);
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { CrictlCommand } from '../base';
 import { crictlSettings } from '../settings';
+import { rpcMessage } from '@berth/core/dist/cri/rpc-error';
 
 export default class Run extends CrictlCommand {
   static override summary = 'Run a new container inside a sandbox';
@@ -44,7 +45,7 @@ export default class Run extends CrictlCommand {
       });
       process.stdout.write(`${r.containerId}\n`);
     } catch (err) {
-      this.fail(`running container: ${(err as Error).message}`);
+      this.fail(`running container: ${rpcMessage(err)}`);
     }
   }
 }

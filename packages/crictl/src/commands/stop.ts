@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { CrictlCommand } from '../base';
+import { rpcMessage } from '@berth/core/dist/cri/rpc-error';
 
 export default class Stop extends CrictlCommand {
   static override summary = 'Stop one or more running containers';
@@ -20,7 +21,7 @@ export default class Stop extends CrictlCommand {
       try {
         stopCriContainer(dirs, id, flags.timeout);
       } catch (err) {
-        this.fail(`stopping the container ${JSON.stringify(id)}: ${(err as Error).message}`);
+        this.fail(`stopping the container ${JSON.stringify(id)}: ${rpcMessage(err)}`);
       }
       process.stdout.write(`${id}\n`);
     }

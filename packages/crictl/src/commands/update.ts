@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { CrictlCommand } from '../base';
+import { rpcMessage } from '@berth/core/dist/cri/rpc-error';
 
 export default class Update extends CrictlCommand {
   static override summary = 'Update one or more running containers';
@@ -26,7 +27,7 @@ export default class Update extends CrictlCommand {
           cpusetCpus: flags['cpuset-cpus'], cpusetMems: flags['cpuset-mems'], memoryLimitInBytes: flags.memory,
         });
       } catch (err) {
-        this.fail(`updating container resources for ${JSON.stringify(id)}: ${(err as Error).message}`);
+        this.fail(`updating container resources for ${JSON.stringify(id)}: ${rpcMessage(err)}`);
       }
       process.stdout.write(`${id}\n`);
     }
