@@ -231,6 +231,26 @@ describe('crictl containers in a pod', { skip }, () => {
     assert.notEqual(info.status.startedAt, '1970-01-01T00:00:00Z');
   });
 
+  it('ps --image resolves the filter to an image (name, id or id prefix); -r shows a name for an id', async () => {
+    const running = (await crictl('ps', ['-q'])).stdout.split('\n').filter(Boolean).sort();
+    assert.ok(running.includes(ids.client), 'the client runs');
+    const imageId = JSON.parse((await crictl('inspecti', [image])).stdout).status.id;
+    assert.match(imageId, /^sha256:[0-9a-f]{64}$/);
+    for (const filter of [image, imageId, imageId.slice(7, 19)]) {
+      const r = await crictl('ps', ['-q', '--image', filter]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(r.stdout.split('\n').filter(Boolean).sort(), running, filter);
+    }
+    assert.equal((await crictl('ps', ['-q', '--image', `${registry.host}/test/absent:9`])).stdout, '');
+    // A container made from the image's id: its IMAGE column shows the id, with -r the name.
+    const byId = await create('by-id', { image: { image: imageId }, command: [BB, 'true'] });
+    const row = (args) => crictl('ps', ['-a', '--id', byId, ...args]).then((r) => r.stdout.trimEnd().split('\n')[1]);
+    assert.match(await row([]), new RegExp(`^${byId.slice(0, 13)} +${imageId.slice(7, 20)} `));
+    assert.match(await row(['-r']), new RegExp(`^${byId.slice(0, 13)} +${image.replace(/[.]/g, '\\.')} `));
+    assert.equal((await crictl('rm', [byId])).code, 0);
+    delete ids['by-id'];
+  });
+
   it('attach -i: our input to the container\'s stdin, its output back until it exits', async () => {
     await create('reader', { stdin: true, command: [BB, 'sh', '-c', 'echo ready; while read x; do echo "got $x"; [ "$x" = bye ] && exit 0; done'] });
     assert.equal((await crictl('start', [ids.reader])).code, 0);
@@ -254,6 +274,11 @@ describe('crictl containers in a pod', { skip }, () => {
       assert.ok(ws > 0 && ws < 512 << 20, `working set ${ws}`);
       assert.ok(Number(s.cpu.usageCoreNanoSeconds.value) > 0);
       assert.ok(Number(s.writableLayer.inodesUsed.value) >= 0);
+      // containerd's: the snapshotter's root, page faults from memory.stat, no limit -> 0 available.
+      assert.equal(s.writableLayer.fsId.mountpoint, join(root, 'io.containerd.snapshotter.v1.overlayfs'));
+      assert.ok(Number(s.memory.pageFaults.value) > 0, JSON.stringify(s.memory));
+      assert.ok(Number(s.memory.majorPageFaults.value) >= 0);
+      assert.equal(s.memory.availableBytes.value, '0');
     }
     const t = await crictl('stats', [ids.server]);
     const lines = t.stdout.trimEnd().split('\n');
@@ -263,6 +288,12 @@ describe('crictl containers in a pod', { skip }, () => {
     assert.equal(sp.stats.length, 1);
     assert.equal(sp.stats[0].attributes.id, pod);
     assert.equal(sp.stats[0].linux.containers.length, 2);
+    const podLinux = sp.stats[0].linux;
+    assert.ok(Number(podLinux.process.processCount.value) >= 2, JSON.stringify(podLinux.process));
+    assert.ok(Number(podLinux.memory.usageBytes.value) >= Number(podLinux.memory.workingSetBytes.value));
+    // The pod network's eth0, read through one of its containers (the client fetched from the server).
+    assert.equal(podLinux.network.defaultInterface.name, 'eth0');
+    assert.ok(Number(podLinux.network.defaultInterface.rxBytes.value) > 0, JSON.stringify(podLinux.network));
   });
 
   it('stop: the stop signal first, SIGKILL after the grace period', async () => {

@@ -53,3 +53,18 @@ export abstract class CrictlCommand extends Command {
     process.exit(1);
   }
 }
+
+type BaseFlags = typeof CrictlCommand.baseFlags;
+
+/**
+ * The global flags with some of their letters given up to a command's own flags (runp's and run's
+ * -r runtime, exec's -i and -t, logs' -t, ps's -r): those globals keep their long forms there, as
+ * in crictl, where a letter after the command is the command's.
+ */
+export function baseFlagsFreeing(...chars: string[]): BaseFlags {
+  const out: Record<string, BaseFlags[keyof BaseFlags]> = { ...CrictlCommand.baseFlags };
+  for (const [name, flag] of Object.entries(out)) {
+    if (flag.char !== undefined && chars.includes(flag.char)) out[name] = { ...flag, char: undefined } as BaseFlags[keyof BaseFlags];
+  }
+  return out as BaseFlags;
+}

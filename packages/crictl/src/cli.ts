@@ -6,9 +6,13 @@ import { GLOBALS } from './globals';
 
 export { COMMANDS };
 
-
 export async function main(argv: string[], pkgRoot: string): Promise<void> {
   const args = hoistGlobals(argv, GLOBALS, commandIds(COMMANDS));
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+    // urfave/cli's version flag, as crictl prints it; berth's version stands in for cri-tools'.
+    process.stdout.write(`crictl version v${(require('../package.json') as { version: string }).version}\n`);
+    return;
+  }
   if (args[0] === 'run' && !args.includes('--help') && !args.includes('-h')) {
     // The container's shim starts now, its Node start-up in parallel with oclif's and the checks;
     // one nobody takes (a usage error, an unknown image) exits when we do (tasks/prespawn.ts).

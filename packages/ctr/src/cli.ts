@@ -71,6 +71,11 @@ export async function main(argv: string[], pkgRoot: string): Promise<void> {
   trace('ctr: main');
   const ids = commandIds(COMMANDS);
   const args = topicFlagsAfterSubcommand(hoistGlobals(argv, GLOBALS, ids));
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+    // urfave/cli's version flag, as ctr prints it ("ctr <package> <version>"): berth's stands in.
+    process.stdout.write(`ctr berth ${(require('../package.json') as { version: string }).version}\n`);
+    return;
+  }
   const unknown = args[0] === 'help' ? undefined : unknownWord(commandWords(args), ids);
   if (unknown !== undefined) noHelpTopic(unknown);
   // A task's shim starts now, in parallel with oclif and the container's creation.

@@ -4,7 +4,7 @@
  * compute it), disk and inodes of its writable layer from the snapshotter. A CPU percentage
  * needs two samples: callers take them a moment apart (crictl does, over --seconds).
  */
-import { runtimeRootForNamespace } from '../layout';
+import { runtimeRootForNamespace, snapshotterRoot } from '../layout';
 import { NotFoundError } from '../errors';
 import { openMetadata } from '../metadata';
 import { readRecord, recordCgroup } from '../runtime/container';
@@ -13,6 +13,7 @@ import { listContainerViews, type CriContainerView } from './containers';
 import { listSandboxes, type StoreDirs } from './sandbox';
 import { CRI_NAMESPACE } from './sandbox-record';
 import { idFilter } from './id-filter';
+import { readSmallFile } from '../sys/small-file';
 
 export interface CriContainerStats {
   id: string;
@@ -28,6 +29,14 @@ export interface CriContainerStats {
   memoryUsage: number;
   memoryWorkingSet: number;
   memoryRss: number;
+  /** The limit less the working set, 0 without a limit (containerd's availableBytes). */
+  memoryAvailable: number;
+  pageFaults: number;
+  majorPageFaults: number;
+  /** Processes in the container's cgroup. */
+  processes: number;
+  /** The init's pid while it runs (the pod's network counters are read through it), else 0. */
+  initPid: number;
   diskUsed: number;
   inodesUsed: number;
   snapshotMountpoint: string;
@@ -47,18 +56,29 @@ function statsOf(dirs: StoreDirs, v: CriContainerView): CriContainerStats {
   const s: CriContainerStats = {
     id: v.id, name: v.config.metadata.name, attempt: v.config.metadata.attempt, podId: v.sandboxId, labels: v.config.labels,
     annotations: v.config.annotations, running: v.state === 'CONTAINER_RUNNING', timestamp: nowNs(), cpuUsageCoreNs: 0, memoryUsage: 0,
-    memoryWorkingSet: 0, memoryRss: 0, diskUsed: 0, inodesUsed: 0, snapshotMountpoint: '',
+    memoryWorkingSet: 0, memoryRss: 0, memoryAvailable: 0, pageFaults: 0, majorPageFaults: 0, processes: 0, initPid: 0,
+    diskUsed: 0, inodesUsed: 0, snapshotMountpoint: '',
   };
   if (s.running) {
     try {
-      const cg = recordCgroup(readRecord(runtimeRootForNamespace(dirs.state, CRI_NAMESPACE), v.id));
+      const rec = readRecord(runtimeRootForNamespace(dirs.state, CRI_NAMESPACE), v.id);
+      s.initPid = rec.initPid;
+      const cg = recordCgroup(rec);
       if (cg) {
         const st = cg.stats();
+        const raw = st.memory.raw;
         s.cpuUsageCoreNs = st.cpu.usage.total;
         s.memoryUsage = st.memory.usage.usage;
-        const inactive = st.memory.raw['total_inactive_file'] ?? st.memory.raw['inactive_file'] ?? 0;
+        // v1's total_* count the cgroup's children too (containerd reads those); v2 has no prefix.
+        const inactive = raw['total_inactive_file'] ?? raw['inactive_file'] ?? 0;
         s.memoryWorkingSet = Math.max(0, s.memoryUsage - inactive);
-        s.memoryRss = st.memory.raw['total_rss'] ?? st.memory.raw['anon'] ?? st.memory.raw['rss'] ?? 0;
+        s.memoryRss = raw['total_rss'] ?? raw['anon'] ?? raw['rss'] ?? 0;
+        // Above 2^62 the limit is the kernel's "unlimited" (rounded): containerd says 0 then.
+        const limit = st.memory.usage.limit;
+        s.memoryAvailable = limit > 2 ** 62 ? 0 : Math.max(0, limit - s.memoryWorkingSet);
+        s.pageFaults = raw['total_pgfault'] ?? raw['pgfault'] ?? 0;
+        s.majorPageFaults = raw['total_pgmajfault'] ?? raw['pgmajfault'] ?? 0;
+        s.processes = st.pids.current;
       }
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err; // exited meanwhile
@@ -69,7 +89,8 @@ function statsOf(dirs: StoreDirs, v: CriContainerView): CriContainerStats {
     const u = sn.usage(v.record.snapshotKey || v.id);
     s.diskUsed = u.size;
     s.inodesUsed = u.inodes;
-    s.snapshotMountpoint = sn.name;
+    // The snapshotter's root, as containerd reports it (and imagefsinfo does).
+    s.snapshotMountpoint = snapshotterRoot(dirs.root, sn.name === 'native' ? 'native' : 'overlayfs');
   } catch (err) {
     if (!(err instanceof NotFoundError)) throw err;
   }
@@ -106,6 +127,13 @@ export interface CriPodStats {
   timestamp: string;
   cpuUsageCoreNs: number;
   memoryWorkingSet: number;
+  memoryUsage: number;
+  memoryRss: number;
+  pageFaults: number;
+  majorPageFaults: number;
+  processes: number;
+  /** eth0 of the pod network while one of its containers runs (none with the host's network). */
+  network: InterfaceUsage | undefined;
   containers: CriContainerStats[];
 }
 
@@ -127,8 +155,36 @@ export function criPodStats(dirs: StoreDirs, f: StatsFilter = {}): CriPodStats[]
     return {
       id: p.id, name: m.name, namespace: m.namespace, uid: m.uid, attempt: m.attempt, labels: p.config.labels, annotations: p.config.annotations,
       timestamp: nowNs(), containers,
-      cpuUsageCoreNs: containers.reduce((n, c) => n + c.cpuUsageCoreNs, 0),
-      memoryWorkingSet: containers.reduce((n, c) => n + c.memoryWorkingSet, 0),
+      cpuUsageCoreNs: sum(containers, (c) => c.cpuUsageCoreNs),
+      memoryWorkingSet: sum(containers, (c) => c.memoryWorkingSet),
+      memoryUsage: sum(containers, (c) => c.memoryUsage),
+      memoryRss: sum(containers, (c) => c.memoryRss),
+      pageFaults: sum(containers, (c) => c.pageFaults),
+      majorPageFaults: sum(containers, (c) => c.majorPageFaults),
+      processes: sum(containers, (c) => c.processes),
+      network: p.netnsPath === '' ? undefined : podNetwork(containers.find((c) => c.initPid > 0)?.initPid),
     };
   });
+}
+
+function sum(list: CriContainerStats[], f: (c: CriContainerStats) => number): number {
+  return list.reduce((n, c) => n + f(c), 0);
+}
+
+/** One interface's counters (CRI NetworkInterfaceUsage). */
+export interface InterfaceUsage { name: string; rxBytes: number; rxErrors: number; txBytes: number; txErrors: number }
+
+/**
+ * The pod network's eth0 counters (containerd's default interface, the only one it reports), from
+ * /proc/<pid>/net/dev of a process in it: berth's pods have no pause process, a running
+ * container's init serves.
+ */
+function podNetwork(pid: number | undefined): InterfaceUsage | undefined {
+  if (pid === undefined) return undefined;
+  const text = readSmallFile(`/proc/${pid}/net/dev`);
+  // "  eth0: rxBytes rxPackets rxErrs rxDrop rxFifo rxFrame rxCompressed rxMulticast txBytes txPackets txErrs ..."
+  const line = text?.split('\n').find((l) => l.trimStart().startsWith('eth0:'));
+  if (line === undefined) return undefined;
+  const f = line.slice(line.indexOf(':') + 1).trim().split(/\s+/).map(Number);
+  return { name: 'eth0', rxBytes: f[0] ?? 0, rxErrors: f[2] ?? 0, txBytes: f[8] ?? 0, txErrors: f[10] ?? 0 };
 }

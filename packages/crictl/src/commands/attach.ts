@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { CrictlCommand } from '../base';
+import { CrictlCommand, baseFlagsFreeing } from '../base';
 import { rpcMessage } from '@berth/core/dist/cri/rpc-error';
 
 export default class Attach extends CrictlCommand {
@@ -7,11 +7,7 @@ export default class Attach extends CrictlCommand {
   static override usage = 'attach [flags] CONTAINER-ID';
   static override args = { id: Args.string({ description: 'CONTAINER-ID', required: true }) };
   // attach's own -i/-t, as in crictl; the endpoint and timeout keep their long forms.
-  static override baseFlags = {
-    ...CrictlCommand.baseFlags,
-    'image-endpoint': Flags.string({ description: 'Endpoint of CRI image manager service (berth: no daemon, accepted and ignored)', env: 'IMAGE_SERVICE_ENDPOINT', helpGroup: 'GLOBAL' }),
-    timeout: Flags.string({ description: 'Timeout of connecting to the server in seconds (e.g. 2s, 20s.). 0 or less is set to default', default: '2s', helpGroup: 'GLOBAL' }),
-  };
+  static override baseFlags = baseFlagsFreeing('i', 't');
   static override flags = {
     stdin: Flags.boolean({ char: 'i', description: 'Keep STDIN open' }),
     tty: Flags.boolean({ char: 't', description: 'Stdin is a TTY' }),

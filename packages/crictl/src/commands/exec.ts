@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { CrictlCommand } from '../base';
+import { CrictlCommand, baseFlagsFreeing } from '../base';
 import { rpcMessage } from '@berth/core/dist/cri/rpc-error';
 
 export default class Exec extends CrictlCommand {
@@ -8,11 +8,7 @@ export default class Exec extends CrictlCommand {
   static override usage = 'exec [flags] CONTAINER-ID COMMAND [ARG...]';
   static override strict = false;
   // exec's own -i/-t, as in crictl; the image endpoint and the connection timeout keep their long forms.
-  static override baseFlags = {
-    ...CrictlCommand.baseFlags,
-    'image-endpoint': Flags.string({ description: 'Endpoint of CRI image manager service (berth: no daemon, accepted and ignored)', env: 'IMAGE_SERVICE_ENDPOINT', helpGroup: 'GLOBAL' }),
-    timeout: Flags.string({ description: 'Timeout of connecting to the server in seconds (e.g. 2s, 20s.). 0 or less is set to default', default: '2s', helpGroup: 'GLOBAL' }),
-  };
+  static override baseFlags = baseFlagsFreeing('i', 't');
   static override args = {
     id: Args.string({ description: 'CONTAINER-ID', required: true }),
     command: Args.string({ description: 'COMMAND' }),

@@ -1,14 +1,11 @@
 import { Args, Flags } from '@oclif/core';
-import { CrictlCommand } from '../base';
+import { CrictlCommand, baseFlagsFreeing } from '../base';
 
 export default class Logs extends CrictlCommand {
   static override summary = 'Fetch the logs of a container';
   static override usage = 'logs [flags] CONTAINER-ID';
   // logs' own -t is --timestamps, as in crictl; the connection timeout keeps its long form.
-  static override baseFlags = {
-    ...CrictlCommand.baseFlags,
-    timeout: Flags.string({ description: 'Timeout of connecting to the server in seconds (e.g. 2s, 20s.). 0 or less is set to default', default: '2s', helpGroup: 'GLOBAL' }),
-  };
+  static override baseFlags = baseFlagsFreeing('t');
   static override args = { id: Args.string({ description: 'CONTAINER-ID', required: true }) };
   static override flags = {
     follow: Flags.boolean({ char: 'f', description: 'Follow log output' }),

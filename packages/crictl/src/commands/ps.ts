@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { CrictlCommand } from '../base';
+import { CrictlCommand, baseFlagsFreeing } from '../base';
 import { labelFilter, matchesPattern } from '../list-filters';
 import { printStructured, table, truncateId, type Json } from '../output';
 import { humanDuration } from './pods';
@@ -10,6 +10,7 @@ const STATE_TEXT: Record<string, string> = { CONTAINER_CREATED: 'Created', CONTA
 export default class Ps extends CrictlCommand {
   static override summary = 'List containers';
   static override usage = 'ps [flags]';
+  static override baseFlags = baseFlagsFreeing('r');
   static override flags = {
     verbose: Flags.boolean({ char: 'v', description: 'Show verbose information for containers' }),
     id: Flags.string({ description: 'Filter by container id' }),
@@ -24,6 +25,7 @@ export default class Ps extends CrictlCommand {
     latest: Flags.boolean({ char: 'l', description: 'Show the most recently created container (includes all states)' }),
     last: Flags.integer({ char: 'n', description: 'Show last n recently created containers (includes all states). Set 0 for unlimited.' }),
     'no-trunc': Flags.boolean({ description: 'Show output without truncating the ID' }),
+    'resolve-image-path': Flags.boolean({ char: 'r', description: 'Show image path instead of image id' }),
   };
 
   async run(): Promise<void> {
@@ -47,10 +49,13 @@ export default class Ps extends CrictlCommand {
     let list = listContainerViews(dirs);
     const byId = idFilter(list.map((c) => c.id), flags.id);
     const byPod = idFilter(flags.pod ? podIds(dirs.root) : [], flags.pod);
+    // --image as crictl's matchesImage: the filter and each container's image resolved to image ids
+    // (a name, a short name, an id or its prefix); a filter naming no image matches nothing.
+    const imageId = flags.image ? resolveImageId(dirs.root, flags.image) : undefined;
     list = list.filter((c) => byId(c.id) && byPod(c.sandboxId)
       && (!state || c.state === state) && Object.entries(labels).every(([k, v]) => c.config.labels[k] === v)
       && matchesPattern(flags.name, c.config.metadata.name)
-      && (!flags.image || c.config.image.image === flags.image || c.imageName === flags.image || c.imageRef === flags.image || c.imageRef.replace(/^sha256:/, '').startsWith(flags.image)));
+      && (!flags.image || c.imageRef === imageId));
     list.sort((a, b) => (BigInt(b.status.createdAt) > BigInt(a.status.createdAt) ? 1 : BigInt(b.status.createdAt) < BigInt(a.status.createdAt) ? -1 : 0));
     let n = list.length;
     if (flags.latest) n = 1;
@@ -84,7 +89,8 @@ export default class Ps extends CrictlCommand {
         out += '\n';
         continue;
       }
-      let image = c.config.image.image;
+      // -r: the image's name (its first reference) where the config named it by id.
+      let image = flags['resolve-image-path'] && c.imageName !== '' ? c.imageName : c.config.image.image;
       const trunc = !flags['no-trunc'];
       // kubelet sends image ids: crictl shortens a digest as it does ids.
       if (trunc && /^sha256:[a-f0-9]{64}$/.test(image)) image = truncateId(image, 'sha256:');
@@ -106,5 +112,14 @@ function podIds(root: string): string[] {
     return listSandboxes(store).map((p) => p.id);
   } finally {
     store.close();
+  }
+}
+
+function resolveImageId(root: string, image: string): string | undefined {
+  const { criImageStatus } = require('@berth/core/dist/cri/images') as typeof import('@berth/core/dist/cri/images');
+  try {
+    return criImageStatus(root, image)?.id;
+  } catch {
+    return undefined; // an ambiguous id prefix names no one image
   }
 }

@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { CrictlCommand } from '../base';
+import { CrictlCommand, baseFlagsFreeing } from '../base';
 import { crictlSettings } from '../settings';
 import { rpcMessage } from '@berth/core/dist/cri/rpc-error';
 
@@ -7,10 +7,7 @@ export default class Run extends CrictlCommand {
   static override summary = 'Run a new container inside a sandbox';
   static override usage = 'run [flags] container-config.[json|yaml] pod-config.[json|yaml]';
   // run's own -r is the runtime handler, as in crictl; the endpoint keeps its long form here.
-  static override baseFlags = {
-    ...CrictlCommand.baseFlags,
-    'runtime-endpoint': Flags.string({ description: 'Endpoint of CRI container runtime service (berth: no daemon, accepted and ignored)', env: 'CONTAINER_RUNTIME_ENDPOINT', helpGroup: 'GLOBAL' }),
-  };
+  static override baseFlags = baseFlagsFreeing('r');
   static override args = {
     containerConfig: Args.string({ description: 'container-config.[json|yaml]', required: true }),
     podConfig: Args.string({ description: 'pod-config.[json|yaml]', required: true }),

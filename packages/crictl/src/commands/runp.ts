@@ -1,14 +1,11 @@
 import { Args, Flags } from '@oclif/core';
-import { CrictlCommand } from '../base';
+import { CrictlCommand, baseFlagsFreeing } from '../base';
 
 export default class Runp extends CrictlCommand {
   static override summary = 'Run a new pod';
   static override usage = 'runp [flags] pod-config.[json|yaml]';
   // runp's own -r is the runtime handler, as in crictl; the endpoint keeps its long form here.
-  static override baseFlags = {
-    ...CrictlCommand.baseFlags,
-    'runtime-endpoint': Flags.string({ description: 'Endpoint of CRI container runtime service (berth: no daemon, accepted and ignored)', env: 'CONTAINER_RUNTIME_ENDPOINT', helpGroup: 'GLOBAL' }),
-  };
+  static override baseFlags = baseFlagsFreeing('r');
   static override args = {
     config: Args.string({ description: 'pod-config.[json|yaml]', required: true }),
   };

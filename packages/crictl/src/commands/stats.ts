@@ -5,14 +5,17 @@ import { humanSize, printStructured, table, truncateId, type Json } from '../out
 
 type StatsRecord = import('@berth/core/dist/cri/container-stats').CriContainerStats;
 
-const u64 = (n: number): Json => ({ value: String(n) });
+export const u64 = (n: number): Json => ({ value: String(n) });
 
 /** CRI ContainerStats as protobuf JSON (uint64 values as strings). */
 export function statsJson(s: StatsRecord, cpuNanoCores: number): Json {
   return {
     attributes: { id: s.id, metadata: { name: s.name, attempt: s.attempt }, labels: s.labels, annotations: s.annotations },
     cpu: { timestamp: s.timestamp, usageCoreNanoSeconds: u64(s.cpuUsageCoreNs), usageNanoCores: u64(cpuNanoCores) },
-    memory: { timestamp: s.timestamp, workingSetBytes: u64(s.memoryWorkingSet), availableBytes: null, usageBytes: u64(s.memoryUsage), rssBytes: u64(s.memoryRss), pageFaults: null, majorPageFaults: null },
+    memory: {
+      timestamp: s.timestamp, workingSetBytes: u64(s.memoryWorkingSet), availableBytes: u64(s.memoryAvailable), usageBytes: u64(s.memoryUsage),
+      rssBytes: u64(s.memoryRss), pageFaults: u64(s.pageFaults), majorPageFaults: u64(s.majorPageFaults),
+    },
     writableLayer: { timestamp: s.timestamp, fsId: { mountpoint: s.snapshotMountpoint }, usedBytes: u64(s.diskUsed), inodesUsed: u64(s.inodesUsed) },
     swap: null,
   };

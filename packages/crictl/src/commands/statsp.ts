@@ -2,9 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { CrictlCommand } from '../base';
 import { labelFilter } from '../list-filters';
 import { humanSize, printStructured, table, truncateId, type Json } from '../output';
-import { nanoCores, statsJson } from './stats';
-
-const u64 = (n: number): Json => ({ value: String(n) });
+import { nanoCores, statsJson, u64 } from './stats';
 
 export default class Statsp extends CrictlCommand {
   static override summary = 'List pod statistics. Stats represent a structured API that will fulfill the Kubelet\'s /stats/summary endpoint.';
@@ -43,8 +41,20 @@ export default class Statsp extends CrictlCommand {
             attributes: { id: p.id, metadata: { name: p.name, uid: p.uid, namespace: p.namespace, attempt: p.attempt }, labels: p.labels, annotations: p.annotations },
             linux: {
               cpu: { timestamp: p.timestamp, usageCoreNanoSeconds: u64(p.cpuUsageCoreNs), usageNanoCores: u64(nanoCores(before, p)) },
-              memory: { timestamp: p.timestamp, workingSetBytes: u64(p.memoryWorkingSet) },
-              network: null, process: null,
+              // The pod's figures are its running containers' summed (no pod cgroup of its own to
+              // read, hence no availableBytes: a sum of the containers' would mean nothing).
+              memory: {
+                timestamp: p.timestamp, workingSetBytes: u64(p.memoryWorkingSet), availableBytes: null, usageBytes: u64(p.memoryUsage),
+                rssBytes: u64(p.memoryRss), pageFaults: u64(p.pageFaults), majorPageFaults: u64(p.majorPageFaults),
+              },
+              network: p.network ? {
+                timestamp: p.timestamp,
+                defaultInterface: {
+                  name: p.network.name, rxBytes: u64(p.network.rxBytes), rxErrors: u64(p.network.rxErrors), txBytes: u64(p.network.txBytes), txErrors: u64(p.network.txErrors),
+                },
+                interfaces: [],
+              } : null,
+              process: { timestamp: p.timestamp, processCount: u64(p.processes) },
               containers: p.containers.map((c) => statsJson(c, nanoCores(before?.containers.find((x) => x.id === c.id), c))),
             },
             windows: null,
