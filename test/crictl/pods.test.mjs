@@ -224,7 +224,11 @@ describe('crictl pod sandboxes', { skip }, () => {
   it('rmp refuses a ready pod without -f; stopp tears the network down and unpins everything', async () => {
     const refused = await crictl('rmp', [a]);
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /level=fatal msg=".*is running, please stop it first/);
+    assert.match(refused.stderr, new RegExp(`level=fatal msg="unable to remove sandbox\\(es\\): pod sandbox \\\\"${a}\\\\" is running, please stop it first"`));
+    // Several failures: crictl's aggregate, one fatal line.
+    const two = await crictl('rmp', [a, 'ffffffffffff0000']);
+    assert.equal(two.code, 1);
+    assert.match(two.stderr, /level=fatal msg="unable to remove sandbox\(es\): \[pod sandbox .* is running, please stop it first, getting sandbox status of pod \\"ffffffffffff0000\\": rpc error: code = NotFound desc = an error occurred when try to find sandbox \\"ffffffffffff0000\\": not found\]"/);
     const ipam = join(state, 'ipam', `berth-test-${tag}`);
     assert.equal(readdirSync(ipam).filter((f) => /^\d+\./.test(f)).length, 2);
 

@@ -120,17 +120,22 @@ export async function removePods(dirs: StoreDirs, given: string[], opts: { force
       }
       fail('rmp needs at least one POD-ID (or -a)');
     }
-    // crictl removes them concurrently and reports every failure; here one after the other.
+    // crictl removes them concurrently and reports every failure (one after the other here), in
+    // its words: the status lookup's, a ready pod's refusal, or the removal's; aggregated as
+    // Kubernetes' error lists print ("[a, b]" for more than one).
+    const { NotFoundError, StateError } = require('@berth/core/dist/errors') as typeof import('@berth/core/dist/errors');
     const errors: string[] = [];
     for (const id of ids) {
       try {
         await removePod(store, dirs, id, opts.force);
         process.stdout.write(`Removed sandbox ${id}\n`);
       } catch (err) {
-        errors.push(`removing the pod sandbox ${JSON.stringify(id)}: ${rpcMessage(err)}`);
+        errors.push(err instanceof NotFoundError ? `getting sandbox status of pod ${JSON.stringify(id)}: ${rpcMessage(err)}`
+          : err instanceof StateError && /is running, please stop it first/.test(err.message) ? `pod sandbox ${JSON.stringify(id)} is running, please stop it first`
+            : `removing the pod sandbox ${JSON.stringify(id)}: ${rpcMessage(err)}`);
       }
     }
-    if (errors.length > 0) fail(errors.join(', '));
+    if (errors.length > 0) fail(`unable to remove sandbox(es): ${errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`}`);
   } finally {
     store.close();
   }
