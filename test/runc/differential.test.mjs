@@ -12,6 +12,8 @@ import { BERTH, REAL_RUNC, runtime, skipUnlessRealRunc } from './helpers.mjs';
 
 const SECTIONS = {
   pid: 'echo $$',
+  // pid, process group and session: runc's init leads a session of its own.
+  session: 'cut -d" " -f1,5,6 /proc/$$/stat',
   hostname: 'hostname',
   status: "grep -E '^(CapEff|CapPrm|CapBnd|CapAmb|CapInh|NoNewPrivs|Seccomp|SigIgn|SigBlk):' /proc/self/status",
   id: 'id',
@@ -83,7 +85,7 @@ describe('berth runc vs real runc: the container\'s view', { skip: skipUnlessRea
   });
 
   it('exit code', () => assert.deepEqual([views.berth.code, views.runc.code], [3, 3]));
-  for (const key of ['pid', 'hostname', 'status', 'id', 'ulimit', 'dev', 'cwd', 'env', 'cgroup']) {
+  for (const key of ['pid', 'session', 'hostname', 'status', 'id', 'ulimit', 'dev', 'cwd', 'env', 'cgroup']) {
     it(key, () => assert.deepEqual(views.berth[key], views.runc[key]));
   }
   it('mounts: the same mount points, fs types and ro/rw, in the same order', () => {

@@ -17,6 +17,8 @@ const commonGlobals = {
 
 export abstract class RuncCommandBase extends Command {
   static override baseFlags = commonGlobals;
+  /** Arguments after the declared ones that the command passes on itself (exec's command, ps's options). */
+  static trailingArgs = false;
 
   /** Global flags as parsed (commands call this once in run()). */
   protected globals(flags: { root: string; log?: string; 'log-format': string; debug: boolean; 'systemd-cgroup': boolean }): { root: string } {
@@ -37,7 +39,7 @@ export abstract class RuncCommandBase extends Command {
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     if (err.oclif?.exit === 2) {
       // A usage error: one runc-style line instead of oclif's banner and help.
-      report(this.argv, usageMessage(this.id ?? '', err.message));
+      report(this.argv, usageMessage(this.id ?? '', err.message, this.constructor as typeof Command));
       if (this.argv.includes('--debug') && err.stack) process.stderr.write(`${err.stack}\n`);
       process.exit(1);
     }
@@ -50,11 +52,21 @@ export abstract class RuncCommandBase extends Command {
   }
 }
 
-/** oclif's parse errors in runc's (urfave/cli's) words. */
-function usageMessage(command: string, message: string): string {
+/**
+ * oclif's parse errors in runc's (urfave/cli's) words; an argument count as runc's checkArgs
+ * words it, from the command's own arguments (`runc: "kill" requires a minimum of 1 argument(s)`).
+ */
+function usageMessage(command: string, message: string, cmd: typeof Command): string {
   const flag = /Nonexistent flags?: (-{1,2})([^\s,]+)/.exec(message);
   if (flag) return `flag provided but not defined: -${flag[2]}`;
-  if (/Missing \d+ required arg|Unexpected argument/.test(message)) return `"${command}" requires exactly 1 argument(s)`;
+  const missing = /Missing \d+ required arg/.test(message);
+  if (missing || /Unexpected argument/.test(message)) {
+    const args = Object.values(cmd.args ?? {});
+    const min = args.filter((a) => a.required).length;
+    const max = cmd.strict === false || (cmd as typeof RuncCommandBase).trailingArgs ? Infinity : args.length;
+    const count = min === max ? `exactly ${min}` : missing ? `a minimum of ${min}` : `a maximum of ${max}`;
+    return `runc: "${command}" requires ${count} argument(s)`;
+  }
   const { errorLine } = require('@berth/core/dist/cli/error-line') as typeof import('@berth/core/dist/cli/error-line');
   return errorLine(message);
 }

@@ -9,11 +9,11 @@ import { outputPending, writeStdout } from '@berth/core/dist/cli/write-out';
 import { trace } from '@berth/core/dist/util/trace';
 import { GLOBALS } from './globals';
 import { openLog } from './log';
-import { fail, parse, type Parsed } from './fast-forms';
+import { fail, parse, warn, type Parsed } from './fast-forms';
 
 const SERVED: ReadonlySet<string> = new Set(['state', 'list', 'kill', 'delete', 'start']);
 
-function run({ command, root, args, flags }: Parsed): void {
+function run({ command, root, args, flags }: Parsed, argv: string[]): void {
   const id = args[0] as string;
   if (command === 'state') {
     const { containerState } = require('@berth/core/dist/runtime/list') as typeof import('@berth/core/dist/runtime/list');
@@ -26,7 +26,7 @@ function run({ command, root, args, flags }: Parsed): void {
     const lifecycle = require('@berth/core/dist/runtime/lifecycle') as typeof import('@berth/core/dist/runtime/lifecycle');
     if (command === 'start') lifecycle.startContainer(root, id);
     else if (command === 'kill') lifecycle.killContainer(root, id, args[1] ?? 'SIGTERM', flags.all === true);
-    else lifecycle.deleteContainer(root, id, flags.force === true);
+    else for (const w of lifecycle.deleteContainer(root, id, flags.force === true).warnings) warn(argv, w);
   }
 }
 
@@ -41,7 +41,7 @@ export function fast(argv: string[]): 'done' | boolean {
   trace(`fast: ${parsed.command}`);
   openLog(argv, GLOBALS.withValue);
   try {
-    run(parsed);
+    run(parsed, argv);
   } catch (err) {
     fail(argv, err);
   }

@@ -21,8 +21,8 @@ export function flagValue(argv: string[], name: string): string | undefined {
  * line is appended to FILE and stderr gets the bare message (what containerd's shim reads).
  * `argv`: the command's arguments, global flags included.
  */
-export function report(argv: string[], message: string): void {
-  const line = formatError(message, flagValue(argv, '--log-format') === 'json' ? 'json' : 'text');
+export function report(argv: string[], message: string, level: 'error' | 'warning' = 'error'): void {
+  const line = logrusLine(message, level, flagValue(argv, '--log-format') === 'json' ? 'json' : 'text');
   const log = flagValue(argv, '--log');
   if (log && log !== '/dev/stderr') {
     try {

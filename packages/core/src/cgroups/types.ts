@@ -28,6 +28,8 @@ export interface CgroupManager {
   isFrozen(): boolean;
   /** Every pid in this cgroup and its descendants. */
   pids(): number[];
+  /** How many processes the OOM killer has killed in the cgroup (0 without a memory controller). */
+  oomKills(): number;
   /** The data of runc's `events --stats` (see stats.ts for the JSON form). */
   stats(): CgroupStats;
   /** Sends `signal` to every process in the cgroup (ESRCH from exiting processes is ignored). */

@@ -143,6 +143,13 @@ export class V1Manager implements CgroupManager {
     return false;
   }
 
+  oomKills(): number {
+    const dir = this.dirs['memory'];
+    // memory.oom_control's oom_kill line (Linux 4.13+).
+    const m = dir ? /^oom_kill (\d+)$/m.exec(readFileIfExists(dir, 'memory.oom_control') ?? '') : null;
+    return m ? Number(m[1]) : 0;
+  }
+
   pids(): number[] {
     return readProcsRecursive(this.mainDir());
   }

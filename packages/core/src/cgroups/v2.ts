@@ -105,6 +105,11 @@ export class V2Manager implements CgroupManager {
     return this.waitFrozen();
   }
 
+  oomKills(): number {
+    const m = /^oom_kill (\d+)$/m.exec(readFileIfExists(this.dir, 'memory.events') ?? '');
+    return m ? Number(m[1]) : 0;
+  }
+
   pids(): number[] {
     return readProcsRecursive(this.dir);
   }

@@ -100,7 +100,8 @@ const SCHED_FLAGS = [
   'SCHED_FLAG_KEEP_PARAMS', 'SCHED_FLAG_UTIL_CLAMP_MIN', 'SCHED_FLAG_UTIL_CLAMP_MAX',
 ];
 
-const processNode = obj({
+/** `process` of config.json, and the whole of `runc exec --process FILE`. */
+export const PROCESS_SCHEMA = obj({
   terminal: bool,
   consoleSize: obj({ height: required(u32), width: required(u32) }),
   user,
@@ -176,7 +177,8 @@ const deviceRule = obj({
 
 const throttle = obj({ major: required(i64), minor: required(i64), rate: required(u64) });
 
-const resources = obj({
+/** `linux.resources`, and what `runc update -r FILE` reads. */
+export const RESOURCES_SCHEMA = obj({
   devices: arr(deviceRule),
   memory: obj({
     limit: i64,
@@ -275,7 +277,7 @@ const linux = obj({
   uidMappings: arr(idMapping),
   gidMappings: arr(idMapping),
   sysctl: map(str()),
-  resources,
+  resources: RESOURCES_SCHEMA,
   cgroupsPath: str(),
   namespaces: arr(namespace, unique('type', 'namespace')),
   devices: arr(device),
@@ -303,7 +305,7 @@ export const CONFIG_SCHEMA: Node = obj({
     if (!m) return `must be a SemVer version like "1.0.2", not ${JSON.stringify(v)}`;
     return m[1] === '1' ? undefined : { unsupported: `version ${v} is not supported (this runtime reads 1.x)` };
   })),
-  process: processNode,
+  process: PROCESS_SCHEMA,
   root: required(obj({ path: required(str(nonEmpty)), readonly: bool })),
   hostname: str(),
   domainname: str(),

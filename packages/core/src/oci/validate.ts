@@ -10,10 +10,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError, NotFoundError, UnsupportedError, errnoText } from '../errors';
-import type { LinuxNamespace, LinuxNamespaceType, Spec } from './types';
-import { CONFIG_SCHEMA } from './config-schema';
+import type { LinuxNamespace, LinuxNamespaceType, LinuxResources, Process, Spec } from './types';
+import { CONFIG_SCHEMA, PROCESS_SCHEMA, RESOURCES_SCHEMA } from './config-schema';
 import { findJsonError } from './json-error';
-import { SchemaError, problemAt, walk } from './schema';
+import { SchemaError, problemAt, walk, type Node } from './schema';
 
 export const CONFIG_FILE = 'config.json';
 
@@ -45,16 +45,54 @@ export function loadSpec(bundle: string, opts: Omit<ValidateOptions, 'bundle'> =
 
 /** Parses config.json text and validates it. */
 export function parseSpec(text: string, opts: ValidateOptions = {}): Spec {
-  if (text.trim() === '') throw new InvalidArgumentError(`${CONFIG_FILE}: the file is empty`);
-  let doc: unknown;
+  return validateSpec(parseJsonFile(text, CONFIG_FILE), opts);
+}
+
+/** JSON text of a file named `name` in messages: an empty file or a syntax error, located. */
+function parseJsonFile(text: string, name: string): unknown {
+  if (text.trim() === '') throw new InvalidArgumentError(`${name}: the file is empty`);
   try {
-    doc = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
     const where = findJsonError(text);
-    if (where) throw new InvalidArgumentError(`${CONFIG_FILE}: invalid JSON at line ${where.line}, column ${where.column}: ${where.reason}`);
-    throw new InvalidArgumentError(`${CONFIG_FILE}: invalid JSON: ${(err as Error).message}`);
+    if (where) throw new InvalidArgumentError(`${name}: invalid JSON at line ${where.line}, column ${where.column}: ${where.reason}`);
+    throw new InvalidArgumentError(`${name}: invalid JSON: ${(err as Error).message}`);
   }
-  return validateSpec(doc, opts);
+}
+
+/** `doc`, a document `name` holds, checked against `node` (an object, its fields as config.json's). */
+function checked(doc: unknown, name: string, node: Node): object {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new InvalidArgumentError(`${name}: must hold a JSON object, not ${doc === null ? 'null' : Array.isArray(doc) ? 'an array' : typeof doc}`);
+  }
+  try {
+    walk(node, doc, '');
+  } catch (err) {
+    if (!(err instanceof SchemaError)) throw err;
+    throw err.unsupported ? new UnsupportedError(`${name}: ${err.message}`) : new InvalidArgumentError(`${name}: ${err.message}`);
+  }
+  return doc;
+}
+
+/** Go's zero values: a missing user (or uid/gid) means root, as runc reads it. */
+function withRootDefaults(proc: Process): Process {
+  const u = (proc.user ??= { uid: 0, gid: 0 });
+  u.uid ??= 0;
+  u.gid ??= 0;
+  return proc;
+}
+
+/**
+ * `runc exec --process FILE`: the process as config.json's `process` is checked (args, an absolute
+ * cwd, types), a missing user being root. `name` names the file in messages.
+ */
+export function parseProcess(text: string, name: string): Process {
+  return withRootDefaults(checked(parseJsonFile(text, name), name, PROCESS_SCHEMA) as Process);
+}
+
+/** `runc update -r FILE`: linux.resources as config.json has them, checked the same way. */
+export function parseResources(text: string, name: string): LinuxResources {
+  return checked(parseJsonFile(text, name), name, RESOURCES_SCHEMA) as LinuxResources;
 }
 
 /**
@@ -64,23 +102,8 @@ export function parseSpec(text: string, opts: ValidateOptions = {}): Spec {
  * a missing rootfs.
  */
 export function validateSpec(doc: unknown, opts: ValidateOptions = {}): Spec {
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new InvalidArgumentError(`${CONFIG_FILE}: must hold a JSON object, not ${doc === null ? 'null' : Array.isArray(doc) ? 'an array' : typeof doc}`);
-  }
-  try {
-    walk(CONFIG_SCHEMA, doc, '');
-  } catch (err) {
-    if (!(err instanceof SchemaError)) throw err;
-    const message = `${CONFIG_FILE}: ${err.message}`;
-    throw err.unsupported ? new UnsupportedError(message) : new InvalidArgumentError(message);
-  }
-  const spec = doc as Spec;
-  if (spec.process) {
-    // Go's zero values: a missing user (or uid/gid) means root, as runc reads it.
-    const u = (spec.process.user ??= { uid: 0, gid: 0 });
-    u.uid ??= 0;
-    u.gid ??= 0;
-  }
+  const spec = checked(doc, CONFIG_FILE, CONFIG_SCHEMA) as Spec;
+  if (spec.process) withRootDefaults(spec.process);
   for (const rule of RULES) {
     const problem = rule(spec, opts.warnings ?? []);
     if (problem !== undefined) throw new InvalidArgumentError(`${CONFIG_FILE}: ${problem}`);

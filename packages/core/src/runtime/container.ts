@@ -133,7 +133,9 @@ export function listIds(root: string): string[] {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
-  return names.filter((n) => !n.startsWith('.')).sort();
+  // Every entry: an id may start with a dot (runc's rule allows ".x"); what holds no record (a
+  // create or delete under way) is skipped by the readers, as runc skips it.
+  return names.filter((n) => n !== '.' && n !== '..').sort();
 }
 
 /** True while the init's process is alive (and is still the same process). */

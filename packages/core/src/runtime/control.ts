@@ -65,7 +65,24 @@ function mergeResources(a: LinuxResources, b: LinuxResources): LinuxResources {
 
 /** One `runc events` stats event, already serialised: uint64 counters must not be rounded by JSON.stringify. */
 export function containerStatsJson(root: string, id: string): string {
+  return containerEvents(root, id).stats();
+}
+
+/** What `runc events` follows: the cgroup's stats and its OOM kills. */
+export interface ContainerEvents {
+  /** A stats event, serialised (throws once the cgroup is gone). */
+  stats(): string;
+  /** The OOM killer's kills in the container's cgroup so far. */
+  oomKills(): number;
+}
+
+/** A running (or paused) container's events; after it stops they go on until its cgroup goes, as runc's. */
+export function containerEvents(root: string, id: string): ContainerEvents {
   const rec = readRecord(root, id);
   if (containerStatus(root, rec) === 'stopped') throw new StateError(`container with id ${id} is not running`);
-  return `{"type":"stats","id":${JSON.stringify(id)},"data":${stringifyExact(runcStatsData(cgroupOf(rec).stats()))}}`;
+  const cg = cgroupOf(rec);
+  return {
+    stats: () => `{"type":"stats","id":${JSON.stringify(id)},"data":${stringifyExact(runcStatsData(cg.stats()))}}`,
+    oomKills: () => cg.oomKills(),
+  };
 }

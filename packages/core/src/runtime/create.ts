@@ -66,6 +66,10 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
   if (spec.process?.terminal && !opts.consoleSocket && opts.consoleFd === undefined) {
     throw new BerthError('EINVAL', 'cannot allocate tty if runc will detach without setting console socket');
   }
+  if (opts.consoleSocket && !spec.process?.terminal) {
+    // As runc: the socket would get a pty the container does not ask for (process.terminal).
+    throw new BerthError('EINVAL', 'cannot use console socket if runc will not detach or allocate tty');
+  }
 
   fs.mkdirSync(opts.root, { recursive: true, mode: 0o711 });
   const paths = containerPaths(opts.root, opts.id);
@@ -73,6 +77,7 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
 
   const undo: (() => void)[] = [() => fs.rmSync(paths.dir, { recursive: true, force: true })];
   let joining: Promise<unknown> | undefined;
+  let made: CgroupManager | undefined;
   try {
     let consoleFd = opts.consoleFd;
     if (opts.consoleSocket) {
@@ -123,6 +128,7 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     // lock's grace period (cgroup-join.ts): a mkdir made while that grace period runs waits for it
     // behind the cgroup mutex (~10 ms). runc's prespawn has paid it already; the shim pays it here.
     const cg = cgroupManager(spec.linux?.cgroupsPath, opts.id);
+    made = cg;
     trace('create: manager');
     cg.create();
     // The init first: its processes must be gone before the cgroup can go.
@@ -218,8 +224,26 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
   } catch (err) {
     // Moves still under way would race the cgroup's removal.
     if (joining) await joining;
+    const why = err instanceof InitError ? oomCause(made, spec) : undefined;
     for (const u of undo.reverse()) u();
-    throw err;
+    throw why ?? err;
+  }
+}
+
+/**
+ * An init killed while it started under a memory limit: the OOM killer's doing when the cgroup
+ * counts a kill (the limit is set before the init joins, so the kernel cannot refuse it as it does
+ * runc's, which joins first). One line that names the limit, not just "killed by SIGKILL".
+ */
+function oomCause(cg: CgroupManager | undefined, spec: Spec): InitError | undefined {
+  const limit = spec.linux?.resources?.memory?.limit;
+  if (!cg || limit === undefined) return undefined;
+  try {
+    if (cg.oomKills() === 0) return undefined;
+    const peak = cg.stats().memory.usage.max;
+    return new InitError(`container init was killed by the OOM killer: memory limit ${limit} is too low to start it${peak > 0 ? ` (peak usage ${peak})` : ''}`);
+  } catch {
+    return undefined;
   }
 }
 

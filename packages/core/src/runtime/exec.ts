@@ -3,10 +3,10 @@
  * container's cgroup and namespaces (the PID namespace through the parent, which spawns it
  * there), applies the process's identity and execve's.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { initStageScript } from '../layout';
-import { StateError } from '../errors';
+import { InvalidArgumentError, StateError } from '../errors';
 import type { LinuxNamespaceType, Process } from '../oci/types';
 import { closeFd } from '../sys/file';
 import { NAMESPACE_PROC_NAMES } from '../sys/ns';
@@ -52,7 +52,10 @@ export function execProcessFrom(root: string, id: string, o: ExecOverrides): Pro
     env: [...(base?.env ?? []), ...(o.env ?? [])],
     user: { ...(base?.user ?? { uid: 0, gid: 0 }) },
   };
-  if (o.cwd) p.cwd = o.cwd;
+  if (o.cwd) {
+    if (!path.isAbsolute(o.cwd)) throw new InvalidArgumentError(`cwd ${JSON.stringify(o.cwd)} must be an absolute path`);
+    p.cwd = o.cwd;
+  }
   if (o.user) p.user = { uid: o.user.uid, gid: o.user.gid ?? 0, additionalGids: p.user.additionalGids };
   if (o.additionalGids) p.user.additionalGids = o.additionalGids;
   if (o.noNewPrivs) p.noNewPrivileges = true;
@@ -113,12 +116,19 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     : spawnInPidNamespace(rec.config, () => spawn(process.execPath, [initStageScript()], { stdio, env, detached: o.detach === true }), pidNsPath);
   if (consoleFd !== undefined) closeFd(consoleFd);
   let execPid = child.pid as number;
-  await converse(child, syncIndex, config, (msg) => {
-    if (msg.type !== 'join-cgroup') return undefined;
-    execPid = msg.pid;
-    cg?.apply(msg.pid);
-    return { type: 'cgroup-joined' };
-  });
+  try {
+    await converse(child, syncIndex, config, (msg) => {
+      if (msg.type !== 'join-cgroup') return undefined;
+      execPid = msg.pid;
+      cg?.apply(msg.pid);
+      return { type: 'cgroup-joined' };
+    });
+  } catch (err) {
+    // The init stage ends by itself after its error: reap it before we exit, else it is orphaned
+    // into the container's PID namespace, whose init (a `sleep`, say) never reaps it.
+    await reaped(child);
+    throw err;
+  }
   if (o.pidFile) writeFileAtomic(path.resolve(o.pidFile), String(execPid), { durable: false });
   const master = ourEnd === undefined ? undefined : (require('./console') as typeof import('./console')).takeConsole(ourEnd);
   if (o.detach) {
@@ -126,4 +136,13 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     return 0;
   }
   return waitForeground(child, execPid, master);
+}
+
+/** Resolves once `child` has exited and been reaped (SIGKILLed if it lingers past 2 s). */
+function reaped(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { try { child.kill('SIGKILL'); } catch { /* gone */ } }, 2000);
+    child.once('exit', () => { clearTimeout(timer); resolve(); });
+  });
 }

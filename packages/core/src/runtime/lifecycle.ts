@@ -4,7 +4,7 @@ import { containerPaths } from '../layout';
 import { NotFoundError, StateError } from '../errors';
 import { isSameProcess } from '../sys/proc';
 import { containerStatus, initAlive, readRecord, recordCgroup, specHead, type ContainerRecord } from './container';
-import { hookState, runHooks } from './hooks';
+import { hookState, runHooks, runHooksWarning } from './hooks';
 import { parseSignal } from './signals';
 import { sleepMs } from '../util/sleep';
 import { trace } from '../util/trace';
@@ -61,17 +61,24 @@ export function startContainer(root: string, id: string): void {
 
 export function killContainer(root: string, id: string, signal: string | number = 'SIGTERM', all = false): void {
   const rec = readRecord(root, id);
-  const sig = parseSignal(signal);
-  if (containerStatus(root, rec) === 'stopped') throw new StateError('container not running');
+  // runc: an empty signal is SIGTERM.
+  const sig = parseSignal(signal === '' ? 'SIGTERM' : signal);
+  // -a signals whatever the cgroup holds, whatever the init's state (runc 1.1: a stopped
+  // container's empty cgroup is no error).
   const cg = all ? recordCgroup(rec) : undefined;
   if (cg) {
     cg.killAll(sig);
     return;
   }
+  if (containerStatus(root, rec) === 'stopped') throw new StateError('container not running');
   process.kill(rec.initPid, sig);
 }
 
-export interface DeleteResult { deleted: boolean }
+export interface DeleteResult {
+  deleted: boolean;
+  /** Failed poststop hooks: warnings only, the container is gone (runtime spec). */
+  warnings: string[];
+}
 
 export function deleteContainer(root: string, id: string, force = false): DeleteResult {
   trace('delete: begin');
@@ -82,7 +89,7 @@ export function deleteContainer(root: string, id: string, force = false): Delete
     // runc: `delete --force` of a container that does not exist succeeds quietly.
     if (err instanceof NotFoundError && force) {
       removeFlatDir(containerPaths(root, id).dir);
-      return { deleted: false };
+      return { deleted: false, warnings: [] };
     }
     throw err;
   }
@@ -91,9 +98,9 @@ export function deleteContainer(root: string, id: string, force = false): Delete
     throw new StateError(`cannot delete container ${id} that is not stopped: ${status}`);
   }
   if (status !== 'stopped') destroyProcesses(rec, 9);
-  destroy(root, rec);
+  const warnings = destroy(root, rec);
   trace('delete: done');
-  return { deleted: true };
+  return { deleted: true, warnings };
 }
 
 /** Kills every process of the container and waits until the init is gone. */
@@ -114,7 +121,8 @@ function destroyProcesses(rec: ContainerRecord, sig: number): void {
   }
 }
 
-function destroy(root: string, rec: ContainerRecord): void {
+/** The container's cgroup, poststop hooks and state go; returns the hooks' failures (warnings). */
+function destroy(root: string, rec: ContainerRecord): string[] {
   const cg = recordCgroup(rec);
   if (cg) {
     try { cg.killAll(9); } catch { /* empty */ }
@@ -122,7 +130,7 @@ function destroy(root: string, rec: ContainerRecord): void {
   }
   try {
     const head = specHead(rec);
-    runHooks('poststop', head.hooks?.poststop, hookState(rec, head, 'stopped', 0));
+    return runHooksWarning('poststop', head.hooks?.poststop, hookState(rec, head, 'stopped', 0));
   } finally {
     removeFlatDir(containerPaths(root, rec.id).dir);
   }

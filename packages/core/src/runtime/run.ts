@@ -3,6 +3,7 @@
  * terminal, and delete unless --keep. Returns the exit status runc would: the container's code,
  * or 128 + the signal that killed it.
  */
+import { InvalidArgumentError } from '../errors';
 import { createContainer, type CreateOptions, type Created } from './create';
 import { deleteContainer, startContainer } from './lifecycle';
 import { closeFd } from '../sys/file';
@@ -19,6 +20,8 @@ export interface RunOptions extends CreateOptions {
 export async function runContainer(opts: RunOptions): Promise<number> {
   // The spec is validated once, here, and handed to create.
   const spec = loadSpec(opts.bundle);
+  // As runc: in the foreground the terminal is run's own (a console socket is for a detached one).
+  if (!opts.detach && opts.consoleSocket) throw new InvalidArgumentError('cannot use console socket if runc will not detach or allocate tty');
   let ourEnd: number | undefined;
   let consoleFd: number | undefined;
   if (!opts.detach && !opts.consoleSocket && spec.process?.terminal === true) {

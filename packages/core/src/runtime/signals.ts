@@ -7,7 +7,8 @@ const SIGNALS = constants.signals as Record<string, number>;
 export function parseSignal(sig: string | number): number {
   if (typeof sig === 'number' || /^\d+$/.test(sig)) {
     const n = Number(sig);
-    if (n > 0 && n <= 64) return n;
+    // 0 sends nothing and checks the process is there (kill(2)), as runc and ctr accept it.
+    if (n >= 0 && n <= 64) return n;
     throw new InvalidArgumentError(`invalid signal number: ${sig}`);
   }
   const name = sig.toUpperCase().startsWith('SIG') ? sig.toUpperCase() : `SIG${sig.toUpperCase()}`;

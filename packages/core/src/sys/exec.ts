@@ -14,6 +14,19 @@ export function resetNodeIgnoredSignals(): void {
   for (const sig of NODE_IGNORED_SIGNALS) signal(sig, null); // SIG_DFL
 }
 
+/**
+ * Makes the process the leader of a new session (and process group), as runc's init does for every
+ * container process: a container started from a shell script is then out of reach of the
+ * script's job control (a Ctrl-C, a `kill -- -PGID`). A process that leads a group already (a
+ * detached spawn, or one given a terminal) keeps its own.
+ */
+export function newSession(): void {
+  const pid = call('int getpid(void)', 'getpid', undefined);
+  // A group leader cannot start a session (EPERM): it keeps the group it leads.
+  if (call('int getsid(int)', 'getsid', undefined, 0) === pid || call('int getpgid(int)', 'getpgid', undefined, 0) === pid) return;
+  call('int setsid(void)', 'setsid', 'a session of its own');
+}
+
 export function execve(path: string, argv: string[], env: string[]): never {
   // NULL-terminated arrays: koffi maps a JS array to `const char **` and we add the terminator.
   call('int execve(const char *, const char **, const char **)', 'execve', path, path, [...argv, null], [...env, null]);

@@ -13,6 +13,8 @@ export default class Delete extends RuncCommand {
     const { args, flags } = await this.parse(Delete);
     const { root } = this.globals(flags);
     const { deleteContainer } = require('@berth/core/dist/runtime/lifecycle') as typeof import('@berth/core/dist/runtime/lifecycle');
-    deleteContainer(root, args.id, flags.force);
+    const { warnings } = deleteContainer(root, args.id, flags.force);
+    const { report } = require('../log') as typeof import('../log');
+    for (const w of warnings) report(this.argv, w, 'warning');
   }
 }

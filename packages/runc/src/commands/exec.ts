@@ -8,6 +8,7 @@ export default class Exec extends RuncCommand {
   static override summary = 'execute new process inside the container';
   static override usage = 'exec [command options] <container-id> <command> [command options]  || -p process.json <container-id>';
   static override args = { id: Args.string({ description: 'container id', required: true }) };
+  static override trailingArgs = true;
   static override flags = {
     'console-socket': Flags.string({ description: 'path to an AF_UNIX socket which will receive a file descriptor referencing the master end of the console\'s pseudoterminal' }),
     cwd: Flags.string({ description: 'current working directory in the container' }),
@@ -26,6 +27,12 @@ export default class Exec extends RuncCommand {
     'ignore-paused': Flags.boolean({ description: 'allow exec in a paused container' }),
   };
 
+  /** As runc: a failed exec (not a usage error) exits 255, which no program's status can be. */
+  protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+    if (err.oclif?.exit === undefined && err.exitCode === undefined) err.exitCode = 255;
+    return super.catch(err);
+  }
+
   async run(): Promise<void> {
     const { head, rest: command } = splitCommandLine(this.argv, { ...Exec.baseFlags, ...Exec.flags }, 1);
     const { args, flags } = await this.parse(Exec, head);
@@ -33,13 +40,20 @@ export default class Exec extends RuncCommand {
     const core = require('@berth/core/dist/runtime/exec') as typeof import('@berth/core/dist/runtime/exec');
     let proc;
     if (flags.process) {
-      proc = JSON.parse(fs.readFileSync(flags.process, 'utf8')) as import('@berth/core/dist/oci/types').Process;
+      const { parseProcess } = require('@berth/core/dist/oci/validate') as typeof import('@berth/core/dist/oci/validate');
+      let text: string;
+      try {
+        text = fs.readFileSync(flags.process, 'utf8');
+      } catch (err) {
+        this.fail(`exec failed: process file ${flags.process}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`, 255);
+      }
+      proc = parseProcess(text, flags.process);
     } else {
-      if (command.length === 0) this.fail('exec failed: args must not be empty');
+      if (command.length === 0) this.fail('exec failed: args must not be empty', 255);
       let user: { uid: number; gid?: number } | undefined;
       if (flags.user) {
         const [u, g] = flags.user.split(':');
-        if (!/^\d+$/.test(u) || (g !== undefined && !/^\d+$/.test(g))) this.fail(`parsing ${flags.user} as uid[:gid]: must be numeric`);
+        if (!/^\d+$/.test(u) || (g !== undefined && !/^\d+$/.test(g))) this.fail(`parsing ${flags.user} as uid[:gid]: must be numeric`, 255);
         user = { uid: Number(u), gid: g === undefined ? undefined : Number(g) };
       }
       proc = core.execProcessFrom(root, args.id, {

@@ -8,7 +8,7 @@ export default class Update extends RuncCommand {
   static override usage = 'update [command options] <container-id>';
   static override args = { id: Args.string({ description: 'container id', required: true }) };
   static override flags = {
-    resources: Flags.string({ char: 'r', description: 'path to the file containing the resources to update or \'-\' to read from the standard input' }),
+    resources: Flags.string({ char: 'r', description: 'path to the file containing the resources to update or \'-\' to read from the standard input (the other options are ignored then)' }),
     'blkio-weight': Flags.integer({ description: 'Specifies per cgroup weight, range is from 10 to 1000' }),
     'cpu-period': Flags.string({ description: 'CPU CFS period to be used for hardcapping (in usecs). 0 to use system default' }),
     'cpu-quota': Flags.string({ description: 'CPU CFS hardcap limit (in usecs). Allowed cpu time in a given period' }),
@@ -28,11 +28,21 @@ export default class Update extends RuncCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Update);
     const { root } = this.globals(flags);
-    let res: LinuxResources = {};
+    const { updateContainer } = require('@berth/core/dist/runtime/control') as typeof import('@berth/core/dist/runtime/control');
     if (flags.resources) {
-      const text = fs.readFileSync(flags.resources === '-' ? 0 : flags.resources, 'utf8');
-      try { res = JSON.parse(text) as LinuxResources; } catch (err) { this.fail(`unable to parse resources: ${(err as Error).message}`); }
+      // As runc: the file (or stdin) holds the whole update; the other flags are ignored then.
+      const name = flags.resources === '-' ? 'resources from stdin' : flags.resources;
+      let text: string;
+      try {
+        text = fs.readFileSync(flags.resources === '-' ? 0 : flags.resources, 'utf8');
+      } catch (err) {
+        this.fail(`unable to read resources from ${name}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (err as Error).message}`);
+      }
+      const { parseResources } = require('@berth/core/dist/oci/validate') as typeof import('@berth/core/dist/oci/validate');
+      updateContainer(root, args.id, parseResources(text, name));
+      return;
     }
+    const res: LinuxResources = {};
     const bytes = (name: string, v: string | undefined): number | undefined => {
       if (v === undefined) return undefined;
       const n = parseBytes(v);
@@ -55,7 +65,6 @@ export default class Update extends RuncCommand {
     if (Object.keys(defined(cpu)).length) res.cpu = { ...res.cpu, ...defined(cpu) };
     if (flags['pids-limit'] !== undefined) res.pids = { limit: flags['pids-limit'] };
     if (flags['blkio-weight'] !== undefined) res.blockIO = { ...res.blockIO, weight: flags['blkio-weight'] };
-    const { updateContainer } = require('@berth/core/dist/runtime/control') as typeof import('@berth/core/dist/runtime/control');
     updateContainer(root, args.id, res);
   }
 }

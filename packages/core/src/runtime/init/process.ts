@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import type { LinuxSeccomp, Process } from '../../oci/types';
 import type { InitConfig } from '../sync';
 import { cloexecFrom, setCloexec } from '../../sys/file';
-import { execve, resetNodeIgnoredSignals } from '../../sys/exec';
+import { execve, newSession, resetNodeIgnoredSignals } from '../../sys/exec';
 import { applyProcessSecurity, loadSeccomp } from '../security/credentials';
 import { lookPath } from './lookpath';
 // Loaded eagerly: after pivot_root the host's files (this package included) are out of reach.
@@ -31,6 +31,8 @@ export function prepareProcess(cfg: InitConfig, proc: Process): PreparedProcess 
       ? `exec: "${args[0]}": stat ${args[0]}: no such file or directory`
       : `exec: "${args[0]}": executable file not found in $PATH`);
   }
+  // Its own session, as runc's: out of the caller's job control (a terminal's setup keeps it).
+  newSession();
   if (cfg.consoleFd !== undefined) setupConsole(cfg.consoleFd, proc, cfg.mode === 'create');
   if (proc.oomScoreAdj !== undefined) fs.writeFileSync('/proc/self/oom_score_adj', String(proc.oomScoreAdj));
   return { path: found, env };
