@@ -9,6 +9,10 @@
 // output runs instead. Installed packages have no tsconfig.json, and unpacking sets mtimes anew.
 // BERTH_CODE_CACHE=off skips the cache; =write rewrites it at exit (the build's training run).
 // `run`, `create` and `exec` keep caches of their own (cacheClass below).
+// The shell launchers put a "--" before arguments that hold an --env-file (bin/<tool>: Node 20
+// would take it as its own); the same test finds it, and it goes.
+if (process.argv[2] === '--' && ` ${process.argv.slice(3).join(' ')} `.includes(' --env-file')) process.argv.splice(2, 1);
+
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');

@@ -69,15 +69,12 @@ export function parseMount(text: string): Mount {
   return { destination: m.destination, type: m.type, source: m.source, options: m.options };
 }
 
-/**
- * KEY=VALUE labels; a bare KEY gets `bare`: the empty value for a container's --label (as ctr's
- * LabelArgs), "true" for `images label` (as ctr's).
- */
-export function parseLabels(args: string[] = [], bare = ''): Record<string, string> {
+/** KEY=VALUE labels; a bare KEY is "true", as ctr's LabelArgs makes it (`KEY=` is the empty value). */
+export function parseLabels(args: string[] = []): Record<string, string> {
   const out: Record<string, string> = {};
   for (const a of args) {
     const eq = a.indexOf('=');
-    if (eq < 0) out[a] = bare;
+    if (eq < 0) out[a] = 'true';
     else out[a.slice(0, eq)] = a.slice(eq + 1);
   }
   return out;

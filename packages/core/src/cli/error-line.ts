@@ -5,8 +5,13 @@
  * (`mkdir PATH: not a directory`), and a permission refused to a non-root user says to run as root.
  */
 export function errorLine(message: string): string {
-  const lines = message.replace(/^Error: /, '').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^See more help with/.test(l));
+  let lines = message.replace(/^Error: /, '').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^See more help with/.test(l));
+  // oclif's heading over a list of flag errors: the errors themselves say what is wrong.
+  if (/^The following errors? occurred:$/.test(lines[0] ?? '') && lines.length > 1) lines = lines.slice(1);
   const first = lines[0] ?? 'unknown error';
+  // urfave/cli's words for a required flag left out, as ctr and crictl print them.
+  const required = /^Missing required flag:? (?:--)?([\w-]+)/.exec(first);
+  if (required) return `Required flag "${required[1]}" not set`;
   const missing = /^Missing (\d+) required args?:$/.exec(first);
   if (missing) {
     // oclif's list: a name at the start of a line, its description after it and wrapped below

@@ -42,6 +42,11 @@ function split(s: string, sep: string): string[] {
 function parseSelector(text: string, whole: string): Selector {
   const m = /^(.*?)(==|!=|~=)(.*)$/s.exec(text);
   const fieldText = m ? (m[1] as string) : text;
+  // A field path is names joined by dots (a quoted one may hold anything): what else follows a
+  // name is where containerd's parser wants an operator.
+  if (!/^\s*(?:[\w-]+|"(?:[^"\\]|\\.)*")(?:\.(?:[\w-]+|"(?:[^"\\]|\\.)*"))*\s*$/.test(fieldText)) {
+    throw new InvalidArgumentError(`filters: parse error: [${whole}]: expected an operator ("=="|"!="|"~=")`);
+  }
   const [head, ...rest] = split(fieldText.trim(), '.');
   if (!head) throw new InvalidArgumentError(`filter "${whole}": a selector needs a field name`);
   // labels.<key>: the key keeps its dots.

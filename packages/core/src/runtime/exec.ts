@@ -29,6 +29,11 @@ export interface ExecOptions {
   pidFile?: string;
   preserveFds?: number;
   ignorePaused?: boolean;
+  /**
+   * The process's stdio on /dev/null instead of ours (ctr's detached exec: ctr returns at once and
+   * must not leave its stdout held by the process; runc's `exec -d` hands its own on, as runc).
+   */
+  nullIo?: boolean;
 }
 
 /** runc exec's flags applied over the container's own process settings. */
@@ -94,7 +99,7 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     else [ourEnd, consoleFd] = sock.socketpair();
   }
   const preserve = o.preserveFds ?? 0;
-  const stdio: (number | 'inherit' | 'pipe')[] = ['inherit', 'inherit', 'inherit'];
+  const stdio: (number | 'inherit' | 'pipe' | 'ignore')[] = o.nullIo ? ['ignore', 'ignore', 'ignore'] : ['inherit', 'inherit', 'inherit'];
   for (let i = 0; i < preserve; i++) stdio.push(3 + i);
   const syncIndex = stdio.length;
   stdio.push('pipe');

@@ -149,6 +149,19 @@ function goTime(d: Date): string {
   return d.toISOString().replace(/\.?0+Z$/, 'Z');
 }
 
+/**
+ * The signal that stops the container: its image's StopSignal (the label containerd records at
+ * create), else SIGTERM, as containerd's GetStopSignal.
+ */
+export function containerStopSignal(root: string, namespace: string, id: string): string {
+  const meta = openMetadata(root);
+  try {
+    return meta.containers.get(namespace, id).labels[STOP_SIGNAL_LABEL] || 'SIGTERM';
+  } finally {
+    meta.close();
+  }
+}
+
 export function containerInfo(root: string, namespace: string, id: string): ContainerInfoJson {
   const meta = openMetadata(root);
   let c: Container;

@@ -46,8 +46,12 @@ export async function execTask(o: ExecTaskOptions): Promise<number> {
   }
   try {
     const user = o.user ? resolveUser(readRecord(root, o.id).rootfs, o.user) : undefined;
-    const proc = execProcessFrom(root, o.id, { args: o.args, env: o.env, cwd: o.cwd, user, tty: o.tty });
-    const code = await execInContainer({ root, id: o.id, process: proc, detach: o.detach, pidFile });
+    // -u as containerd's WithUser: the user's uid and gid only, the container's extra groups
+    // dropped (root's group 0 among them).
+    const proc = execProcessFrom(root, o.id, { args: o.args, env: o.env, cwd: o.cwd, user, tty: o.tty, ...(user ? { additionalGids: [] } : {}) });
+    // Detached: ctr returns at once, so the process gets /dev/null, not ctr's stdio (a caller
+    // reading ctr's output would wait for the process).
+    const code = await execInContainer({ root, id: o.id, process: proc, detach: o.detach, pidFile, nullIo: o.detach === true && o.tty !== true });
     if (!o.detach) removeFile(pidFile);
     return code;
   } catch (err) {

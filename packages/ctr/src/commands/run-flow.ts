@@ -54,9 +54,11 @@ export async function runContainer(r: RunRequest): Promise<void> {
   }
   const status = await foreground(state, ns, id, started, r.tty);
   trace('run: task exited');
+  // As ctr: the task goes once its status is in (the container stays unless --rm), so that
+  // `tasks start` can run the container again.
+  tasks.deleteTask(state, ns, id, true);
+  trace('run: task deleted');
   if (r.rm) {
-    tasks.deleteTask(state, ns, id, true);
-    trace('run: task deleted');
     await removeContainer();
     trace('run: container removed');
   }

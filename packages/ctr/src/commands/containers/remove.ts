@@ -20,11 +20,11 @@ export default class ContainersRemove extends CtrCommand {
     const { removeContainers } = require('@berth/core/dist/services/containers') as typeof import('@berth/core/dist/services/containers');
     const { failed } = await removeContainers(this.storeRoot(flags), state, flags.namespace, ids, { keepSnapshot: flags['keep-snapshot'] });
     if (failed.length === 0) return;
-    // ctr logs each failure, goes on, and ends with the last one.
+    // ctr logs each failure, goes on, and ends with the first one.
     const { logrusLine } = require('@berth/core/dist/cli/logrus') as typeof import('@berth/core/dist/cli/logrus');
     for (const { id, error } of failed) {
       process.stderr.write(logrusLine(`failed to delete container "${id}"`, 'error').replace(/\n$/, ` error=${JSON.stringify(error.message)}\n`));
     }
-    throw (failed[failed.length - 1] as { error: Error }).error;
+    throw (failed[0] as { error: Error }).error;
   }
 }

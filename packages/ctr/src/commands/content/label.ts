@@ -11,7 +11,7 @@ export default class ContentLabel extends CtrCommand {
     const { argv, flags } = await this.parse(ContentLabel);
     const [digest, ...pairs] = argv as string[];
     const { labelContent } = require('@berth/core/dist/services/image-admin') as typeof import('@berth/core/dist/services/image-admin');
-    const labels = labelContent(this.storeRoot(flags), flags.namespace, digest ?? '', parseLabels(pairs, 'true'));
+    const labels = labelContent(this.storeRoot(flags), flags.namespace, digest ?? '', parseLabels(pairs));
     process.stdout.write(`${Object.keys(labels).sort().map((k) => `${k}=${labels[k] as string}`).join(',')}\n`);
   }
 }

@@ -17,7 +17,7 @@ export default class ImagesLabel extends CtrCommand {
     const [name, ...pairs] = argv as string[];
     if (!name) this.error('please specify an image');
     const { labelImage } = require('@berth/core/dist/services/image-admin') as typeof import('@berth/core/dist/services/image-admin');
-    const labels = labelImage(this.storeRoot(flags), flags.namespace, name, parseLabels(pairs, 'true'), flags['replace-all']);
+    const labels = labelImage(this.storeRoot(flags), flags.namespace, name, parseLabels(pairs), flags['replace-all']);
     process.stdout.write(`${Object.keys(labels).sort().map((k) => `${k}=${labels[k] as string}`).join(',')}\n`);
   }
 }

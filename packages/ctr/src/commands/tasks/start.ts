@@ -27,7 +27,10 @@ export default class TasksStart extends CtrCommand {
       started.io?.close();
       return;
     }
-    await exitAfterFlush(await foreground(state, flags.namespace, args.container, started, terminal));
+    const status = await foreground(state, flags.namespace, args.container, started, terminal);
+    // As ctr: the finished task is deleted (the container can be started again).
+    tasks.deleteTask(state, flags.namespace, args.container, true);
+    await exitAfterFlush(status);
   }
 }
 

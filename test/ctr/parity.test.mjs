@@ -1,0 +1,90 @@
+// ctr behaviours a review against containerd's ctr found apart (session 8): a foreground run or
+// start deletes its finished task, a detached exec does not hold ctr's stdio, exec -u drops the
+// container's extra groups, --env-file never reaches Node's own option parser, kill without -s
+// sends the image's stop signal, a bare --label is "true", a missing --exec-id and a malformed
+// filter are named in ctr's words.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { REPO_ROOT, assertNoLeaks, childEnv, registerCleanup, runBin, tempDir, trackContainer, uniqueId } from '../lib/index.mjs';
+import { DEMO_IMAGE, writeBusyboxArchive } from '../../scripts/demo-image.mjs';
+
+describe('ctr parity', { skip: process.getuid() !== 0 && 'needs root' }, () => {
+  registerCleanup();
+  const root = tempDir('ctr-parity-root');
+  const state = tempDir('ctr-parity-state');
+  const ctr = (args, opts = {}) => runBin('ctr', ['--root', root, '--state', state, ...args], { timeout: 60_000, ...opts });
+  const newId = () => {
+    const id = uniqueId();
+    trackContainer({ tool: 'ctr', root, id, deleteArgs: ['--state', state, 'containers', 'rm', id] });
+    trackContainer({ tool: 'ctr', root, id, deleteArgs: ['--state', state, 'tasks', 'rm', '-f', id] });
+    return id;
+  };
+  const taskLine = async (id) => (await ctr(['t', 'ls'])).stdout.split('\n').find((l) => l.startsWith(`${id} `));
+
+  before(async () => {
+    const archive = join(tempDir('image'), 'busybox.tar');
+    writeBusyboxArchive(archive);
+    const r = await ctr(['images', 'import', archive]);
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  it('a foreground run (without --rm) and a foreground tasks start delete the finished task', async () => {
+    const id = newId();
+    const r = await ctr(['run', DEMO_IMAGE, id, 'sh', '-c', 'echo ran; exit 3']);
+    assert.equal(r.code, 3, r.stderr);
+    assert.equal(await taskLine(id), undefined, 'no task left');
+    const again = await ctr(['t', 'start', id]);
+    assert.equal(again.code, 3, again.stderr);
+    assert.equal(again.stdout, 'ran\n');
+    assert.equal(await taskLine(id), undefined);
+    assert.equal((await ctr(['c', 'rm', id])).code, 0);
+  });
+
+  it('exec -d leaves ctr\'s stdio alone; exec -u keeps only the user\'s own group; kill without -s sends the stop signal', async () => {
+    const id = newId();
+    assert.equal((await ctr(['run', '-d', '--null-io', '--label', 'bare', DEMO_IMAGE, id, 'sleep', '1000'])).code, 0);
+    // A bare label is "true", as ctr's LabelArgs makes it.
+    assert.equal(JSON.parse((await ctr(['c', 'info', id])).stdout).Labels.bare, 'true');
+    // ctr returns at once and its stdout closes, though the process sleeps and writes later.
+    const t0 = Date.now();
+    const child = spawn(join(REPO_ROOT, 'bin', 'ctr'), ['--root', root, '--state', state, 't', 'exec', '-d', '--exec-id', 'late', id, 'sh', '-c', 'sleep 5; echo late'], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    await new Promise((resolve) => child.stdout.on('close', resolve));
+    assert.ok(Date.now() - t0 < 4000, `stdout held ${Date.now() - t0} ms`);
+    assert.equal(out, '');
+    const groups = await ctr(['t', 'exec', '--exec-id', 'g', '-u', '1000:1000', id, 'grep', '^Groups:', '/proc/self/status']);
+    assert.equal(groups.code, 0, groups.stderr);
+    assert.match(groups.stdout, /^Groups:\s*$/m, 'no supplementary group (root\'s 0 dropped)');
+    assert.equal((await ctr(['c', 'label', id, 'io.containerd.image.config.stop-signal=SIGKILL'])).code, 0);
+    assert.equal((await ctr(['t', 'kill', id])).code, 0);
+    const w = await ctr(['t', 'wait', id]);
+    assert.match(w.stdout + w.stderr, /137/, 'the label\'s SIGKILL (as pid 1, sleep ignores a SIGTERM)');
+    assert.equal((await ctr(['t', 'rm', id])).code, 0);
+    assert.equal((await ctr(['c', 'rm', id])).code, 0);
+    assertNoLeaks();
+  });
+
+  it('--env-file: a missing file is ctr\'s error, a container\'s own --env-file argument goes through', async () => {
+    const r = await ctr(['run', '--rm', '--env-file', '/nonexistent/berth-env', DEMO_IMAGE, newId(), 'true']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^ctr: .*\/nonexistent\/berth-env/);
+    const envFile = join(tempDir('env'), 'env');
+    writeFileSync(envFile, 'FROM_FILE=yes\n');
+    const ok = await ctr(['run', '--rm', '--env-file', envFile, DEMO_IMAGE, newId(), 'sh', '-c', 'echo $FROM_FILE; echo "$@"', 'sh', '--env-file', '/nonexistent']);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(ok.stdout, 'yes\n--env-file /nonexistent\n');
+  });
+
+  it('a missing --exec-id and a malformed filter in ctr\'s words', async () => {
+    const e = await ctr(['t', 'exec', 'whatever', 'true']);
+    assert.equal(e.code, 1);
+    assert.equal(e.stderr, 'ctr: Required flag "exec-id" not set\n');
+    const f = await ctr(['c', 'ls', 'bad filter']);
+    assert.equal(f.code, 1);
+    assert.match(f.stderr, /^ctr: filters: parse error: \[bad filter\]: expected an operator/);
+  });
+});
