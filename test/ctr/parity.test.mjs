@@ -59,6 +59,11 @@ describe('ctr parity', { skip: process.getuid() !== 0 && 'needs root' }, () => {
     const groups = await ctr(['t', 'exec', '--exec-id', 'g', '-u', '1000:1000', id, 'grep', '^Groups:', '/proc/self/status']);
     assert.equal(groups.code, 0, groups.stderr);
     assert.match(groups.stdout, /^Groups:\s*$/m, 'no supplementary group (root\'s 0 dropped)');
+    // Metrics JSON prints uint64 figures exactly (an unlimited memory limit is near 2^63), not
+    // rounded by JavaScript's doubles (9223372036854772000).
+    const metrics = await ctr(['t', 'metrics', '--format', 'json', id]);
+    assert.equal(metrics.code, 0, metrics.stderr);
+    assert.doesNotMatch(metrics.stdout, /\d{16,}000\b/, metrics.stdout);
     assert.equal((await ctr(['c', 'label', id, 'io.containerd.image.config.stop-signal=SIGKILL'])).code, 0);
     assert.equal((await ctr(['t', 'kill', id])).code, 0);
     const w = await ctr(['t', 'wait', id]);

@@ -160,13 +160,13 @@ export function runcStatsData(s: CgroupStats): { [k: string]: Json } {
  * JSON.stringify, except that integers beyond 2^53 print exactly as the kernel's uint64
  * would (9223372036854771712 rather than 9223372036854772000; 2^64 as MaxUint64).
  */
-export function stringifyExact(value: unknown): string {
+export function stringifyExact(value: unknown, space?: number): string {
   const mark = '\u0000big:';
   const text = JSON.stringify(value, (_k, v: unknown) => {
     if (typeof v === 'number' && Number.isInteger(v) && v > Number.MAX_SAFE_INTEGER) {
       return mark + (v >= 2 ** 64 ? '18446744073709551615' : BigInt(v).toString());
     }
     return v;
-  });
+  }, space);
   return text.replace(/"\\u0000big:(\d+)"/g, '$1');
 }

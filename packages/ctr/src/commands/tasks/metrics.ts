@@ -27,7 +27,9 @@ export default class TasksMetrics extends CtrCommand {
           cpu: { usage_usec: Math.round(m.cpu.total / 1000), user_usec: Math.round(m.cpu.user / 1000), system_usec: Math.round(m.cpu.system / 1000), nr_periods: m.cpu.periods, nr_throttled: m.cpu.throttledPeriods, throttled_usec: Math.round(m.cpu.throttledTime / 1000) },
           memory: { usage: m.memory.usage, usage_limit: m.memory.limit, swap_usage: m.memory.swapUsage, swap_limit: m.memory.swapLimit },
         };
-      process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+      // uint64 figures exactly, as Go prints them ("no limit" is near 2^63).
+      const { stringifyExact } = require('@berth/core/dist/cgroups/stats') as typeof import('@berth/core/dist/cgroups/stats');
+      process.stdout.write(`${stringifyExact(data, 2)}\n`);
       return;
     }
     const { tabwrite } = require('@berth/core/dist/util/tabwriter') as typeof import('@berth/core/dist/util/tabwriter');
