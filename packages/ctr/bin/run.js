@@ -5,4 +5,6 @@
 const dist = `${__dirname}/../dist`;
 let launch = null;
 try { launch = require(`${dist}/launch.js`); } catch { /* not bundled */ }
+// The "--" the shell launcher puts before an --env-file argument (launch.js drops it itself).
+if (!launch && process.argv[2] === '--' && ` ${process.argv.slice(3).join(' ')} `.includes(' --env-file')) process.argv.splice(2, 1);
 (launch ? launch.load(dist) : require(`${dist}/cli.js`)).main(process.argv.slice(2), `${__dirname}/..`);

@@ -146,9 +146,10 @@ export function initAlive(rec: ContainerRecord): boolean {
 /**
  * Whether the container's cgroup is frozen, from the cgroup itself. `initState`, the init's /proc
  * state when the caller has read it, spares v1's freezer file where the kernel tells: since Linux
- * 6.1 a task frozen by v1's freezer shows as 'D' (TASK_FROZEN is reported as uninterruptible), so
- * an init in any other state is not frozen. Before 6.1 a task frozen in a freezable sleep stays
- * 'S', and v2's frozen tasks look like any sleeper on every kernel: the cgroup's file is read then.
+ * 6.1 a task frozen by v1's freezer is in TASK_FROZEN, which /proc shows as 'R' (6.1–6.12) or 'D'
+ * (6.13, and stable backports), never as 'S': an init sleeping in 'S' is not frozen. Before 6.1 a
+ * task frozen in a freezable sleep stays 'S', and v2's frozen tasks look like any sleeper on every
+ * kernel: the cgroup's file is read then.
  */
 function frozen(rec: ContainerRecord, initState?: string): boolean {
   if (!rec.cgroup) return false;
@@ -158,7 +159,7 @@ function frozen(rec: ContainerRecord, initState?: string): boolean {
     }
     const dir = rec.cgroup.paths.freezer;
     if (!dir) return false;
-    if (initState !== undefined && initState !== 'D' && kernelAtLeast(6, 1)) return false;
+    if (initState === 'S' && kernelAtLeast(6, 1)) return false;
     const state = readSmallFile(`${dir}/freezer.state`)?.trim();
     return state === 'FROZEN' || state === 'FREEZING';
   } catch {

@@ -78,6 +78,7 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
   const undo: (() => void)[] = [() => fs.rmSync(paths.dir, { recursive: true, force: true })];
   let joining: Promise<unknown> | undefined;
   let made: CgroupManager | undefined;
+  let oomBefore = 0;
   try {
     let consoleFd = opts.consoleFd;
     if (opts.consoleSocket) {
@@ -131,6 +132,8 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     made = cg;
     trace('create: manager');
     cg.create();
+    // The OOM kills before ours (a cgroupsPath may name a cgroup that exists): oomCause counts ours.
+    oomBefore = cg.oomKills();
     // The init first: its processes must be gone before the cgroup can go.
     undo.push(() => { killQuietly(proc); destroyQuietly(cg); });
     trace('create: cgroup made');
@@ -224,7 +227,7 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
   } catch (err) {
     // Moves still under way would race the cgroup's removal.
     if (joining) await joining;
-    const why = err instanceof InitError ? oomCause(made, spec) : undefined;
+    const why = err instanceof InitError ? oomCause(made, spec, oomBefore, err) : undefined;
     for (const u of undo.reverse()) u();
     throw why ?? err;
   }
@@ -235,11 +238,12 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
  * counts a kill (the limit is set before the init joins, so the kernel cannot refuse it as it does
  * runc's, which joins first). One line that names the limit, not just "killed by SIGKILL".
  */
-function oomCause(cg: CgroupManager | undefined, spec: Spec): InitError | undefined {
+function oomCause(cg: CgroupManager | undefined, spec: Spec, before: number, err: InitError): InitError | undefined {
   const limit = spec.linux?.resources?.memory?.limit;
-  if (!cg || limit === undefined) return undefined;
+  // Only an init that was killed (SIGKILL is what the OOM killer sends), by a kill counted since.
+  if (!cg || limit === undefined || !/SIGKILL/.test(err.message)) return undefined;
   try {
-    if (cg.oomKills() === 0) return undefined;
+    if (cg.oomKills() <= before) return undefined;
     const peak = cg.stats().memory.usage.max;
     return new InitError(`container init was killed by the OOM killer: memory limit ${limit} is too low to start it${peak > 0 ? ` (peak usage ${peak})` : ''}`);
   } catch {
