@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { REPO_ROOT, assertNoLeaks, registerCleanup, runBin, tempDir, trackContainer, uniqueId } from '../lib/index.mjs';
 import { unifiedCgroupMount } from '../lib/procfs.mjs';
-import { DEMO_IMAGE, writeBusyboxArchive } from '../../scripts/demo-image.mjs';
+import { DEMO_IMAGE } from '../../scripts/demo-image.mjs';
+import { importDemoImage } from './task-lib.mjs';
 
 const V2_CTR = join(REPO_ROOT, 'test', 'tools', 'cgroup2-host', 'ctr');
 
@@ -28,12 +29,7 @@ describe('ctr on a cgroup v2 host', { skip }, () => {
   };
   const status = async (id) => (await ctr(['t', 'ls'])).stdout.split('\n').find((l) => l.startsWith(`${id} `))?.trim().split(/\s+/)[2];
 
-  before(async () => {
-    const archive = join(tempDir('image'), 'busybox.tar');
-    writeBusyboxArchive(archive);
-    const r = await ctr(['images', 'import', archive]);
-    assert.equal(r.code, 0, r.stderr);
-  });
+  before(() => importDemoImage(ctr));
 
   it('run --rm returns the exit status', async () => {
     const r = await ctr(['run', '--rm', DEMO_IMAGE, newId(), 'sh', '-c', 'echo out; exit 3']);

@@ -9,7 +9,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { REPO_ROOT, assertNoLeaks, childEnv, registerCleanup, runBin, tempDir, trackContainer, uniqueId } from '../lib/index.mjs';
-import { DEMO_IMAGE, writeBusyboxArchive } from '../../scripts/demo-image.mjs';
+import { DEMO_IMAGE } from '../../scripts/demo-image.mjs';
+import { importDemoImage } from './task-lib.mjs';
 
 describe('ctr parity', { skip: process.getuid() !== 0 && 'needs root' }, () => {
   registerCleanup();
@@ -24,12 +25,7 @@ describe('ctr parity', { skip: process.getuid() !== 0 && 'needs root' }, () => {
   };
   const taskLine = async (id) => (await ctr(['t', 'ls'])).stdout.split('\n').find((l) => l.startsWith(`${id} `));
 
-  before(async () => {
-    const archive = join(tempDir('image'), 'busybox.tar');
-    writeBusyboxArchive(archive);
-    const r = await ctr(['images', 'import', archive]);
-    assert.equal(r.code, 0, r.stderr);
-  });
+  before(() => importDemoImage(ctr));
 
   it('a foreground run (without --rm) and a foreground tasks start delete the finished task', async () => {
     const id = newId();

@@ -6,6 +6,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runBin, tempDir, trackContainer, uniqueId } from '../lib/index.mjs';
 import { makeLayout, skopeoPush, startRegistry } from './registry-lib.mjs';
+import { writeBusyboxArchive } from '../../scripts/demo-image.mjs';
 
 export { skipWithoutRegistry } from './registry-lib.mjs';
 
@@ -46,3 +47,11 @@ export function shimPid(state, id, ns = 'default') {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The demo busybox image (scripts/demo-image.mjs) imported through `ctr`, a runBin-style caller. */
+export async function importDemoImage(ctr) {
+  const archive = join(tempDir('image'), 'busybox.tar');
+  writeBusyboxArchive(archive);
+  const r = await ctr(['images', 'import', archive]);
+  assert.equal(r.code, 0, r.stderr);
+}
