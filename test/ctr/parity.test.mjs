@@ -80,6 +80,15 @@ describe('ctr parity', { skip: process.getuid() !== 0 && 'needs root' }, () => {
     assert.equal(ok.stdout, 'yes\n--env-file /nonexistent\n');
   });
 
+  it('a runtime other than berth\'s own fails the task\'s start (as containerd without that shim); --rm removes the container', async () => {
+    const id = newId();
+    const r = await ctr(['run', '--rm', '--runtime', 'io.containerd.nosuch.v1', DEMO_IMAGE, id, 'true']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /runtime "io\.containerd\.nosuch\.v1" is not available/);
+    assert.equal((await ctr(['c', 'ls', '-q'])).stdout.includes(id), false);
+    assertNoLeaks();
+  });
+
   it('a missing --exec-id and a malformed filter in ctr\'s words', async () => {
     const e = await ctr(['t', 'exec', 'whatever', 'true']);
     assert.equal(e.code, 1);

@@ -4,7 +4,8 @@
  */
 import * as fs from 'node:fs';
 import { taskPaths } from '../layout';
-import { InvalidArgumentError, NotFoundError } from '../errors';
+import { InvalidArgumentError, NotFoundError, UnsupportedError } from '../errors';
+import { RUNTIME_TYPE } from '../cri/sandbox-record';
 import { openMetadata } from '../metadata';
 import type { Spec } from '../oci/types';
 import { openSnapshotter } from '../snapshots';
@@ -45,6 +46,11 @@ export async function startContainerTask(o: StartContainerTaskOptions): Promise<
   try {
     const c = md.containers.get(o.namespace, o.id);
     if (!c.spec || typeof c.spec !== 'object') throw new InvalidArgumentError(`container ${o.id}: has no runtime spec`);
+    // containerd takes any runtime name for a container and fails at the task's start when no
+    // shim of that name is installed; berth has one, its own runc v2 shim.
+    if (c.runtime.name !== RUNTIME_TYPE) {
+      throw new UnsupportedError(`container ${o.id}: runtime ${JSON.stringify(c.runtime.name)} is not available: berth runs ${RUNTIME_TYPE} (its shim and runc) only`);
+    }
     spec = c.spec as Spec;
     snapshotter = c.snapshotter;
     snapshotKey = c.snapshotKey;
