@@ -5,6 +5,7 @@
  * container runs.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { InvalidArgumentError, NotFoundError } from '../errors';
 import { criContainerView } from './containers';
 import { parseCriLogLine, type CriLogEntry } from './cri-log';
@@ -149,4 +150,26 @@ export async function streamContainerLogs(dirs: StoreDirs, idOrPrefix: string, o
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * A container's log and its rotations (`<log>.*`), as crictl's rm removes them after the
+ * container. Returns what could not be removed (each file with its error's text).
+ */
+export function removeLogFiles(logPath: string): { file: string; message: string }[] {
+  const dir = path.dirname(logPath);
+  const base = path.basename(logPath);
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(dir).filter((n) => n.startsWith(`${base}.`));
+  } catch { /* no directory: nothing to remove */ }
+  const failed: { file: string; message: string }[] = [];
+  for (const file of [...names.map((n) => path.join(dir, n)), logPath]) {
+    try {
+      fs.rmSync(file, { force: true });
+    } catch (err) {
+      failed.push({ file, message: (err as Error).message });
+    }
+  }
+  return failed;
 }

@@ -10,7 +10,7 @@ import { openMetadata } from '../metadata';
 import { readRecord, recordCgroup } from '../runtime/container';
 import { openSnapshotter } from '../snapshots';
 import { listContainerViews, type CriContainerView } from './containers';
-import { listSandboxes, type StoreDirs } from './sandbox';
+import { listSandboxes, sandboxIds, type StoreDirs } from './sandbox';
 import { CRI_NAMESPACE } from './sandbox-record';
 import { idFilter } from './id-filter';
 import { readSmallFile } from '../sys/small-file';
@@ -101,19 +101,10 @@ function statsOf(dirs: StoreDirs, v: CriContainerView): CriContainerStats {
 export function criContainerStats(dirs: StoreDirs, f: StatsFilter = {}): CriContainerStats[] {
   const views = listContainerViews(dirs);
   const byId = idFilter(views.map((v) => v.id), f.id);
-  const byPod = idFilter(f.podId ? sandboxIds(dirs) : [], f.podId);
+  const byPod = idFilter(f.podId ? sandboxIds(dirs.root) : [], f.podId);
   return views
     .filter((v) => byId(v.id) && byPod(v.sandboxId) && Object.entries(f.labels ?? {}).every(([k, x]) => v.config.labels[k] === x))
     .map((v) => statsOf(dirs, v));
-}
-
-function sandboxIds(dirs: StoreDirs): string[] {
-  const store = openMetadata(dirs.root);
-  try {
-    return listSandboxes(store).map((p) => p.id);
-  } finally {
-    store.close();
-  }
 }
 
 export interface CriPodStats {

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import { InvalidArgumentError, NotFoundError, StateError } from '../errors';
 import { sandboxPaths, type SandboxPaths } from '../layout';
 import type { MetadataStore } from '../metadata/store';
+import { openMetadata } from '../metadata';
 import { MNT_DETACH, MS_NODEV, MS_NOEXEC, MS_NOSUID, mount, umount } from '../sys/mount';
 import { addNetwork, delNetwork, loadNetwork, loopbackNetwork, podIps } from './cni';
 import type { CniRuntime, Json, NetworkConfigList } from './cni/types';
@@ -43,6 +44,16 @@ function save(store: MetadataStore, s: Sandbox): void {
 
 export function listSandboxes(store: MetadataStore): Sandbox[] {
   return store.containers.list(CRI_NAMESPACE, { labels: { [KIND_LABEL]: 'sandbox' } }).filter(isSandboxRecord).map(fromRecord);
+}
+
+/** Every pod's id, from the store under `root` (what a pod filter's id prefix is resolved against). */
+export function sandboxIds(root: string): string[] {
+  const store = openMetadata(root);
+  try {
+    return listSandboxes(store).map((s) => s.id);
+  } finally {
+    store.close();
+  }
 }
 
 /** A full id or a unique prefix of one; an ambiguous prefix names its candidates. */

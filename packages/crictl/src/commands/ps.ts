@@ -48,7 +48,8 @@ export default class Ps extends CrictlCommand {
     const dirs = this.store(flags);
     let list = listContainerViews(dirs);
     const byId = idFilter(list.map((c) => c.id), flags.id);
-    const byPod = idFilter(flags.pod ? podIds(dirs.root) : [], flags.pod);
+    const { sandboxIds } = require('@berth/core/dist/cri/sandbox') as typeof import('@berth/core/dist/cri/sandbox');
+    const byPod = idFilter(flags.pod ? sandboxIds(dirs.root) : [], flags.pod);
     // --image as crictl's matchesImage: the filter and each container's image resolved to image ids
     // (a name, a short name, an id or its prefix); a filter naming no image matches nothing.
     const imageId = flags.image ? resolveImageId(dirs.root, flags.image) : undefined;
@@ -100,18 +101,6 @@ export default class Ps extends CrictlCommand {
       ]);
     }
     process.stdout.write(out + table(rows));
-  }
-}
-
-/** Every pod's id (what a pod filter's prefix is resolved against). */
-function podIds(root: string): string[] {
-  const { openMetadata } = require('@berth/core/dist/metadata/store') as typeof import('@berth/core/dist/metadata/store');
-  const { listSandboxes } = require('@berth/core/dist/cri/sandbox') as typeof import('@berth/core/dist/cri/sandbox');
-  const store = openMetadata(root);
-  try {
-    return listSandboxes(store).map((p) => p.id);
-  } finally {
-    store.close();
   }
 }
 

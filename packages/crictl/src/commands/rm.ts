@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Flags } from '@oclif/core';
 import { CrictlCommand } from '../base';
 import { log } from '../output';
@@ -36,29 +34,15 @@ export default class Rm extends CrictlCommand {
         const removed = await removeCriContainer(dirs, id, flags.force);
         // crictl echoes the id as given, and removes the log and its rotations unless told not to.
         process.stdout.write(`${id}\n`);
-        if (!flags['keep-logs'] && removed.logPath !== '') removeLogs(removed.logPath, id);
+        if (!flags['keep-logs'] && removed.logPath !== '') {
+          const { removeLogFiles } = require('@berth/core/dist/cri/container-logs') as typeof import('@berth/core/dist/cri/container-logs');
+          for (const f of removeLogFiles(removed.logPath)) log('error', `removing log file ${f.file} for container ${JSON.stringify(id)} failed: ${f.message}`);
+        }
       } catch (err) {
         errored = true;
         log('error', err instanceof NotFoundError ? rpcMessage(err) : err instanceof StateError ? err.message : `removing container ${JSON.stringify(id)} failed: ${rpcMessage(err)}`);
       }
     }
     if (errored) this.fail('unable to remove container(s)');
-  }
-}
-
-/** The log file and its rotations (`<log>.*`), as crictl's rm removes them. */
-function removeLogs(logPath: string, id: string): void {
-  const dir = path.dirname(logPath);
-  const base = path.basename(logPath);
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(dir).filter((n) => n.startsWith(`${base}.`));
-  } catch { /* no directory: nothing to remove */ }
-  for (const file of [...names.map((n) => path.join(dir, n)), logPath]) {
-    try {
-      fs.rmSync(file, { force: true });
-    } catch (err) {
-      log('error', `removing log file ${file} for container ${JSON.stringify(id)} failed: ${(err as Error).message}`);
-    }
   }
 }
