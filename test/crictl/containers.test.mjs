@@ -146,6 +146,14 @@ describe('crictl containers in a pod', { skip }, () => {
     assert.equal(info.info.runtimeType, 'io.containerd.runc.v2');
     const spec = info.info.runtimeSpec;
     const podInfo = JSON.parse((await crictl('inspectp', [pod])).stdout).info;
+    // -o go-template, as scripts use it: the same document through Go's template rules.
+    const tp = await crictl('inspectp', ['-o', 'go-template', '--template', '{{.status.state}} {{.info.namespaces.net}}', pod]);
+    assert.equal(tp.stdout, `SANDBOX_READY ${podInfo.namespaces.net}\n`, tp.stderr);
+    const tc = await crictl('inspect', ['--output', 'go-template', '--template', '{{.info.sandboxID}} {{json .status.labels}}', ids.client]);
+    assert.equal(tc.stdout, `${pod} {"role":"client"}\n\n`, tc.stderr);
+    const tbad = await crictl('inspect', ['-o', 'go-template', '--template', '{{if .status.state}}', ids.client]);
+    assert.equal(tbad.code, 1);
+    assert.match(tbad.stderr, /msg="getting the status of the container \\"[0-9a-f]{64}\\": failed to generate go-template: template: tmplExecuteRawJSON:1: unexpected EOF"/);
     const nsPath = (t) => spec.linux.namespaces.find((n) => n.type === t)?.path;
     assert.equal(nsPath('network'), podInfo.namespaces.net);
     assert.equal(nsPath('uts'), podInfo.namespaces.uts);

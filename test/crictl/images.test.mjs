@@ -97,6 +97,14 @@ describe('crictl images', { skip }, () => {
     const doc = JSON.parse(r.stdout);
     assert.deepEqual(Object.keys(doc), ['status', 'info']);
     assert.equal(doc.status.id, id());
+    const tpl = await crictl('inspecti', '-o', 'go-template', '--template', '{{.status.id}} {{index .status.repoTags 0}} {{.status.size}}', ref());
+    assert.equal(tpl.code, 0, tpl.stderr);
+    assert.equal(tpl.stdout, `${id()} ${ref()} ${doc.status.size}\n`);
+    // A key the document lacks is an error (crictl's missingkey=error), in crictl's words.
+    const bad = await crictl('inspecti', '-o', 'go-template', '--template', '{{.status.nope}}', ref());
+    assert.equal(bad.code, 1);
+    assert.equal(bad.stdout, '');
+    assert.match(bad.stderr, /level=fatal msg="output status for \\".+\\": failed to template data: template: tmplExecuteRawJSON:1:2: executing \\"tmplExecuteRawJSON\\" at <.status.nope>: map has no entry for key \\"nope\\""\n$/);
     assert.deepEqual(doc.status.repoTags, [ref()]);
     assert.equal(doc.info.chainID, sha256(`${image.diffIDs[0]} ${image.diffIDs[1]}`));
     assert.deepEqual(doc.info.imageSpec, {
@@ -133,6 +141,9 @@ describe('crictl images', { skip }, () => {
     assert.ok(Number(fs0.usedBytes.value) >= 1_000_000, `busybox is in the snapshots: ${fs0.usedBytes.value}`);
     assert.ok(Number(fs0.inodesUsed.value) >= 4, fs0.inodesUsed.value);
     assert.ok(Math.abs(Number(BigInt(fs0.timestamp) / 1_000_000n) - Date.now()) < 60_000, fs0.timestamp);
+    const t = await crictl('imagefsinfo', '-o', 'go-template', '--template', '{{range .status.imageFilesystems}}{{.fsId.mountpoint}}{{end}}');
+    assert.equal(t.code, 0, t.stderr);
+    assert.equal(t.stdout, `${fs0.fsId.mountpoint}\n`);
   });
 
   it('an image ctr pulled into k8s.io is listed; one pulled by digest has no tag', async () => {
@@ -206,6 +217,9 @@ describe('crictl images', { skip }, () => {
     const ready = JSON.parse((await crictl('info', '-q')).stdout);
     assert.deepEqual(Object.keys(ready), ['status', 'runtimeHandlers']);
     assert.deepEqual(ready.status.conditions[1], { type: 'NetworkReady', status: true, reason: '', message: '' });
+    const t = await crictl('info', '-o', 'go-template', '--template', '{{range $i, $c := .status.conditions}}{{if lt $i 2}}{{$c.type}}={{$c.status}} {{end}}{{end}}{{.config.containerdRootDir}}');
+    assert.equal(t.code, 0, t.stderr);
+    assert.equal(t.stdout, `RuntimeReady=true NetworkReady=true ${root}\n`);
   });
 });
 

@@ -39,6 +39,18 @@ export abstract class CrictlCommand extends Command {
     return (require('./store') as typeof import('./store')).storeDirs(flags);
   }
 
+  /** printStatusInfo, a template's error failing the command with `context: ` before it (crictl's wrapping). */
+  protected printStatus(context: string | undefined, format: string, doc: import('./output').Json, template: string | undefined): void {
+    const { printStatusInfo } = require('./output') as typeof import('./output');
+    try {
+      printStatusInfo(format, doc, template);
+    } catch (err) {
+      const { GoTemplateError } = require('./go-template') as typeof import('./go-template');
+      if (!(err instanceof GoTemplateError)) throw err;
+      this.fail(context ? `${context}: ${err.message}` : err.message);
+    }
+  }
+
   protected fail(message: string): never {
     process.stderr.write(logrusLine(message, 'fatal'));
     // -D: where the command gave up, as for thrown errors.

@@ -88,11 +88,17 @@ export function statusInfoDoc(status: Json, info: Record<string, string> | undef
   return doc;
 }
 
-/** Prints a status document as `-o json` (the default) or `-o yaml`; other formats are the caller's. */
-export function printStatusInfo(format: string, doc: Json): void {
+/**
+ * Prints a status document as `-o json` (the default), `-o yaml` or `-o go-template` (throws the
+ * template's GoTemplateError; CrictlCommand.printStatus words it as crictl).
+ */
+export function printStatusInfo(format: string, doc: Json, template = ''): void {
   if (format === 'yaml') process.stdout.write(`${goYaml(doc)}\n`);
   else if (format === 'json') process.stdout.write(`${goJson(doc)}\n`);
-  else process.stdout.write(`Don't support ${JSON.stringify(format)} format\n`);
+  else if (format === 'go-template') {
+    const { renderGoTemplate } = require('./go-template') as typeof import('./go-template');
+    process.stdout.write(`${renderGoTemplate(template, doc)}\n`);
+  } else process.stdout.write(`Don't support ${JSON.stringify(format)} format\n`);
 }
 
 /** crictl's tables: tabwriter(minwidth 20, tabwidth 1, padding 3, ' '), the last cell unpadded. */

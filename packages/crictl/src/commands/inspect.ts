@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core';
 import { CrictlCommand } from '../base';
 import { inspectFlags, labelBlocks, rfc3339Nano, sortedJson } from '../inspect-common';
-import { goJson, printStatusInfo, statusInfoDoc, type Json } from '../output';
+import { goJson, statusInfoDoc, type Json } from '../output';
 import { rpcMessage } from '@berth/core/dist/cri/rpc-error';
 
 const TIMES = ['createdAt', 'startedAt', 'finishedAt'];
@@ -31,11 +31,10 @@ export default class Inspect extends CrictlCommand {
       const status: { [k: string]: Json } = {};
       for (const [k, x] of Object.entries(raw)) status[k] = TIMES.includes(k) ? rfc3339Nano(x as string) : sortedJson(x);
       const info = flags.quiet ? undefined : cj.criContainerInfo(v);
-      if (output === 'json' || output === 'yaml') {
-        printStatusInfo(output, statusInfoDoc(status, info));
+      if (output === 'json' || output === 'yaml' || output === 'go-template') {
+        this.printStatus(`getting the status of the container ${JSON.stringify(id)}`, output, statusInfoDoc(status, info), flags.template);
         continue;
       }
-      if (output === 'go-template') this.fail(`getting the status of the container ${JSON.stringify(id)}: go-template output is not supported by berth`);
       if (output !== 'table') this.fail(`getting the status of the container ${JSON.stringify(id)}: output option cannot be ${output}`);
       let out = `ID: ${v.id}\nName: ${v.config.metadata.name}\nState: ${v.state}\nCreated: ${status['createdAt'] as string}\n`;
       if (v.startedAt !== '0') out += `Started: ${status['startedAt'] as string}\n`;

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { CrictlCommand } from '../base';
 import { criImageJson } from '../image-json';
-import { humanSize, printStatusInfo, statusInfoDoc } from '../output';
+import { humanSize, statusInfoDoc } from '../output';
 import { crictlSettings, debug } from '../settings';
 
 export default class Inspecti extends CrictlCommand {
@@ -9,9 +9,9 @@ export default class Inspecti extends CrictlCommand {
   static override usage = 'inspecti [flags] IMAGE-ID [IMAGE-ID...]';
   static override strict = false;
   static override flags = {
-    output: Flags.string({ char: 'o', description: 'Output format, One of: json|yaml|go-template|table (berth: no go-template)' }),
+    output: Flags.string({ char: 'o', description: 'Output format, One of: json|yaml|go-template|table' }),
     quiet: Flags.boolean({ char: 'q', description: 'Do not show verbose information' }),
-    template: Flags.string({ description: 'The template string is only used when output is go-template; The Template format is golang template (not supported by berth)' }),
+    template: Flags.string({ description: 'The template string is only used when output is go-template; The Template format is golang template' }),
   };
 
   async run(): Promise<void> {
@@ -34,11 +34,10 @@ export default class Inspecti extends CrictlCommand {
       if (!img) this.error(`no such image ${JSON.stringify(id)} present`);
       // containerd's verbose info: {"chainID", "imageSpec"} under the key "info".
       const info = verbose ? { info: JSON.stringify({ chainID: img.chainID, imageSpec: img.imageSpec }) } : undefined;
-      if (output === 'json' || output === 'yaml') {
-        printStatusInfo(output, statusInfoDoc(criImageJson(img), info));
+      if (output === 'json' || output === 'yaml' || output === 'go-template') {
+        this.printStatus(`output status for ${JSON.stringify(id)}`, output, statusInfoDoc(criImageJson(img), info), flags.template);
         continue;
       }
-      if (output === 'go-template') this.error(`output status for ${JSON.stringify(id)}: go-template output is not supported by berth`);
       if (output !== 'table') this.error(`output option cannot be ${output}`);
       let out = `ID: ${img.id}\n`;
       for (const t of img.repoTags) out += `Tag: ${t}\n`;

@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core';
 import { CrictlCommand } from '../base';
 import { inspectFlags, labelBlocks, rfc3339Nano, sortedJson } from '../inspect-common';
-import { goJson, printStatusInfo, statusInfoDoc, type Json } from '../output';
+import { goJson, statusInfoDoc, type Json } from '../output';
 import { goTime } from './pods';
 import { rpcMessage } from '@berth/core/dist/cri/rpc-error';
 
@@ -33,11 +33,10 @@ export default class Inspectp extends CrictlCommand {
         const status: { [k: string]: Json } = {};
         for (const [k, v] of Object.entries(raw)) status[k] = k === 'createdAt' ? rfc3339Nano(pod.createdAt) : sortedJson(v);
         const info = flags.quiet ? undefined : cj.sandboxInfo(pod);
-        if (output === 'json' || output === 'yaml') {
-          printStatusInfo(output, statusInfoDoc(status, info));
+        if (output === 'json' || output === 'yaml' || output === 'go-template') {
+          this.printStatus(`getting the pod sandbox status for ${JSON.stringify(id)}`, output, statusInfoDoc(status, info), flags.template);
           continue;
         }
-        if (output === 'go-template') this.fail(`getting the pod sandbox status for ${JSON.stringify(id)}: go-template output is not supported by berth`);
         if (output !== 'table') this.fail(`getting the pod sandbox status for ${JSON.stringify(id)}: output option cannot be ${output}`);
         const m = pod.config.metadata;
         let out = `ID: ${pod.id}\n`;
