@@ -48,7 +48,7 @@ $fn; printf '%s\\n' "\${COMPREPLY[@]}"`;
     assert.ok(i.every((w) => w.startsWith('i')));
     assert.deepEqual(complete('ctr', ['ctr', 'images', 'p']), ['prune', 'pull', 'push']);
     assert.deepEqual(complete('ctr', ['ctr', 'i', 'p']), ['prune', 'pull', 'push']);
-    assert.deepEqual(complete('crictl', ['crictl', 'po']), ['pods']);
+    assert.deepEqual(complete('crictl', ['crictl', 'po']), ['pods', 'port-forward']);
     assert.ok(complete('ctr', ['ctr', 'ns', 'l']).includes('ls'));
     // global flags and their values are skipped on the way to the command
     assert.deepEqual(complete('ctr', ['ctr', '-n', 'k8s.io', 'images', 'p']), ['prune', 'pull', 'push']);

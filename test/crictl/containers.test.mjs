@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { assertNoLeaks, registerCleanup, runBin, tempDir, trackContainer } from '../lib/index.mjs';
+import { assertNoLeaks, binPath, childEnv, registerCleanup, runBin, tempDir, trackContainer, trackPid } from '../lib/index.mjs';
+import { get } from 'node:http';
 import { makeLayout, skipWithoutRegistry, skopeoPush, startRegistry } from '../ctr/registry-lib.mjs';
 
 const CNI_BIN = '/usr/lib/cni';
@@ -237,6 +238,41 @@ describe('crictl containers in a pod', { skip }, () => {
     assert.equal(info.status.state, 'CONTAINER_RUNNING');
     assert.ok(info.info.pid > 0);
     assert.notEqual(info.status.startedAt, '1970-01-01T00:00:00Z');
+  });
+
+  it('port-forward: localhost inside the pod reached from the host\'s localhost, until SIGINT', async () => {
+    // The server listens on the pod's 127.0.0.1:8080 only; :8080 picks a free local port.
+    const child = spawn(binPath('crictl'), [...g, 'port-forward', pod.slice(0, 12), ':8080', ':9'], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    trackPid(child.pid);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b) => { out += b; });
+    child.stderr.on('data', (b) => { err += b; });
+    const exited = new Promise((r) => child.on('exit', (code, signal) => r({ code, signal })));
+    const port = Number((await waitFor('the listeners', () => /Forwarding from 127\.0\.0\.1:(\d+) -> 8080\n/.exec(out)))[1]);
+    const closed = Number((await waitFor('the second port', () => /Forwarding from 127\.0\.0\.1:(\d+) -> 9\n/.exec(out)))[1]);
+    const fetch = (p) => new Promise((resolve, reject) => {
+      get({ host: '127.0.0.1', port: p, path: '/index.html' }, (res) => {
+        let body = '';
+        res.on('data', (b) => { body += b; });
+        res.on('end', () => resolve(body));
+      }).on('error', reject);
+    });
+    assert.equal(await fetch(port), 'served by berth httpd\n');
+    assert.equal(await fetch(port), 'served by berth httpd\n', 'a second connection');
+    assert.match(out, new RegExp(`Handling connection for ${port}\\n[^]*Handling connection for ${port}\\n`));
+    // Nothing listens on the pod's port 9: the connection is closed, the error is a klog line, forwarding goes on.
+    await assert.rejects(fetch(closed));
+    await waitFor('the refusal', () => /^E\d{4} [\d:.]+ +\d+ portforward\.go:\d+\] an error occurred forwarding \d+ -> 9: .*connection refused/m.test(err));
+    assert.equal(await fetch(port), 'served by berth httpd\n');
+    child.kill('SIGINT');
+    assert.deepEqual(await exited, { code: 0, signal: null });
+    // Bad input: an unknown pod, a bad port.
+    const unknown = await crictl('port-forward', ['nosuchpod', '80']);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /level=fatal msg="port forward: rpc error: code = NotFound desc = an error occurred when try to find sandbox \\"nosuchpod\\": not found"/);
+    const badPort = await crictl('port-forward', [pod, '80:x']);
+    assert.match(badPort.stderr, /msg="port forward: error parsing remote port 'x': strconv.ParseUint: parsing \\"x\\": invalid syntax"/);
   });
 
   it('ps --image resolves the filter to an image (name, id or id prefix); -r shows a name for an id', async () => {

@@ -1,5 +1,6 @@
 import Inspectp from '../commands/inspectp';
 import Pods from '../commands/pods';
+import PortForward from '../commands/port-forward';
 import Rmp from '../commands/rmp';
 import Runp from '../commands/runp';
 import Stopp from '../commands/stopp';
@@ -12,4 +13,5 @@ export const PODS_COMMANDS: CommandLoaders = {
   inspectp: () => Inspectp,
   stopp: () => Stopp,
   rmp: () => Rmp,
+  'port-forward': () => PortForward,
 };
