@@ -161,12 +161,19 @@ describe('ctr containers', { skip: skipWithoutRegistry }, () => {
   });
 
   it('removes containers and their snapshots, keeps a snapshot on request, refuses while a task exists', async () => {
+    // A task directory without a shim or an exit: a task not known to be stopped (ctr refuses it).
     const taskDir = join(state, 'io.containerd.runtime.v2.task', 'default', 'c1');
     mkdirSync(taskDir, { recursive: true });
     const refused = await ctr('c', 'rm', 'c1');
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /^time="[^"]+" level=error msg="failed to delete container \\"c1\\"" error="container \\"c1\\": cannot delete a container with an existing task: delete the task first"\nctr: container "c1": cannot delete a container with an existing task: delete the task first\n$/);
+    assert.match(refused.stderr, /^time="[^"]+" level=error msg="failed to delete container \\"c1\\"" error="cannot delete a non stopped container: \{unknown 0 0001-01-01 00:00:00 \+0000 UTC\}"\nctr: cannot delete a non stopped container: \{unknown 0 0001-01-01 00:00:00 \+0000 UTC\}\n$/);
     rmSync(taskDir, { recursive: true });
+    // Ids that are no identifiers name no container (and no task directory).
+    for (const bad of ['', '..']) {
+      const r = await ctr('c', 'rm', bad);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, new RegExp(`ctr: container "${bad.replace(/\./g, '\\.')}" in namespace "default": not found\n$`));
+    }
 
     const r = await ctr('c', 'rm', 'c1', 'zz');
     assert.equal(r.code, 1);

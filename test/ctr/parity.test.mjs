@@ -5,8 +5,8 @@
 // filter are named in ctr's words.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { REPO_ROOT, assertNoLeaks, childEnv, registerCleanup, runBin, tempDir, trackContainer, uniqueId } from '../lib/index.mjs';
 import { DEMO_IMAGE } from '../../scripts/demo-image.mjs';
@@ -96,5 +96,81 @@ describe('ctr parity', { skip: process.getuid() !== 0 && 'needs root' }, () => {
     const f = await ctr(['c', 'ls', 'bad filter']);
     assert.equal(f.code, 1);
     assert.match(f.stderr, /^ctr: filters: parse error: \[bad filter\]: expected an operator/);
+  });
+
+  // Session 9's fault review.
+  it('a task id that is no identifier names no task: "" and .. touch nothing (they wiped every task\'s state)', async () => {
+    const id = newId();
+    assert.equal((await ctr(['run', '-d', '--null-io', DEMO_IMAGE, id, 'sleep', '1000'])).code, 0);
+    for (const bad of ['', '..', '../..', 'a/b']) {
+      for (const args of [['t', 'rm', bad], ['t', 'rm', '-f', bad], ['t', 'kill', bad], ['t', 'ps', bad], ['t', 'pause', bad]]) {
+        const r = await ctr(args);
+        assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
+        assert.equal(r.stderr, `ctr: container "${bad}" in namespace "default": not found\n`, args.join(' '));
+      }
+    }
+    assert.match(await taskLine(id), / RUNNING$/, 'the running task is untouched');
+    assert.equal((await runBin('runc', ['--root', join(state, 'runc', 'default'), 'list', '-q'])).stdout, `${id}\n`);
+    assert.equal((await ctr(['t', 'rm', '-f', id])).code, 0);
+    assert.equal((await ctr(['c', 'rm', id])).code, 0);
+    assertNoLeaks();
+  });
+
+  it('kill -s 9 of a paused task thaws it (runc 1.1); kill -a of a stopped task is no error; c rm deletes a stopped task', async () => {
+    const id = newId();
+    assert.equal((await ctr(['run', '-d', '--null-io', DEMO_IMAGE, id, 'sleep', '1000'])).code, 0);
+    assert.equal((await ctr(['t', 'pause', id])).code, 0);
+    assert.match(await taskLine(id), / PAUSED$/);
+    assert.equal((await ctr(['t', 'kill', '-s', '9', id])).code, 0);
+    for (let i = 0; i < 100 && !/ STOPPED$/.test(await taskLine(id) ?? ''); i += 1) await new Promise((r) => setTimeout(r, 50));
+    assert.match(await taskLine(id), / STOPPED$/);
+    const all = await ctr(['t', 'kill', '-a', '-s', '9', id]);
+    assert.equal(all.code, 0, all.stderr);
+    const one = await ctr(['t', 'kill', id]);
+    assert.equal(one.stderr, `ctr: task ${id}: process already finished: not found\n`);
+    // ctr deletes a stopped task with its container, and refuses a running one in containerd's words.
+    const rm = await ctr(['c', 'rm', id]);
+    assert.equal(rm.code, 0, rm.stderr);
+    assert.equal(await taskLine(id), undefined);
+    const live = newId();
+    assert.equal((await ctr(['run', '-d', '--null-io', DEMO_IMAGE, live, 'sleep', '1000'])).code, 0);
+    const refused = await ctr(['c', 'rm', live]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /\nctr: cannot delete a non stopped container: \{running 0 0001-01-01 00:00:00 \+0000 UTC\}\n$/);
+    // Two deletes at once: one wins, the other finds the task gone.
+    const both = await Promise.all([ctr(['t', 'rm', '-f', live]), ctr(['t', 'rm', '-f', live])]);
+    assert.deepEqual(both.map((r) => r.code).sort(), [0, 1], both.map((r) => r.stderr).join(''));
+    assert.equal((await ctr(['c', 'rm', live])).code, 0);
+    assertNoLeaks();
+  });
+
+  it('a foreground run whose reader goes away ends as Go\'s ctr does on SIGPIPE (141), without a stack; the task stays', async () => {
+    const id = newId();
+    const r = spawn('bash', ['-c', `${join(REPO_ROOT, 'bin', 'ctr')} --root ${root} --state ${state} run ${DEMO_IMAGE} ${id} yes | head -2; echo "status=\${PIPESTATUS[0]}"`], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    r.stdout.on('data', (d) => { out += d; });
+    r.stderr.on('data', (d) => { err += d; });
+    await new Promise((resolve) => r.on('close', resolve));
+    assert.equal(out, 'y\ny\nstatus=141\n');
+    assert.equal(err, '');
+    assert.match(await taskLine(id), / RUNNING$/);
+    assert.equal((await ctr(['t', 'rm', '-f', id])).code, 0);
+    assert.equal((await ctr(['c', 'rm', id])).code, 0);
+  });
+
+  it('c rm of a container whose snapshot directory was removed by hand succeeds', async () => {
+    const id = newId();
+    assert.equal((await ctr(['c', 'create', DEMO_IMAGE, id, 'true'])).code, 0);
+    const snaps = join(root, 'io.containerd.snapshotter.v1.overlayfs', 'snapshots');
+    const before = new Set(readdirSync(snaps));
+    // `snapshots mounts` names the container's upper directory: <snapshots>/<n>/fs.
+    const upper = (await ctr(['snapshots', 'mounts', '/x', id])).stdout.match(/upperdir=([^,\s"]+)/)[1];
+    const dir = dirname(upper);
+    assert.ok(before.has(basename(dir)), dir);
+    rmSync(dir, { recursive: true });
+    const r = await ctr(['c', 'rm', id]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch((await ctr(['snapshots', 'ls'])).stdout, new RegExp(`^${id} `, 'm'));
   });
 });

@@ -67,8 +67,31 @@ describe('runc bad input', { skip: skipUnlessRoot }, () => {
     const b = rwBundle(['sleep', '1000']);
     for (const id of ['a/b', '..', '../escape', '.']) {
       const r = await rt.run(['create', '--bundle', b.dir, id], { stdio: 'files' });
-      assertOneLineError(r, /invalid id format/);
+      assertOneLineError(r, /invalid container ID format/);
     }
+    // Every other command checks the id too (runc 1.1's words): `delete --force ""` and `..`
+    // removed the root and its parent before.
+    const keep = await rt.detach(b);
+    const marker = join(rt.root, '..', `marker-${process.pid}`);
+    writeFileSync(marker, '');
+    for (const [id, re] of [['', /container id cannot be empty/], ['..', /invalid container ID format/], ['a/b', /invalid container ID format/]]) {
+      for (const cmd of [['delete', '--force'], ['state'], ['kill'], ['pause'], ['ps']]) assertOneLineError(await rt.run([...cmd, id]), re);
+    }
+    assert.equal((await rt.state(keep)).status, 'running', 'the root and its containers are untouched');
+    assert.ok(readdirSync(join(rt.root, '..')).includes(`marker-${process.pid}`), 'the root\'s parent is untouched');
+    rmSync(marker);
+    await rt.remove(keep);
+    assertNoLeaks();
+  });
+
+  it('kill -9 of a paused container thaws it, as runc 1.1 does (it stayed paused with the signal pending)', async (t) => {
+    registerCleanup(t);
+    const id = await rt.detach(rwBundle(['sleep', '1000']));
+    assert.equal((await rt.run(['pause', id])).code, 0);
+    assert.equal((await rt.state(id)).status, 'paused');
+    assert.equal((await rt.run(['kill', id, 'KILL'])).code, 0);
+    await waitFor(async () => (await rt.state(id)).status === 'stopped', 'the killed container to stop');
+    await rt.remove(id);
     assertNoLeaks();
   });
 

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { CORE_DIST } from './dist-dir';
 import { sha256Hex } from './content/digest';
+import { InvalidArgumentError } from './errors';
 
 /** Default `--root` of the runc clone (runc's is /run/runc). */
 export const RUNC_DEFAULT_ROOT = '/run/berth/runc';
@@ -35,7 +36,11 @@ const normalised = new Map<string, string>();
  * ls` of 50 spent 2.3 of its ~9 ms of work there).
  */
 export function childPath(dir: string, name: string): string {
-  if (name === '' || name === '.' || name === '..' || name.includes('/')) return path.join(dir, name);
+  // Ids and namespaces become directory names: one that is not a single ordinary component would
+  // name another directory (the callers validate first; this is the last line).
+  if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0')) {
+    throw new InvalidArgumentError(`${JSON.stringify(name)} cannot name a state directory`);
+  }
   let base = normalised.get(dir);
   if (base === undefined) {
     if (normalised.size > 64) normalised.clear();

@@ -10,6 +10,11 @@ const SHA256 = /^sha256:[a-f0-9]{64}$/;
 /** containerd refuses a label whose key and value together exceed 4096 bytes. */
 const MAX_LABEL = 4096;
 
+/** Whether `id` is a containerd identifier (what every stored container id is). */
+export function isIdentifier(id: string): boolean {
+  return id.length > 0 && id.length <= MAX_IDENTIFIER && IDENTIFIER.test(id);
+}
+
 export function validateIdentifier(kind: string, id: string): void {
   if (id.length === 0) throw new InvalidArgumentError(`${kind} name must not be empty`);
   if (id.length > MAX_IDENTIFIER) throw new InvalidArgumentError(`${kind} "${id}": longer than ${MAX_IDENTIFIER} characters`);

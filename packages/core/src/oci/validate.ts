@@ -241,12 +241,6 @@ const sysctlRule: Rule = (spec) => {
 
 const RULES: readonly Rule[] = [hostnameRule, userNamespaceRule, maskRule, timeRule, sysctlRule, mountsRule];
 
-// ---- container ids ----
+// ---- container ids: oci/container-id.ts (small: every command that reads a record loads it) ----
 
-/** runc's id rule: letters, digits and _ + , - . (its regex ^[\w+-\.]+$ has the range +..), not "." or "..". */
-const ID_PATTERN = /^[\w+,.-]+$/;
-
-export function validateId(id: string): void {
-  if (id === '') throw new InvalidArgumentError('container id cannot be empty');
-  if (!ID_PATTERN.test(id) || id === '.' || id === '..') throw new InvalidArgumentError(`invalid id format: ${id}`);
-}
+export { validateId } from './container-id';

@@ -13,6 +13,7 @@ import { kernelAtLeast } from '../sys/kernel';
 import { loadCgroupManager, type CgroupManager } from '../cgroups';
 import type { ContainerStatus, LinuxNamespaceType, Spec, State } from '../oci/types';
 import { writeFileAtomic } from '../util/atomic';
+import { validateId } from '../oci/container-id';
 import { StateError } from '../errors';
 
 export interface CgroupRef {
@@ -62,6 +63,9 @@ export interface ContainerRecord {
 export type SpecHead = Pick<Spec, 'ociVersion' | 'annotations' | 'hooks'>;
 
 export function readRecord(root: string, id: string): ContainerRecord {
+  // An id is a directory's name under the root: '', '..' or 'a/b' would name another directory
+  // (`delete --force ..` removed the root's parent before this check).
+  validateId(id);
   const text = readSmallFile(containerFile(root, id, 'state.json'));
   if (text === undefined) throw new NotFoundError(`container ${id} does not exist`);
   const rec = JSON.parse(text) as ContainerRecord;

@@ -68,10 +68,23 @@ export function killContainer(root: string, id: string, signal: string | number 
   const cg = all ? recordCgroup(rec) : undefined;
   if (cg) {
     cg.killAll(sig);
+    thawForKill(rec, sig);
     return;
   }
   if (containerStatus(root, rec) === 'stopped') throw new StateError('container not running');
   process.kill(rec.initPid, sig);
+  thawForKill(rec, sig);
+}
+
+/**
+ * A SIGKILL to a paused container thaws it, as runc 1.1 does: a frozen task does not act on a
+ * signal until thawed, so the container would stay paused with its SIGKILL pending. Other
+ * signals wait for `resume`.
+ */
+function thawForKill(rec: ContainerRecord, sig: number): void {
+  if (sig !== 9) return;
+  const cg = recordCgroup(rec);
+  try { if (cg?.isFrozen()) cg.thaw(); } catch { /* no freezer */ }
 }
 
 export interface DeleteResult {
@@ -112,7 +125,7 @@ function destroyProcesses(rec: ContainerRecord, sig: number): void {
   if (cg) {
     cg.killAll(sig);
     // A frozen cgroup keeps even SIGKILLed processes: thaw so they can die.
-    try { if (cg.isFrozen()) cg.thaw(); } catch { /* no freezer */ }
+    thawForKill(rec, sig);
   }
   const deadline = Date.now() + 10_000;
   while (isSameProcess(rec.initPid, rec.initStartTime)) {

@@ -13,6 +13,7 @@ import type { SpecOptions } from '../containers/spec-options';
 import { taskDir } from '../layout';
 import { openMetadata } from '../metadata';
 import type { Container, ContainerRuntime, Labels } from '../metadata/types';
+import { isIdentifier } from '../metadata/validate';
 import { openSnapshotter } from '../snapshots';
 import type { SnapshotMount } from '../snapshots/types';
 import { takeGcLock } from './gc-lock';
@@ -194,14 +195,25 @@ export interface RemoveResult {
 }
 
 /**
- * Deletes the records and (unless kept) their snapshots. A container whose task directory
- * exists is refused: its task must be deleted first.
+ * Deletes the records and (unless kept) their snapshots. A container's stopped task is deleted
+ * with it; a running, paused or unknown one is refused.
  */
 export async function removeContainers(root: string, state: string, namespace: string, ids: string[], opts: { keepSnapshot?: boolean } = {}): Promise<RemoveResult> {
   const out: RemoveResult = { removed: [], errors: [], failed: [] };
   for (const id of ids) {
     try {
-      if (fs.existsSync(taskDir(state, namespace, id))) throw new StateError(`container "${id}": cannot delete a container with an existing task: delete the task first`);
+      // As ctr (containers.go): a stopped or created task is deleted first, a live one refused.
+      // An id that is no identifier names no container (and must not become a task path).
+      if (isIdentifier(id) && fs.existsSync(taskDir(state, namespace, id))) {
+        const { deleteTask } = require('../tasks/ops') as typeof import('../tasks/ops');
+        const { taskInfo } = require('../tasks/records') as typeof import('../tasks/records');
+        const t = taskInfo(state, namespace, id);
+        if (t.status !== 'STOPPED' && t.status !== 'CREATED') {
+          // Go's %v of containerd.Status{Status, ExitStatus, ExitTime} for a live task.
+          throw new StateError(`cannot delete a non stopped container: {${t.status.toLowerCase()} 0 0001-01-01 00:00:00 +0000 UTC}`);
+        }
+        deleteTask(state, namespace, id, t.status === 'CREATED');
+      }
       const meta = openMetadata(root);
       let c: Container;
       try {

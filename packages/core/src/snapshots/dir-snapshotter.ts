@@ -93,7 +93,12 @@ export abstract class DirSnapshotter implements Snapshotter {
       const children = tx.list().filter((c) => c.parent === key).map((c) => c.key);
       if (children.length > 0) throw new StateError(`snapshot ${key}: cannot remove, it is the parent of ${children.join(', ')}`);
       const trash = path.join(snapshotsDir(this.sroot), `rm-${r.id}`);
-      fs.renameSync(snapshotDir(this.sroot, r.id), trash);
+      try {
+        fs.renameSync(snapshotDir(this.sroot, r.id), trash);
+      } catch (err) {
+        // Its directory removed by hand already: the record is all that is left to remove.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
       tx.delete(key);
       return trash;
     });

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runtimeRootForNamespace, taskPaths } from '../layout';
 import { AlreadyExistsError, InvalidArgumentError, StateError } from '../errors';
-import { validateId } from '../oci/validate';
+import { validateIdentifier } from '../metadata/validate';
 import { execInContainer, execProcessFrom } from '../runtime/exec';
 import { readRecord } from '../runtime/container';
 import { taskInfo } from './records';
@@ -30,7 +30,8 @@ export interface ExecTaskOptions {
 
 export async function execTask(o: ExecTaskOptions): Promise<number> {
   if (!o.execId) throw new InvalidArgumentError('exec id must be provided');
-  validateId(o.execId);
+  // containerd's identifier rule (the id names a file of the task's execs directory).
+  validateIdentifier('exec id', o.execId);
   if (o.args.length === 0) throw new InvalidArgumentError('exec: a command to run must be given');
   const t = taskInfo(o.state, o.namespace, o.id);
   if (t.status !== 'RUNNING') throw new StateError(t.reason ?? `task ${o.id}: cannot exec in a ${t.status.toLowerCase()} task`);

@@ -11,14 +11,16 @@ import { containerPids, pauseContainer, resumeContainer } from '../runtime/contr
 import { killContainer } from '../runtime/lifecycle';
 import { parseSignal } from '../runtime/signals';
 import { sleepMs } from '../util/sleep';
+import { lockFile } from '../util/file-lock';
 import { removeTaskFiles } from './cleanup';
-import { readShim, taskInfo } from './records';
+import { readShim, requireContainerId, taskInfo } from './records';
 import type { ExitInfo, TaskInfo } from './types';
 
 const rootOf = runtimeRootForNamespace;
 
 /** The pid of exec process `execId`, if it is still one of the container's processes. */
 export function execPid(state: string, ns: string, id: string, execId: string): number {
+  requireContainerId(ns, id);
   const file = path.join(taskPaths(state, ns, id).execs, `${execId}.pid`);
   let pid: number;
   try {
@@ -42,7 +44,11 @@ export function killTask(state: string, ns: string, id: string, signal: string |
   const t = taskInfo(state, ns, id);
   // containerd's words for a finished init ("process already finished: not found"), naming the task.
   const finished = `task ${id}: process already finished: not found`;
-  if (t.status === 'STOPPED') throw new NotFoundError(finished);
+  if (t.status === 'STOPPED') {
+    // containerd: --all of a finished task is no error (runc's kill --all of an empty cgroup).
+    if (o.all === true) return;
+    throw new NotFoundError(finished);
+  }
   try {
     killContainer(rootOf(state, ns), id, sig, o.all === true);
   } catch (err) {
@@ -90,6 +96,24 @@ export interface DeleteTaskResult { id: string; exit?: ExitInfo }
  * exit). A task whose shim died is removed too: there is nothing left to wait for.
  */
 export function deleteTask(state: string, ns: string, id: string, force = false): DeleteTaskResult {
+  taskInfo(state, ns, id); // not found: before any lock file is made
+  // One delete at a time (containerd's shim serialises them): a second waits, then finds the
+  // task gone. The lock file is inside the task's directory and goes with it.
+  let release: () => void;
+  try {
+    release = lockFile(path.join(taskPaths(state, ns, id).dir, '.delete.lock'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`task ${id}: not found in namespace ${ns}`);
+    throw err;
+  }
+  try {
+    return deleteTaskLocked(state, ns, id, force);
+  } finally {
+    release();
+  }
+}
+
+function deleteTaskLocked(state: string, ns: string, id: string, force: boolean): DeleteTaskResult {
   let t = taskInfo(state, ns, id);
   if (t.status !== 'STOPPED' && t.status !== 'UNKNOWN') {
     if (!force) throw new StateError(`task ${id}: cannot delete a ${t.status.toLowerCase()} task; kill it first or use --force`);

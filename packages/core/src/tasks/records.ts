@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import { runtimeRootForNamespace, taskNamespaceDir, taskPaths } from '../layout';
 import { NotFoundError } from '../errors';
+import { isIdentifier } from '../metadata/validate';
 import { isLive, isSameProcess, procStat } from '../sys/proc';
 import { readSmallFile } from '../sys/small-file';
 import { liveStatus, readRecord, type ContainerRecord } from '../runtime/container';
@@ -14,6 +15,15 @@ import type { ExitInfo, ShimInfo, TaskInfo, TaskStatus } from './types';
 function readJson<T>(file: string): T | undefined {
   const text = readSmallFile(file);
   return text === undefined ? undefined : JSON.parse(text) as T;
+}
+
+/**
+ * A task is named by its container's id, a containerd identifier: anything else ('', '..', 'a/b')
+ * names no container, and must never become a path (`tasks delete ""` removed every task's
+ * runtime state before this check). containerd's words for a container it does not have.
+ */
+export function requireContainerId(ns: string, id: string): void {
+  if (!isIdentifier(id)) throw new NotFoundError(`container "${id}" in namespace "${ns}": not found`);
 }
 
 export function readShim(state: string, ns: string, id: string): ShimInfo | undefined {
@@ -37,6 +47,7 @@ export function taskExists(state: string, ns: string, id: string): boolean {
  * shim's liveness. `root`: the namespace's runtime root (a listing makes it once).
  */
 export function taskInfo(state: string, ns: string, id: string, root = runtimeRootForNamespace(state, ns)): TaskInfo {
+  requireContainerId(ns, id);
   const rec = recordOrUndefined(root, id);
   const init = rec !== undefined && rec.initPid > 0 ? procStat(rec.initPid) : undefined;
   const live = rec !== undefined && init !== undefined && isLive(init, rec.initStartTime);
