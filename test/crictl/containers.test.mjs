@@ -457,6 +457,31 @@ describe('crictl containers in a pod', { skip }, () => {
     assert.ok(!existsSync(join(logDir, 'server.log')), 'its log goes with it');
   });
 
+  it('faults of session 9: a log directory that cannot be made fails start at once; a container whose shim died is stopped', async () => {
+    // Node's recursive mkdir spins forever on /proc: start hung with its shim at 100% CPU.
+    const badLog = await create('badlog', { command: [BB, 'true'], log_path: `${'../'.repeat(30)}proc/berth-nope-${process.pid}/c.log` });
+    const t0 = Date.now();
+    const st = await crictl('start', [badLog], { timeout: 30_000 });
+    assert.equal(st.timedOut, false, 'start returned');
+    assert.equal(st.code, 1);
+    assert.match(st.stderr, /failed to create container loggers: failed to create and open log file: mkdir \/proc\/berth-nope-\d+: no such file or directory/);
+    assert.ok(Date.now() - t0 < 20_000);
+    assert.equal((await crictl('rm', [badLog])).code, 0);
+    // A running container whose shim is killed: Unknown; stop signals it and records containerd's exit.
+    const orphan = await create('orphan', { command: [BB, 'sleep', '1000'] });
+    assert.equal((await crictl('start', [orphan])).code, 0);
+    const shim = JSON.parse(readFileSync(join(state, 'io.containerd.runtime.v2.task', 'k8s.io', orphan, 'shim.json'), 'utf8')).pid;
+    const pid = (await inspect(orphan)).info.pid;
+    process.kill(shim, 'SIGKILL');
+    await waitFor('the shim\'s death', async () => (await inspect(orphan)).status.state === 'CONTAINER_UNKNOWN');
+    const stop = await crictl('stop', ['-t', '1', orphan]);
+    assert.equal(stop.code, 0, stop.stderr);
+    const done = (await inspect(orphan)).status;
+    assert.deepEqual([done.state, done.exitCode, done.reason], ['CONTAINER_EXITED', 255, 'Unknown']);
+    assert.equal(alive(pid), false, 'its process is gone');
+    assert.equal((await crictl('rm', [orphan])).code, 0);
+  });
+
   it('a tty container: its pty relayed into the CRI log by its shim, exit recorded, task deleted', async () => {
     const id = await create('tty', { tty: true, command: [BB, 'sh', '-c', 'test -t 1 && echo on a tty; exit 4'] });
     assert.equal((await crictl('start', [id])).code, 0);

@@ -284,6 +284,11 @@ describe('crictl pod sandboxes', { skip }, () => {
     const noName = await runp(podFile('noname', { metadata: { namespace: 'x' } }));
     assert.equal(noName.code, 1);
     assert.match(noName.stderr, /metadata\.name is missing/);
+    // A hostname with a newline would add /etc/hosts lines of the config's choosing.
+    const badHost = await runp(podFile('badhost', podConfig('pod-bh', { hostname: 'a\n10.0.0.1 evil' })));
+    assert.equal(badHost.code, 1);
+    assert.match(badHost.stderr, /hostname .* must not contain white space/);
+    assert.equal((await crictl('pods', ['-q', '--name', 'pod-bh'])).stdout, '');
     const unknown = await crictl('inspectp', ['ffffffffffff0000']);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /not found/);
@@ -357,12 +362,24 @@ describe('crictl pod sandboxes', { skip }, () => {
     assertNoLeaks();
   });
 
-  it('berth installs its default bridge network in an empty conf dir', async () => {
+  it('berth installs its default bridge network in its configured conf dir when empty, never in a --cni-conf-dir', async () => {
     const empty = join(work, 'empty.d');
     const hadBerth0 = links().includes('berth0');
+    const pod = podFile('d', podConfig('pod-d', { linux: { security_context: { namespace_options: { pid: 'CONTAINER' } } } }));
+    // A directory named on the command line may be another tool's: containerd's error, nothing written.
+    mkdirSync(empty, { recursive: true });
+    const named = await runp(pod, empty);
+    assert.equal(named.code, 1);
+    assert.match(named.stderr, /level=fatal msg="run pod sandbox: rpc error: code = InvalidArgument desc = cni plugin not initialized: no network config found in .*empty\.d"/);
+    assert.deepEqual(readdirSync(empty), []);
+    assert.equal((await crictl('pods', ['-q'])).stdout, '');
+    // The conf dir of berth's configuration (config.toml's conf_dir) is berth's own.
+    const berthConfig = join(work, 'berth-default-net.toml');
+    writeFileSync(berthConfig, `version = 2\n[plugins."io.containerd.grpc.v1.cri".cni]\n  conf_dir = "${empty}"\n  bin_dir = "${CNI_BIN}"\n`);
     let id = '';
     try {
-      const r = await runp(podFile('d', podConfig('pod-d', { linux: { security_context: { namespace_options: { pid: 'CONTAINER' } } } })), empty);
+      const out = await crictl('runp', ['--berth-config', berthConfig, pod]);
+      const r = { ...out, id: out.stdout.trim() };
       assert.equal(r.code, 0, r.stderr);
       id = r.id;
       const cfg = JSON.parse(readFileSync(join(empty, '10-berth.conflist'), 'utf8'));

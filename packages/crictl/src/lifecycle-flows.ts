@@ -36,7 +36,7 @@ export async function runPod(dirs: StoreDirs, r: RunPodRequest, fail: Fail): Pro
   try {
     const id = await cri.runPodSandbox(store, {
       ...dirs, config, runtimeHandler: r.runtime,
-      cniConfDir: r.cniConfDir ?? cfg.cniConfDir,
+      cniConfDir: r.cniConfDir ?? cfg.cniConfDir, installDefaultNetwork: r.cniConfDir === undefined,
       cniBinDirs: (r.cniBinDir ?? cfg.cniBinDir).split(':').filter(Boolean),
       ipamDataDir: cniIpamDataDir(dirs.state),
     });

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SysError } from '../errors';
 import { sleepMs } from '../util/sleep';
+import { makeDirs } from '../util/make-dirs';
 
 /** The uint64 maximum, which cgroup files spell "max" (v2) and runc reports as MaxUint64. */
 export const MAX_UINT64 = 2 ** 64;
@@ -101,7 +102,7 @@ export function readKeyValues(dir: string, file: string): Map<string, number> | 
 
 export function mkdir(dir: string): void {
   try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+    makeDirs(dir, 0o755);
   } catch (e) {
     const code = errnoOf(e);
     if (!code) throw e;

@@ -8,11 +8,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { criContainerStatePaths } from '../layout';
 import { lockFile } from '../util/file-lock';
+import { makeDirs } from '../util/make-dirs';
 
 /** Takes the container's lock (waiting for a start or remove under way); returns its release. */
 export function lockCriContainer(state: string, id: string): () => void {
   const file = criContainerStatePaths(state, id).lock;
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  makeDirs(path.dirname(file), 0o700);
   return lockFile(file);
 }
 

@@ -104,6 +104,10 @@ function kill(dirs: StoreDirs, id: string, signal: string | number, all: boolean
  */
 export function stopCriContainer(dirs: StoreDirs, idOrPrefix: string, timeoutSec: number): string {
   const v = criContainerView(dirs, idOrPrefix);
+  if (v.state === 'CONTAINER_UNKNOWN') {
+    stopUnknown(dirs, v.id, v.stopSignal || 'SIGTERM', timeoutSec);
+    return v.id;
+  }
   if (v.state !== 'CONTAINER_RUNNING') return v.id;
   if (timeoutSec > 0) {
     kill(dirs, v.id, v.stopSignal || 'SIGTERM', false);
@@ -114,9 +118,47 @@ export function stopCriContainer(dirs: StoreDirs, idOrPrefix: string, timeoutSec
   return v.id;
 }
 
-/** Stops every running container of the pod at once (StopPodSandbox: no grace). */
+/**
+ * A container whose shim died (UNKNOWN): nobody will record its exit, so its processes are
+ * signalled here by the runtime's record (the pid checked by its start time), the grace period
+ * kept, and the exit recorded as containerd records an unknown container's (code 255, reason
+ * Unknown). It was skipped before, and its process ran on after `stop` and `stopp`.
+ */
+function stopUnknown(dirs: StoreDirs, id: string, signal: string, timeoutSec: number): void {
+  const root = runtimeRootForNamespace(dirs.state, CRI_NAMESPACE);
+  const { initAlive, readRecord } = require('../runtime/container') as typeof import('../runtime/container');
+  const { killContainer } = require('../runtime/lifecycle') as typeof import('../runtime/lifecycle');
+  let rec: ReturnType<typeof readRecord> | undefined;
+  try { rec = readRecord(root, id); } catch { /* no runtime record: nothing runs */ }
+  const alive = (): boolean => rec !== undefined && initAlive(rec);
+  const waitGone = (ms: number): boolean => {
+    const deadline = Date.now() + ms;
+    while (alive()) {
+      if (Date.now() >= deadline) return false;
+      sleepMs(20);
+    }
+    return true;
+  };
+  if (alive() && timeoutSec > 0) {
+    try { killContainer(root, id, signal, false); } catch { /* exited meanwhile */ }
+    waitGone(timeoutSec * 1000);
+  }
+  if (alive()) {
+    try { killContainer(root, id, 'SIGKILL', true); } catch { /* exited meanwhile */ }
+    if (!waitGone(30_000)) throw new StateError(`container "${id}": still running 30s after SIGKILL`);
+  }
+  const m = openMetadata(dirs.root);
+  try {
+    m.tx(() => saveStatus(m, id, { ...resolveCriContainer(m, id).status, finishedAt: nowNs(), exitCode: 255, reason: 'Unknown' }));
+  } finally {
+    m.close();
+  }
+}
+
+/** Stops every running (or unknown) container of the pod at once (StopPodSandbox: no grace). */
 export function stopContainersOfPod(dirs: StoreDirs, podId: string): void {
-  for (const c of listPodContainerViews(dirs, podId).filter((x) => x.state === 'CONTAINER_RUNNING')) stopCriContainer(dirs, c.id, 0);
+  const live = listPodContainerViews(dirs, podId).filter((x) => x.state === 'CONTAINER_RUNNING' || x.state === 'CONTAINER_UNKNOWN');
+  for (const c of live) stopCriContainer(dirs, c.id, 0);
 }
 
 export interface CriExecOptions extends StoreDirs {

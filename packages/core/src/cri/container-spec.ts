@@ -25,6 +25,7 @@ import { orderSpec } from '../containers/spec-order';
 import { additionalGids, resolveUser } from '../containers/user';
 import type { ContainerConfig, Propagation } from './container-config';
 import { CRI_NAMESPACE, type Sandbox } from './sandbox-record';
+import { makeDirs } from '../util/make-dirs';
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -87,7 +88,7 @@ function withMounts(s: Spec, c: ContainerConfig, sb: Sandbox): void {
     if (!path.isAbsolute(m.containerPath)) throw new InvalidArgumentError(`mount ${m.containerPath}: container_path must be absolute`);
     const src = path.resolve(m.hostPath);
     // A host path that does not exist becomes a directory (containerd does the same).
-    if (!fs.existsSync(src)) fs.mkdirSync(src, { recursive: true, mode: 0o755 });
+    if (!fs.existsSync(src)) makeDirs(src, 0o755);
     return { destination: m.containerPath, type: 'bind', source: src, options: ['rbind', PROPAGATION_OPTION[m.propagation], m.readonly ? 'ro' : 'rw'] };
   });
   s.mounts = [...base, ...added];

@@ -188,9 +188,9 @@ export async function removeCriContainer(dirs: StoreDirs, idOrPrefix: string, fo
 }
 
 async function removeLocked(dirs: StoreDirs, v: CriContainerView, force: boolean): Promise<void> {
-  if (v.state === 'CONTAINER_RUNNING' || v.state === 'CONTAINER_UNKNOWN') {
-    if (!force) throw new StateError(`container "${v.id}" is running, please stop it first`);
-  }
+  // crictl refuses a running container only; an unknown one (its shim dead) is stopped by the
+  // removal, as containerd's RemoveContainer does.
+  if (v.state === 'CONTAINER_RUNNING' && !force) throw new StateError(`container "${v.id}" is running, please stop it first`);
   // Never started: the shim parked for its task goes first (tasks/parked.ts).
   await discardParkedShim(dirs.state, v.id);
   if (fs.existsSync(taskDir(dirs.state, CRI_NAMESPACE, v.id))) {

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError } from '../errors';
+import { makeDirs } from '../util/make-dirs';
 
 export const CRICTL_DEFAULT_CONFIG = '/etc/crictl.yaml';
 
@@ -141,7 +142,7 @@ export function updateCrictlConfig(file: string, settings: [string, string][]): 
   const c = exists ? configFromDoc(doc as YamlDoc) : emptyCrictlConfig();
   for (const [k, v] of settings) assign(c, k, v, (key) => `parse ${key} value '${v}'`);
   for (const key of CRICTL_CONFIG_KEYS) doc.set(key, c[FIELD[key]]);
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
+  makeDirs(path.dirname(file), 0o755);
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, doc.toString({ lineWidth: 0 }), { mode: 0o644 });
   fs.renameSync(tmp, file);

@@ -23,6 +23,7 @@ import { sethostname } from '../sys/host';
 import { MNT_DETACH, MS_BIND, mount, umount } from '../sys/mount';
 import { CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWPID, CLONE_NEWUTS, setnsFd, unshare } from '../sys/ns';
 import { isSameProcess, procStat } from '../sys/proc';
+import { makeDirs } from '../util/make-dirs';
 
 export type PinnedType = 'net' | 'ipc' | 'uts' | 'pid';
 
@@ -120,7 +121,7 @@ export function pinNamespaces(req: PinRequest): PinnedNamespaces {
   const out: PinnedNamespaces = { paths: {} };
   if (types.length === 0) return out;
   checkSysctls(req.sysctls, req.net, req.ipc);
-  fs.mkdirSync(req.nsDir, { recursive: true, mode: 0o711 });
+  makeDirs(req.nsDir, 0o711);
   // Where the main thread is now, to come back to (pid: where its children go).
   const saved = types.map((t) => ({ t, fd: fs.openSync(`/proc/thread-self/ns/${t === 'pid' ? 'pid_for_children' : t}`, fs.constants.O_RDONLY | O_CLOEXEC) }));
   let failure: unknown;

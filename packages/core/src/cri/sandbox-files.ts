@@ -6,6 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import type { SandboxPaths } from '../layout';
 import type { DnsConfig } from './pod-config';
+import { makeDirs } from '../util/make-dirs';
+import { InvalidArgumentError } from '../errors';
 
 const HOSTS_BASE = `127.0.0.1\tlocalhost
 ::1\tlocalhost ip6-localhost ip6-loopback
@@ -33,11 +35,14 @@ export interface SandboxFilesInput {
 
 /** The pod's hostname: the config's, else the host's (what the uts namespace then holds too). */
 export function podHostname(configured: string): string {
+  // The name goes into /etc/hostname and /etc/hosts lines: white space or a control character
+  // would split it into other entries (a newline adds a hosts line of the config's choosing).
+  if (/[\s\x00-\x1f\x7f/]/.test(configured)) throw new InvalidArgumentError(`pod config: hostname ${JSON.stringify(configured)} must not contain white space, control characters or "/"`);
   return configured !== '' ? configured : os.hostname();
 }
 
 export function writeSandboxFiles(p: SandboxPaths, input: SandboxFilesInput): void {
-  fs.mkdirSync(p.rootDir, { recursive: true, mode: 0o711 });
+  makeDirs(p.rootDir, 0o711);
   const hostname = podHostname(input.hostname);
   fs.writeFileSync(p.hostname, `${hostname}\n`, { mode: 0o644 });
   if (input.hostNetwork) fs.copyFileSync('/etc/hosts', p.hosts);

@@ -19,6 +19,7 @@ import { addHostsEntry, podHostname, writeSandboxFiles } from './sandbox-files';
 import {
   CRI_NAMESPACE, DEFAULT_RUNTIME_NAME, KIND_LABEL, RUNTIME_TYPE, fromRecord, isSandboxRecord, sandboxName, sandboxSpec, toExtensions, type Sandbox,
 } from './sandbox-record';
+import { makeDirs } from '../util/make-dirs';
 
 export interface StoreDirs { root: string; state: string }
 
@@ -29,6 +30,12 @@ export interface RunPodOptions extends StoreDirs {
   cniBinDirs: string[];
   /** host-local's dataDir written into berth's default network config. */
   ipamDataDir: string;
+  /**
+   * Whether berth may install its default network in an empty conf dir: only in its configured
+   * one (config.toml's conf_dir, /etc/berth/cni/net.d by default), never in a directory named by
+   * --cni-conf-dir, which may be shared with other tools (containerd fails there).
+   */
+  installDefaultNetwork?: boolean;
 }
 
 const IFNAME = 'eth0';
@@ -96,7 +103,7 @@ async function teardownNetwork(s: Sandbox): Promise<void> {
 }
 
 function mountShm(p: SandboxPaths): string {
-  fs.mkdirSync(p.shm, { recursive: true, mode: 0o700 });
+  makeDirs(p.shm, 0o700);
   mount('shm', p.shm, 'tmpfs', MS_NOSUID | MS_NODEV | MS_NOEXEC, 'mode=1777,size=65536k');
   return p.shm;
 }
@@ -175,7 +182,7 @@ export async function runPodSandbox(store: MetadataStore, o: RunPodOptions): Pro
   try {
     writeSandboxFiles(p, { hostname: s.hostname, hostNetwork, dns: c.dnsConfig });
     if (nso.ipc !== 'NODE') s.files.shm = mountShm(p);
-    const network = hostNetwork ? undefined : loadNetwork(o.cniConfDir, o.ipamDataDir);
+    const network = hostNetwork ? undefined : loadNetwork(o.cniConfDir, o.ipamDataDir, o.installDefaultNetwork === true);
     const pinned = pinNamespaces({
       nsDir: p.nsDir, net: !hostNetwork, ipc: nso.ipc === 'POD', uts: !hostNetwork, pid: nso.pid === 'POD',
       hostname: hostNetwork ? '' : s.hostname, sysctls: c.linux.sysctls, podId: id,

@@ -18,6 +18,8 @@ import type { ContainerStdio } from '../tasks/shim/stdio';
 import type { TerminalRelay } from '../tasks/shim/relay';
 import type { ExitInfo, TaskIo } from '../tasks/types';
 import { CriLogFile, CriLogWriter, type CriStream } from './cri-log';
+import { makeDirs } from '../util/make-dirs';
+import { errnoText } from '../errors';
 
 const { O_RDONLY, O_WRONLY, O_NONBLOCK } = fs.constants;
 
@@ -43,12 +45,20 @@ export interface CriLogStdio extends ContainerStdio {
 
 type CriIo = Extract<TaskIo, { kind: 'cri' }>;
 
-export function openCriLogStdio(io: CriIo, p: Pick<TaskPaths, 'stdin' | 'stdout' | 'stderr'>): CriLogStdio {
-  let file: CriLogFile | undefined;
-  if (io.path !== '') {
-    fs.mkdirSync(path.dirname(io.path), { recursive: true });
-    file = new CriLogFile(io.path);
+/** The container's log file, its directory made; failures in containerd's words (createContainerLoggers). */
+function openCriLogFile(file: string): CriLogFile {
+  try {
+    makeDirs(path.dirname(file), 0o755);
+    return new CriLogFile(file);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.syscall && e.path ? `${e.syscall} ${e.path}: ${errnoText(e.code ?? '')}` : e.message;
+    throw new Error(`failed to create container loggers: failed to create and open log file: ${why}`);
   }
+}
+
+export function openCriLogStdio(io: CriIo, p: Pick<TaskPaths, 'stdin' | 'stdout' | 'stderr'>): CriLogStdio {
+  const file = io.path === '' ? undefined : openCriLogFile(io.path);
   const streams: Stream[] = [];
   for (const [name, fifo] of [['stdout', p.stdout], ['stderr', p.stderr]] as [CriStream, string][]) {
     if (!fs.existsSync(fifo)) mkfifo(fifo, 0o600);
@@ -112,11 +122,7 @@ export function openCriLogStdio(io: CriIo, p: Pick<TaskPaths, 'stdin' | 'stdout'
  * tty), the stdin FIFO into the pty when the config asks for stdin.
  */
 export function relayTerminalToCriLog(master: number, io: CriIo, p: Pick<TaskPaths, 'stdin'>): TerminalRelay {
-  let file: CriLogFile | undefined;
-  if (io.path !== '') {
-    fs.mkdirSync(path.dirname(io.path), { recursive: true });
-    file = new CriLogFile(io.path);
-  }
+  const file = io.path === '' ? undefined : openCriLogFile(io.path);
   const out: Writable = file ? new CriLogWriter(file, 'stdout') : new Writable({ write(_c, _e, cb): void { cb(); } });
   out.on('error', () => undefined);
   // O_RDWR: opening never blocks, and the FIFO does not see EOF between clients.

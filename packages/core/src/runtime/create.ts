@@ -29,6 +29,7 @@ import { claimStateDir } from './state-dir';
 import { STDERR_FD_ENV, SYNC_FD_ENV, type InitConfig } from './sync';
 import { holdUserNamespace, pidNamespaceArgs } from './userns';
 import { removeFile } from '../util/remove';
+import { makeDirs } from '../util/make-dirs';
 
 
 export interface CreateOptions {
@@ -71,7 +72,7 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     throw new BerthError('EINVAL', 'cannot use console socket if runc will not detach or allocate tty');
   }
 
-  fs.mkdirSync(opts.root, { recursive: true, mode: 0o711 });
+  makeDirs(opts.root, 0o711);
   const paths = containerPaths(opts.root, opts.id);
   claimStateDir(paths);
 

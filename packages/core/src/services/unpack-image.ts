@@ -7,7 +7,6 @@
  * records the returned snapshot label with the image, in its own transaction.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ContentStore } from '../content';
 import { AlreadyExistsError, InvalidArgumentError, NotFoundError } from '../errors';
@@ -19,6 +18,7 @@ import { applyLayer } from '../images/unpack';
 import { unpackLockPath } from '../layout';
 import { SNAPSHOT_REF_LABEL, openSnapshotter, type Snapshotter } from '../snapshots';
 import { lockFile } from '../util/file-lock';
+import { makeDirs } from '../util/make-dirs';
 
 export type UnpackProgress =
   | { kind: 'unpacking'; platform: string; digest: string }
@@ -156,7 +156,7 @@ async function extract(sn: Snapshotter, store: ContentStore, layer: Descriptor, 
 /** Takes the per-chain extraction lock (a lock file per chain-ID prefix); returns its release. */
 function lockChain(root: string, snapshotter: string, chainID: string): () => void {
   const file = unpackLockPath(root, snapshotter, chainID);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  makeDirs(path.dirname(file));
   return lockFile(file);
 }
 

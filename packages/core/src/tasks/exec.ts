@@ -13,6 +13,7 @@ import { execInContainer, execProcessFrom } from '../runtime/exec';
 import { readRecord } from '../runtime/container';
 import { taskInfo } from './records';
 import { removeFile } from '../util/remove';
+import { makeDirs } from '../util/make-dirs';
 
 export interface ExecTaskOptions {
   state: string;
@@ -37,7 +38,7 @@ export async function execTask(o: ExecTaskOptions): Promise<number> {
   if (t.status !== 'RUNNING') throw new StateError(t.reason ?? `task ${o.id}: cannot exec in a ${t.status.toLowerCase()} task`);
   const root = runtimeRootForNamespace(o.state, o.namespace);
   const dir = taskPaths(o.state, o.namespace, o.id).execs;
-  fs.mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   const pidFile = path.join(dir, `${o.execId}.pid`);
   try {
     fs.writeFileSync(pidFile, '', { flag: 'wx' });

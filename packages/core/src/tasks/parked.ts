@@ -26,6 +26,7 @@ import { trace } from '../util/trace';
 import { writeEphemeral } from './ephemeral';
 import { SHIM_NODE_FLAGS, shimEnv } from './prespawn';
 import { PARKED_ARG, type ShimInfo } from './types';
+import { makeDirs } from '../util/make-dirs';
 
 /** What the parked shim's init is spawned for: the spec's namespaces (its PID namespace), its terminal. */
 function initSpec(spec: Spec): Spec {
@@ -39,7 +40,7 @@ export function parkShim(state: string, id: string, spec: Spec): void {
   const p = criContainerStatePaths(state, id);
   let listener: number | undefined;
   try {
-    fs.mkdirSync(p.dir, { recursive: true, mode: 0o700 });
+    makeDirs(p.dir, 0o700);
     fs.chmodSync(p.dir, 0o700); // one made before keeps its mode otherwise
     listener = viaDirFd(p.dir, (dir) => unixListen(`${dir}/${path.basename(p.parkedSocket)}`, 4));
     // Not in our working directory (it would hold it for as long as it waits), nor told a relative path.

@@ -21,6 +21,7 @@ import { removeTaskFiles } from './cleanup';
 import type { ParkedShim } from './parked';
 import { SHIM_NODE_FLAGS, shimEnv, takePrespawnedShim } from './prespawn';
 import type { ShimHandoff, ShimInfo, ShimOptions, ShimReady, TaskIo } from './types';
+import { makeDirs } from '../util/make-dirs';
 
 export interface StartTaskOptions {
   state: string;
@@ -54,7 +55,7 @@ export async function startTask(o: StartTaskOptions): Promise<StartedTask> {
   try {
     requireRoot();
     if (o.terminal && o.io.kind !== 'fifo' && o.io.kind !== 'cri') throw new InvalidArgumentError('tty and null-io or log-uri cannot be used together');
-    fs.mkdirSync(taskNamespaceDir(o.state, o.namespace), { recursive: true, mode: 0o711 });
+    makeDirs(taskNamespaceDir(o.state, o.namespace), 0o711);
     // The claim: of two starters of one task, exactly one makes the directory.
     fs.mkdirSync(p.dir, { mode: 0o711 });
   } catch (err) {

@@ -1,12 +1,10 @@
 /**
- * Making a store's directories under `--root` (metadata, content, snapshotters), one level at a
- * time. Not mkdirSync's `recursive`: on a filesystem that answers ENOENT to every mkdir (procfs,
- * e.g. `--root /proc/x`) Node's recursive mkdir retries the parent forever; here a directory that
+ * Making a store's directories under `--root` (metadata, content, snapshotters) with makeDirs
+ * (never Node's recursive mkdir, which spins on procfs: `--root /proc/x`); a directory that
  * cannot be made is one error line naming the root, the directory, the cause and the fix.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { InvalidArgumentError } from '../errors';
+import { makeDirs } from './make-dirs';
 
 const REASONS: Record<string, string> = {
   ENOTDIR: 'not a directory',
@@ -15,6 +13,7 @@ const REASONS: Record<string, string> = {
   EPERM: 'operation not permitted',
   EROFS: 'read-only file system',
   ENOSPC: 'no space left on device',
+  EEXIST: 'file exists, not a directory',
 };
 
 /**
@@ -22,20 +21,12 @@ const REASONS: Record<string, string> = {
  * undefined: the default 0777 less umask). `rootDir` is the --root the error names.
  */
 export function makeRootDirs(rootDir: string, dir: string, mode?: number): void {
-  const missing: string[] = [];
-  for (let d = path.resolve(dir); !fs.existsSync(d); d = path.dirname(d)) {
-    missing.unshift(d);
-    if (path.dirname(d) === d) break;
-  }
-  for (const d of missing) {
-    try {
-      fs.mkdirSync(d, mode === undefined ? undefined : { mode });
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? '';
-      if (code === 'EEXIST') continue; // made by a concurrent process
-      const reason = REASONS[code] ?? (code || (err as Error).message);
-      const fix = code === 'EACCES' || code === 'EPERM' ? 'run as root' : 'choose another root directory';
-      throw new InvalidArgumentError(`root ${rootDir}: cannot create directory ${d}: ${reason}: ${fix}`);
-    }
+  try {
+    makeDirs(dir, mode);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    const reason = REASONS[code] ?? (code || (err as Error).message);
+    const fix = code === 'EACCES' || code === 'EPERM' ? 'run as root' : 'choose another root directory';
+    throw new InvalidArgumentError(`root ${rootDir}: cannot create directory ${(err as NodeJS.ErrnoException).path ?? dir}: ${reason}: ${fix}`);
   }
 }

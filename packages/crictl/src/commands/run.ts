@@ -36,7 +36,7 @@ export default class Run extends CrictlCommand {
     try {
       const r = await runInNewPod({
         ...dirs, runtimeHandler: flags.runtime, containerConfigFile: args.containerConfig, podConfigFile: args.podConfig,
-        cniConfDir: flags['cni-conf-dir'] ?? cfg.cniConfDir, cniBinDirs: (flags['cni-bin-dir'] ?? cfg.cniBinDir).split(':').filter(Boolean),
+        cniConfDir: flags['cni-conf-dir'] ?? cfg.cniConfDir, installDefaultNetwork: flags['cni-conf-dir'] === undefined, cniBinDirs: (flags['cni-bin-dir'] ?? cfg.cniBinDir).split(':').filter(Boolean),
         ipamDataDir: cniIpamDataDir(dirs.state), snapshotter: cfg.snapshotter,
         pull: pull ? { creds: flags.creds, auth: flags.auth, snapshotter: cfg.snapshotter, hostsDir: cfg.registryConfigPath } : undefined,
       });

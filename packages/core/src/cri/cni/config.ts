@@ -7,8 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError } from '../../errors';
 import type { JsonObject, NetworkConfigList } from './types';
+import { makeDirs } from '../../util/make-dirs';
 
-/** The default network's file name, bridge, subnet: chosen not to clash with docker (172.17/16) or podman's cni-podman0. */
+/** The default network's file name, bridge and subnet: containerd's sample network's subnet (podman's default too), on a bridge of berth's own name. */
 export const DEFAULT_NETWORK_FILE = '10-berth.conflist';
 export const DEFAULT_NETWORK_NAME = 'berth';
 export const DEFAULT_BRIDGE = 'berth0';
@@ -74,11 +75,15 @@ function confFiles(dir: string): string[] {
   }
 }
 
-/** The network pods join: the conf dir's first config, berth's default written there if it has none. */
-export function loadNetwork(confDir: string, ipamDataDir: string): NetworkConfigList {
+/**
+ * The network pods join: the conf dir's first config; with `installDefault`, berth's default is
+ * written there if it has none, else that is containerd's error.
+ */
+export function loadNetwork(confDir: string, ipamDataDir: string, installDefault: boolean): NetworkConfigList {
   let files = confFiles(confDir);
+  if (files.length === 0 && !installDefault) throw new InvalidArgumentError(`cni plugin not initialized: no network config found in ${confDir}`);
   if (files.length === 0) {
-    fs.mkdirSync(confDir, { recursive: true, mode: 0o755 });
+    makeDirs(confDir, 0o755);
     const file = path.join(confDir, DEFAULT_NETWORK_FILE);
     // wx: a concurrent runp may have written it first; either copy is the same.
     try {

@@ -6,6 +6,7 @@ import { makedev, mknod, S_IFBLK, S_IFCHR, S_IFIFO } from '../../sys/file';
 import { MS_BIND, mount } from '../../sys/mount';
 import { secureJoinEntry } from './securejoin';
 import { SysError } from '../../errors';
+import { makeDirs } from '../../util/make-dirs';
 
 /** The devices every container gets (the runtime-spec's default devices). */
 export const DEFAULT_DEVICES: LinuxDevice[] = [
@@ -25,7 +26,7 @@ export function createDevices(rootfs: string, specDevices: LinuxDevice[], bindFr
   const ownedAsMade = (dir: string): boolean => {
     let plain = dirs.get(dir);
     if (plain === undefined) {
-      fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+      makeDirs(dir, 0o755);
       plain = (fs.statSync(dir).mode & 0o2000) === 0;
       dirs.set(dir, plain);
     }

@@ -17,6 +17,7 @@ import type { InitConfig } from '../sync';
 import { statfsFlags } from '../../sys/file';
 import { createDevices, createDevSymlinks, setupPtmx } from './devices';
 import { secureJoin } from './securejoin';
+import { makeDirs } from '../../util/make-dirs';
 
 
 export function prepareRootfs(cfg: InitConfig): void {
@@ -101,8 +102,8 @@ function ensureTarget(dest: string, dir: boolean): void {
     if (dir && !st.isDirectory()) throw new InvalidArgumentError(`mount destination ${dest} is not a directory`);
     return;
   }
-  if (dir) { fs.mkdirSync(dest, { recursive: true, mode: 0o755 }); return; }
-  fs.mkdirSync(path.dirname(dest), { recursive: true, mode: 0o755 });
+  if (dir) { makeDirs(dest, 0o755); return; }
+  makeDirs(path.dirname(dest), 0o755);
   fs.writeFileSync(dest, '', { mode: 0o644 });
 }
 
@@ -136,7 +137,7 @@ function mountCgroup(cfg: InitConfig, dest: string, flags: number): void {
   mount('tmpfs', dest, 'tmpfs', (flags & ~MS_RDONLY) | locked, 'mode=755');
   for (const { name, dir } of cfg.cgroupMounts) {
     const target = path.join(dest, name);
-    fs.mkdirSync(target, { recursive: true });
+    makeDirs(target);
     mount(dir, target, 'bind', MS_BIND);
     remountBind(target, ro | locked);
     // cpu,cpuacct is also reachable as cpu and cpuacct, as on the host.
