@@ -1,10 +1,10 @@
 // berth's runc on bad input: every failure is a non-zero exit, one error line naming the
 // problem, and nothing left behind (no state dir, mount, cgroup or process).
 import assert from 'node:assert/strict';
-import { readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { assertNoLeaks, registerCleanup, tempDir, untrackContainer } from '../lib/index.mjs';
+import { assertNoLeaks, registerCleanup, tempDir, trackCgroup, untrackContainer } from '../lib/index.mjs';
 import {
   assertOneLineError, createFails as createFailsWith, editedBundle, logMsg, runtime, rwBundle, skipUnlessRoot, stateDirExists, waitFor,
 } from './helpers.mjs';
@@ -81,6 +81,40 @@ describe('runc bad input', { skip: skipUnlessRoot }, () => {
     assert.ok(readdirSync(join(rt.root, '..')).includes(`marker-${process.pid}`), 'the root\'s parent is untouched');
     rmSync(marker);
     await rt.remove(keep);
+    assertNoLeaks();
+  });
+
+  it('session 9 review: a shared cgroup, a pid file that cannot be written, a device over a file, a missing cwd', async (t) => {
+    registerCleanup(t);
+    // Two containers with one cgroupsPath, each in its own PID namespace: deleting one leaves
+    // the other running (only the init is killed, as runc does), and the cgroup to it.
+    const cgPath = `/berth-shared-${process.pid}`;
+    trackCgroup(cgPath);
+    const shared = () => rwBundle(['sleep', '1000'], { linux: { cgroupsPath: cgPath } });
+    const a = await rt.detach(shared());
+    const b = await rt.detach(shared());
+    const del = await rt.run(['delete', '-f', b]);
+    assert.equal(del.code, 0, del.stderr);
+    untrackContainer(b, rt.root);
+    assert.equal((await rt.state(a)).status, 'running', 'the other container runs on');
+    await rt.remove(a);
+    // exec --pid-file in a missing directory: the exec fails and its process goes with it.
+    const c = await rt.detach(rwBundle(['sleep', '1000']));
+    const ex = await rt.run(['exec', '-d', '--pid-file', join(rt.root, 'no', 'such', 'p'), c, 'sleep', '77']);
+    assert.notEqual(ex.code, 0);
+    const ps = await rt.run(['ps', c]);
+    assert.doesNotMatch(ps.stdout, /sleep 77/);
+    await rt.remove(c);
+    // A device whose path is a file of the rootfs: the file is kept (it became a device node for good).
+    const dev = rwBundle(['sleep', '1000'], { linux: { devices: [{ path: '/bin/busybox', type: 'c', major: 1, minor: 3 }] } });
+    const d = await rt.detach(dev);
+    assert.ok(statSync(join(dev.dir, 'rootfs', 'bin', 'busybox')).isFile(), 'the bundle\'s busybox is still a file');
+    await rt.remove(d);
+    // A cwd the image lacks is made (runc).
+    const cwd = rwBundle(['sh', '-c', 'pwd; sleep 1000'], { process: { cwd: '/new/dir' } });
+    const w = await rt.detach(cwd);
+    assert.equal((await rt.exec(w, ['sh', '-c', 'test -d /new/dir && echo yes'])).stdout, 'yes\n');
+    await rt.remove(w);
     assertNoLeaks();
   });
 

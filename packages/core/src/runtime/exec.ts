@@ -134,7 +134,16 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     await reaped(child);
     throw err;
   }
-  if (o.pidFile) writeFileAtomic(path.resolve(o.pidFile), String(execPid), { durable: false });
+  if (o.pidFile) {
+    try {
+      writeFileAtomic(path.resolve(o.pidFile), String(execPid), { durable: false });
+    } catch (err) {
+      // runc: a pid file that cannot be written fails the exec, and its process goes with it.
+      try { process.kill(execPid, 'SIGKILL'); } catch { /* gone */ }
+      await reaped(child);
+      throw err;
+    }
+  }
   const master = ourEnd === undefined ? undefined : (require('./console') as typeof import('./console')).takeConsole(ourEnd);
   if (o.detach) {
     child.unref();

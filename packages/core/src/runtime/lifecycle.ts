@@ -119,14 +119,16 @@ export function deleteContainer(root: string, id: string, force = false): Delete
 /** Kills every process of the container and waits until the init is gone. */
 function destroyProcesses(rec: ContainerRecord, sig: number): void {
   const cg = recordCgroup(rec);
+  // With a PID namespace of its own, the init's death ends every process of the container; the
+  // cgroup may hold another container's too (a shared cgroupsPath), so only the init is
+  // signalled, as runc does. Without one, the cgroup is what holds the container's processes.
   if (rec.ownPidNamespace || !cg) {
     try { process.kill(rec.initPid, sig); } catch { /* gone */ }
-  }
-  if (cg) {
+  } else {
     cg.killAll(sig);
-    // A frozen cgroup keeps even SIGKILLed processes: thaw so they can die.
-    thawForKill(rec, sig);
   }
+  // A frozen cgroup keeps even SIGKILLed processes: thaw so they can die.
+  thawForKill(rec, sig);
   const deadline = Date.now() + 10_000;
   while (isSameProcess(rec.initPid, rec.initStartTime)) {
     if (Date.now() > deadline) throw new StateError(`container ${rec.id}: init process ${rec.initPid} did not exit after SIGKILL`);
@@ -137,13 +139,18 @@ function destroyProcesses(rec: ContainerRecord, sig: number): void {
 /** The container's cgroup, poststop hooks and state go; returns the hooks' failures (warnings). */
 function destroy(root: string, rec: ContainerRecord): string[] {
   const cg = recordCgroup(rec);
+  const warnings: string[] = [];
   if (cg) {
-    try { cg.killAll(9); } catch { /* empty */ }
-    cg.destroy();
+    if (!rec.ownPidNamespace) try { cg.killAll(9); } catch { /* empty */ }
+    // Another container's processes in a shared cgroup keep it (runc warns at create, and
+    // leaves the cgroup to its last user).
+    const others = rec.ownPidNamespace ? cg.pids() : [];
+    if (others.length === 0) cg.destroy();
+    else warnings.push(`cgroup ${cg.path} not removed: it still holds processes of another container (${others.slice(0, 5).join(', ')})`);
   }
   try {
     const head = specHead(rec);
-    return runHooksWarning('poststop', head.hooks?.poststop, hookState(rec, head, 'stopped', 0));
+    return [...warnings, ...runHooksWarning('poststop', head.hooks?.poststop, hookState(rec, head, 'stopped', 0))];
   } finally {
     removeFlatDir(containerPaths(root, rec.id).dir);
   }

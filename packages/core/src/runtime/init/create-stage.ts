@@ -8,6 +8,7 @@ import { hookState, runHooks } from '../hooks';
 import { trace } from '../../util/trace';
 import { enterRootfs, finalizeRootfs, prepareRootfs } from './rootfs';
 import { applyIdentity, execProcess, prepareProcess, preloadForRootfsChange } from './process';
+import { makeDirs } from '../../util/make-dirs';
 
 export function runCreate(cfg: InitConfig, ch: SyncChannel): void {
   const { spec } = cfg;
@@ -41,6 +42,16 @@ export function runCreate(cfg: InitConfig, ch: SyncChannel): void {
   runHooks('createContainer', spec.hooks?.createContainer, hookState(cfg, spec, 'creating', hostPid));
 
   if (hasMountNs) enterRootfs(cfg);
+  // A cwd missing from the image is made (runc: "we are in the jail here"), before the rootfs
+  // may become read-only.
+  const cwd = spec.process?.cwd;
+  if (hasMountNs && cwd) {
+    try {
+      makeDirs(cwd, 0o755);
+    } catch (err) {
+      throw new Error(`mkdir cwd ("${cwd}") set in config.json failed: ${(err as Error).message}`);
+    }
+  }
   if (spec.hostname !== undefined && spec.hostname !== '') sethostname(spec.hostname);
   if (spec.domainname) setdomainname(spec.domainname);
   // Before the read-only remounts: /proc/sys is one of the default readonlyPaths.

@@ -48,14 +48,13 @@ export function createDevices(rootfs: string, specDevices: LinuxDevice[], bindFr
     const typeBits = dev.type === 'b' ? S_IFBLK : dev.type === 'p' ? S_IFIFO : S_IFCHR;
     const mode = typeBits | ((dev.fileMode ?? 0o666) & 0o7777);
     const rdev = dev.type === 'p' ? 0n : makedev(dev.major ?? 0, dev.minor ?? 0);
-    // /dev is usually a fresh tmpfs: make the node first, replace what is there only on EEXIST
-    // (a thrown ENOENT from an unlink ahead costs more than the node).
+    // What is there already is kept, as runc keeps it: the path may be a file of the bundle's own
+    // rootfs (replacing it turned the bundle's /bin/busybox into a device node for good).
     try {
       mknod(dest, mode, rdev);
     } catch (err) {
       if (!(err instanceof SysError) || err.errno !== 'EEXIST') throw err;
-      fs.unlinkSync(dest);
-      mknod(dest, mode, rdev);
+      continue;
     }
     // mknod is subject to the umask (or a default ACL of the directory).
     fs.chmodSync(dest, mode & 0o7777);
