@@ -1,7 +1,7 @@
 // berth's runc on bad input: every failure is a non-zero exit, one error line naming the
 // problem, and nothing left behind (no state dir, mount, cgroup or process).
 import assert from 'node:assert/strict';
-import { readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { assertNoLeaks, registerCleanup, tempDir, trackCgroup, untrackContainer } from '../lib/index.mjs';
@@ -115,6 +115,26 @@ describe('runc bad input', { skip: skipUnlessRoot }, () => {
     const w = await rt.detach(cwd);
     assert.equal((await rt.exec(w, ['sh', '-c', 'test -d /new/dir && echo yes'])).stdout, 'yes\n');
     await rt.remove(w);
+    assertNoLeaks();
+  });
+
+  it('delete -f of a create killed before its state.json removes the cgroup it had made', async (t) => {
+    registerCleanup(t);
+    const id = rt.newId();
+    const cgPath = `/berth-abandoned-${process.pid}`;
+    trackCgroup(cgPath);
+    const dir = join(rt.root, id);
+    mkdirSync(dir);
+    // The mark of a create whose process is gone (pid 2^22 + 1 is above pid_max's default).
+    writeFileSync(join(dir, '.creating'), JSON.stringify({ pid: 4194305, startTime: 1, cgroup: { cgroupsPath: cgPath } }));
+    // v1's pids hierarchy here; the unified one on a cgroup v2 host.
+    const cgDir = `${existsSync('/sys/fs/cgroup/pids') ? '/sys/fs/cgroup/pids' : '/sys/fs/cgroup'}${cgPath}`;
+    mkdirSync(cgDir);
+    const del = await rt.run(['delete', '-f', id]);
+    assert.equal(del.code, 0, del.stderr);
+    untrackContainer(id, rt.root);
+    assert.equal(existsSync(dir), false);
+    assert.equal(existsSync(cgDir), false, 'its cgroup went with it');
     assertNoLeaks();
   });
 

@@ -25,7 +25,7 @@ import { hookState, runHooks } from './hooks';
 import { initEnv } from './init-env';
 import { spawnInPidNamespace } from './pidns';
 import { takePrespawned } from './prespawn';
-import { claimStateDir } from './state-dir';
+import { claimStateDir, markCreatingCgroup } from './state-dir';
 import { STDERR_FD_ENV, SYNC_FD_ENV, type InitConfig } from './sync';
 import { holdUserNamespace, pidNamespaceArgs } from './userns';
 import { removeFile } from '../util/remove';
@@ -133,6 +133,7 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     made = cg;
     trace('create: manager');
     cg.create();
+    markCreatingCgroup(paths, spec.linux?.cgroupsPath);
     // The OOM kills before ours (a cgroupsPath may name a cgroup that exists): oomCause counts ours.
     oomBefore = cg.oomKills();
     // The init first: its processes must be gone before the cgroup can go.

@@ -9,6 +9,7 @@ import { parseSignal } from './signals';
 import { sleepMs } from '../util/sleep';
 import { trace } from '../util/trace';
 import { removeFlatDir } from '../util/remove';
+import { abandonedCreate, removeAbandoned } from './state-dir';
 
 export function startContainer(root: string, id: string): void {
   trace('start: begin');
@@ -101,7 +102,10 @@ export function deleteContainer(root: string, id: string, force = false): Delete
   } catch (err) {
     // runc: `delete --force` of a container that does not exist succeeds quietly.
     if (err instanceof NotFoundError && force) {
-      removeFlatDir(containerPaths(root, id).dir);
+      const paths = containerPaths(root, id);
+      // A create killed before its state.json: what it made goes too (its cgroup with it).
+      const mark = abandonedCreate(paths);
+      if (mark) removeAbandoned(paths, id, mark); else removeFlatDir(paths.dir);
       return { deleted: false, warnings: [] };
     }
     throw err;

@@ -19,19 +19,48 @@ export function claimStateDir(paths: ContainerPaths): void {
       return;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      if (attempt > 0 || !abandoned(paths)) break;
-      fs.rmSync(paths.dir, { recursive: true, force: true });
+      const left = attempt === 0 ? abandonedCreate(paths) : undefined;
+      if (!left) break;
+      removeAbandoned(paths, idOf(paths), left);
     }
   }
   throw new AlreadyExistsError('container with given ID already exists');
 }
 
-function abandoned(paths: ContainerPaths): boolean {
-  if (fs.existsSync(paths.state)) return false;
+interface CreatingMark { pid: number; startTime: number; cgroup?: { cgroupsPath: string | null } }
+
+/**
+ * Adds the container's cgroup to the `.creating` mark once it is made: a create killed before it
+ * wrote state.json left its cgroups behind, with nothing naming them (runc had its state by then).
+ */
+export function markCreatingCgroup(paths: ContainerPaths, cgroupsPath: string | undefined): void {
+  const mark = JSON.parse(fs.readFileSync(paths.creating, 'utf8')) as CreatingMark;
+  fs.writeFileSync(paths.creating, JSON.stringify({ ...mark, cgroup: { cgroupsPath: cgroupsPath ?? null } }));
+}
+
+/** The mark of a create whose process is gone without finishing, or undefined. */
+export function abandonedCreate(paths: ContainerPaths): CreatingMark | undefined {
+  if (fs.existsSync(paths.state)) return undefined;
   try {
-    const { pid, startTime } = JSON.parse(fs.readFileSync(paths.creating, 'utf8')) as { pid: number; startTime: number };
-    return !isSameProcess(pid, startTime);
+    const mark = JSON.parse(fs.readFileSync(paths.creating, 'utf8')) as CreatingMark;
+    return isSameProcess(mark.pid, mark.startTime) ? undefined : mark;
   } catch {
-    return false; // no mark yet: another create is between its mkdir and its mark
+    return undefined; // no mark yet: another create is between its mkdir and its mark
   }
+}
+
+/** Removes what an abandoned create made: its cgroup (processes killed first) and its directory. */
+export function removeAbandoned(paths: ContainerPaths, id: string, mark: CreatingMark): void {
+  if (mark.cgroup) {
+    const { cgroupManager } = require('../cgroups') as typeof import('../cgroups');
+    const cg = cgroupManager(mark.cgroup.cgroupsPath ?? undefined, id);
+    try { cg.killAll(9); } catch { /* gone */ }
+    try { cg.destroy(); } catch { /* still busy: left, as runc leaves a busy cgroup */ }
+  }
+  fs.rmSync(paths.dir, { recursive: true, force: true });
+}
+
+/** The id is the state directory's name. */
+function idOf(paths: ContainerPaths): string {
+  return paths.dir.slice(paths.dir.lastIndexOf('/') + 1);
 }
