@@ -1,7 +1,7 @@
 // berth's runc on bad input: every failure is a non-zero exit, one error line naming the
 // problem, and nothing left behind (no state dir, mount, cgroup or process).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { assertNoLeaks, registerCleanup, tempDir, trackCgroup, untrackContainer } from '../lib/index.mjs';
@@ -135,6 +135,20 @@ describe('runc bad input', { skip: skipUnlessRoot }, () => {
     untrackContainer(id, rt.root);
     assert.equal(existsSync(dir), false);
     assert.equal(existsSync(cgDir), false, 'its cgroup went with it');
+    assertNoLeaks();
+  });
+
+  it('errors that name their cause: a directory as the program, a sysctl the kernel refuses, a corrupt state.json', async (t) => {
+    registerCleanup(t);
+    await createFails(edit((s) => { s.process.args = ['/etc']; }), logMsg('exec: "/etc": permission denied'));
+    await createFails(edit((s) => { s.linux.sysctl = { 'net.ipv4.ip_forward': 'x' }; }), /write sysctl key net\.ipv4\.ip_forward: invalid argument/);
+    const id = await rt.detach(rwBundle(['sleep', '1000']));
+    const file = join(rt.root, id, 'state.json');
+    const saved = readFileSync(file);
+    writeFileSync(file, '{}');
+    assertOneLineError(await rt.run(['state', id]), new RegExp(`container ${id}: its state\\.json is corrupt: not a container record`));
+    writeFileSync(file, saved);
+    await rt.remove(id);
     assertNoLeaks();
   });
 

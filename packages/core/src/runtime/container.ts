@@ -62,13 +62,25 @@ export interface ContainerRecord {
 
 export type SpecHead = Pick<Spec, 'ociVersion' | 'annotations' | 'hooks'>;
 
+/** A state.json that is not a record berth wrote (`delete --force` still removes its directory). */
+export class CorruptRecordError extends StateError {}
+
 export function readRecord(root: string, id: string): ContainerRecord {
   // An id is a directory's name under the root: '', '..' or 'a/b' would name another directory
   // (`delete --force ..` removed the root's parent before this check).
   validateId(id);
   const text = readSmallFile(containerFile(root, id, 'state.json'));
   if (text === undefined) throw new NotFoundError(`container ${id} does not exist`);
-  const rec = JSON.parse(text) as ContainerRecord;
+  let rec: ContainerRecord;
+  try {
+    rec = JSON.parse(text) as ContainerRecord;
+  } catch (err) {
+    throw new CorruptRecordError(`container ${id}: its state.json is corrupt: ${(err as Error).message}`);
+  }
+  // What every reader relies on; a record without it is no record of ours (`{}` failed deep inside).
+  if (rec === null || typeof rec !== 'object' || typeof rec.initPid !== 'number' || typeof rec.bundle !== 'string' || typeof rec.id !== 'string') {
+    throw new CorruptRecordError(`container ${id}: its state.json is corrupt: not a container record`);
+  }
   // The spec when first asked for (most commands never read it): a getter on a prototype shared
   // by the root's records, not a property defined on each (a listing of 100 allocated ~100 KB of
   // closures and descriptors for it).

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { containerPaths } from '../layout';
 import { NotFoundError, StateError } from '../errors';
 import { isSameProcess } from '../sys/proc';
-import { containerStatus, initAlive, readRecord, recordCgroup, specHead, type ContainerRecord } from './container';
+import { containerStatus, CorruptRecordError, initAlive, readRecord, recordCgroup, specHead, type ContainerRecord } from './container';
 import { hookState, runHooks, runHooksWarning } from './hooks';
 import { parseSignal } from './signals';
 import { sleepMs } from '../util/sleep';
@@ -101,6 +101,11 @@ export function deleteContainer(root: string, id: string, force = false): Delete
     rec = readRecord(root, id);
   } catch (err) {
     // runc: `delete --force` of a container that does not exist succeeds quietly.
+    if (err instanceof CorruptRecordError && force) {
+      // Nothing in it can be trusted to name processes or cgroups: the directory goes.
+      removeFlatDir(containerPaths(root, id).dir);
+      return { deleted: true, warnings: [`${err.message}: its directory was removed; its processes and cgroup, if any, were not`] };
+    }
     if (err instanceof NotFoundError && force) {
       const paths = containerPaths(root, id);
       // A create killed before its state.json: what it made goes too (its cgroup with it).

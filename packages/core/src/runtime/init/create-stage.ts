@@ -9,6 +9,7 @@ import { trace } from '../../util/trace';
 import { enterRootfs, finalizeRootfs, prepareRootfs } from './rootfs';
 import { applyIdentity, execProcess, prepareProcess, preloadForRootfsChange } from './process';
 import { makeDirs } from '../../util/make-dirs';
+import { errnoText } from '../../errors';
 
 export function runCreate(cfg: InitConfig, ch: SyncChannel): void {
   const { spec } = cfg;
@@ -56,7 +57,12 @@ export function runCreate(cfg: InitConfig, ch: SyncChannel): void {
   if (spec.domainname) setdomainname(spec.domainname);
   // Before the read-only remounts: /proc/sys is one of the default readonlyPaths.
   for (const [key, value] of Object.entries(spec.linux?.sysctl ?? {})) {
-    fs.writeFileSync(`/proc/sys/${key.replace(/\./g, '/')}`, value);
+    try {
+      fs.writeFileSync(`/proc/sys/${key.replace(/\./g, '/')}`, value);
+    } catch (err) {
+      // The kernel's refusal, named by its key (runc's words).
+      throw new Error(`write sysctl key ${key}: ${errnoText((err as NodeJS.ErrnoException).code ?? '') || (err as Error).message}`);
+    }
   }
   if (hasMountNs) finalizeRootfs(cfg);
   if (!cfg.noNewKeyring) joinSessionKeyring(`_ses.${cfg.id}`);

@@ -27,9 +27,9 @@ export function prepareProcess(cfg: InitConfig, proc: Process): PreparedProcess 
   const env = withHome(proc.env ?? [], proc.user.uid);
   const found = lookPath(args[0], env);
   if (!found) {
-    throw new Error(args[0].includes('/')
-      ? `exec: "${args[0]}": stat ${args[0]}: no such file or directory`
-      : `exec: "${args[0]}": executable file not found in $PATH`);
+    if (!args[0].includes('/')) throw new Error(`exec: "${args[0]}": executable file not found in $PATH`);
+    // A path that is there but cannot be run (a directory, no x bit) is runc's permission error.
+    throw new Error(fs.existsSync(args[0]) ? `exec: "${args[0]}": permission denied` : `exec: "${args[0]}": stat ${args[0]}: no such file or directory`);
   }
   // Its own session, as runc's: out of the caller's job control (a terminal's setup keeps it).
   newSession();
