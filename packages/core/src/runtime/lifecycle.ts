@@ -151,11 +151,16 @@ function destroy(root: string, rec: ContainerRecord): string[] {
   const warnings: string[] = [];
   if (cg) {
     if (!rec.ownPidNamespace) try { cg.killAll(9); } catch { /* empty */ }
-    // Another container's processes in a shared cgroup keep it (runc warns at create, and
-    // leaves the cgroup to its last user).
-    const others = rec.ownPidNamespace ? cg.pids() : [];
-    if (others.length === 0) cg.destroy();
-    else warnings.push(`cgroup ${cg.path} not removed: it still holds processes of another container (${others.slice(0, 5).join(', ')})`);
+    try {
+      // Retried briefly while the container's last processes finish exiting.
+      cg.destroy();
+    } catch (err) {
+      // Another container's processes in a shared cgroup keep it (runc warns at create, and
+      // leaves the cgroup to its last user).
+      const others = rec.ownPidNamespace ? cg.pids() : [];
+      if (others.length === 0) throw err;
+      warnings.push(`cgroup ${cg.path} not removed: it still holds processes of another container (${others.slice(0, 5).join(', ')})`);
+    }
   }
   try {
     const head = specHead(rec);
