@@ -126,7 +126,7 @@ describe('runc bad input', { skip: skipUnlessRoot }, () => {
     const dir = join(rt.root, id);
     mkdirSync(dir);
     // The mark of a create whose process is gone (pid 2^22 + 1 is above pid_max's default).
-    writeFileSync(join(dir, '.creating'), JSON.stringify({ pid: 4194305, startTime: 1, cgroup: { cgroupsPath: cgPath } }));
+    writeFileSync(join(dir, '.creating'), JSON.stringify({ pid: 4194305, startTime: 1, cgroup: { cgroupsPath: cgPath, made: true } }));
     // v1's pids hierarchy here; the unified one on a cgroup v2 host.
     const cgDir = `${existsSync('/sys/fs/cgroup/pids') ? '/sys/fs/cgroup/pids' : '/sys/fs/cgroup'}${cgPath}`;
     mkdirSync(cgDir);

@@ -60,6 +60,14 @@ describe('go-template output (crictl -o go-template)', () => {
 
   it('trim markers and comments', () => {
     assert.equal(render('a  {{- .status.id -}}  \n b{{/* gone */}}c {{- /* trimmed */ -}} d'), 'aaBcdbcd');
+    // Any run of white space before the trim marker, as in a template written over lines.
+    assert.equal(render('{{ .status.id  -}}\n  |{{ .status.id\n  -}}\n|'), 'aBcd|aBcd|');
+  });
+
+  it('json.Number as Go has it: its methods, sliced as a string; range assigning; %T', () => {
+    assert.equal(render('{{.info.pid.String}} {{.info.pid.Int64}} {{.info.ratio.Float64}} {{slice .info.pid 0 2}}'), '1234567 1234567 0.5 12');
+    assert.equal(render('{{$l := ""}}{{range $l = .info.args}}{{end}}{{$l}}'), 'a<b&c');
+    assert.equal(render('{{printf "%T %T %T" .info.pid 1 .status.labels}}'), 'json.Number int map[string]interface {}');
   });
 
   it('errors as Go words them, with crictl\'s wrapping', () => {

@@ -98,7 +98,7 @@ function dialError(family: string, host: string, port: number, err: unknown): st
  * dials. Rejects when no port could be listened on at all (client-go's error).
  */
 export async function forwardPorts(target: ForwardTarget, ports: ForwardedPort[], events: ForwardEvents, stop: Promise<void>): Promise<void> {
-  const servers: net.Server[] = [];
+  const servers: { server: net.Server; port: ForwardedPort; shown: string }[] = [];
   for (const port of ports) {
     const errors: string[] = [];
     for (const [host, shown] of [['127.0.0.1', '127.0.0.1'], ['::1', '[::1]']] as const) {
@@ -106,9 +106,7 @@ export async function forwardPorts(target: ForwardTarget, ports: ForwardedPort[]
         const server = await listen(host, port.local);
         // A free port picked for the first address is the port for the second, as client-go does.
         if (port.local === 0) port.local = (server.address() as net.AddressInfo).port;
-        servers.push(server);
-        server.on('connection', (local) => relay(target, port, local, events));
-        events.listening(shown, port);
+        servers.push({ server, port, shown });
       } catch (err) {
         const family = host.includes(':') ? 'tcp6' : 'tcp4';
         errors.push(`unable to create listener: Error listen ${family} ${shown}:${port.local}: bind: ${(err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'address already in use' : (err as Error).message}`);
@@ -118,8 +116,20 @@ export async function forwardPorts(target: ForwardTarget, ports: ForwardedPort[]
   }
   if (servers.length === 0) throw new InvalidArgumentError(`unable to listen on any of the requested ports: [${ports.map((p) => `{${p.local} ${p.remote}}`).join(' ')}]`);
   if (target.netnsPath !== undefined) setnsPath(target.netnsPath, CLONE_NEWNET);
+  // Only now, in the pod's namespace: a connection relayed before would have dialled the host.
+  const open = new Set<net.Socket>();
+  for (const { server, port, shown } of servers) {
+    server.on('connection', (local) => {
+      open.add(local);
+      local.once('close', () => open.delete(local));
+      relay(target, port, local, events);
+    });
+    events.listening(shown, port);
+  }
   await stop;
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  // As client-go's forwarder: open connections end with it (close() alone would wait for them).
+  for (const s of open) s.destroy();
+  await Promise.all(servers.map(({ server }) => new Promise((r) => server.close(r))));
 }
 
 function relay(target: ForwardTarget, port: ForwardedPort, local: net.Socket, events: ForwardEvents): void {

@@ -157,5 +157,5 @@ export async function finishCriTask(io: CriIo, log: CriLogTail, state: string, n
   // Not recorded (the metadata store failed): the task and its exit record stay for the views.
   if (!recordCriExit(io.root, id, exit)) return;
   const { deleteTask } = require('../tasks/ops') as typeof import('../tasks/ops');
-  try { deleteTask(state, namespace, id); } catch { /* rm got there first */ }
+  try { deleteTask(state, namespace, id, false, { unlessBusy: true }); } catch { /* rm got there first */ }
 }

@@ -132,8 +132,9 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     const cg = cgroupManager(spec.linux?.cgroupsPath, opts.id);
     made = cg;
     trace('create: manager');
+    const existed = cg.exists();
     cg.create();
-    markCreatingCgroup(paths, spec.linux?.cgroupsPath);
+    markCreatingCgroup(paths, spec.linux?.cgroupsPath, !existed);
     // The OOM kills before ours (a cgroupsPath may name a cgroup that exists): oomCause counts ours.
     oomBefore = cg.oomKills();
     // The init first: its processes must be gone before the cgroup can go.

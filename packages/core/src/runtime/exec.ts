@@ -14,6 +14,7 @@ import { writeFileAtomic } from '../util/atomic';
 import { containerStatus, readRecord, recordCgroup } from './container';
 import { converse } from './converse';
 import { requireRoot } from './create';
+import { spawnInPidNamespace } from './pidns';
 import { initEnv } from './init-env';
 import { SYNC_FD_ENV, type InitConfig } from './sync';
 import { waitForeground } from './foreground';
@@ -108,24 +109,22 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
   const config: InitConfig = {
     mode: 'exec', id: rec.id, bundle: rec.bundle, rootfs: rec.rootfs, spec: rec.config, process: o.process,
     cgroupProcs: cg ? cg.procsFiles() : [], cgroupMounts: [], execFifo: '', noPivot: false, noNewKeyring: true, preserveFds: preserve,
-    consoleFd: consoleIndex, joinNamespaces: joins, cgroupViaParent: userNs, detach: o.detach === true,
+    consoleFd: consoleIndex, joinNamespaces: joins, cgroupViaParent: userNs,
   };
   const pidNsPath = rec.ownPidNamespace || rec.namespaces.pid ? `/proc/${rec.initPid}/ns/pid` : undefined;
-  // The stage joins the PID namespace for its child, the program, only (init/exec-stage.ts).
-  config.pidNamespace = pidNsPath;
   const env = initEnv({ [SYNC_FD_ENV]: String(syncIndex) });
   // A user namespace can only be entered by a single-threaded process: nsenter(1) enters it as
   // uid 0 there (and the PID namespace, forking), the init stage joins the rest itself.
   const child = userNs
-    ? spawn('nsenter', [`--user=/proc/${rec.initPid}/ns/user`, '--', process.execPath, initStageScript()],
+    ? spawn('nsenter', [`--user=/proc/${rec.initPid}/ns/user`, ...(pidNsPath ? [`--pid=${pidNsPath}`] : []), '--', process.execPath, initStageScript()],
       { stdio, env, detached: o.detach === true })
-    : spawn(process.execPath, [initStageScript()], { stdio, env, detached: o.detach === true });
+    : spawnInPidNamespace(rec.config, () => spawn(process.execPath, [initStageScript()], { stdio, env, detached: o.detach === true }), pidNsPath);
   if (consoleFd !== undefined) closeFd(consoleFd);
   let execPid = child.pid as number;
   try {
     await converse(child, syncIndex, config, (msg) => {
-      if (msg.type === 'spawned') execPid = msg.pid;
       if (msg.type !== 'join-cgroup') return undefined;
+      execPid = msg.pid;
       cg?.apply(msg.pid);
       return { type: 'cgroup-joined' };
     });

@@ -69,7 +69,8 @@ export function killContainer(root: string, id: string, signal: string | number 
   const cg = all ? recordCgroup(rec) : undefined;
   if (cg) {
     cg.killAll(sig);
-    thawForKill(rec, sig);
+    // runc's kill --all freezes, signals and thaws the cgroup, whatever the signal.
+    thawForKill(rec, 9);
     return;
   }
   if (containerStatus(root, rec) === 'stopped') throw new StateError('container not running');

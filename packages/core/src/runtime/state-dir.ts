@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import type { ContainerPaths } from '../layout';
 import { AlreadyExistsError } from '../errors';
 import { isSameProcess, procStat } from '../sys/proc';
+import { writeFileAtomic } from '../util/atomic';
 
 /**
  * Makes the container's state directory, atomically (mkdir): a second create of the same id
@@ -27,15 +28,16 @@ export function claimStateDir(paths: ContainerPaths): void {
   throw new AlreadyExistsError('container with given ID already exists');
 }
 
-interface CreatingMark { pid: number; startTime: number; cgroup?: { cgroupsPath: string | null } }
+interface CreatingMark { pid: number; startTime: number; cgroup?: { cgroupsPath: string | null; made: boolean } }
 
 /**
  * Adds the container's cgroup to the `.creating` mark once it is made: a create killed before it
  * wrote state.json left its cgroups behind, with nothing naming them (runc had its state by then).
  */
-export function markCreatingCgroup(paths: ContainerPaths, cgroupsPath: string | undefined): void {
+export function markCreatingCgroup(paths: ContainerPaths, cgroupsPath: string | undefined, made: boolean): void {
   const mark = JSON.parse(fs.readFileSync(paths.creating, 'utf8')) as CreatingMark;
-  fs.writeFileSync(paths.creating, JSON.stringify({ ...mark, cgroup: { cgroupsPath: cgroupsPath ?? null } }));
+  // Atomic: a create killed mid-write must not leave a mark nobody can read.
+  writeFileAtomic(paths.creating, JSON.stringify({ ...mark, cgroup: { cgroupsPath: cgroupsPath ?? null, made } }), { durable: false });
 }
 
 /** The mark of a create whose process is gone without finishing, or undefined. */
@@ -51,7 +53,8 @@ export function abandonedCreate(paths: ContainerPaths): CreatingMark | undefined
 
 /** Removes what an abandoned create made: its cgroup (processes killed first) and its directory. */
 export function removeAbandoned(paths: ContainerPaths, id: string, mark: CreatingMark): void {
-  if (mark.cgroup) {
+  // A cgroup that existed before the create (a shared cgroupsPath) holds other processes: not ours to kill.
+  if (mark.cgroup?.made) {
     const { cgroupManager } = require('../cgroups') as typeof import('../cgroups');
     const cg = cgroupManager(mark.cgroup.cgroupsPath ?? undefined, id);
     try { cg.killAll(9); } catch { /* gone */ }

@@ -34,21 +34,12 @@ export interface InitConfig {
   joinNamespaces: { type: LinuxNamespaceType; path: string }[];
   /** exec mode: run the process detached in its own session. */
   noNewPrivileges?: boolean;
-  /**
-   * exec mode: the container's PID namespace, which the stage joins for its child only (the
-   * program): the stage itself is never a process of the container (exec-stage.ts).
-   */
-  pidNamespace?: string;
-  /** exec mode: nobody waits for the program (runc exec -d): the stage exits once it runs. */
-  detach?: boolean;
 }
 
 export type InitMessage =
   | { type: 'join-cgroup'; pid: number }
   | { type: 'hooks' }
   | { type: 'ready' }
-  /** exec: the program is running, with this pid (in the parent's PID namespace). */
-  | { type: 'spawned'; pid: number }
   | { type: 'error'; message: string };
 
 export type ParentMessage =

@@ -11,7 +11,7 @@ import { containerPids, pauseContainer, resumeContainer } from '../runtime/contr
 import { killContainer } from '../runtime/lifecycle';
 import { parseSignal } from '../runtime/signals';
 import { sleepMs } from '../util/sleep';
-import { lockFile } from '../util/file-lock';
+import { lockFile, tryLockFile } from '../util/file-lock';
 import { removeTaskFiles } from './cleanup';
 import { readShim, requireContainerId, taskInfo } from './records';
 import type { ExitInfo, TaskInfo } from './types';
@@ -95,17 +95,21 @@ export interface DeleteTaskResult { id: string; exit?: ExitInfo }
  * Deletes a stopped task (or, with `force`, kills it first and waits for its shim to record the
  * exit). A task whose shim died is removed too: there is nothing left to wait for.
  */
-export function deleteTask(state: string, ns: string, id: string, force = false): DeleteTaskResult {
+export function deleteTask(state: string, ns: string, id: string, force = false, o: { unlessBusy?: boolean } = {}): DeleteTaskResult {
   taskInfo(state, ns, id); // not found: before any lock file is made
   // One delete at a time (containerd's shim serialises them): a second waits, then finds the
-  // task gone. The lock file is inside the task's directory and goes with it.
-  let release: () => void;
+  // task gone. The lock file is inside the task's directory and goes with it. `unlessBusy` (a
+  // CRI shim deleting its own task as it exits) gives way to a delete under way, which waits for
+  // that very shim to exit: waiting for its lock would hold both up until the delete's timeout.
+  let release: (() => void) | undefined;
+  const file = path.join(taskPaths(state, ns, id).dir, '.delete.lock');
   try {
-    release = lockFile(path.join(taskPaths(state, ns, id).dir, '.delete.lock'));
+    release = o.unlessBusy ? tryLockFile(file) : lockFile(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`task ${id}: not found in namespace ${ns}`);
     throw err;
   }
+  if (!release) return { id };
   try {
     return deleteTaskLocked(state, ns, id, force);
   } finally {

@@ -5,7 +5,7 @@
  */
 import { argText, commandText, type Arg, type Command, type Control, type Node, type Pipe } from './parse';
 import { builtin, notString } from './funcs';
-import { formatValue, GoInt, isMap, isTrue, typeName, type Value } from './values';
+import { formatValue, GoInt, isMap, isTrue, JsonNumber, typeName, type Value } from './values';
 
 /** An execution error with the node it happened at (Go's `executing … at <node>`). */
 export class TemplateExecError extends Error {
@@ -67,10 +67,15 @@ class State {
     else if (isMap(v)) items = Object.keys(v).sort().map((k) => [k, v[k] as Value]);
     else if (v instanceof GoInt) items = Array.from({ length: Math.max(0, v.n) }, (_, i) => [new GoInt(i), new GoInt(i)]);
     else throw new TemplateExecError(n.pipe.pos, pipeTextOf(n.pipe), `range can't iterate over ${formatValue(v)}`);
+    const bind = (name: string, value: Value): void => {
+      // `range $x = …` assigns the variables declared outside; `:=` declares new ones.
+      const slot = n.pipe.isAssign ? [...this.vars].reverse().find((x) => x.name === name) : undefined;
+      if (slot) slot.value = value; else this.vars.push({ name, value });
+    };
     for (const [key, elem] of items) {
       // One variable is the element; two are key (or index) and element.
-      if (n.pipe.decl.length === 1) this.vars.push({ name: n.pipe.decl[0] as string, value: elem });
-      if (n.pipe.decl.length === 2) this.vars.push({ name: n.pipe.decl[0] as string, value: key }, { name: n.pipe.decl[1] as string, value: elem });
+      if (n.pipe.decl.length === 1) bind(n.pipe.decl[0] as string, elem);
+      if (n.pipe.decl.length === 2) { bind(n.pipe.decl[0] as string, key); bind(n.pipe.decl[1] as string, elem); }
       try {
         this.walk(elem, n.list);
       } catch (e) {
@@ -177,6 +182,10 @@ class State {
     let v = receiver;
     for (const name of idents) {
       if (v === null) throw this.err(node, `nil pointer evaluating interface {}.${name}`);
+      if (v instanceof JsonNumber && (name === 'String' || name === 'Int64' || name === 'Float64')) {
+        v = jsonNumberMethod(v, name, (msg) => this.err(node, msg));
+        continue;
+      }
       if (!isMap(v)) throw this.err(node, `can't evaluate field ${name} in type ${typeName(v)}`);
       if (!Object.prototype.hasOwnProperty.call(v, name)) throw this.err(node, `map has no entry for key ${JSON.stringify(name)}`);
       v = v[name] as Value;
@@ -192,6 +201,16 @@ class State {
   private err(node: Arg, message: string): TemplateExecError {
     return new TemplateExecError(node.pos, argText(node), message);
   }
+}
+
+/** json.Number's methods: String, Int64 and Float64 (strconv's errors as Go's call reports them). */
+function jsonNumberMethod(n: JsonNumber, name: string, fail: (msg: string) => Error): Value {
+  if (name === 'String') return n.text;
+  if (name === 'Int64') {
+    if (!/^-?\d+$/.test(n.text)) throw fail(`error calling Int64: strconv.ParseInt: parsing ${JSON.stringify(n.text)}: invalid syntax`);
+    return new GoInt(Number(n.text));
+  }
+  return Number(n.text);
 }
 
 function pipeTextOf(p: Pipe): string {

@@ -90,11 +90,13 @@ function slice(item: Value, idx: Value[]): Value {
     if (!(k instanceof GoInt)) throw new Error(`cannot index slice/array with type ${typeName(k)}`);
     return k.n;
   });
-  const whole = typeof item === 'string' ? Buffer.from(item) : Array.isArray(item) ? item : undefined;
+  // json.Number is a string kind: sliced as its text, as Go slices it.
+  const text = typeof item === 'string' ? item : item instanceof JsonNumber ? item.text : undefined;
+  const whole = text !== undefined ? Buffer.from(text) : Array.isArray(item) ? item : undefined;
   if (whole === undefined) throw new Error(`can't slice item of type ${typeName(item)}`);
   const [from = 0, to = whole.length] = n;
   if (from < 0 || to > whole.length || from > to) throw new Error(`index out of range: ${from > to ? from : to}`);
-  return typeof item === 'string' ? (whole as Buffer).subarray(from, to).toString() : (whole as Value[]).slice(from, to);
+  return text !== undefined ? (whole as Buffer).subarray(from, to).toString() : (whole as Value[]).slice(from, to);
 }
 
 /** fmt.Sprint: operands separated by a space when neither side is a string. */

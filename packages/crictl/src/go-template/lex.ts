@@ -72,13 +72,13 @@ function lexAction(src: string, start: number, out: Token[]): number {
     if (i >= src.length) throw new TemplateSyntaxError(start, 'unclosed action');
     const c = src[i] as string;
     if (SPACE.test(c)) {
-      // " -}}" closes with a trim marker.
-      if (src.startsWith('-}}', i + 1)) {
-        if (parens > 0) throw new TemplateSyntaxError(i, 'unclosed left paren');
-        out.push({ type: 'close', val: '-}}', pos: i + 1, space: true });
-        return i + 4;
-      }
       while (i < src.length && SPACE.test(src[i] as string)) i += 1;
+      // White space then "-}}" closes with a trim marker (any run of it, as Go's lexer).
+      if (src.startsWith('-}}', i)) {
+        if (parens > 0) throw new TemplateSyntaxError(i, 'unclosed left paren');
+        out.push({ type: 'close', val: '-}}', pos: i, space: true });
+        return i + 3;
+      }
       space = true;
       continue;
     }

@@ -107,6 +107,8 @@ function one(spec: Spec, v: Value): string {
     }
     case 't':
       return typeof v === 'boolean' ? pad(v ? 'true' : 'false', spec, false) : bad(verb, v);
+    case 'T':
+      return pad(typeName(v), spec, false);
     case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': {
       if (typeof v !== 'number') return bad(verb, v);
       const x = Math.abs(v);

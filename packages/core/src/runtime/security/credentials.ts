@@ -48,22 +48,13 @@ export function applyBoundingSet(bounding: bigint, last: number = lastCap()): vo
   }
 }
 
-let setgroupsCached: boolean | undefined;
-
-/**
- * Whether setgroups(2) is allowed here: a user namespace may have it denied (/proc/self/setgroups).
- * Read once: exec's stage asks before it joins the container's mount namespace, whose /proc has
- * no entry for it (it is not a process of the container's PID namespace).
- */
-export function setgroupsAllowed(): boolean {
-  if (setgroupsCached === undefined) {
-    try {
-      setgroupsCached = readFileSync('/proc/self/setgroups', 'utf8').trim() !== 'deny';
-    } catch {
-      setgroupsCached = true; // kernels before 3.19 have no such file and always allow it
-    }
+/** Whether setgroups(2) is allowed here: a user namespace may have it denied (/proc/self/setgroups). */
+function setgroupsAllowed(): boolean {
+  try {
+    return readFileSync('/proc/self/setgroups', 'utf8').trim() !== 'deny';
+  } catch {
+    return true; // kernels before 3.19 have no such file and always allow it
   }
-  return setgroupsCached;
 }
 
 /**
