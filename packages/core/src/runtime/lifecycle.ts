@@ -70,7 +70,7 @@ export function killContainer(root: string, id: string, signal: string | number 
   if (cg) {
     cg.killAll(sig);
     // runc's kill --all freezes, signals and thaws the cgroup, whatever the signal.
-    thawForKill(rec, 9);
+    thaw(rec);
     return;
   }
   if (containerStatus(root, rec) === 'stopped') throw new StateError('container not running');
@@ -84,7 +84,10 @@ export function killContainer(root: string, id: string, signal: string | number 
  * signals wait for `resume`.
  */
 function thawForKill(rec: ContainerRecord, sig: number): void {
-  if (sig !== 9) return;
+  if (sig === 9) thaw(rec);
+}
+
+function thaw(rec: ContainerRecord): void {
   const cg = recordCgroup(rec);
   try { if (cg?.isFrozen()) cg.thaw(); } catch { /* no freezer */ }
 }
