@@ -12,16 +12,27 @@ import * as path from 'node:path';
  * umask), as mkdir's recursive would; throws the first mkdir's error (Node's errno error).
  */
 export function makeDirs(dir: string, mode?: number): void {
-  const missing: string[] = [];
-  for (let d = path.resolve(dir); !fs.existsSync(d); d = path.dirname(d)) {
-    missing.unshift(d);
-    if (path.dirname(d) === d) break;
-  }
-  for (const d of missing) {
+  let missing: string[] = [];
+  // A parent removed by a concurrent process between the walk and the mkdir (a GC emptying the
+  // ingest directory) gives ENOENT: the walk is made again, a bounded number of times (procfs
+  // answers ENOENT every time).
+  for (let attempt = 0; ; attempt++) {
+    missing = [];
+    for (let d = path.resolve(dir); !fs.existsSync(d); d = path.dirname(d)) {
+      missing.unshift(d);
+      if (path.dirname(d) === d) break;
+    }
     try {
-      fs.mkdirSync(d, mode === undefined ? undefined : { mode });
+      for (const d of missing) {
+        try {
+          fs.mkdirSync(d, mode === undefined ? undefined : { mode });
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err; // EEXIST: made by a concurrent process
+        }
+      }
+      break;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err; // EEXIST: made by a concurrent process
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 4) throw err;
     }
   }
   // An existing non-directory is an error, as with mkdir -p.
