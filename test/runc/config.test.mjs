@@ -178,6 +178,46 @@ describe('runc config.json', { skip: skipUnlessRoot }, () => {
     assert.match(r.stdout, /^Seccomp:\s+2$/m);
   });
 
+  it('exec: RLIMIT_AS and RLIMIT_NPROC below the init stage\'s own use still reach the program', async (t) => {
+    registerCleanup(t);
+    // 100 MiB of address space is far below Node's: the stage sets these on the program right
+    // after spawning it (README, Known limits), runc before its execve.
+    const b = rwBundle(['sleep', '1000'], {
+      process: { rlimits: [{ type: 'RLIMIT_AS', soft: 104857600, hard: 104857600 }, { type: 'RLIMIT_NPROC', soft: 40, hard: 50 }] },
+    });
+    const id = await rt.detach(b);
+    const r = await rt.exec(id, ['sh', '-c', 'sleep 0.1; grep -E "^Max (address space|processes)" /proc/self/limits']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Max processes\s+40\s+50\s/m);
+    assert.match(r.stdout, /^Max address space\s+104857600\s+104857600\s/m);
+    await rt.remove(id);
+  });
+
+  it('exec under a seccomp profile: clone3 failing with ENOSYS works, with EPERM is named', async (t) => {
+    registerCleanup(t);
+    for (const [errnoRet, works] of [[38, true], [1, false]]) {
+      const b = rwBundle(['sleep', '1000'], {
+        linux: {
+          seccomp: {
+            defaultAction: 'SCMP_ACT_ALLOW',
+            architectures: ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'],
+            syscalls: [{ names: ['clone3'], action: 'SCMP_ACT_ERRNO', errnoRet }],
+          },
+        },
+      });
+      const id = await rt.detach(b);
+      const r = await rt.exec(id, ['sh', '-c', 'echo in; grep Seccomp: /proc/self/status']);
+      if (works) {
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, /^in\nSeccomp:\s+2$/m);
+      } else {
+        assert.notEqual(r.code, 0);
+        assert.match(r.stderr, /operation not permitted.*must allow clone3 or fail it with ENOSYS/);
+      }
+      await rt.remove(id);
+    }
+  });
+
   it('a 32 MiB memory limit holds: a bigger allocation is OOM-killed', async (t) => {
     registerCleanup(t);
     const limit = 32 * 1024 * 1024;

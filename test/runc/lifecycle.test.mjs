@@ -1,7 +1,7 @@
 // End-to-end tests of berth's runc (bin/runc): the container lifecycle and the commands that
 // act on a running container (state, list, kill, delete, exec, ps, pause/resume, events, update).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
@@ -274,6 +274,27 @@ describe('runc exec and ps', { skip: skipUnlessRoot }, () => {
     const r = await rt.exec(id, ['nope']);
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, logMsg('exec: "nope": executable file not found in $PATH'));
+  });
+
+  it('an exec\'s init stage is never a process of the container: one with CAP_SYS_PTRACE cannot reach the host', async (t) => {
+    registerCleanup(t);
+    // The watcher looks at every process it can see in its PID namespace while execs run: through
+    // /proc/<pid>/root, the host's filesystem would show the bundle's config.json (the container's
+    // root is the bundle's rootfs only). The old stage was there for its whole Node start-up.
+    const caps = ['CAP_SYS_PTRACE', 'CAP_KILL', 'CAP_CHOWN', 'CAP_SETUID', 'CAP_SETGID', 'CAP_DAC_OVERRIDE'];
+    const w = rwBundle(['sh', '-c', 'echo watching > /tmp/seen; while :; do for p in /proc/[0-9]*; do [ -e $p/root$0 ] && echo "host root: $p"; done; done >> /tmp/seen 2>/dev/null'],
+      { process: { capabilities: { bounding: caps, effective: caps, permitted: caps } } });
+    const spec = JSON.parse(readFileSync(join(w.dir, 'config.json'), 'utf8'));
+    spec.process.args.splice(3, 0, join(w.dir, 'config.json'));
+    writeFileSync(join(w.dir, 'config.json'), JSON.stringify(spec));
+    const wid = await rt.detach(w);
+    for (let i = 0; i < 12; i++) assert.equal((await rt.exec(wid, ['true'])).code, 0);
+    const seen = (await rt.exec(wid, ['cat', '/tmp/seen'])).stdout;
+    assert.match(seen, /^watching$/m, 'the watcher ran');
+    assert.doesNotMatch(seen, /host root/, `a process with the host's root was visible in the container:\n${seen}`);
+    // The program's parent is outside the namespace, as with runc.
+    assert.match((await rt.exec(wid, ['sh', '-c', 'grep PPid /proc/$$/status'])).stdout, /^PPid:\s+0$/m);
+    await rt.remove(wid);
   });
 
   it('deletes the container', async () => {

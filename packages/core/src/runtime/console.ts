@@ -27,6 +27,11 @@ export interface ContainerConsoleOptions {
   mountDevConsole?: boolean;
   /** The ptmx to allocate from (default /dev/ptmx, i.e. the container's devpts instance). */
   ptmx?: string;
+  /**
+   * Make the pty our controlling terminal (default). exec's stage does not: its program, spawned
+   * into a session of its own, opens the slave and takes it (a tty is one session's only).
+   */
+  controlling?: boolean;
 }
 
 /**
@@ -49,7 +54,7 @@ export function setupConsoleInContainer(consoleFd: number, size?: ConsoleSize, o
   // The caller holds the master now: the container must not keep a copy.
   closeFd(pty.master);
   if (consoleFd > 2) closeFd(consoleFd);
-  setControllingTerminal(pty.slave);
+  if (opts.controlling !== false) setControllingTerminal(pty.slave);
   for (const fd of [0, 1, 2]) dup2(pty.slave, fd);
   if (pty.slave > 2) closeFd(pty.slave);
   return { slavePath: pty.slavePath };

@@ -8,33 +8,37 @@ export class InitError extends BerthError {
 }
 
 type OnMessage = (msg: InitMessage) => ParentMessage | undefined;
+type Ready = Extract<InitMessage, { type: 'ready' }>;
 
-/** Sends the config, answers the init's requests, and resolves when it reports ready. */
-export function converse(child: ChildLike, syncIndex: number, config: InitConfig, onMessage: OnMessage): Promise<void> {
+/** Sends the config, answers the init's requests, and resolves with its ready message. */
+export function converse(child: ChildLike, syncIndex: number, config: InitConfig, onMessage: OnMessage): Promise<Ready> {
   // A prespawned init (duck-typed: the module may come from another bundle's copy). Its socket may
   // be closed already: reaped on a SIGCHLD while the CLI awaited its cgroup moves.
   if (typeof (child as Partial<SpawnedChild>).waitExit === 'function') {
     try {
-      converseSync(child as SpawnedChild, (child as SpawnedChild).rawSocket, config, onMessage);
-      return Promise.resolve();
+      return Promise.resolve(converseSync(child as SpawnedChild, (child as SpawnedChild).rawSocket, config, onMessage));
     } catch (err) {
       return Promise.reject(err as Error);
     }
   }
   const sock = child.stdio[syncIndex] as unknown as import('node:net').Socket;
   const send = (m: ParentMessage): void => { sock.write(`${JSON.stringify(m)}\n`); };
-  return new Promise<void>((resolve, reject) => {
+  return new Promise<Ready>((resolve, reject) => {
     let done = false;
-    const finish = (err?: Error): void => {
+    const finish = (err?: Error, ready?: Ready): void => {
       if (done) return;
       done = true;
       sock.off('data', onData);
       sock.destroy();
       child.off('exit', onExit);
-      if (err) reject(err); else resolve();
+      if (err || !ready) reject(err); else resolve(ready);
     };
     const onExit = (code: number | null, signal: string | null): void => {
-      finish(new InitError(`container init exited before it was ready (${signal ? `signal ${signal}` : `exit status ${code}`})`));
+      const fail = (): void => finish(new InitError(`container init exited before it was ready (${signal ? `signal ${signal}` : `exit status ${code}`})`));
+      // exec's stage exits right after its ready line, and its exit may be seen before the line
+      // is read: what it wrote is read first (its end of the socket is closed by now).
+      if (sock.readableEnded || sock.destroyed) fail();
+      else { sock.once('end', fail); sock.once('close', fail); }
     };
     child.once('exit', onExit);
     child.once('error', (err) => finish(new InitError(`cannot start container init: ${err.message}`)));
@@ -53,7 +57,7 @@ export function converse(child: ChildLike, syncIndex: number, config: InitConfig
       let msg: InitMessage;
       try { msg = JSON.parse(line) as InitMessage; } catch { finish(new InitError(`bad message from init: ${line}`)); return; }
       if (msg.type === 'error') { finish(new InitError(msg.message)); return; }
-      if (msg.type === 'ready') { finish(); return; }
+      if (msg.type === 'ready') { finish(undefined, msg); return; }
       try {
         const reply = onMessage(msg);
         if (reply) send(reply);
@@ -75,7 +79,7 @@ export function converse(child: ChildLike, syncIndex: number, config: InitConfig
  * through a net.Socket's stream (whose module, ~1.5 ms to load, `run` then never needs). The
  * init's exit shows as EOF (or EPIPE on a write): its status is read then.
  */
-function converseSync(child: SpawnedChild, fd: number | undefined, config: InitConfig, onMessage: OnMessage): void {
+function converseSync(child: SpawnedChild, fd: number | undefined, config: InitConfig, onMessage: OnMessage): Ready {
   const exited = (): InitError => {
     child.waitExit(1000);
     const how = child.signalCode ? `signal ${child.signalCode}` : child.exitCode !== null ? `exit status ${child.exitCode}` : 'its socket closed';
@@ -104,7 +108,7 @@ function converseSync(child: SpawnedChild, fd: number | undefined, config: InitC
         throw err;
       }
       if (msg.type === 'error') throw new InitError(msg.message);
-      if (msg.type === 'ready') return;
+      if (msg.type === 'ready') return msg;
       let reply: ParentMessage | undefined;
       try {
         reply = onMessage(msg);

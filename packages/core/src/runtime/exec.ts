@@ -14,9 +14,11 @@ import { writeFileAtomic } from '../util/atomic';
 import { containerStatus, readRecord, recordCgroup } from './container';
 import { converse } from './converse';
 import { requireRoot } from './create';
-import { spawnInPidNamespace } from './pidns';
 import { initEnv } from './init-env';
-import { SYNC_FD_ENV, type InitConfig } from './sync';
+import { DEFERRED_RLIMITS, SYNC_FD_ENV, type InitConfig } from './sync';
+import { applyRlimits } from './security/credentials';
+import { SpawnedChild } from '../sys/spawn';
+import { childrenOfSelf } from '../sys/children';
 import { waitForeground } from './foreground';
 
 export interface ExecOptions {
@@ -110,46 +112,71 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     mode: 'exec', id: rec.id, bundle: rec.bundle, rootfs: rec.rootfs, spec: rec.config, process: o.process,
     cgroupProcs: cg ? cg.procsFiles() : [], cgroupMounts: [], execFifo: '', noPivot: false, noNewKeyring: true, preserveFds: preserve,
     consoleFd: consoleIndex, joinNamespaces: joins, cgroupViaParent: userNs,
+    // The stage joins the PID namespace for its child, the program, only (init/exec-stage.ts).
+    pidNamespace: rec.ownPidNamespace || rec.namespaces.pid ? `/proc/${rec.initPid}/ns/pid` : undefined,
   };
-  const pidNsPath = rec.ownPidNamespace || rec.namespaces.pid ? `/proc/${rec.initPid}/ns/pid` : undefined;
+  // The stage exits once the program runs, which is then reparented to us (runc's exec is a
+  // subreaper too); detached, to whoever is our subreaper (a shim), or init.
+  if (!o.detach) (require('../sys/prctl') as typeof import('../sys/prctl')).setChildSubreaper();
   const env = initEnv({ [SYNC_FD_ENV]: String(syncIndex) });
   // A user namespace can only be entered by a single-threaded process: nsenter(1) enters it as
-  // uid 0 there (and the PID namespace, forking), the init stage joins the rest itself.
+  // uid 0 there, the init stage joins the rest itself.
   const child = userNs
-    ? spawn('nsenter', [`--user=/proc/${rec.initPid}/ns/user`, ...(pidNsPath ? [`--pid=${pidNsPath}`] : []), '--', process.execPath, initStageScript()],
+    ? spawn('nsenter', [`--user=/proc/${rec.initPid}/ns/user`, '--', process.execPath, initStageScript()],
       { stdio, env, detached: o.detach === true })
-    : spawnInPidNamespace(rec.config, () => spawn(process.execPath, [initStageScript()], { stdio, env, detached: o.detach === true }), pidNsPath);
+    : spawn(process.execPath, [initStageScript()], { stdio, env, detached: o.detach === true });
   if (consoleFd !== undefined) closeFd(consoleFd);
-  let execPid = child.pid as number;
+  let execPid: number;
   try {
-    await converse(child, syncIndex, config, (msg) => {
+    const ready = await converse(child, syncIndex, config, (msg) => {
       if (msg.type !== 'join-cgroup') return undefined;
-      execPid = msg.pid;
       cg?.apply(msg.pid);
       return { type: 'cgroup-joined' };
     });
+    if (!ready.pid) throw new StateError('exec: the init stage did not report its program');
+    execPid = ready.pid;
   } catch (err) {
-    // The init stage ends by itself after its error: reap it before we exit, else it is orphaned
-    // into the container's PID namespace, whose init (a `sleep`, say) never reaps it.
+    // The init stage ends by itself after its error: reap it before we exit. A program it spawned
+    // before it failed (its last message lost) is ours by then: it goes too.
     await reaped(child);
+    if (!o.detach) killAdopted();
     throw err;
   }
-  if (o.pidFile) {
-    try {
-      writeFileAtomic(path.resolve(o.pidFile), String(execPid), { durable: false });
-    } catch (err) {
-      // runc: a pid file that cannot be written fails the exec, and its process goes with it.
-      try { process.kill(execPid, 'SIGKILL'); } catch { /* gone */ }
-      await reaped(child);
-      throw err;
-    }
+  try {
+    // The limits the stage could not take itself (sync.ts): set at once, by pid.
+    const deferred = (o.process.rlimits ?? []).filter((r) => DEFERRED_RLIMITS.has(r.type));
+    if (deferred.length) applyRlimits(deferred, undefined, execPid);
+    if (o.pidFile) writeFileAtomic(path.resolve(o.pidFile), String(execPid), { durable: false });
+  } catch (err) {
+    // runc: a pid file that cannot be written fails the exec, and its process goes with it.
+    try { process.kill(execPid, 'SIGKILL'); } catch { /* gone */ }
+    await reaped(child);
+    if (!o.detach) await waitFor(new SpawnedChild(execPid));
+    throw err;
   }
   const master = ourEnd === undefined ? undefined : (require('./console') as typeof import('./console')).takeConsole(ourEnd);
   if (o.detach) {
     child.unref();
     return 0;
   }
-  return waitForeground(child, execPid, master);
+  // Once the stage is gone, the program is our child.
+  await reaped(child);
+  const program = new SpawnedChild(execPid);
+  program.ref();
+  return waitForeground(program, execPid, master);
+}
+
+/** SIGKILLs and reaps the children we adopted as a subreaper. */
+function killAdopted(): void {
+  for (const pid of childrenOfSelf()) {
+    try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    new SpawnedChild(pid).waitExit(2000);
+  }
+}
+
+function waitFor(child: SpawnedChild): Promise<void> {
+  child.ref();
+  return new Promise((resolve) => { if (child.exitCode !== null || child.signalCode !== null) resolve(); else child.once('exit', () => resolve()); });
 }
 
 /** Resolves once `child` has exited and been reaped (SIGKILLed if it lingers past 2 s). */

@@ -34,12 +34,24 @@ export interface InitConfig {
   joinNamespaces: { type: LinuxNamespaceType; path: string }[];
   /** exec mode: run the process detached in its own session. */
   noNewPrivileges?: boolean;
+  /**
+   * exec mode: the container's PID namespace, which the stage joins for its child only (the
+   * program): the stage itself is never a process of the container (exec-stage.ts).
+   */
+  pidNamespace?: string;
 }
+
+/**
+ * Limits exec's stage leaves to its caller, which sets them on the program by pid: below Node's
+ * own address space or thread count they would stop the stage from spawning it (exec-stage.ts).
+ */
+export const DEFERRED_RLIMITS: ReadonlySet<string> = new Set(['RLIMIT_AS', 'RLIMIT_DATA', 'RLIMIT_NPROC']);
 
 export type InitMessage =
   | { type: 'join-cgroup'; pid: number }
   | { type: 'hooks' }
-  | { type: 'ready' }
+  /** exec's carries the program's pid (in the parent's PID namespace): it runs, the stage exits. */
+  | { type: 'ready'; pid?: number }
   | { type: 'error'; message: string };
 
 export type ParentMessage =

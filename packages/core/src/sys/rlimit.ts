@@ -42,8 +42,8 @@ function resourceName(resource: number): string {
   return Object.keys(RLIMITS).find((k) => RLIMITS[k] === resource) ?? `resource ${resource}`;
 }
 
-/** Sets the calling process's limit (prlimit on pid 0); raising a hard limit needs CAP_SYS_RESOURCE. */
-export function setrlimit(resource: number, soft: bigint | number, hard: bigint | number): void {
+/** Sets a process's limit (pid 0: the caller's); raising a hard limit needs CAP_SYS_RESOURCE. */
+export function setrlimit(resource: number, soft: bigint | number, hard: bigint | number, pid = 0): void {
   const buf = Buffer.alloc(16);
   const [s, h] = [rlimitValue(soft), rlimitValue(hard)];
   if (LE) {
@@ -53,7 +53,7 @@ export function setrlimit(resource: number, soft: bigint | number, hard: bigint 
     buf.writeBigUInt64BE(s, 0);
     buf.writeBigUInt64BE(h, 8);
   }
-  call(PROTO, 'prlimit', resourceName(resource), 0, resource, buf, null);
+  call(PROTO, 'prlimit', resourceName(resource), pid, resource, buf, null);
 }
 
 /** The calling process's limit. */

@@ -61,9 +61,13 @@ export class SpawnedChild extends EventEmitter implements ChildLike {
   private keepAlive: NodeJS.Timeout | undefined;
   private readonly onChld = (): void => { this.reap(); };
 
-  /** `fd`: our end of the child's socket (close-on-exec). */
-  constructor(readonly pid: number, readonly fd: number) {
+  /**
+   * `fd`: our end of the child's socket (close-on-exec); -1 for none (a program reparented to us,
+   * a child subreaper: exec's, runtime/exec.ts).
+   */
+  constructor(readonly pid: number, readonly fd: number = -1) {
     super();
+    this.fdOpen = fd >= 0;
     process.on('SIGCHLD', this.onChld);
     this.reap(); // an exit before the listener was there sent its SIGCHLD to nobody
   }
@@ -213,5 +217,43 @@ export function spawnWithSocket(nodeArgs: string[], env: Record<string, string |
   } finally {
     closeFd(theirs);
     for (const fd of copies) closeFd(fd);
+  }
+}
+
+/**
+ * posix_spawn(3) of a program with the caller's fds (those not close-on-exec), credentials,
+ * namespaces and cwd, signal dispositions and mask at the defaults, in a session of its own;
+ * `tty`: the pty slave that becomes its stdio and controlling terminal. The exec stage's last step
+ * (runtime/init/exec-stage.ts): the child is born into the PID namespace the caller joined for
+ * its children. Throws the exec's error (glibc reports it before returning).
+ */
+export function spawnProgram(file: string, argv: string[], envp: string[], tty?: string): number {
+  const attr = Buffer.alloc(OPAQUE);
+  const actions = Buffer.alloc(OPAQUE);
+  fn('int posix_spawnattr_init(void *)')(attr);
+  fn('int posix_spawn_file_actions_init(void *)')(actions);
+  try {
+    if (tty !== undefined) {
+      // After the child's setsid (glibc runs it before the file actions): opened without
+      // O_NOCTTY by a session leader without a terminal, the pty becomes its controlling one.
+      fn('int posix_spawn_file_actions_addopen(void *, int, void *, int, uint32_t)')(actions, 0, Buffer.from(`${tty}\0`), O_RDWR, 0);
+      const dup2 = fn('int posix_spawn_file_actions_adddup2(void *, int, int)');
+      dup2(actions, 0, 1);
+      dup2(actions, 0, 2);
+    }
+    const all = Buffer.alloc(128);
+    all.fill(0xff, 0, 8);
+    fn('int posix_spawnattr_setsigdefault(void *, void *)')(attr, all);
+    fn('int posix_spawnattr_setsigmask(void *, void *)')(attr, Buffer.alloc(128));
+    // A session of its own, as runc's processes have (and the caller's job control stays out).
+    fn('int posix_spawnattr_setflags(void *, short)')(attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSID);
+    const pid = [0];
+    const err = fn('int posix_spawn(_Out_ int *, const char *, void *, void *, const char **, const char **)')(
+      pid, file, actions, attr, [...argv, null], [...envp, null]) as number;
+    if (err !== 0) throw new SysError('execve', errnoName(err), file);
+    return pid[0] as number;
+  } finally {
+    fn('int posix_spawn_file_actions_destroy(void *)')(actions);
+    fn('int posix_spawnattr_destroy(void *)')(attr);
   }
 }

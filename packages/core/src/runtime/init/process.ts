@@ -18,6 +18,8 @@ export function preloadForRootfsChange(cfg: InitConfig): void {
 export interface PreparedProcess {
   path: string;
   env: string[];
+  /** The container's pty slave, when the process has a terminal. */
+  tty?: string;
 }
 
 /** Checks what can fail before `create` returns: the program must exist in the container. */
@@ -33,18 +35,20 @@ export function prepareProcess(cfg: InitConfig, proc: Process): PreparedProcess 
   }
   // Its own session, as runc's: out of the caller's job control (a terminal's setup keeps it).
   newSession();
-  if (cfg.consoleFd !== undefined) setupConsole(cfg.consoleFd, proc, cfg.mode === 'create');
-  if (proc.oomScoreAdj !== undefined) fs.writeFileSync('/proc/self/oom_score_adj', String(proc.oomScoreAdj));
-  return { path: found, env };
+  const tty = cfg.consoleFd !== undefined ? setupConsole(cfg.consoleFd, proc, cfg.mode === 'create') : undefined;
+  // exec's stage sets it before it joins the mount namespace (exec-stage.ts).
+  if (proc.oomScoreAdj !== undefined && cfg.mode === 'create') fs.writeFileSync('/proc/self/oom_score_adj', String(proc.oomScoreAdj));
+  return { path: found, env, ...(tty !== undefined ? { tty } : {}) };
 }
 
 /** rlimits, capabilities, uid/gid, no_new_privs, cwd. */
-export function applyIdentity(proc: Process, seccomp: LinuxSeccomp | undefined, defaultUmask?: number): void {
+export function applyIdentity(proc: Process, seccomp: LinuxSeccomp | undefined, defaultUmask?: number,
+  skipRlimits?: ReadonlySet<string>): void {
   // Before any seccomp filter; what the init still writes then is its own pipes' business.
   resetNodeIgnoredSignals();
   // Without no_new_privs a filter can only be loaded with CAP_SYS_ADMIN: load it while still
   // privileged, before the user switch (as runc does); with NNP it waits until just before execve.
-  applyProcessSecurity(proc, { seccomp: proc.noNewPrivileges ? undefined : seccomp, seccompBeforeUser: true, defaultUmask });
+  applyProcessSecurity(proc, { seccomp: proc.noNewPrivileges ? undefined : seccomp, seccompBeforeUser: true, defaultUmask, skipRlimits });
   try {
     process.chdir(proc.cwd);
   } catch (err) {
@@ -52,16 +56,39 @@ export function applyIdentity(proc: Process, seccomp: LinuxSeccomp | undefined, 
   }
 }
 
-export function execProcess(cfg: InitConfig, proc: Process, prepared: PreparedProcess): never {
+/**
+ * The steps before the program runs: the stdio and preserved fds kept, every other fd closed at
+ * the exec, and (with no_new_privs) the seccomp filter last, so that nothing of ours runs under a
+ * profile that may deny it (a deny-all profile made the fcntl calls fail unreported).
+ */
+function lastSteps(cfg: InitConfig, proc: Process): void {
   for (let fd = 0; fd < 3 + cfg.preserveFds; fd++) {
     try { setCloexec(fd, false); } catch { /* not open */ }
   }
   cloexecFrom(3 + cfg.preserveFds);
-  // The filter last, so that nothing of ours runs under a profile that may deny it (a deny-all
-  // profile made the fcntl calls above fail unreported).
   const seccomp = cfg.spec.linux?.seccomp;
   if (seccomp && proc.noNewPrivileges) loadSeccomp(seccomp);
+}
+
+export function execProcess(cfg: InitConfig, proc: Process, prepared: PreparedProcess): never {
+  lastSteps(cfg, proc);
   execve(prepared.path, proc.args ?? [], prepared.env);
+}
+
+/** As execProcess, the program spawned as our child instead (exec-stage.ts says why); its pid. */
+export function spawnProcess(cfg: InitConfig, proc: Process, prepared: PreparedProcess): number {
+  lastSteps(cfg, proc);
+  const { spawnProgram } = require('../../sys/spawn') as typeof import('../../sys/spawn');
+  try {
+    // Its own session (runc's), its terminal taken as its controlling one there.
+    return spawnProgram(prepared.path, proc.args ?? [], prepared.env, prepared.tty);
+  } catch (err) {
+    // The filter is ours already: glibc's clone3 refused with EPERM (ENOSYS makes it use clone).
+    if (cfg.spec.linux?.seccomp && (err as { errno?: string }).errno === 'EPERM') {
+      throw new Error(`${(err as Error).message} (berth's exec spawns the program under the container's seccomp profile, which must allow clone3 or fail it with ENOSYS, as Docker's and containerd's defaults do)`);
+    }
+    throw err;
+  }
 }
 
 /** As runc: without HOME in the environment, the user's home from the container's /etc/passwd, or "/". */
@@ -77,8 +104,10 @@ function withHome(env: string[], uid: number): string[] {
   return [...env, `HOME=${home}`];
 }
 
-function setupConsole(consoleFd: number, proc: Process, mountDevConsole: boolean): void {
-  setupConsoleInContainer(consoleFd, proc.consoleSize, { mountDevConsole });
+function setupConsole(consoleFd: number, proc: Process, create: boolean): string {
+  // exec's program takes the terminal itself, in its own session (spawnProcess).
+  const { slavePath } = setupConsoleInContainer(consoleFd, proc.consoleSize, { mountDevConsole: create, controlling: create });
   // The process's user must be able to use its terminal (runc's fixStdioPermissions).
   for (let fd = 0; fd <= 2; fd++) fs.fchownSync(fd, proc.user.uid, proc.user.gid);
+  return slavePath;
 }

@@ -25,17 +25,17 @@ export interface SecurityReport {
 }
 
 /**
- * Sets the process's own limits; execve keeps them, so the user's program inherits them.
- * Done first, while the process still holds CAP_SYS_RESOURCE (raising a hard limit needs it).
+ * Sets the process's own limits (or `pid`'s); execve keeps them, so the user's program inherits
+ * them. Done first, while the process still holds CAP_SYS_RESOURCE (raising a hard limit needs it).
  */
-export function applyRlimits(rlimits: readonly POSIXRlimit[] | undefined): void {
+export function applyRlimits(rlimits: readonly POSIXRlimit[] | undefined, skip?: ReadonlySet<string>, pid = 0): void {
   for (const r of rlimits ?? []) {
     const resource = RLIMITS[r.type];
     if (resource === undefined) throw new InvalidArgumentError(`rlimit ${r.type}: unknown resource type`);
     const soft = rlimitValue(r.soft);
     const hard = rlimitValue(r.hard);
     if (soft > hard) throw new InvalidArgumentError(`rlimit ${r.type}: soft limit ${soft} exceeds hard limit ${hard}`);
-    setrlimit(resource, soft, hard);
+    if (!skip?.has(r.type)) setrlimit(resource, soft, hard, pid);
   }
 }
 
@@ -48,13 +48,22 @@ export function applyBoundingSet(bounding: bigint, last: number = lastCap()): vo
   }
 }
 
-/** Whether setgroups(2) is allowed here: a user namespace may have it denied (/proc/self/setgroups). */
-function setgroupsAllowed(): boolean {
-  try {
-    return readFileSync('/proc/self/setgroups', 'utf8').trim() !== 'deny';
-  } catch {
-    return true; // kernels before 3.19 have no such file and always allow it
+let setgroupsCached: boolean | undefined;
+
+/**
+ * Whether setgroups(2) is allowed here: a user namespace may have it denied (/proc/self/setgroups).
+ * Read once: exec's stage asks before it joins the container's mount namespace, whose /proc has
+ * no entry for it (it is not a process of the container's PID namespace).
+ */
+export function setgroupsAllowed(): boolean {
+  if (setgroupsCached === undefined) {
+    try {
+      setgroupsCached = readFileSync('/proc/self/setgroups', 'utf8').trim() !== 'deny';
+    } catch {
+      setgroupsCached = true; // kernels before 3.19 have no such file and always allow it
+    }
   }
+  return setgroupsCached;
 }
 
 /**
@@ -119,13 +128,15 @@ export interface ProcessSecurityOptions {
   seccompBeforeUser?: boolean;
   /** umask when `user.umask` is absent; runc's create uses 0o022, its exec leaves it alone. */
   defaultUmask?: number;
+  /** rlimits left for the caller to set later (exec's stage: runtime/sync.ts DEFERRED_RLIMITS). */
+  skipRlimits?: ReadonlySet<string>;
 }
 
 /** Applies the process's security settings to the calling process, in runc's order. */
 export function applyProcessSecurity(p: Process, opts: ProcessSecurityOptions = {}): SecurityReport {
   const report: SecurityReport = { ambientSkipped: [], ignoredSyscalls: [] };
   const seccompBefore = opts.seccompBeforeUser ?? !p.noNewPrivileges;
-  applyRlimits(p.rlimits);
+  applyRlimits(p.rlimits, opts.skipRlimits);
   if (opts.seccomp && seccompBefore) report.ignoredSyscalls = loadSeccomp(opts.seccomp).ignoredSyscalls;
   report.ambientSkipped = applyCapabilitiesAndUser(p.capabilities, p.user);
   const mask = p.user.umask ?? opts.defaultUmask;

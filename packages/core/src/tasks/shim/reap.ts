@@ -4,30 +4,17 @@
  * every exited child except the ones libuv waits for itself (the spawned init stage, and the
  * container's init when that is a different process), so their exit statuses stay libuv's.
  */
-import * as fs from 'node:fs';
 import { fn } from '../../sys/libc';
+import { childrenOfSelf } from '../../sys/children';
 
 const WNOHANG = 1;
 const WAITPID = 'int waitpid(int pid, void *status, int options)';
-
-/** The shim's children (every thread's: an orphan goes to any thread of the subreaper). */
-function children(): number[] {
-  const pids: number[] = [];
-  let tasks: string[];
-  try { tasks = fs.readdirSync('/proc/self/task'); } catch { return pids; }
-  for (const t of tasks) {
-    try {
-      for (const p of fs.readFileSync(`/proc/self/task/${t}/children`, 'utf8').split(' ')) if (p.trim()) pids.push(Number(p));
-    } catch { /* the thread ended */ }
-  }
-  return pids;
-}
 
 /** Reaps exited children not in `keep`; returns their pids. */
 export function reapOrphans(keep: ReadonlySet<number>): number[] {
   const waitpid = fn(WAITPID);
   const reaped: number[] = [];
-  for (const pid of children()) {
+  for (const pid of childrenOfSelf()) {
     // WNOHANG on one named pid: a running child is left alone, a zombie is collected.
     if (!keep.has(pid) && (waitpid(pid, null, WNOHANG) as number) === pid) reaped.push(pid);
   }
