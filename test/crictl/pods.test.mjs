@@ -167,6 +167,19 @@ describe('crictl pod sandboxes', { skip }, () => {
     assert.equal(infoB.status.linux.namespaces.options.pid, 'CONTAINER');
     assert.equal(infoA.info.netNamespaceClosed, false);
     assert.ok(infoA.info.pid > 0, 'pid POD: a holder process is pid 1 of the pod pid namespace');
+    // Every container of the pod sees the holder: it must not lead to the host (/proc/1/root, or
+    // ptrace). Its root is a read-only tmpfs with busybox only, it holds no host mount, and it
+    // runs as nobody without capabilities.
+    const holder = infoA.info.pid;
+    assert.deepEqual(readdirSync(`/proc/${holder}/root`).sort(), ['busybox', 'dev', 'old']);
+    const holderMounts = readFileSync(`/proc/${holder}/mountinfo`, 'utf8').trim().split('\n');
+    assert.equal(holderMounts.length, 2, holderMounts.join('\n'));
+    assert.match(holderMounts[0], /^\S+ \S+ \S+ \/ \/ ro,/);
+    const status = readFileSync(`/proc/${holder}/status`, 'utf8');
+    assert.match(status, /^Uid:\s+65534\s+65534\s+65534\s+65534$/m);
+    assert.match(status, /^CapPrm:\s+0+$/m);
+    assert.match(status, /^CapEff:\s+0+$/m);
+    assert.throws(() => writeFileSync(`/proc/${holder}/root/busybox`, 'x'), /EROFS/);
     assert.equal(infoB.info.pid, 0);
     assert.ok(existsSync(infoA.info.namespaces.net));
     assert.equal(infoB.info.namespaces.pid, undefined);

@@ -13,6 +13,14 @@
  * pod gets one small holder process as its pid 1: host busybox's ash in a wait loop, which also
  * reaps the orphans re-parented to it (what the pause image's process does), in the pod's net,
  * ipc and uts namespaces. stopp kills it, which ends every process of the pod's pid namespace.
+ *
+ * The holder is a process every container of the pod sees. As a root process of the host's
+ * filesystem it would hand the host to any of them with CAP_SYS_PTRACE (/proc/1/root, or code
+ * injected by ptrace); the pause image is a container of its own for the same reason. So it
+ * confines itself before any container exists: its own mount namespace, pivoted to a read-only
+ * tmpfs holding only a read-only bind of busybox and /dev/null (what ash opens for `&`), and the
+ * nobody user without capabilities (code injected into it gains nothing). runp waits for that
+ * (the uid change is its last step).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -24,6 +32,7 @@ import { MNT_DETACH, MS_BIND, mount, umount } from '../sys/mount';
 import { CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWPID, CLONE_NEWUTS, setnsFd, unshare } from '../sys/ns';
 import { isSameProcess, procStat } from '../sys/proc';
 import { makeDirs } from '../util/make-dirs';
+import { sleepMs } from '../util/sleep';
 
 export type PinnedType = 'net' | 'ipc' | 'uts' | 'pid';
 
@@ -52,8 +61,30 @@ const FLAGS: Record<PinnedType, number> = { net: CLONE_NEWNET, ipc: CLONE_NEWIPC
 
 /** The busybox that runs the pid-namespace holder (Debian's busybox-static). */
 export const HOLDER_SHELL = '/bin/busybox';
-// `wait` in busybox ash waits with waitpid(-1): any child, so orphans are reaped too.
-const HOLDER_SCRIPT = 'trap "exit 0" TERM; while :; do sleep 2147483647 & wait; done';
+// `wait` in busybox ash waits with waitpid(-1): any child, so orphans are reaped too. Applets by
+// path: a standalone ash runs its own through /proc/self/exe, and the holder has no /proc.
+const HOLDER_SCRIPT = 'trap "exit 0" TERM; while :; do /busybox sleep 2147483647 & wait; done';
+const NOBODY = 65534;
+/**
+ * Run by host busybox as the new pid 1, in a private mount namespace (unshare(1)); $1 is a
+ * directory to mount the holder's root on (hidden from the host: the mounts are private), $2 the
+ * busybox to bind there. After pivot_root the host's mounts are detached: the holder keeps none
+ * alive (another pod's pinned namespaces, a container's rootfs).
+ */
+const HOLDER_CONFINE = [
+  'set -e',
+  'mount -t tmpfs -o size=16k,mode=0755,nosuid holder "$1"',
+  'mkdir "$1/dev" "$1/old"',
+  'mknod -m 666 "$1/dev/null" c 1 3',
+  ': > "$1/busybox"',
+  'mount --bind "$2" "$1/busybox"',
+  'mount -o remount,bind,ro "$1/busybox"',
+  'mount -o remount,ro "$1"',
+  'cd "$1"',
+  'pivot_root . old',
+  '/busybox umount -l /old',
+  `exec /busybox nsenter -F -S ${NOBODY} -G ${NOBODY} -- /busybox sh -c '${HOLDER_SCRIPT}' "$0"`,
+].join('\n');
 
 /** Which namespace a sysctl belongs to (the ones Kubernetes calls namespaced). */
 export function sysctlNamespace(name: string): 'net' | 'ipc' | undefined {
@@ -83,15 +114,30 @@ function bindNs(source: string, target: string): void {
   mount(source, target, null, MS_BIND);
 }
 
-function startHolder(podId: string): HolderProcess {
+function startHolder(podId: string, rootDir: string): HolderProcess {
   if (!fs.existsSync(HOLDER_SHELL)) throw new UnsupportedError(`pod pid namespace: ${HOLDER_SHELL} is missing (install busybox-static, or use pid namespace mode CONTAINER)`);
-  const child = spawn(HOLDER_SHELL, ['sh', '-c', HOLDER_SCRIPT, `berth-pod-${podId.slice(0, 12)}`], { detached: true, stdio: 'ignore', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
+  const child = spawn('unshare', ['--mount', '--propagation', 'private', '--', HOLDER_SHELL, 'sh', '-c', HOLDER_CONFINE,
+    `berth-pod-${podId.slice(0, 12)}`, rootDir, HOLDER_SHELL], { detached: true, stdio: 'ignore', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
   child.unref();
   const pid = child.pid;
-  if (pid === undefined) throw new UnsupportedError(`pod pid namespace: cannot start ${HOLDER_SHELL}`);
+  if (pid === undefined) throw new UnsupportedError('pod pid namespace: cannot start its holder (unshare)');
   const st = procStat(pid);
   if (!st) throw new UnsupportedError('pod pid namespace: the holder process exited at once');
+  waitConfined(pid, st.startTime);
   return { pid, startTime: st.startTime };
+}
+
+/** Waits (up to 5 s) for the holder's last confinement step, the switch to nobody. */
+function waitConfined(pid: number, startTime: number): void {
+  for (let waited = 0; waited < 5000; waited++) {
+    let status: string;
+    try { status = fs.readFileSync(`/proc/${pid}/status`, 'utf8'); } catch { status = ''; }
+    if (!status || !isSameProcess(pid, startTime) || /^State:\s+Z/m.test(status)) throw new UnsupportedError('pod pid namespace: its holder failed to confine itself (unshare, mount, pivot_root)');
+    if (new RegExp(`^Uid:\\s+${NOBODY}\\s`, 'm').test(status)) return;
+    sleepMs(1);
+  }
+  stopHolder({ pid, startTime });
+  throw new UnsupportedError('pod pid namespace: its holder did not confine itself within 5 s');
 }
 
 /** Kills the pid-namespace holder if it is still the process we started (its pid namespace dies with it). */
@@ -129,7 +175,7 @@ export function pinNamespaces(req: PinRequest): PinnedNamespaces {
     unshare(types.reduce((f, t) => f | FLAGS[t], 0));
     if (req.uts && req.hostname !== '') sethostname(req.hostname);
     for (const [name, value] of Object.entries(req.sysctls)) fs.writeFileSync(sysctlPath(name), value);
-    if (req.pid) out.holder = startHolder(req.podId);
+    if (req.pid) out.holder = startHolder(req.podId, req.nsDir);
     for (const t of types) {
       const file = path.join(req.nsDir, t);
       bindNs(t === 'pid' ? `/proc/${(out.holder as HolderProcess).pid}/ns/pid` : `/proc/thread-self/ns/${t}`, file);
