@@ -147,6 +147,13 @@ describe('runc bad input', { skip: skipUnlessRoot }, () => {
     const saved = readFileSync(file);
     writeFileSync(file, '{}');
     assertOneLineError(await rt.run(['state', id]), new RegExp(`container ${id}: its state\\.json is corrupt: not a container record`));
+    // list goes on without it and names it, as runc's "load container ID: ...".
+    for (const args of [['list'], ['list', '-f', 'json']]) {
+      const l = await rt.run(args);
+      assert.equal(l.code, 0, l.stderr);
+      assert.doesNotMatch(l.stdout, new RegExp(id));
+      assert.equal(l.stderr, `load container ${id}: its state.json is corrupt: not a container record\n`);
+    }
     writeFileSync(file, saved);
     await rt.remove(id);
     assertNoLeaks();

@@ -21,7 +21,7 @@ function run({ command, root, args, flags }: Parsed, argv: string[]): void {
   } else if (command === 'list') {
     const { listContainers } = require('@berth/core/dist/runtime/list') as typeof import('@berth/core/dist/runtime/list');
     const { formatList } = require('./list-text') as typeof import('./list-text');
-    writeStdout(formatList(listContainers(root), flags.quiet === true ? 'quiet' : flags.format === 'json' ? 'json' : 'table'));
+    writeStdout(formatList(listContainers(root, (id, reason) => process.stderr.write(`load container ${id}: ${reason}\n`)), flags.quiet === true ? 'quiet' : flags.format === 'json' ? 'json' : 'table'));
   } else {
     const lifecycle = require('@berth/core/dist/runtime/lifecycle') as typeof import('@berth/core/dist/runtime/lifecycle');
     if (command === 'start') lifecycle.startContainer(root, id);

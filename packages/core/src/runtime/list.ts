@@ -1,7 +1,7 @@
 /** `list` and `state`: read-only views of the containers under a runtime root. */
 import * as fs from 'node:fs';
 import { containerPaths } from '../layout';
-import { listIds, readRecord, stateView, type StateView } from './container';
+import { CorruptRecordError, listIds, readRecord, stateView, type StateView } from './container';
 
 export interface ListEntry extends StateView {
   /** The user name owning the container's state (runc's OWNER column). */
@@ -12,7 +12,12 @@ export function containerState(root: string, id: string): StateView {
   return stateView(root, readRecord(root, id));
 }
 
-export function listContainers(root: string): ListEntry[] {
+/**
+ * The containers under `root`. One whose record cannot be read for good (a corrupt state.json)
+ * is left out and named to `skipped` (runc prints `load container ID: …` and goes on); one being
+ * created or deleted right now is left out silently.
+ */
+export function listContainers(root: string, skipped?: (id: string, reason: string) => void): ListEntry[] {
   const out: ListEntry[] = [];
   for (const id of listIds(root)) {
     let view: StateView;
@@ -23,7 +28,8 @@ export function listContainers(root: string): ListEntry[] {
       // runc names the owner of the state directory: the uid that created it, which the record
       // holds (a stat of each container's file less).
       uid = typeof rec.ownerUid === 'number' ? rec.ownerUid : fs.statSync(containerPaths(root, id).state).uid;
-    } catch {
+    } catch (err) {
+      if (err instanceof CorruptRecordError) skipped?.(id, err.message.replace(`container ${id}: `, ''));
       continue; // being created or deleted right now: runc skips these too
     }
     (view as ListEntry).ownerName = userName(uid);

@@ -13,6 +13,6 @@ export default class List extends RuncCommand {
     const { root } = this.globals(flags);
     const { listContainers } = require('@berth/core/dist/runtime/list') as typeof import('@berth/core/dist/runtime/list');
     const { formatList } = require('../list-text') as typeof import('../list-text');
-    process.stdout.write(formatList(listContainers(root), flags.quiet ? 'quiet' : flags.format === 'json' ? 'json' : 'table'));
+    process.stdout.write(formatList(listContainers(root, (id, reason) => process.stderr.write(`load container ${id}: ${reason}\n`)), flags.quiet ? 'quiet' : flags.format === 'json' ? 'json' : 'table'));
   }
 }
