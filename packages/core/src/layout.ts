@@ -62,6 +62,16 @@ export function containerPaths(root: string, id: string): ContainerPaths {
   };
 }
 
+/** Where `exec` (process `pid`) binds its sealed node for a moment (sys/sealed-exe.ts). */
+export function execSealScratch(root: string, id: string, pid: number): string {
+  return `${childPath(root, id)}/.exe.${pid}`;
+}
+
+/** The FIFO an exec's program waits at for its deferred rlimits (runtime/exec.ts). */
+export function execGatePath(root: string, id: string, pid: number): string {
+  return `${childPath(root, id)}/.exec-gate.${pid}`;
+}
+
 /** The runtime root that ctr/crictl use for a namespace, as containerd uses /run/containerd/runc/<ns>. */
 export function runtimeRootForNamespace(state: string, namespace: string): string {
   return childPath(childPath(state, 'runc'), namespace);

@@ -5,10 +5,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { initStageScript } from '../layout';
+import { execGatePath, execSealScratch, initStageScript } from '../layout';
+import * as fs from 'node:fs';
+import { removeFile } from '../util/remove';
+import { sealedExecutable } from '../sys/sealed-exe';
 import { InvalidArgumentError, StateError } from '../errors';
-import type { LinuxNamespaceType, Process } from '../oci/types';
-import { closeFd } from '../sys/file';
+import type { LinuxNamespaceType, POSIXRlimit, Process } from '../oci/types';
+import { closeFd, mkfifo } from '../sys/file';
 import { NAMESPACE_PROC_NAMES } from '../sys/ns';
 import { writeFileAtomic } from '../util/atomic';
 import { containerStatus, readRecord, recordCgroup } from './container';
@@ -107,6 +110,11 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
   stdio.push('pipe');
   let consoleIndex: number | undefined;
   if (consoleFd !== undefined) { consoleIndex = stdio.length; stdio.push(consoleFd); }
+  // The stage runs from a sealed node, executed through its fd: the program's spawn window shows
+  // that as its executable (sys/sealed-exe.ts). The plain path when it cannot be made.
+  const sealed = sealedExecutable(process.execPath, execSealScratch(o.root, rec.id, process.pid));
+  let stageExe = process.execPath;
+  if (sealed !== undefined) { stageExe = `/proc/self/fd/${stdio.length}`; stdio.push(sealed); }
 
   const config: InitConfig = {
     mode: 'exec', id: rec.id, bundle: rec.bundle, rootfs: rec.rootfs, spec: rec.config, process: o.process,
@@ -115,6 +123,13 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     // The stage joins the PID namespace for its child, the program, only (init/exec-stage.ts).
     pidNamespace: rec.ownPidNamespace || rec.namespaces.pid ? `/proc/${rec.initPid}/ns/pid` : undefined,
   };
+  // Limits the stage cannot take (sync.ts): the program waits at a gate for us to set them.
+  const deferred = (o.process.rlimits ?? []).filter((r) => DEFERRED_RLIMITS.has(r.type));
+  if (deferred.length) {
+    config.execGate = execGatePath(o.root, rec.id, process.pid);
+    removeFile(config.execGate);
+    mkfifo(config.execGate, 0o600);
+  }
   // The stage exits once the program runs, which is then reparented to us (runc's exec is a
   // subreaper too); detached, to whoever is our subreaper (a shim), or init.
   if (!o.detach) (require('../sys/prctl') as typeof import('../sys/prctl')).setChildSubreaper();
@@ -122,13 +137,16 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
   // A user namespace can only be entered by a single-threaded process: nsenter(1) enters it as
   // uid 0 there, the init stage joins the rest itself.
   const child = userNs
-    ? spawn('nsenter', [`--user=/proc/${rec.initPid}/ns/user`, '--', process.execPath, initStageScript()],
+    ? spawn('nsenter', [`--user=/proc/${rec.initPid}/ns/user`, '--', stageExe, initStageScript()],
       { stdio, env, detached: o.detach === true })
-    : spawn(process.execPath, [initStageScript()], { stdio, env, detached: o.detach === true });
+    : spawn(stageExe, [initStageScript()], { stdio, env, detached: o.detach === true, argv0: process.execPath });
   if (consoleFd !== undefined) closeFd(consoleFd);
+  if (sealed !== undefined) closeFd(sealed);
   let execPid: number;
+  const gate = { open: false };
   try {
     const ready = await converse(child, syncIndex, config, (msg) => {
+      if (msg.type === 'spawning' && config.execGate) void openExecGate(child.pid as number, config.execGate, deferred, gate);
       if (msg.type !== 'join-cgroup') return undefined;
       cg?.apply(msg.pid);
       return { type: 'cgroup-joined' };
@@ -141,10 +159,13 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     await reaped(child);
     if (!o.detach) killAdopted();
     throw err;
+  } finally {
+    gate.open = true; // stops a gate opener still looking for the program
+    if (config.execGate) removeFile(config.execGate);
   }
   try {
-    // The limits the stage could not take itself (sync.ts): set at once, by pid.
-    const deferred = (o.process.rlimits ?? []).filter((r) => DEFERRED_RLIMITS.has(r.type));
+    // Set already at the gate; without one (no /proc in the container) the stage set them just
+    // after the spawn, and we again, with our privileges.
     if (deferred.length) applyRlimits(deferred, undefined, execPid);
     if (o.pidFile) writeFileAtomic(path.resolve(o.pidFile), String(execPid), { durable: false });
   } catch (err) {
@@ -164,6 +185,41 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
   const program = new SpawnedChild(execPid);
   program.ref();
   return waitForeground(program, execPid, master);
+}
+
+/**
+ * The program, the stage's child, waits before its execve in an open of the gate FIFO: its
+ * deferred rlimits are set, then the gate opened for writing, which lets it go on. Polls for it
+ * (it appears microseconds after the stage's "spawning"); gives up when `state.open` is set (the
+ * stage finished, or failed), or after 5 s.
+ */
+async function openExecGate(stagePid: number, gate: string, limits: POSIXRlimit[], state: { open: boolean }): Promise<void> {
+  const tick = (): Promise<void> => new Promise((resolve) => { setTimeout(resolve, 1); });
+  let program: number | undefined;
+  for (let i = 0; program === undefined && !state.open && i < 5000; i++) {
+    try {
+      const kids = fs.readFileSync(`/proc/${stagePid}/task/${stagePid}/children`, 'utf8').trim();
+      if (kids) program = Number(kids.split(' ')[0]);
+    } catch { return; } // the stage is gone
+    if (program === undefined) await tick();
+  }
+  if (program === undefined) return;
+  try {
+    applyRlimits(limits, undefined, program);
+  } catch {
+    // Gone, or the limits refused: it must not run without them (the stage reports its end).
+    try { process.kill(program, 'SIGKILL'); } catch { /* gone */ }
+    return;
+  }
+  for (let i = 0; !state.open && i < 5000; i++) {
+    try {
+      // Non-blocking: ENXIO until the program is in its open (the reader), then the gate opens.
+      fs.closeSync(fs.openSync(gate, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
+      return;
+    } catch {
+      await tick();
+    }
+  }
 }
 
 /** SIGKILLs and reaps the children we adopted as a subreaper. */

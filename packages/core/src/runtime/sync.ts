@@ -39,6 +39,11 @@ export interface InitConfig {
    * program): the stage itself is never a process of the container (exec-stage.ts).
    */
   pidNamespace?: string;
+  /**
+   * exec mode, with deferred rlimits: a FIFO the program opens before its execve, which blocks it
+   * until the caller has set them (runtime/exec.ts openExecGate).
+   */
+  execGate?: string;
 }
 
 /**
@@ -50,6 +55,8 @@ export const DEFERRED_RLIMITS: ReadonlySet<string> = new Set(['RLIMIT_AS', 'RLIM
 export type InitMessage =
   | { type: 'join-cgroup'; pid: number }
   | { type: 'hooks' }
+  /** exec: the program is about to be spawned, and will wait at the execGate. */
+  | { type: 'spawning' }
   /** exec's carries the program's pid (in the parent's PID namespace): it runs, the stage exits. */
   | { type: 'ready'; pid?: number }
   | { type: 'error'; message: string };

@@ -227,12 +227,20 @@ export function spawnWithSocket(nodeArgs: string[], env: Record<string, string |
  * (runtime/init/exec-stage.ts): the child is born into the PID namespace the caller joined for
  * its children. Throws the exec's error (glibc reports it before returning).
  */
-export function spawnProgram(file: string, argv: string[], envp: string[], tty?: string): number {
+export function spawnProgram(file: string, argv: string[], envp: string[], tty?: string, gate?: { fd: number; path: string }): number {
   const attr = Buffer.alloc(OPAQUE);
   const actions = Buffer.alloc(OPAQUE);
   fn('int posix_spawnattr_init(void *)')(attr);
   fn('int posix_spawn_file_actions_init(void *)')(actions);
   try {
+    if (gate !== undefined) {
+      // The child blocks in this open until a writer comes (the caller, once it has done what
+      // must precede the program), then closes it. Opened onto the fd after the gate's: glibc
+      // closes the target first, and the path names the gate's own fd (both copies are the
+      // child's, close-on-exec anyway).
+      fn('int posix_spawn_file_actions_addopen(void *, int, void *, int, uint32_t)')(actions, gate.fd + 1, Buffer.from(`${gate.path}\0`), 0 /* O_RDONLY */, 0);
+      fn('int posix_spawn_file_actions_addclose(void *, int)')(actions, gate.fd + 1);
+    }
     if (tty !== undefined) {
       // After the child's setsid (glibc runs it before the file actions): opened without
       // O_NOCTTY by a session leader without a terminal, the pty becomes its controlling one.

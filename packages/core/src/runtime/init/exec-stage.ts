@@ -16,15 +16,15 @@
  * program nobody waits for. The program is then the caller's child: `exec` in the foreground
  * is a child subreaper (runtime/exec.ts), a detached one leaves it to its own subreaper or init.
  * What the program would inherit but would stop the stage from spawning it (RLIMIT_AS, DATA and
- * NPROC below Node's own use) is set on the program with prlimit(2) as soon as it is spawned: a
- * few microseconds into its execve, not before it as runc has them (a deliberate difference).
+ * NPROC below Node's own use) the caller sets on the program with prlimit(2) while the program
+ * waits, before its execve, in an open of a FIFO (the exec gate) that the caller then opens.
  * The seccomp filter is the stage's own from its load on: a profile must let the stage's last
  * calls through (clone3 or clone, mmap, prlimit64, write, exit_group), which Docker's and
  * containerd's defaults do (clone3 is ENOSYS there, and glibc falls back to clone).
  */
 import type { InitConfig, SyncChannel } from '../sync';
 import { NAMESPACE_FLAGS, CLONE_FS, CLONE_NEWPID, setnsFd, unshare } from '../../sys/ns';
-import { O_CLOEXEC, openRaw, closeFd } from '../../sys/file';
+import { O_CLOEXEC, O_PATH, openRaw, closeFd } from '../../sys/file';
 import { applyIdentity, prepareProcess, preloadForRootfsChange, spawnProcess } from './process';
 import { enterCgroup } from './create-stage';
 import { fn } from '../../sys/libc';
@@ -40,6 +40,7 @@ export function runExec(cfg: InitConfig, ch: SyncChannel): void {
   // What needs our own /proc entry, before the mount namespace makes /proc the container's, where
   // we have none (we are no process of its PID namespace): the program inherits the score.
   const pidNs = cfg.pidNamespace ? openRaw(cfg.pidNamespace, O_CLOEXEC) : undefined;
+  const gateFd = cfg.execGate ? openRaw(cfg.execGate, O_PATH | O_CLOEXEC) : undefined;
   if (proc.oomScoreAdj !== undefined) fs.writeFileSync('/proc/self/oom_score_adj', String(proc.oomScoreAdj));
   setgroupsAllowed();
   // Order matters: the mount namespace last, after every other file was opened on the host side.
@@ -65,10 +66,16 @@ export function runExec(cfg: InitConfig, ch: SyncChannel): void {
   process.chdir('/');
   const prepared = prepareProcess(cfg, proc);
   applyIdentity(proc, cfg.spec.linux?.seccomp, undefined, DEFERRED_RLIMITS);
-  const pid = spawnProcess(cfg, proc, prepared);
-  // At once: the program is in its execve now. The caller sets them again, with its privileges
-  // (ours may not lower a setuid program's, or raise a hard limit): what we could not, it does.
-  try { applyRlimits(proc.rlimits?.filter((r) => DEFERRED_RLIMITS.has(r.type)), undefined, pid); } catch { /* the caller's */ }
+  // The program reopens the gate through its own /proc (the container's: we have no entry
+  // there), so only where the container has one mounted.
+  let gate: { fd: number; path: string } | undefined;
+  if (gateFd !== undefined && fs.existsSync('/proc/sys')) {
+    gate = { fd: gateFd, path: `/proc/self/fd/${gateFd}` };
+    ch.send({ type: 'spawning' });
+  }
+  const pid = spawnProcess(cfg, proc, prepared, gate);
+  // Without a gate, at once: the program is in its execve now (a few microseconds late).
+  if (!gate) try { applyRlimits(proc.rlimits?.filter((r) => DEFERRED_RLIMITS.has(r.type)), undefined, pid); } catch { /* the caller's */ }
   ch.send({ type: 'ready', pid });
   // Straight to exit_group: Node's own teardown would be more calls under the program's filter.
   fn('void _exit(int)')(0);

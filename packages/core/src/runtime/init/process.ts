@@ -76,12 +76,12 @@ export function execProcess(cfg: InitConfig, proc: Process, prepared: PreparedPr
 }
 
 /** As execProcess, the program spawned as our child instead (exec-stage.ts says why); its pid. */
-export function spawnProcess(cfg: InitConfig, proc: Process, prepared: PreparedProcess): number {
+export function spawnProcess(cfg: InitConfig, proc: Process, prepared: PreparedProcess, gate?: { fd: number; path: string }): number {
   lastSteps(cfg, proc);
   const { spawnProgram } = require('../../sys/spawn') as typeof import('../../sys/spawn');
   try {
     // Its own session (runc's), its terminal taken as its controlling one there.
-    return spawnProgram(prepared.path, proc.args ?? [], prepared.env, prepared.tty);
+    return spawnProgram(prepared.path, proc.args ?? [], prepared.env, prepared.tty, gate);
   } catch (err) {
     // The filter is ours already: glibc's clone3 refused with EPERM (ENOSYS makes it use clone).
     if (cfg.spec.linux?.seccomp && (err as { errno?: string }).errno === 'EPERM') {
