@@ -195,6 +195,11 @@ describe('runc config.json', { skip: skipUnlessRoot }, () => {
       assert.match(r.stdout, /^Max processes\s+40\s+50\s/m);
       assert.match(r.stdout, /^Max address space\s+104857600\s+104857600\s/m);
     }
+    // Another user's program too (on hosts whose root lacks CAP_SYS_RESOURCE, as this VM's, the
+    // CLI takes the program's real ids for the prlimit).
+    const u = await rt.run(['exec', '-u', '1000:1000', id, 'sh', '-c', 'ulimit -v; ulimit -u; id -u']);
+    assert.equal(u.code, 0, u.stderr);
+    assert.equal(u.stdout, '102400\n40\n1000\n');
     assert.deepEqual(readdirSync(join(rt.root, id)).filter((f) => f.startsWith('.exe') || f.startsWith('.exec-gate')), [], 'no scratch file left');
     await rt.remove(id);
   });

@@ -59,6 +59,7 @@ const ERRNO_TEXT: Record<string, string> = {
   EAGAIN: 'resource temporarily unavailable',
   ENOMEM: 'cannot allocate memory',
   EACCES: 'permission denied',
+  ENOEXEC: 'exec format error',
   EFAULT: 'bad address',
   EBUSY: 'device or resource busy',
   EEXIST: 'file exists',

@@ -8,9 +8,10 @@ export class InitError extends BerthError {
 }
 
 type OnMessage = (msg: InitMessage) => ParentMessage | undefined;
-type Ready = Extract<InitMessage, { type: 'ready' }>;
+/** The init's last message: ready, or exec's stage about to spawn with its socket closed. */
+type Ready = Extract<InitMessage, { type: 'ready' | 'spawning' }>;
 
-/** Sends the config, answers the init's requests, and resolves with its ready message. */
+/** Sends the config, answers the init's requests, and resolves with its last message. */
 export function converse(child: ChildLike, syncIndex: number, config: InitConfig, onMessage: OnMessage): Promise<Ready> {
   // A prespawned init (duck-typed: the module may come from another bundle's copy). Its socket may
   // be closed already: reaped on a SIGCHLD while the CLI awaited its cgroup moves.
@@ -57,7 +58,7 @@ export function converse(child: ChildLike, syncIndex: number, config: InitConfig
       let msg: InitMessage;
       try { msg = JSON.parse(line) as InitMessage; } catch { finish(new InitError(`bad message from init: ${line}`)); return; }
       if (msg.type === 'error') { finish(new InitError(msg.message)); return; }
-      if (msg.type === 'ready') { finish(undefined, msg); return; }
+      if (msg.type === 'ready' || msg.type === 'spawning') { finish(undefined, msg); return; }
       try {
         const reply = onMessage(msg);
         if (reply) send(reply);
@@ -108,7 +109,7 @@ function converseSync(child: SpawnedChild, fd: number | undefined, config: InitC
         throw err;
       }
       if (msg.type === 'error') throw new InitError(msg.message);
-      if (msg.type === 'ready') return msg;
+      if (msg.type === 'ready' || msg.type === 'spawning') return msg;
       let reply: ParentMessage | undefined;
       try {
         reply = onMessage(msg);

@@ -9,8 +9,8 @@ import { execGatePath, execSealScratch, initStageScript } from '../layout';
 import * as fs from 'node:fs';
 import { removeFile } from '../util/remove';
 import { sealedExecutable } from '../sys/sealed-exe';
-import { InvalidArgumentError, StateError } from '../errors';
-import type { LinuxNamespaceType, POSIXRlimit, Process } from '../oci/types';
+import { errnoText, InvalidArgumentError, StateError } from '../errors';
+import type { LinuxNamespaceType, POSIXRlimit, Process, User } from '../oci/types';
 import { closeFd, mkfifo } from '../sys/file';
 import { NAMESPACE_PROC_NAMES } from '../sys/ns';
 import { writeFileAtomic } from '../util/atomic';
@@ -18,7 +18,7 @@ import { containerStatus, readRecord, recordCgroup } from './container';
 import { converse } from './converse';
 import { requireRoot } from './create';
 import { initEnv } from './init-env';
-import { DEFERRED_RLIMITS, SYNC_FD_ENV, type InitConfig } from './sync';
+import { DEFERRED_RLIMITS, spawnFailure, SYNC_FD_ENV, type InitConfig } from './sync';
 import { applyRlimits } from './security/credentials';
 import { SpawnedChild } from '../sys/spawn';
 import { childrenOfSelf } from '../sys/children';
@@ -123,13 +123,14 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     // The stage joins the PID namespace for its child, the program, only (init/exec-stage.ts).
     pidNamespace: rec.ownPidNamespace || rec.namespaces.pid ? `/proc/${rec.initPid}/ns/pid` : undefined,
   };
-  // Limits the stage cannot take (sync.ts): the program waits at a gate for us to set them.
+  // The program waits before its execve at a gate, where we learn its pid from the kernel and set
+  // the limits the stage cannot take (sync.ts, init/exec-stage.ts).
   const deferred = (o.process.rlimits ?? []).filter((r) => DEFERRED_RLIMITS.has(r.type));
-  if (deferred.length) {
-    config.execGate = execGatePath(o.root, rec.id, process.pid);
-    removeFile(config.execGate);
-    mkfifo(config.execGate, 0o600);
-  }
+  config.execGate = execGatePath(o.root, rec.id, process.pid);
+  removeFile(config.execGate);
+  // Readable by all: the program opens it as its own user; only root may open the gate.
+  mkfifo(config.execGate, 0o644);
+  fs.chmodSync(config.execGate, 0o644); // past the umask
   // The stage exits once the program runs, which is then reparented to us (runc's exec is a
   // subreaper too); detached, to whoever is our subreaper (a shim), or init.
   if (!o.detach) (require('../sys/prctl') as typeof import('../sys/prctl')).setChildSubreaper();
@@ -142,31 +143,42 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     : spawn(stageExe, [initStageScript()], { stdio, env, detached: o.detach === true, argv0: process.execPath });
   if (consoleFd !== undefined) closeFd(consoleFd);
   if (sealed !== undefined) closeFd(sealed);
-  let execPid: number;
-  const gate = { open: false };
+  let execPid: number | undefined;
+  let joined = false;
   try {
-    const ready = await converse(child, syncIndex, config, (msg) => {
-      if (msg.type === 'spawning' && config.execGate) void openExecGate(child.pid as number, config.execGate, deferred, gate);
+    const last = await converse(child, syncIndex, config, (msg) => {
       if (msg.type !== 'join-cgroup') return undefined;
+      // Only the stage itself asks, once, and only in a user namespace: a request for another
+      // process would move it into the container's cgroup.
+      if (!userNs || joined || msg.pid !== child.pid) throw new StateError(`exec: unexpected request to move pid ${msg.pid} into the container's cgroup`);
+      joined = true;
       cg?.apply(msg.pid);
       return { type: 'cgroup-joined' };
     });
-    if (!ready.pid) throw new StateError('exec: the init stage did not report its program');
-    execPid = ready.pid;
+    if (last.type === 'spawning') {
+      execPid = await openExecGate(child, config.execGate, deferred, o.process.user);
+      await reaped(child);
+      if (child.exitCode !== 0) throw spawnError(child, o.process, rec.config.linux?.seccomp !== undefined);
+      if (execPid === undefined) throw new StateError('exec: the program did not come to its gate');
+    } else {
+      // No /proc in the container, so no gate: the stage reports the pid, which must name a
+      // process of the container (the message crossed the program's vfork window).
+      if (!last.pid || !inContainer(last.pid, rec.initPid, config.pidNamespace !== undefined)) {
+        throw new StateError(`exec: the init stage reported pid ${last.pid ?? 'none'}, not a process of the container`);
+      }
+      execPid = last.pid;
+    }
   } catch (err) {
-    // The init stage ends by itself after its error: reap it before we exit. A program it spawned
-    // before it failed (its last message lost) is ours by then: it goes too.
+    // The init stage ends by itself after its error: reap it before we exit. A program that was
+    // spawned before it failed goes too (adopted by us in the foreground).
     await reaped(child);
+    if (execPid !== undefined) try { process.kill(execPid, 'SIGKILL'); } catch { /* gone */ }
     if (!o.detach) killAdopted();
     throw err;
   } finally {
-    gate.open = true; // stops a gate opener still looking for the program
-    if (config.execGate) removeFile(config.execGate);
+    removeFile(config.execGate);
   }
   try {
-    // Set already at the gate; without one (no /proc in the container) the stage set them just
-    // after the spawn, and we again, with our privileges.
-    if (deferred.length) applyRlimits(deferred, undefined, execPid);
     if (o.pidFile) writeFileAtomic(path.resolve(o.pidFile), String(execPid), { durable: false });
   } catch (err) {
     // runc: a pid file that cannot be written fails the exec, and its process goes with it.
@@ -188,38 +200,74 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
 }
 
 /**
- * The program, the stage's child, waits before its execve in an open of the gate FIFO: its
- * deferred rlimits are set, then the gate opened for writing, which lets it go on. Polls for it
- * (it appears microseconds after the stage's "spawning"); gives up when `state.open` is set (the
- * stage finished, or failed), or after 5 s.
+ * The program, the stage's child, waits before its execve in an open of the gate FIFO: found
+ * among the stage's children, its deferred rlimits are set, then the gate is opened for writing,
+ * which lets it go on. Its pid; undefined when the stage ends first (its spawn failed).
  */
-async function openExecGate(stagePid: number, gate: string, limits: POSIXRlimit[], state: { open: boolean }): Promise<void> {
+async function openExecGate(stage: ChildProcess, gate: string, limits: POSIXRlimit[], user: User): Promise<number | undefined> {
+  const stagePid = stage.pid as number;
   const tick = (): Promise<void> => new Promise((resolve) => { setTimeout(resolve, 1); });
   let program: number | undefined;
-  for (let i = 0; program === undefined && !state.open && i < 5000; i++) {
+  for (let i = 0; program === undefined; i++) {
+    if (stage.exitCode !== null || stage.signalCode !== null || i >= 10_000) return undefined;
     try {
       const kids = fs.readFileSync(`/proc/${stagePid}/task/${stagePid}/children`, 'utf8').trim();
       if (kids) program = Number(kids.split(' ')[0]);
-    } catch { return; } // the stage is gone
+    } catch { return undefined; } // the stage is gone
     if (program === undefined) await tick();
   }
-  if (program === undefined) return;
   try {
-    applyRlimits(limits, undefined, program);
-  } catch {
-    // Gone, or the limits refused: it must not run without them (the stage reports its end).
+    applyRlimitsAs(limits, program, user);
+  } catch (err) {
+    // It must not run without them: it goes, and the exec fails.
     try { process.kill(program, 'SIGKILL'); } catch { /* gone */ }
-    return;
+    throw err;
   }
-  for (let i = 0; !state.open && i < 5000; i++) {
+  for (let i = 0; ; i++) {
     try {
       // Non-blocking: ENXIO until the program is in its open (the reader), then the gate opens.
       fs.closeSync(fs.openSync(gate, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
-      return;
+      return program;
     } catch {
+      if (stage.exitCode !== null || stage.signalCode !== null || i >= 10_000) return program;
       await tick();
     }
   }
+}
+
+/**
+ * prlimit on the program as root; where root lacks CAP_SYS_RESOURCE (some hosts drop it), a
+ * process of another uid is only ours to limit with our real ids equal to its ids: this thread
+ * takes them for the call (raw syscalls: the thread's credentials only, privileges kept).
+ */
+function applyRlimitsAs(limits: POSIXRlimit[], pid: number, user: User): void {
+  if (!limits.length) return;
+  try {
+    applyRlimits(limits, undefined, pid);
+  } catch (err) {
+    if ((err as { errno?: string }).errno !== 'EPERM' || user.uid === 0) throw err;
+    const { withRealIds } = require('../sys/creds-thread') as typeof import('../sys/creds-thread');
+    withRealIds(user.uid, user.gid, () => applyRlimits(limits, undefined, pid));
+  }
+}
+
+/** The stage's spawn failed: its exit status carries the errno (sync.ts spawnFailureStatus). */
+function spawnError(stage: ChildProcess, proc: Process, seccomp: boolean): Error {
+  if (stage.signalCode !== null || stage.exitCode === 255) {
+    return new StateError(`exec: the init stage ended before the program ran (${stage.signalCode ? `signal ${stage.signalCode}` : 'exit status 255'})`);
+  }
+  const errno = spawnFailure(stage.exitCode ?? 1);
+  const hint = seccomp && errno === 'EPERM'
+    ? " (berth's exec spawns the program under the container's seccomp profile, which must allow clone3 or fail it with ENOSYS, as Docker's and containerd's defaults do)" : '';
+  return new StateError(`exec: "${proc.args?.[0] ?? ''}": ${errnoText(errno)}${hint}`);
+}
+
+/** Whether `pid` shares the container init's PID namespace (its mount namespace without one). */
+function inContainer(pid: number, initPid: number, ownPidNs: boolean): boolean {
+  const ns = (p: number, n: string): string | undefined => { try { return fs.readlinkSync(`/proc/${p}/ns/${n}`); } catch { return undefined; } };
+  const kind = ownPidNs ? 'pid' : 'mnt';
+  const want = ns(initPid, kind);
+  return want !== undefined && ns(pid, kind) === want;
 }
 
 /** SIGKILLs and reaps the children we adopted as a subreaper. */

@@ -3,8 +3,11 @@
  * by _BERTH_SYNC_FD). Like runc's init pipe, it carries the config in and progress out.
  */
 import * as fs from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import type { LinuxNamespaceType, Process, Spec } from '../oci/types';
 import { sleepMs } from '../util/sleep';
+
+const osErrno = osConstants.errno;
 
 export interface InitConfig {
   /** create: a new container; exec: a new process in a running container. */
@@ -51,6 +54,21 @@ export interface InitConfig {
  * own address space or thread count they would stop the stage from spawning it (exec-stage.ts).
  */
 export const DEFERRED_RLIMITS: ReadonlySet<string> = new Set(['RLIMIT_AS', 'RLIMIT_DATA', 'RLIMIT_NPROC']);
+
+/**
+ * exec's stage past "spawning" has no socket: it exits with the errno of a failed spawn (1-133,
+ * 1 when it has none), read back by spawnFailure. A signal or 255 is a stage that died.
+ */
+export function spawnFailureStatus(err: unknown): number {
+  const name = (err as { errno?: string }).errno;
+  const n = name ? (osErrno as Record<string, number>)[name] : undefined;
+  return n !== undefined && n > 0 && n < 200 ? n : 1;
+}
+
+/** The errno name of a spawnFailureStatus. */
+export function spawnFailure(status: number): string {
+  return Object.keys(osErrno).find((k) => (osErrno as Record<string, number>)[k] === status) ?? `exit status ${status}`;
+}
 
 export type InitMessage =
   | { type: 'join-cgroup'; pid: number }

@@ -19,16 +19,16 @@
  * NPROC below Node's own use) the caller sets on the program with prlimit(2) while the program
  * waits, before its execve, in an open of a FIFO (the exec gate) that the caller then opens.
  * The seccomp filter is the stage's own from its load on: a profile must let the stage's last
- * calls through (clone3 or clone, mmap, prlimit64, write, exit_group), which Docker's and
+ * calls through (write, close, clone3 or clone, mmap, exit_group), which Docker's and
  * containerd's defaults do (clone3 is ENOSYS there, and glibc falls back to clone).
  */
 import type { InitConfig, SyncChannel } from '../sync';
 import { NAMESPACE_FLAGS, CLONE_FS, CLONE_NEWPID, setnsFd, unshare } from '../../sys/ns';
 import { O_CLOEXEC, O_PATH, openRaw, closeFd } from '../../sys/file';
-import { applyIdentity, prepareProcess, preloadForRootfsChange, spawnProcess } from './process';
+import { applyIdentity, lastSteps, prepareProcess, preloadForRootfsChange, spawnProcess } from './process';
 import { enterCgroup } from './create-stage';
 import { fn } from '../../sys/libc';
-import { DEFERRED_RLIMITS } from '../sync';
+import { DEFERRED_RLIMITS, spawnFailureStatus } from '../sync';
 import { applyRlimits, setgroupsAllowed } from '../security/credentials';
 import * as fs from 'node:fs';
 
@@ -66,16 +66,26 @@ export function runExec(cfg: InitConfig, ch: SyncChannel): void {
   process.chdir('/');
   const prepared = prepareProcess(cfg, proc);
   applyIdentity(proc, cfg.spec.linux?.seccomp, undefined, DEFERRED_RLIMITS);
-  // The program reopens the gate through its own /proc (the container's: we have no entry
-  // there), so only where the container has one mounted.
-  let gate: { fd: number; path: string } | undefined;
+  lastSteps(cfg, proc);
+  // The program waits before its execve at the gate, reopened through its own /proc (the
+  // container's: we have no entry there), so only where the container has one mounted. Then the
+  // caller learns its pid from the kernel (our child), not from us: our end of the socket is
+  // closed before the spawn, so that nothing of the caller's is within reach of the program's
+  // vfork window (a process of the container until the execve), and our status says the rest.
   if (gateFd !== undefined && fs.existsSync('/proc/sys')) {
-    gate = { fd: gateFd, path: `/proc/self/fd/${gateFd}` };
     ch.send({ type: 'spawning' });
+    closeFd(ch.fd);
+    let status = 0;
+    try {
+      spawnProcess(cfg, proc, prepared, { fd: gateFd, path: `/proc/self/fd/${gateFd}` });
+    } catch (err) {
+      status = spawnFailureStatus(err);
+    }
+    fn('void _exit(int)')(status);
   }
-  const pid = spawnProcess(cfg, proc, prepared, gate);
+  const pid = spawnProcess(cfg, proc, prepared);
   // Without a gate, at once: the program is in its execve now (a few microseconds late).
-  if (!gate) try { applyRlimits(proc.rlimits?.filter((r) => DEFERRED_RLIMITS.has(r.type)), undefined, pid); } catch { /* the caller's */ }
+  try { applyRlimits(proc.rlimits?.filter((r) => DEFERRED_RLIMITS.has(r.type)), undefined, pid); } catch { /* best effort */ }
   ch.send({ type: 'ready', pid });
   // Straight to exit_group: Node's own teardown would be more calls under the program's filter.
   fn('void _exit(int)')(0);

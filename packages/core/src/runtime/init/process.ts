@@ -61,7 +61,7 @@ export function applyIdentity(proc: Process, seccomp: LinuxSeccomp | undefined, 
  * the exec, and (with no_new_privs) the seccomp filter last, so that nothing of ours runs under a
  * profile that may deny it (a deny-all profile made the fcntl calls fail unreported).
  */
-function lastSteps(cfg: InitConfig, proc: Process): void {
+export function lastSteps(cfg: InitConfig, proc: Process): void {
   for (let fd = 0; fd < 3 + cfg.preserveFds; fd++) {
     try { setCloexec(fd, false); } catch { /* not open */ }
   }
@@ -75,9 +75,11 @@ export function execProcess(cfg: InitConfig, proc: Process, prepared: PreparedPr
   execve(prepared.path, proc.args ?? [], prepared.env);
 }
 
-/** As execProcess, the program spawned as our child instead (exec-stage.ts says why); its pid. */
+/**
+ * As execProcess, the program spawned as our child instead (exec-stage.ts says why); its pid.
+ * The caller has taken the lastSteps.
+ */
 export function spawnProcess(cfg: InitConfig, proc: Process, prepared: PreparedProcess, gate?: { fd: number; path: string }): number {
-  lastSteps(cfg, proc);
   const { spawnProgram } = require('../../sys/spawn') as typeof import('../../sys/spawn');
   try {
     // Its own session (runc's), its terminal taken as its controlling one there.
