@@ -257,6 +257,7 @@ function spawnError(stage: ChildProcess, proc: Process, seccomp: boolean): Error
     return new StateError(`exec: the init stage ended before the program ran (${stage.signalCode ? `signal ${stage.signalCode}` : 'exit status 255'})`);
   }
   const errno = spawnFailure(stage.exitCode ?? 1);
+  if (errno === undefined) return new StateError(`exec: "${proc.args?.[0] ?? ''}": the init stage could not spawn it (exit status ${stage.exitCode})`);
   const hint = seccomp && errno === 'EPERM'
     ? " (berth's exec spawns the program under the container's seccomp profile, which must allow clone3 or fail it with ENOSYS, as Docker's and containerd's defaults do)" : '';
   return new StateError(`exec: "${proc.args?.[0] ?? ''}": ${errnoText(errno)}${hint}`);

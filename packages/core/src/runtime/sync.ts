@@ -56,18 +56,21 @@ export interface InitConfig {
 export const DEFERRED_RLIMITS: ReadonlySet<string> = new Set(['RLIMIT_AS', 'RLIMIT_DATA', 'RLIMIT_NPROC']);
 
 /**
- * exec's stage past "spawning" has no socket: it exits with the errno of a failed spawn (1-133,
- * 1 when it has none), read back by spawnFailure. A signal or 255 is a stage that died.
+ * exec's stage past "spawning" has no socket: it exits with the errno of a failed spawn (1-133),
+ * SPAWN_FAILED without one, read back by spawnFailure. A signal or 255 is a stage that died.
  */
+export const SPAWN_FAILED = 254;
+
 export function spawnFailureStatus(err: unknown): number {
   const name = (err as { errno?: string }).errno;
   const n = name ? (osErrno as Record<string, number>)[name] : undefined;
-  return n !== undefined && n > 0 && n < 200 ? n : 1;
+  return n !== undefined && n > 0 && n < 200 ? n : SPAWN_FAILED;
 }
 
-/** The errno name of a spawnFailureStatus. */
-export function spawnFailure(status: number): string {
-  return Object.keys(osErrno).find((k) => (osErrno as Record<string, number>)[k] === status) ?? `exit status ${status}`;
+/** The errno name of a spawnFailureStatus, or undefined. */
+export function spawnFailure(status: number): string | undefined {
+  if (status === SPAWN_FAILED) return undefined;
+  return Object.keys(osErrno).find((k) => (osErrno as Record<string, number>)[k] === status);
 }
 
 export type InitMessage =

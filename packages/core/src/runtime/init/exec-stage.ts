@@ -64,15 +64,17 @@ export function runExec(cfg: InitConfig, ch: SyncChannel): void {
     }
   }
   process.chdir('/');
+  // The program reopens the gate through its own /proc (the container's: we have no entry
+  // there), so only where the container has one mounted; asked before any filter is loaded.
+  const gated = gateFd !== undefined && fs.existsSync('/proc/sys');
   const prepared = prepareProcess(cfg, proc);
   applyIdentity(proc, cfg.spec.linux?.seccomp, undefined, DEFERRED_RLIMITS);
   lastSteps(cfg, proc);
-  // The program waits before its execve at the gate, reopened through its own /proc (the
-  // container's: we have no entry there), so only where the container has one mounted. Then the
-  // caller learns its pid from the kernel (our child), not from us: our end of the socket is
-  // closed before the spawn, so that nothing of the caller's is within reach of the program's
-  // vfork window (a process of the container until the execve), and our status says the rest.
-  if (gateFd !== undefined && fs.existsSync('/proc/sys')) {
+  // The program waits before its execve at the gate, and the caller learns its pid from the
+  // kernel (our child), not from us: our end of the socket is closed before the spawn, so that
+  // nothing of the caller's is within reach of the program's vfork window (a process of the
+  // container until the execve), and our status says the rest.
+  if (gated && gateFd !== undefined) {
     ch.send({ type: 'spawning' });
     closeFd(ch.fd);
     let status = 0;

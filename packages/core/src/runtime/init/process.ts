@@ -87,7 +87,8 @@ export function spawnProcess(cfg: InitConfig, proc: Process, prepared: PreparedP
   } catch (err) {
     // The filter is ours already: glibc's clone3 refused with EPERM (ENOSYS makes it use clone).
     if (cfg.spec.linux?.seccomp && (err as { errno?: string }).errno === 'EPERM') {
-      throw new Error(`${(err as Error).message} (berth's exec spawns the program under the container's seccomp profile, which must allow clone3 or fail it with ENOSYS, as Docker's and containerd's defaults do)`);
+      // The errno kept: past "spawning" only it reaches the caller (exec-stage.ts).
+      throw Object.assign(new Error(`${(err as Error).message} (berth's exec spawns the program under the container's seccomp profile, which must allow clone3 or fail it with ENOSYS, as Docker's and containerd's defaults do)`), { errno: 'EPERM' });
     }
     throw err;
   }
