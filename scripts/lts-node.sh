@@ -30,14 +30,19 @@ ensure_lts_sqlite() {
   local bin=$1 abi target tmp gyp
   abi=$("$bin/node" -p process.versions.modules)
   target="node_modules/better-sqlite3/build/Release/better_sqlite3-abi$abi.node"
-  [[ -f "$target" ]] && return 0
-  if [[ ! -f "$LTS_CACHE/better_sqlite3-abi$abi.node" ]]; then
+  # A build is kept only if this Node loads it (one made against other headers is not).
+  loads() { "$bin/node" -e 'process.dlopen({ exports: {} }, process.argv[1])' "$1" >/dev/null 2>&1; }
+  [[ -f "$target" ]] && loads "$target" && return 0
+  if [[ ! -f "$LTS_CACHE/better_sqlite3-abi$abi.node" ]] || ! loads "$LTS_CACHE/better_sqlite3-abi$abi.node"; then
     say "building better-sqlite3 for Node $("$bin/node" --version) (once)"
     tmp=$(mktemp -d)
     cp -r node_modules/better-sqlite3 "$tmp/"
     rm -rf "$tmp/better-sqlite3/build"
     gyp="$(npm prefix -g)/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js"
-    (cd "$tmp/better-sqlite3" && PATH="$bin:$PATH" run_logged lts-sqlite "$bin/node" "$gyp" rebuild --release --nodedir="$LTS_CACHE/package")
+    # The headers by environment too: under `npm test` npm exports its own nodedir setting (the
+    # system Node's /usr on some machines), which node-gyp takes over --nodedir.
+    (cd "$tmp/better-sqlite3" && PATH="$bin:$PATH" npm_config_nodedir="$LTS_CACHE/package" \
+      run_logged lts-sqlite "$bin/node" "$gyp" rebuild --release --nodedir="$LTS_CACHE/package")
     cp -p "$tmp/better-sqlite3/build/Release/better_sqlite3.node" "$LTS_CACHE/better_sqlite3-abi$abi.node"
     rm -rf "$tmp"
   fi
