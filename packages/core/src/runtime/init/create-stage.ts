@@ -1,6 +1,6 @@
 /** The init stage of a new container: namespaces, rootfs, identity, then wait for `start`. */
 import * as fs from 'node:fs';
-import { ParentAbort, type InitConfig, type ParentMessage, type SyncChannel } from '../sync';
+import { DEFERRED_RLIMITS, ParentAbort, type InitConfig, type ParentMessage, type SyncChannel } from '../sync';
 import { NAMESPACE_FLAGS, CLONE_FS, CLONE_NEWNS, setnsFd, unshare } from '../../sys/ns';
 import { O_CLOEXEC, O_PATH, openRaw, closeFd } from '../../sys/file';
 import { joinSessionKeyring, sethostname, setdomainname } from '../../sys/host';
@@ -70,7 +70,9 @@ export function runCreate(cfg: InitConfig, ch: SyncChannel): void {
   const proc = spec.process;
   if (!proc) throw new Error('config.json has no process to run');
   const prepared = prepareProcess(cfg, proc);
-  applyIdentity(proc, spec.linux?.seccomp, 0o022); // runc's umask for create when none is given
+  // runc's umask for create when none is given. AS, DATA and NPROC wait for the last step before
+  // the execve (execProcess): below Node's own use they made the stage's heap fail (Node 26).
+  applyIdentity(proc, spec.linux?.seccomp, 0o022, DEFERRED_RLIMITS);
 
   trace('init: ready');
   ch.send({ type: 'ready' });

@@ -1,10 +1,10 @@
 /** The last steps before the container's program runs: identity, console, fds, execve. */
 import * as fs from 'node:fs';
 import type { LinuxSeccomp, Process } from '../../oci/types';
-import type { InitConfig } from '../sync';
+import { DEFERRED_RLIMITS, type InitConfig } from '../sync';
 import { cloexecFrom, setCloexec } from '../../sys/file';
 import { execve, newSession, resetNodeIgnoredSignals } from '../../sys/exec';
-import { applyProcessSecurity, loadSeccomp } from '../security/credentials';
+import { applyProcessSecurity, applyRlimits, loadSeccomp } from '../security/credentials';
 import { lookPath } from './lookpath';
 // Loaded eagerly: after pivot_root the host's files (this package included) are out of reach.
 import { setupConsoleInContainer } from '../console';
@@ -72,6 +72,8 @@ export function lastSteps(cfg: InitConfig, proc: Process): void {
 
 export function execProcess(cfg: InitConfig, proc: Process, prepared: PreparedProcess): never {
   lastSteps(cfg, proc);
+  // The limits that would starve Node itself (sync.ts DEFERRED_RLIMITS), just before the execve.
+  applyRlimits(proc.rlimits?.filter((r) => DEFERRED_RLIMITS.has(r.type)));
   execve(prepared.path, proc.args ?? [], prepared.env);
 }
 
