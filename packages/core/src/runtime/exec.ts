@@ -18,7 +18,7 @@ import { containerStatus, readRecord, recordCgroup } from './container';
 import { converse } from './converse';
 import { requireRoot } from './create';
 import { initEnv } from './init-env';
-import { DEFERRED_RLIMITS, spawnFailure, SYNC_FD_ENV, type InitConfig } from './sync';
+import { deferredRlimits, SECCOMP_SPAWN_HINT, spawnFailure, SYNC_FD_ENV, type InitConfig } from './sync';
 import { applyRlimits } from './security/credentials';
 import { SpawnedChild } from '../sys/spawn';
 import { childrenOfSelf } from '../sys/children';
@@ -125,7 +125,7 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
   };
   // The program waits before its execve at a gate, where we learn its pid from the kernel and set
   // the limits the stage cannot take (sync.ts, init/exec-stage.ts).
-  const deferred = (o.process.rlimits ?? []).filter((r) => DEFERRED_RLIMITS.has(r.type));
+  const deferred = deferredRlimits(o.process);
   config.execGate = execGatePath(o.root, rec.id, process.pid);
   removeFile(config.execGate);
   // Readable by all: the program opens it as its own user; only root may open the gate.
@@ -258,8 +258,7 @@ function spawnError(stage: ChildProcess, proc: Process, seccomp: boolean): Error
   }
   const errno = spawnFailure(stage.exitCode ?? 1);
   if (errno === undefined) return new StateError(`exec: "${proc.args?.[0] ?? ''}": the init stage could not spawn it (exit status ${stage.exitCode})`);
-  const hint = seccomp && errno === 'EPERM'
-    ? " (berth's exec spawns the program under the container's seccomp profile, which must allow clone3 or fail it with ENOSYS, as Docker's and containerd's defaults do)" : '';
+  const hint = seccomp && errno === 'EPERM' ? ` (${SECCOMP_SPAWN_HINT})` : '';
   return new StateError(`exec: "${proc.args?.[0] ?? ''}": ${errnoText(errno)}${hint}`);
 }
 

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import type { LinuxNamespaceType, Process, Spec } from '../oci/types';
+import type { LinuxNamespaceType, POSIXRlimit, Process, Spec } from '../oci/types';
 import { sleepMs } from '../util/sleep';
 
 const osErrno = osConstants.errno;
@@ -54,6 +54,14 @@ export interface InitConfig {
  * own address space or thread count they would stop the stage from spawning it (exec-stage.ts).
  */
 export const DEFERRED_RLIMITS: ReadonlySet<string> = new Set(['RLIMIT_AS', 'RLIMIT_DATA', 'RLIMIT_NPROC']);
+
+/** The process's rlimits that are DEFERRED_RLIMITS. */
+export function deferredRlimits(proc: Process): POSIXRlimit[] {
+  return (proc.rlimits ?? []).filter((r) => DEFERRED_RLIMITS.has(r.type));
+}
+
+/** Why a spawn under the container's seccomp profile fails with EPERM (exec-stage.ts). */
+export const SECCOMP_SPAWN_HINT = "berth's exec spawns the program under the container's seccomp profile, which must allow clone3 or fail it with ENOSYS, as Docker's and containerd's defaults do";
 
 /**
  * exec's stage past "spawning" has no socket: it exits with the errno of a failed spawn (1-133),

@@ -28,7 +28,7 @@ import { O_CLOEXEC, O_PATH, openRaw, closeFd } from '../../sys/file';
 import { applyIdentity, lastSteps, prepareProcess, preloadForRootfsChange, spawnProcess } from './process';
 import { enterCgroup } from './create-stage';
 import { fn } from '../../sys/libc';
-import { DEFERRED_RLIMITS, spawnFailureStatus } from '../sync';
+import { DEFERRED_RLIMITS, deferredRlimits, spawnFailureStatus } from '../sync';
 import { applyRlimits, setgroupsAllowed } from '../security/credentials';
 import * as fs from 'node:fs';
 
@@ -87,7 +87,7 @@ export function runExec(cfg: InitConfig, ch: SyncChannel): void {
   }
   const pid = spawnProcess(cfg, proc, prepared);
   // Without a gate, at once: the program is in its execve now (a few microseconds late).
-  try { applyRlimits(proc.rlimits?.filter((r) => DEFERRED_RLIMITS.has(r.type)), undefined, pid); } catch { /* best effort */ }
+  try { applyRlimits(deferredRlimits(proc), undefined, pid); } catch { /* best effort */ }
   ch.send({ type: 'ready', pid });
   // Straight to exit_group: Node's own teardown would be more calls under the program's filter.
   fn('void _exit(int)')(0);

@@ -1,7 +1,7 @@
 /** The last steps before the container's program runs: identity, console, fds, execve. */
 import * as fs from 'node:fs';
 import type { LinuxSeccomp, Process } from '../../oci/types';
-import { DEFERRED_RLIMITS, type InitConfig } from '../sync';
+import { deferredRlimits, SECCOMP_SPAWN_HINT, type InitConfig } from '../sync';
 import { cloexecFrom, setCloexec } from '../../sys/file';
 import { execve, newSession, resetNodeIgnoredSignals } from '../../sys/exec';
 import { applyProcessSecurity, applyRlimits, loadSeccomp } from '../security/credentials';
@@ -73,7 +73,7 @@ export function lastSteps(cfg: InitConfig, proc: Process): void {
 export function execProcess(cfg: InitConfig, proc: Process, prepared: PreparedProcess): never {
   lastSteps(cfg, proc);
   // The limits that would starve Node itself (sync.ts DEFERRED_RLIMITS), just before the execve.
-  applyRlimits(proc.rlimits?.filter((r) => DEFERRED_RLIMITS.has(r.type)));
+  applyRlimits(deferredRlimits(proc));
   execve(prepared.path, proc.args ?? [], prepared.env);
 }
 
@@ -90,7 +90,7 @@ export function spawnProcess(cfg: InitConfig, proc: Process, prepared: PreparedP
     // The filter is ours already: glibc's clone3 refused with EPERM (ENOSYS makes it use clone).
     if (cfg.spec.linux?.seccomp && (err as { errno?: string }).errno === 'EPERM') {
       // The errno kept: past "spawning" only it reaches the caller (exec-stage.ts).
-      throw Object.assign(new Error(`${(err as Error).message} (berth's exec spawns the program under the container's seccomp profile, which must allow clone3 or fail it with ENOSYS, as Docker's and containerd's defaults do)`), { errno: 'EPERM' });
+      throw Object.assign(new Error(`${(err as Error).message} (${SECCOMP_SPAWN_HINT})`), { errno: 'EPERM' });
     }
     throw err;
   }
