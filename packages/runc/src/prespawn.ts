@@ -7,13 +7,19 @@
 import { hoistGlobals } from '@berth/core/dist/cli/argv';
 import { prespawnInit } from '@berth/core/dist/runtime/prespawn';
 import { primeCgroupAttach } from '@berth/core/dist/runtime/cgroup-join';
+import { discardEarlyInit, takeEarlyInit } from '@berth/core/dist/runtime/early-init';
 import { GLOBALS } from './globals';
 
 const CONTAINER_COMMANDS = new Set(['run', 'create']);
 
 export function prespawnEarly(argv: string[]): void {
   const args = hoistGlobals(argv, GLOBALS, CONTAINER_COMMANDS);
-  if (!CONTAINER_COMMANDS.has(args[0] ?? '')) return;
+  if (!CONTAINER_COMMANDS.has(args[0] ?? '')) {
+    // The launcher's guess (a word "run" or "create" somewhere) was wrong: its early init goes.
+    const early = takeEarlyInit();
+    if (early !== undefined) discardEarlyInit(early);
+    return;
+  }
   // The cgroup lock's grace period first (cgroup-join.ts): paid from here it is over before
   // create's mkdirs, which wait for it when it is still running (a prime made later, when the CLI
   // starts, ended ~10 ms into create: its cgroup took 10 ms instead of 1).

@@ -16,9 +16,12 @@ import { primeCgroupAttach } from './cgroup-join';
 import { trace, traceEnv } from '../util/trace';
 import { globalSlot } from '../util/held-child';
 import { spawnWithSocket, SPAWN_SOCKET_FD, type SpawnedChild } from '../sys/spawn';
+import { claimEarlyInit, discardEarlyInit, takeEarlyInit } from './early-init';
 
 interface Prespawned {
-  child: SpawnedChild;
+  /** Spawned by us; or, for runc, started by its launcher (`early`: unshare's pid), taken when used. */
+  child?: SpawnedChild;
+  early?: number;
   /** The bundle it was spawned for (runc's), or undefined: any whose PID namespace is `pidNs` (the shim's). */
   bundle?: string;
   /** pidNamespaceOf the spec it was spawned for. */
@@ -47,12 +50,33 @@ export function prespawnInit(argv: string[], prime = true): void {
     return;
   }
   s.tried = true;
-  if (process.env.LISTEN_FDS || process.geteuid?.() !== 0) return;
+  const early = takeEarlyInit();
+  const held = heldFor(argv);
+  if (held === undefined) {
+    if (early !== undefined) discardEarlyInit(early);
+    return;
+  }
+  const { spec, bundle } = held;
+  if (early !== undefined && pidNamespaceOf(spec) === 'new') {
+    s.pending = { early, bundle, pidNs: 'new', stdioBySocket: false };
+    // A create that fails before it takes it (an id in use, a bad spec): gone with us, not 50 ms later.
+    process.once('exit', () => { if (slot().pending?.early === early) discardEarlyInit(early); });
+    trace(`prespawn: early init held (unshare ${early})`);
+  } else {
+    if (early !== undefined) discardEarlyInit(early); // made for a new PID namespace only
+    if (!spawnHeld(s, spec, 'inherit', bundle)) return;
+  }
+  if (prime) primeCgroupAttach();
+}
+
+/** The bundle and spec of a command line whose init can be started early (the plain case). */
+function heldFor(argv: string[]): { spec: Spec; bundle: string } | undefined {
+  if (process.env.LISTEN_FDS || process.geteuid?.() !== 0) return undefined;
   let bundle = '.';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const name = a.split('=')[0];
-    if (BLOCKERS.has(name)) return;
+    if (BLOCKERS.has(name)) return undefined;
     if (name === '-b' || name === '--bundle') bundle = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i] ?? '.';
   }
   bundle = path.resolve(bundle);
@@ -60,10 +84,9 @@ export function prespawnInit(argv: string[], prime = true): void {
   try {
     spec = JSON.parse(fs.readFileSync(path.join(bundle, 'config.json'), 'utf8')) as Spec;
   } catch {
-    return; // create reports it
+    return undefined; // create reports it
   }
-  if (!plainSpec(spec)) return;
-  if (spawnHeld(s, spec, 'inherit', bundle) && prime) primeCgroupAttach();
+  return plainSpec(spec) ? { spec, bundle } : undefined;
 }
 
 /** A spec the plain case serves: no terminal, no user namespace. */
@@ -118,7 +141,7 @@ export function prespawnShimInit(spec: Spec = NEW_PID_NAMESPACE): void {
   if (held) {
     if (held.bundle === undefined && held.pidNs === pidNamespaceOf(spec) && plainSpec(spec)) return;
     s.pending = undefined;
-    try { held.child.kill('SIGKILL'); } catch { /* gone */ }
+    try { held.child?.kill('SIGKILL'); } catch { /* gone */ }
   } else if (s.tried) {
     return; // taken already, or not spawned (a spec that is not the plain case, a failed spawn)
   }
@@ -128,7 +151,7 @@ export function prespawnShimInit(spec: Spec = NEW_PID_NAMESPACE): void {
 
 /** Reaps a held init that has died (see SpawnedChild.reap). */
 export function reapPrespawned(): void {
-  slot().pending?.child.reap();
+  slot().pending?.child?.reap();
 }
 
 /**
@@ -140,10 +163,20 @@ export function takePrespawned(bundle: string, spec: Spec, usable: boolean): Spa
   const p = s.pending;
   s.pending = undefined;
   if (!p) return undefined;
+  const fits = p.bundle !== undefined ? p.bundle === bundle : p.pidNs === pidNamespaceOf(spec);
+  if (p.child === undefined) {
+    // runc launcher's init: ours only now (early-init.ts); undefined when it failed (spawn anew).
+    if (!usable || !fits || pidNamespaceOf(spec) !== 'new') {
+      discardEarlyInit(p.early as number);
+      return undefined;
+    }
+    const child = claimEarlyInit(p.early as number);
+    child?.ref(); // ours to wait on now
+    return child;
+  }
   // Its exit may wait in a SIGCHLD not handled yet (the CLI has not yielded since it started):
   // a dead one is replaced by a fresh spawn, not handed on.
   p.child.reap();
-  const fits = p.bundle !== undefined ? p.bundle === bundle : p.pidNs === pidNamespaceOf(spec);
   if (!usable || !fits || p.child.exitCode !== null || p.child.signalCode !== null) {
     try { p.child.kill('SIGKILL'); } catch { /* gone */ }
     return undefined;

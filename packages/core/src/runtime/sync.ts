@@ -99,6 +99,14 @@ export type ParentMessage =
 export const SYNC_FD_ENV = '_BERTH_SYNC_FD';
 /** Set when the init takes its fds 0-2 from the sync socket first (a shim's prespawned init: prespawn.ts). */
 export const STDIO_BY_SOCKET_ENV = '_BERTH_STDIO_BY_SOCKET';
+/**
+ * An init started by runc's shell launcher before the CLI's own Node (runtime/early-init.ts):
+ * the CLI's pid, which the init waits for, given to the init; and unshare(1)'s pid, given to the CLI.
+ */
+export const EARLY_PARENT_ENV = '_BERTH_EARLY_PARENT';
+export const EARLY_INIT_ENV = '_BERTH_EARLY_INIT';
+/** Where an early init holds the CLI's end of its sync socket until the CLI takes it (pidfd_getfd). */
+export const EARLY_PEER_FD = 100;
 /** Set when the init's stderr arrives on another fd (see create.ts, user namespaces). */
 export const STDERR_FD_ENV = '_BERTH_STDERR_FD';
 

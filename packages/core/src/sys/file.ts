@@ -1,5 +1,5 @@
 /** File-level calls Node's fs does not offer: mknod, mkfifo, O_PATH opens, fd flags, close_range. */
-import { call } from './libc';
+import { call, fn } from './libc';
 
 export const S_IFCHR = 0o020000;
 export const S_IFBLK = 0o060000;
@@ -32,6 +32,11 @@ export function openRaw(path: string, flags: number, mode = 0): number {
 
 export function closeFd(fd: number): void {
   call('int close(int)', 'close', undefined, fd);
+}
+
+/** Whether `fd` is an open file descriptor of this process. */
+export function fdOpen(fd: number): boolean {
+  return fn('int fcntl(int, int, int)')(fd, F_GETFD, 0) !== -1;
 }
 
 export function setCloexec(fd: number, on: boolean): void {

@@ -69,9 +69,9 @@ export function setPdeathsig(sig: number): void {
   call(PROTO, 'prctl', 'PR_SET_PDEATHSIG', PR_SET_PDEATHSIG, sig, 0, 0, 0);
 }
 
-/** Orphaned descendants are reparented to this process instead of init. */
-export function setChildSubreaper(): void {
-  call(PROTO, 'prctl', 'PR_SET_CHILD_SUBREAPER', PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+/** Orphaned descendants are reparented to this process instead of init (`on` false: no longer). */
+export function setChildSubreaper(on = true): void {
+  call(PROTO, 'prctl', 'PR_SET_CHILD_SUBREAPER', PR_SET_CHILD_SUBREAPER, on ? 1 : 0, 0, 0, 0);
 }
 
 /** Whether `cap` is in the calling thread's bounding set. */

@@ -103,13 +103,18 @@ export function unixListen(path: string, backlog = 16): number {
 
 const SO_PEERCRED = 17;
 
-/** The uid of the process at the other end of a connected unix socket (SO_PEERCRED). */
-export function peerUid(fd: number): number {
+/** The process at the other end of a connected unix socket (SO_PEERCRED): for a socketpair, its maker. */
+export function peerCred(fd: number): { pid: number; uid: number } {
   const cred = Buffer.alloc(12); // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
   const len = Buffer.alloc(4);
   len.writeUInt32LE(cred.length, 0);
   call('int getsockopt(int, int, int, void *, void *)', 'getsockopt', `SO_PEERCRED of socket ${fd}`, fd, SOL_SOCKET, SO_PEERCRED, cred, len);
-  return cred.readUInt32LE(4);
+  return { pid: cred.readInt32LE(0), uid: cred.readUInt32LE(4) };
+}
+
+/** The uid of the process at the other end of a connected unix socket (SO_PEERCRED). */
+export function peerUid(fd: number): number {
+  return peerCred(fd).uid;
 }
 
 /** Waits for and returns one connection (close-on-exec). */

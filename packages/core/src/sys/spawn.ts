@@ -154,6 +154,11 @@ export class SpawnedChild extends EventEmitter implements ChildLike {
   }
 }
 
+/** Waits for our child `pid` to end and reaps it (its status is nobody's business: unshare's). */
+export function reapChild(pid: number): void {
+  call('int waitpid(int, void *, int)', 'waitpid', `pid ${pid}`, pid, null, 0);
+}
+
 /**
  * Spawns `node ...nodeArgs` with `env` and one end of a new socketpair at fd 3; fds 0-2 are ours
  * ('inherit') or /dev/null ('null'). Signal dispositions and mask start at the defaults, as

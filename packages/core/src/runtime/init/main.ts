@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { setDumpable } from '../../sys/prctl';
-import { ParentAbort, STDERR_FD_ENV, STDIO_BY_SOCKET_ENV, SYNC_FD_ENV, SyncChannel, type InitConfig } from '../sync';
+import { EARLY_PARENT_ENV, ParentAbort, STDERR_FD_ENV, STDIO_BY_SOCKET_ENV, SYNC_FD_ENV, SyncChannel, type InitConfig } from '../sync';
 import { dup2 } from '../../sys/pty';
 import { closeFd, setCloexec } from '../../sys/file';
 import { runCreate } from './create-stage';
@@ -22,7 +22,10 @@ function main(): void {
     closeFd(Number(stderrFd));
   }
   trace('init: running');
-  const ch = new SyncChannel(Number(process.env[SYNC_FD_ENV]));
+  const early = process.env[EARLY_PARENT_ENV];
+  // Started by runc's launcher before the CLI (init/early.ts): the socket comes once the CLI takes it.
+  const ch = new SyncChannel(early ? (require('./early') as typeof import('./early')).earlyChannel(Number(early)) : Number(process.env[SYNC_FD_ENV]));
+  delete process.env[EARLY_PARENT_ENV];
   // Not inherited by the hooks we run: a process they leave behind would hold it open, and the
   // parent, reading it synchronously, would never see our EOF if we died (runtime/converse.ts).
   setCloexec(ch.fd, true);
