@@ -5,11 +5,12 @@
  * shim's start-up is the longest step of a `ctr run` before the container's create.
  */
 import { hoistGlobals } from '@berth/core/dist/cli/argv';
-import { prespawnShim, startsTask } from '@berth/core/dist/tasks/prespawn';
+import { discardEarlyShim, prespawnShim, startsTask } from '@berth/core/dist/tasks/prespawn';
 import { GLOBALS } from './globals';
 
 const TASK_STARTS: ReadonlySet<string> = new Set(['run', 'tasks:start', 't:start', 'task:start']);
 
 export function prespawnEarly(argv: string[]): void {
   if (startsTask(hoistGlobals(argv, GLOBALS, TASK_STARTS))) prespawnShim();
+  else discardEarlyShim(); // the launcher's guess from the words alone was wrong
 }

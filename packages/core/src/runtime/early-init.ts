@@ -24,9 +24,17 @@ const CLAIM_WAIT_MS = 5000;
 
 /** unshare's pid when the launcher started an early init; read from the environment once. */
 export function takeEarlyInit(): number | undefined {
-  const v = process.env[EARLY_INIT_ENV];
+  return takeEarlyChild(EARLY_INIT_ENV);
+}
+
+/**
+ * The pid in `name` (set by a launcher for the process it started), if it is our child; the
+ * variable goes from our environment (not for hooks, shims or inits we spawn ourselves).
+ */
+export function takeEarlyChild(name: string): number | undefined {
+  const v = process.env[name];
   if (v === undefined) return undefined;
-  delete process.env[EARLY_INIT_ENV]; // not for hooks, nor for the init we may spawn ourselves
+  delete process.env[name];
   const pid = Number(v);
   return Number.isInteger(pid) && pid > 0 && procStat(pid)?.ppid === process.pid ? pid : undefined;
 }
@@ -83,38 +91,47 @@ export function discardEarlyInit(unsharePid: number): void {
   trace('early init: discarded');
 }
 
-/** The early init as our child with its sync socket, or undefined (it was discarded: spawn one). */
-export function claimEarlyInit(unsharePid: number): SpawnedChild | undefined {
+/**
+ * The end of its socket an early process (init or shim) keeps at EARLY_PEER_FD for us, once it has
+ * made it (it may still be starting: waited for, up to CLAIM_WAIT_MS); checked to be the
+ * process's own socketpair (SO_PEERCRED names a socketpair's maker), nothing else of it.
+ */
+export function takeEarlySocket(pid: number): number {
   const { pidfdGetfd, pidfdOpen } = require('../sys/pidfd') as typeof import('../sys/pidfd');
   const { closeFd } = require('../sys/file') as typeof import('../sys/file');
   const { peerCred } = require('../sys/socket') as typeof import('../sys/socket');
-  const init = awaitInit(unsharePid);
-  let peer: number | undefined;
-  let pidfd: number | undefined;
+  const pidfd = pidfdOpen(pid);
   try {
-    if (init === undefined) throw new Error('no init');
-    pidfd = pidfdOpen(init);
-    for (let waited = 0; peer === undefined; waited++) {
+    for (let waited = 0; ; waited++) {
       try {
         const fd = pidfdGetfd(pidfd, EARLY_PEER_FD);
-        // Its socket, made by the init itself (a socketpair's peer is its maker), nothing else.
-        if (peerCred(fd).pid === init) peer = fd; else closeFd(fd);
+        if (peerCred(fd).pid === pid) return fd;
+        closeFd(fd);
       } catch (err) {
         if ((err as { errno?: string }).errno !== 'EBADF') throw err; // not made yet
       }
-      if (peer === undefined && (waited >= CLAIM_WAIT_MS || gone(init))) throw new Error('no socket');
-      if (peer === undefined) sleepMs(1);
+      if (waited >= CLAIM_WAIT_MS || gone(pid)) throw new Error(`process ${pid}: no socket`);
+      sleepMs(1);
     }
+  } finally {
+    closeFd(pidfd);
+  }
+}
+
+/** The early init as our child with its sync socket, or undefined (it was discarded: spawn one). */
+export function claimEarlyInit(unsharePid: number): SpawnedChild | undefined {
+  const init = awaitInit(unsharePid);
+  let peer: number;
+  try {
+    if (init === undefined) throw new Error('no init');
+    peer = takeEarlySocket(init);
   } catch {
-    if (peer !== undefined) closeFd(peer);
     discardEarlyInit(unsharePid);
     return undefined;
-  } finally {
-    if (pidfd !== undefined) closeFd(pidfd);
   }
   // unshare is reaped now, whatever the answer: never signalled again.
   if (!adopt(unsharePid, init)) {
-    closeFd(peer);
+    (require('../sys/file') as typeof import('../sys/file')).closeFd(peer);
     return undefined;
   }
   trace(`early init: claimed ${init}`);

@@ -105,6 +105,8 @@ export const STDIO_BY_SOCKET_ENV = '_BERTH_STDIO_BY_SOCKET';
  */
 export const EARLY_PARENT_ENV = '_BERTH_EARLY_PARENT';
 export const EARLY_INIT_ENV = '_BERTH_EARLY_INIT';
+/** The same for a shim started by ctr's launcher (tasks/prespawn.ts): its pid, given to the CLI. */
+export const EARLY_SHIM_ENV = '_BERTH_EARLY_SHIM';
 /** Where an early init holds the CLI's end of its sync socket until the CLI takes it (pidfd_getfd). */
 export const EARLY_PEER_FD = 100;
 /** Set when the init's stderr arrives on another fd (see create.ts, user namespaces). */

@@ -34,6 +34,15 @@ export function closeFd(fd: number): void {
   call('int close(int)', 'close', undefined, fd);
 }
 
+/** Puts the open file `from` at `to` (close-on-exec as asked) and closes `from`; nothing when they are one. */
+export function moveFd(from: number, to: number, cloexec: boolean): void {
+  if (from !== to) {
+    call('int dup2(int, int)', 'dup2', `${from} onto ${to}`, from, to);
+    closeFd(from);
+  }
+  setCloexec(to, cloexec);
+}
+
 /** Whether `fd` is an open file descriptor of this process. */
 export function fdOpen(fd: number): boolean {
   return fn('int fcntl(int, int, int)')(fd, F_GETFD, 0) !== -1;

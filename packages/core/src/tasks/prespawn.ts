@@ -7,11 +7,13 @@
  */
 import type { Socket } from 'node:net';
 import { shimEntryScript } from '../layout';
-import { traceEnv } from '../util/trace';
+import { trace, traceEnv } from '../util/trace';
 import { initEnv } from '../runtime/init-env';
 import { PRESPAWNED_ARG } from './types';
 import { globalSlot } from '../util/held-child';
-import { spawnWithSocket, SPAWN_SOCKET_FD, type SpawnedChild } from '../sys/spawn';
+import { reapChild, spawnWithSocket, SpawnedChild, SPAWN_SOCKET_FD } from '../sys/spawn';
+import { takeEarlyChild, takeEarlySocket } from '../runtime/early-init';
+import { EARLY_SHIM_ENV } from '../runtime/sync';
 
 /**
  * Node options of the shim. No V8 flag: any V8 flag (--jitless, --max-semi-space-size, even
@@ -30,13 +32,21 @@ export function shimEnv(): NodeJS.ProcessEnv {
 /** The shim's end of its socketpair with the starter (its READY_FD). */
 const SHIM_SOCKET_INDEX = SPAWN_SOCKET_FD;
 
-interface Slot { pending?: SpawnedChild }
+/** Spawned by us; or started by ctr's launcher (`early`: its pid, our child), taken when used. */
+interface Slot { pending?: SpawnedChild; early?: number }
 const slot = (): Slot => globalSlot<Slot>('berth.prespawn.shim', () => ({}));
 
 /** Starts a shim that waits for its task (root only: nobody else can start one), unless one waits already. */
 export function prespawnShim(): void {
   const s = slot();
-  if (s.pending || process.geteuid?.() !== 0) return;
+  if (s.pending || s.early !== undefined || process.geteuid?.() !== 0) return;
+  const early = takeEarlyChild(EARLY_SHIM_ENV);
+  if (early !== undefined) {
+    s.early = early;
+    // A run that fails before its task starts (no such image): gone with us.
+    process.once('exit', () => { if (slot().early === early) discardEarlyShim(); });
+    return;
+  }
   try {
     // posix_spawn (sys/spawn.ts): until taken it keeps nobody alive.
     s.pending = spawnWithSocket([...SHIM_NODE_FLAGS, shimEntryScript(), PRESPAWNED_ARG], shimEnv(), 'null', { setsid: true });
@@ -48,6 +58,20 @@ export function prespawnShim(): void {
 /** The prespawned shim, if one is still alive (re-referenced: it is ours to wait on now). */
 export function takePrespawnedShim(): SpawnedChild | undefined {
   const s = slot();
+  if (s.early !== undefined) {
+    const pid = s.early;
+    try {
+      // Its end of the socket, now that it has one (runtime/early-init.ts); ours to wait on.
+      const child = new SpawnedChild(pid, takeEarlySocket(pid));
+      s.early = undefined;
+      child.ref();
+      trace(`early shim: claimed ${pid}`);
+      return child;
+    } catch {
+      discardEarlyShim();
+      return undefined;
+    }
+  }
   const child = s.pending;
   s.pending = undefined;
   if (!child) return undefined;
@@ -56,6 +80,17 @@ export function takePrespawnedShim(): SpawnedChild | undefined {
   if (!sock || sock.destroyed) return undefined;
   child.ref(); // ours to wait on now (start.ts unrefs it once the shim is ready)
   return child;
+}
+
+/** Kills and reaps a shim ctr's launcher started that no task will use (another command, a failure). */
+export function discardEarlyShim(): void {
+  const s = slot();
+  const pid = s.early ?? takeEarlyChild(EARLY_SHIM_ENV);
+  s.early = undefined;
+  if (pid === undefined) return;
+  try { process.kill(pid, 'SIGKILL'); } catch { /* ended */ }
+  try { reapChild(pid); } catch { /* reaped */ }
+  trace('early shim: discarded');
 }
 
 /** Should this ctr command line (globals hoisted: command words first) start a task? */

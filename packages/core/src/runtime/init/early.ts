@@ -8,8 +8,7 @@
 import * as fs from 'node:fs';
 import { isSameProcess, procStat } from '../../sys/proc';
 import { socketpair } from '../../sys/socket';
-import { dup2 } from '../../sys/pty';
-import { closeFd, fdOpen, setCloexec, waitReadable } from '../../sys/file';
+import { closeFd, fdOpen, moveFd, waitReadable } from '../../sys/file';
 import { EARLY_PEER_FD } from '../sync';
 
 /** How often the wait looks whether the CLI is still there, in ms. */
@@ -26,9 +25,7 @@ export function earlyChannel(cliPid: number): number {
   if (unsharePid === undefined || cli === undefined || procStat(unsharePid)?.ppid !== cliPid) process.exit(0);
   if (fdOpen(EARLY_PEER_FD)) process.exit(0); // never hand out a file we did not make
   const [ours, theirs] = socketpair();
-  dup2(theirs, EARLY_PEER_FD);
-  closeFd(theirs);
-  setCloexec(EARLY_PEER_FD, true); // dup2 cleared it
+  moveFd(theirs, EARLY_PEER_FD, true);
   while (!waitReadable(ours, CLI_CHECK_MS)) {
     if (!isSameProcess(cliPid, cli.startTime)) process.exit(0);
   }

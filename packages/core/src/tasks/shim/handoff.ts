@@ -8,11 +8,9 @@ import * as fs from 'node:fs';
 import { sleepMs } from '../../util/sleep';
 import { PARKED_ARG, PRESPAWNED_ARG, type ShimHandoff } from '../types';
 
-const READY_FD = 3;
-
-export function shimTask(argv: string[]): ShimHandoff | undefined {
+export function shimTask(argv: string[], readyFd: number): ShimHandoff | undefined {
   if (argv[0] !== PRESPAWNED_ARG && argv[0] !== PARKED_ARG) return { state: argv[0], namespace: argv[1], id: argv[2] };
-  return readHandoffLine<ShimHandoff>(READY_FD);
+  return readHandoffLine<ShimHandoff>(readyFd);
 }
 
 /**

@@ -23,7 +23,8 @@ import { shimTask } from './handoff';
 import { reapOnSigchld } from './reap';
 import { openContainerStdio, closeContainerStdio } from './stdio';
 
-const READY_FD = 3;
+/** The socket to the starter: fd 3, where a spawner puts it; an early shim's is where it made it (early.ts). */
+let readyFd = 3;
 
 function log(p: TaskPaths, msg: string): void {
   try { fs.appendFileSync(p.log, `${new Date().toISOString()} ${msg}\n`); } catch { /* nowhere to report */ }
@@ -31,8 +32,8 @@ function log(p: TaskPaths, msg: string): void {
 
 function report(r: ShimReady): void {
   try {
-    fs.writeSync(READY_FD, `${JSON.stringify(r)}\n`);
-    fs.closeSync(READY_FD);
+    fs.writeSync(readyFd, `${JSON.stringify(r)}\n`);
+    fs.closeSync(readyFd);
   } catch { /* the starter was killed: the task runs on */ }
 }
 
@@ -110,21 +111,21 @@ function acceptStarter(socketPath: string): void {
   const { reapPrespawned } = require('../../runtime/prespawn') as typeof import('../../runtime/prespawn');
   for (;;) {
     // The file goes as a starter connects (tasks/parked.ts): a connection waiting is looked for once more.
-    while (!waitReadable(READY_FD, 1000)) {
+    while (!waitReadable(readyFd, 1000)) {
       // Its init may die meanwhile (with the pod's PID namespace, at stopp): not left a zombie.
       reapPrespawned();
-      if (!fs.existsSync(socketPath) && !waitReadable(READY_FD, 0)) process.exit(0);
+      if (!fs.existsSync(socketPath) && !waitReadable(readyFd, 0)) process.exit(0);
     }
-    const conn = accept(READY_FD);
+    const conn = accept(readyFd);
     // The directory is root's alone; the peer's uid is checked all the same: it names the task we run.
     if (peerUid(conn) === 0) {
-      dup2(conn, READY_FD);
+      dup2(conn, readyFd);
       closeFd(conn);
       break;
     }
     closeFd(conn);
   }
-  setCloexec(READY_FD, true);
+  setCloexec(readyFd, true);
   // The prime of our warm-up is long over: the grace period again, while the starter prepares the task.
   (require('../../runtime/cgroup-join') as typeof import('../../runtime/cgroup-join')).primeCgroupAttach();
 }
@@ -140,8 +141,11 @@ function taskSpec(task: ShimHandoff): Spec | undefined {
 
 async function main(): Promise<void> {
   traceProcessStart('shim');
+  // Started by ctr's launcher before its CLI (early.ts): our socket to it is made here.
+  const early = (require('./early') as typeof import('./early')).earlyStarter();
+  if (early) readyFd = early.fd;
   // The ready pipe must not leak into the container.
-  setCloexec(READY_FD, true);
+  setCloexec(readyFd, true);
   // Orphans of the container (without a PID namespace) come to us, not to the host's init.
   setChildSubreaper();
   const parked = process.argv[2] === PARKED_ARG;
@@ -155,12 +159,16 @@ async function main(): Promise<void> {
   } else if (ahead) {
     // A task written before we came up (FIONREAD; crictl start, whose container exists) is read
     // first, and the init spawned for its spec; else we warm up while it comes.
-    if (bytesWaiting(READY_FD) > 0) task = shimTask(process.argv.slice(2));
+    if (bytesWaiting(readyFd) > 0) task = shimTask(process.argv.slice(2), readyFd);
     warmUp(task && taskSpec(task));
   }
   trace('shim: warm');
   if (!task) {
-    task = shimTask(process.argv.slice(2));
+    if (early) {
+      const { reapPrespawned } = require('../../runtime/prespawn') as typeof import('../../runtime/prespawn');
+      (require('./early') as typeof import('./early')).awaitStarter(readyFd, early.starter, reapPrespawned);
+    }
+    task = shimTask(process.argv.slice(2), readyFd);
     // The init spawned ahead, if it is in another PID namespace than the task's, is replaced now.
     const spec = task && ahead ? taskSpec(task) : undefined;
     if (spec) (require('../../runtime/prespawn') as typeof import('../../runtime/prespawn')).prespawnShimInit(spec);
