@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { earlyLeftovers, traced } from '../lib/early.mjs';
-import { makeBusyboxBundle, registerCleanup } from '../lib/index.mjs';
+import { join } from 'node:path';
+import { makeBusyboxBundle, registerCleanup, tempDir } from '../lib/index.mjs';
 import { runtime, skipUnlessRoot } from './helpers.mjs';
 
 describe('runc early init', { skip: skipUnlessRoot }, () => {
@@ -56,6 +57,25 @@ describe('runc early init', { skip: skipUnlessRoot }, () => {
     const t = traced(r.stderr);
     assert.ok(t.says('early init: discarded'), r.stderr);
     assert.deepEqual(earlyLeftovers(t.cli), []);
+  });
+
+  it('a word inside an argument is no command: no early init starts', async () => {
+    const file = join(tempDir('early trace'), 'trace with spaces.log');
+    const r = await rt.run(['state', 'npm run test'], { env: { BERTH_TRACE: '1', BERTH_TRACE_FILE: file } });
+    assert.notEqual(r.code, 0);
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => Number(l.split(' ')[2]));
+    assert.ok(lines.length > 0);
+    assert.deepEqual(lines.filter((pid) => pid !== lines[0]), [], 'only the CLI traced');
+  });
+
+  it('a trace file whose path holds spaces reaches the early init', async () => {
+    const file = join(tempDir('early trace'), 'trace with spaces.log');
+    const b = makeBusyboxBundle({ args: ['true'] });
+    const r = await rt.run(['run', '--bundle', b.dir, rt.newId()], { env: { BERTH_TRACE: '1', BERTH_TRACE_FILE: file } });
+    assert.equal(r.code, 0, r.stderr);
+    const text = readFileSync(file, 'utf8');
+    assert.match(text, / early init: claimed /);
+    assert.match(text, / 1 init: ready/);
   });
 
   it('a create that fails before it takes its init (an id in use) leaves none behind', async () => {

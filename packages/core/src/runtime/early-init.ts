@@ -70,13 +70,14 @@ function awaitInit(unsharePid: number): number | undefined {
  * SIGTERM and SIGINT for itself, fails aloud on re-raising a SIGKILL, and a wait on it could hang.
  */
 function adopt(unsharePid: number, init: number | undefined): boolean {
-  const { setChildSubreaper } = require('../sys/prctl') as typeof import('../sys/prctl');
-  setChildSubreaper(true);
+  const { getChildSubreaper, setChildSubreaper } = require('../sys/prctl') as typeof import('../sys/prctl');
+  const was = getChildSubreaper(); // it survives execve: a caller's may be ours already
+  if (!was) setChildSubreaper(true);
   try {
     try { process.kill(unsharePid, 'SIGKILL'); } catch { /* ended */ }
     try { reapChild(unsharePid); } catch { /* reaped */ }
   } finally {
-    setChildSubreaper(false);
+    if (!was) setChildSubreaper(false);
   }
   return init !== undefined && procStat(init)?.ppid === process.pid;
 }
@@ -103,12 +104,18 @@ export function takeEarlySocket(pid: number): number {
   const pidfd = pidfdOpen(pid);
   try {
     for (let waited = 0; ; waited++) {
+      let fd: number | undefined;
       try {
-        const fd = pidfdGetfd(pidfd, EARLY_PEER_FD);
-        if (peerCred(fd).pid === pid) return fd;
-        closeFd(fd);
+        fd = pidfdGetfd(pidfd, EARLY_PEER_FD);
       } catch (err) {
         if ((err as { errno?: string }).errno !== 'EBADF') throw err; // not made yet
+      }
+      if (fd !== undefined) {
+        let ours = false;
+        try { ours = peerCred(fd).pid === pid; } catch { /* not a socket */ }
+        if (ours) return fd;
+        closeFd(fd);
+        throw new Error(`process ${pid}: fd ${EARLY_PEER_FD} is not its socket`);
       }
       if (waited >= CLAIM_WAIT_MS || gone(pid)) throw new Error(`process ${pid}: no socket`);
       sleepMs(1);

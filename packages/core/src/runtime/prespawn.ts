@@ -51,7 +51,12 @@ export function prespawnInit(argv: string[], prime = true): void {
   }
   s.tried = true;
   const early = takeEarlyInit();
-  const held = heldFor(argv);
+  let held: ReturnType<typeof heldFor>;
+  try {
+    held = heldFor(argv);
+  } catch {
+    held = undefined; // a config.json that is JSON but no spec: create reports it
+  }
   if (held === undefined) {
     if (early !== undefined) discardEarlyInit(early);
     return;

@@ -16,6 +16,7 @@ export const PR_GET_SECCOMP = 21;
 export const PR_CAPBSET_READ = 23;
 export const PR_CAPBSET_DROP = 24;
 export const PR_SET_CHILD_SUBREAPER = 36;
+export const PR_GET_CHILD_SUBREAPER = 37;
 export const PR_SET_NO_NEW_PRIVS = 38;
 export const PR_GET_NO_NEW_PRIVS = 39;
 export const PR_CAP_AMBIENT = 47;
@@ -67,6 +68,13 @@ export function getKeepCaps(): boolean {
 /** Signal delivered to this process when its parent (thread) dies; 0 clears it. */
 export function setPdeathsig(sig: number): void {
   call(PROTO, 'prctl', 'PR_SET_PDEATHSIG', PR_SET_PDEATHSIG, sig, 0, 0, 0);
+}
+
+/** Whether this process is a child subreaper. */
+export function getChildSubreaper(): boolean {
+  const out = Buffer.alloc(4);
+  call('int prctl(int, void *, unsigned long, unsigned long, unsigned long)', 'prctl', 'PR_GET_CHILD_SUBREAPER', PR_GET_CHILD_SUBREAPER, out, 0, 0, 0);
+  return out.readInt32LE(0) !== 0;
 }
 
 /** Orphaned descendants are reparented to this process instead of init (`on` false: no longer). */
