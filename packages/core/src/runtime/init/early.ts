@@ -1,18 +1,12 @@
 /**
- * The init side of an early init (runtime/early-init.ts has the whole story). Started by runc's
- * shell launcher as `unshare --pid --fork node init.js`, before the CLI's Node, it has no sync
- * socket yet: it makes one, leaves the CLI's end at EARLY_PEER_FD for the CLI to take with
- * pidfd_getfd, and waits until the CLI writes on it (then drops that end, so that the CLI's exit
- * reads as EOF, as for any init) or the CLI is gone (then it exits: nobody took it).
+ * The init side of an early init (runtime/early-init.ts has the whole story, runtime/early-peer.ts
+ * the socket). Started by runc's shell launcher as `unshare --pid --fork node init.js`, before the
+ * CLI's Node, it has no sync socket yet: it offers one and waits until the CLI writes on it, or
+ * exits once the CLI is gone.
  */
 import * as fs from 'node:fs';
 import { isSameProcess, procStat } from '../../sys/proc';
-import { socketpair } from '../../sys/socket';
-import { closeFd, fdOpen, moveFd, waitReadable } from '../../sys/file';
-import { EARLY_PEER_FD } from '../sync';
-
-/** How often the wait looks whether the CLI is still there, in ms. */
-const CLI_CHECK_MS = 50;
+import { awaitTaker, offerSocket } from '../early-peer';
 
 /** Our end of the sync socket once the CLI has taken its own; exits when no CLI does. */
 export function earlyChannel(cliPid: number): number {
@@ -23,12 +17,7 @@ export function earlyChannel(cliPid: number): number {
   const unsharePid = procStat(Number(fs.readlinkSync('/proc/self')))?.ppid;
   const cli = procStat(cliPid);
   if (unsharePid === undefined || cli === undefined || procStat(unsharePid)?.ppid !== cliPid) process.exit(0);
-  if (fdOpen(EARLY_PEER_FD)) process.exit(0); // never hand out a file we did not make
-  const [ours, theirs] = socketpair();
-  moveFd(theirs, EARLY_PEER_FD, true);
-  while (!waitReadable(ours, CLI_CHECK_MS)) {
-    if (!isSameProcess(cliPid, cli.startTime)) process.exit(0);
-  }
-  closeFd(EARLY_PEER_FD);
+  const ours = offerSocket();
+  awaitTaker(ours, () => isSameProcess(cliPid, cli.startTime));
   return ours;
 }
