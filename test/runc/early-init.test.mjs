@@ -23,6 +23,8 @@ describe('runc early init', { skip: skipUnlessRoot }, () => {
     assert.equal(r.code, 0, r.stderr);
     const t = traced(r.stderr);
     assert.ok(t.says('early init: claimed'), `the early init was not used:\n${r.stderr}`);
+    // Its young generation emptied while it waited for the CLI (core/src/util/young-gen.ts).
+    assert.ok(t.says('init: young generation settled'), r.stderr);
     assert.match(r.stdout, /^got hello pid=1$/m);
     assert.deepEqual(earlyLeftovers(t.cli), []);
     // sh ignores SIGINT/SIGQUIT in a background command and unshare blocks SIGINT/SIGTERM for

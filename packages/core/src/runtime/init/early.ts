@@ -7,6 +7,8 @@
 import * as fs from 'node:fs';
 import { isSameProcess, procStat } from '../../sys/proc';
 import { awaitTaker, offerSocket } from '../early-peer';
+import { settleYoungGeneration } from '../../util/young-gen';
+import { trace } from '../../util/trace';
 
 /** Our end of the sync socket once the CLI has taken its own; exits when no CLI does. */
 export function earlyChannel(cliPid: number): number {
@@ -18,6 +20,9 @@ export function earlyChannel(cliPid: number): number {
   const cli = procStat(cliPid);
   if (unsharePid === undefined || cli === undefined || procStat(unsharePid)?.ppid !== cliPid) process.exit(0);
   const ours = offerSocket();
+  // The CLI takes the socket and makes the cgroup before it writes: time enough, always.
+  settleYoungGeneration();
+  trace('init: young generation settled');
   awaitTaker(ours, () => isSameProcess(cliPid, cli.startTime));
   return ours;
 }
