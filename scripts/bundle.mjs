@@ -171,8 +171,26 @@ async function bundlePrespawn(root, tool, oclifDir) {
   writeBundle(path.join(dist, 'prespawn.bundle.js'), result.outputFiles[0].text);
 }
 
+/**
+ * The shell script that starts a CLI's process before its Node (packages/<tool>/bin), with the
+ * `case` branch that names the words: they must be PRESPAWN's, or a word in one list only would
+ * start a process the CLI never looks for (it would still end with the CLI).
+ */
+const EARLY_SCRIPT = { runc: 'early-init.sh', ctr: 'early-shim.sh' };
+
+function checkEarlyWords(root, tool) {
+  if (!EARLY_SCRIPT[tool]) return;
+  const file = path.join(root, 'packages', tool, 'bin', EARLY_SCRIPT[tool]);
+  const branch = /^\s*([\w| -]+)\) early_word=1 ;;$/m.exec(fs.readFileSync(file, 'utf8'));
+  const words = branch ? branch[1].split('|').map((w) => w.trim()) : [];
+  if (words.join(' ') !== (PRESPAWN[tool] ?? []).join(' ')) {
+    throw new Error(`${path.relative(root, file)}: starts for ${words.join(', ') || 'no word found'}, launch.js for ${PRESPAWN[tool].join(', ')} (scripts/bundle.mjs PRESPAWN)`);
+  }
+}
+
 /** dist/launch.js: scripts/launch.cjs with the CLI's prespawn words. */
 function writeLauncher(root, tool, dist) {
+  checkEarlyWords(root, tool);
   const marker = '/* berth-prespawn-words */[]';
   const text = fs.readFileSync(path.join(root, 'scripts', 'launch.cjs'), 'utf8');
   if (!text.includes(marker)) throw new Error('scripts/launch.cjs: the prespawn words marker is gone');

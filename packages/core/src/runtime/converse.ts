@@ -1,6 +1,7 @@
 /** The parent's side of the sync protocol with the init stage (runtime/sync.ts). */
 import type { ChildLike, SpawnedChild } from '../sys/spawn';
 import { BerthError } from '../errors';
+import { closeFd } from '../sys/file';
 import { ParentAbort, SyncChannel, type InitConfig, type InitMessage, type ParentMessage } from './sync';
 
 export class InitError extends BerthError {
@@ -11,20 +12,20 @@ type OnMessage = (msg: InitMessage) => ParentMessage | undefined;
 /** The init's last message: ready, or exec's stage about to spawn with its socket closed. */
 type Ready = Extract<InitMessage, { type: 'ready' | 'spawning' }>;
 
-/** Sends the config, answers the init's requests, and resolves with its last message. */
-export function converse(child: ChildLike, syncIndex: number, config: InitConfig, onMessage: OnMessage): Promise<Ready> {
-  // A prespawned init (duck-typed: the module may come from another bundle's copy). Its socket may
-  // be closed already: reaped on a SIGCHLD while the CLI awaited its cgroup moves.
+/**
+ * Sends the config, answers the init's requests, and resolves with its last message. With
+ * `afterConfig` (create): that runs once the config is sent, while the init works, and then the
+ * init is told 'cgroup-ready'; what it throws is the error. Settles only after `afterConfig` has.
+ */
+export function converse(child: ChildLike, syncIndex: number, config: InitConfig, onMessage: OnMessage, afterConfig?: () => Promise<void>): Promise<Ready> {
+  // A prespawned init (duck-typed: the module may come from another bundle's copy), conversed with
+  // through its raw fd, taken from it: a reap on SIGCHLD while afterConfig awaits must not close it.
   if (typeof (child as Partial<SpawnedChild>).waitExit === 'function') {
-    try {
-      return Promise.resolve(converseSync(child as SpawnedChild, (child as SpawnedChild).rawSocket, config, onMessage));
-    } catch (err) {
-      return Promise.reject(err as Error);
-    }
+    return converseSync(child as SpawnedChild, (child as SpawnedChild).takeSocket(), config, onMessage, afterConfig);
   }
   const sock = child.stdio[syncIndex] as unknown as import('node:net').Socket;
   const send = (m: ParentMessage): void => { sock.write(`${JSON.stringify(m)}\n`); };
-  return new Promise<Ready>((resolve, reject) => {
+  const talk = new Promise<Ready>((resolve, reject) => {
     let done = false;
     const finish = (err?: Error, ready?: Ready): void => {
       if (done) return;
@@ -72,6 +73,13 @@ export function converse(child: ChildLike, syncIndex: number, config: InitConfig
     sock.on('error', () => { /* reported through exit */ });
     send({ type: 'config', config });
   });
+  if (!afterConfig) return talk;
+  talk.catch(() => undefined); // settled after afterConfig, below: never unhandled meanwhile
+  return afterConfig().then(() => {
+    // An init gone already (its error read, or its exit seen) is not written to: talk says why.
+    if (!sock.destroyed) send({ type: 'cgroup-ready' });
+    return talk;
+  });
 }
 
 /**
@@ -80,7 +88,7 @@ export function converse(child: ChildLike, syncIndex: number, config: InitConfig
  * through a net.Socket's stream (whose module, ~1.5 ms to load, `run` then never needs). The
  * init's exit shows as EOF (or EPIPE on a write): its status is read then.
  */
-function converseSync(child: SpawnedChild, fd: number | undefined, config: InitConfig, onMessage: OnMessage): Ready {
+async function converseSync(child: SpawnedChild, fd: number | undefined, config: InitConfig, onMessage: OnMessage, afterConfig?: () => Promise<void>): Promise<Ready> {
   const exited = (): InitError => {
     child.waitExit(1000);
     const how = child.signalCode ? `signal ${child.signalCode}` : child.exitCode !== null ? `exit status ${child.exitCode}` : 'its socket closed';
@@ -99,6 +107,11 @@ function converseSync(child: SpawnedChild, fd: number | undefined, config: InitC
   };
   try {
     send({ type: 'config', config });
+    if (afterConfig) {
+      await afterConfig();
+      // An init gone meanwhile (EPIPE): its last words, an error most likely, are read below.
+      try { ch.send({ type: 'cgroup-ready' }); } catch { /* read below */ }
+    }
     for (;;) {
       let msg: InitMessage;
       try {
@@ -120,6 +133,6 @@ function converseSync(child: SpawnedChild, fd: number | undefined, config: InitC
       if (reply) send(reply);
     }
   } finally {
-    child.closeSocket();
+    closeFd(fd);
   }
 }

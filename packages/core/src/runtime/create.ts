@@ -125,45 +125,45 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     undo.push(() => killQuietly(proc));
     let pid = proc.pid as number;
 
-    // The container's cgroup once the init stage is on its way (its Node start-up is the longest
-    // step of a create, and a shim cannot spawn it ahead), then the no-op move that pays the cgroup
+    // The container's cgroup: its paths now, its directories and limits while the init builds its
+    // namespaces and mounts (afterConfig below): the init needs the cgroup only from its cgroup
+    // namespace on (runtime/sync.ts 'cgroup-ready'). The no-op move made first pays the cgroup
     // lock's grace period (cgroup-join.ts): a mkdir made while that grace period runs waits for it
     // behind the cgroup mutex (~10 ms). runc's prespawn has paid it already; the shim pays it here.
     const cg = cgroupManager(spec.linux?.cgroupsPath, opts.id);
     made = cg;
     trace('create: manager');
-    const existed = cg.exists();
-    cg.create();
-    markCreatingCgroup(paths, spec.linux?.cgroupsPath, !existed);
-    // The OOM kills before ours (a cgroupsPath may name a cgroup that exists): oomCause counts ours.
-    oomBefore = cg.oomKills();
-    // The init first: its processes must be gone before the cgroup can go.
-    undo.push(() => { killQuietly(proc); destroyQuietly(cg); });
-    trace('create: cgroup made');
-    primeCgroupAttach();
-
-    // The limits first: the devices rules are rewritten from a deny-all, which the booting
-    // init must not see. The first cgroup.procs write of a while waits for an RCU grace period
-    // (~8-15 ms here, see primeCgroupAttach), so the moves run on the threadpool while the FIFO
-    // is made. Under a memory limit the memory cgroup is left to the init, joined after its
-    // start-up so that Node's own pages are not charged to the container.
+    // The limits go on before the init joins: the devices rules are rewritten from a deny-all,
+    // which the init must not see. The first cgroup.procs write of a while waits for an RCU grace
+    // period (~8-15 ms here, see primeCgroupAttach), so the moves run on the threadpool. Under a
+    // memory limit the memory cgroup is left to the init, joined after its start-up and mounts so
+    // that Node's own pages are not charged to the container.
     const resources = effectiveResources(spec);
-    if (resources) cg.set(resources);
     const memory = spec.linux?.resources?.memory;
     const memoryLimited = memory !== undefined && Object.keys(memory).length > 0;
     const [early, late] = splitCgroupJoin(cg.procsFiles(), userNs !== undefined, memoryLimited);
-    trace('create: limits set');
-    const joined = writeProcsAsync(early, pid);
-    joining = joined;
     mkfifo(paths.execFifo, 0o622);
     fs.chmodSync(paths.execFifo, 0o622); // past the umask: a container's non-root user must open it for writing
-    const mounts = cgroupMounts(cg);
-    // The spec's copy beside the record now, while the init starts: off the path after its ready.
-    writeSpec(opts.root, opts.id, spec);
-    trace('create: fifo made, waiting for the moves');
-    const joinError = await joined;
-    if (joinError) throw joinError;
-    trace('create: cgroup ready');
+    const makeCgroup = async (): Promise<void> => {
+      const existed = cg.exists();
+      cg.create();
+      markCreatingCgroup(paths, spec.linux?.cgroupsPath, !existed);
+      // The OOM kills before ours (a cgroupsPath may name a cgroup that exists): oomCause counts ours.
+      oomBefore = cg.oomKills();
+      // The init first: its processes must be gone before the cgroup can go.
+      undo.push(() => { killQuietly(proc); destroyQuietly(cg); });
+      trace('create: cgroup made');
+      primeCgroupAttach();
+      if (resources) cg.set(resources);
+      trace('create: limits set');
+      const joined = writeProcsAsync(early, pid);
+      joining = joined;
+      // The spec's copy beside the record now, while the moves wait: off the path after the ready.
+      writeSpec(opts.root, opts.id, spec);
+      const joinError = await joined;
+      if (joinError) throw joinError;
+      trace('create: cgroup ready');
+    };
 
     const config: InitConfig = {
       mode: 'create',
@@ -172,7 +172,7 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
       rootfs,
       spec,
       cgroupProcs: late,
-      cgroupMounts: mounts,
+      cgroupMounts: cgroupMounts(cg),
       execFifo: paths.execFifo,
       noPivot: opts.noPivot ?? false,
       noNewKeyring: opts.noNewKeyring ?? false,
@@ -215,7 +215,7 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
         return { type: 'hooks-done', pid };
       }
       return undefined;
-    });
+    }, makeCgroup);
 
     trace('create: init ready');
     releaseHolder(); // the namespace lives on with the container's processes

@@ -92,6 +92,12 @@ export type InitMessage =
 
 export type ParentMessage =
   | { type: 'config'; config: InitConfig }
+  /**
+   * create: the container's cgroup is made and holds the init. The config comes first, so that the
+   * init builds its namespaces and mounts while the parent makes the cgroup; it waits for this
+   * before its cgroup namespace, cgroup mounts and devices (init/create-stage.ts).
+   */
+  | { type: 'cgroup-ready' }
   | { type: 'cgroup-joined' }
   | { type: 'hooks-done'; pid: number }
   | { type: 'error'; message: string };

@@ -79,9 +79,15 @@ export class SpawnedChild extends EventEmitter implements ChildLike {
     return [null, null, null, this.sock];
   }
 
-  /** Our end of the socket as a plain (blocking) fd, while no net.Socket was made of it and it is open. */
-  get rawSocket(): number | undefined {
-    return this.sock || !this.fdOpen ? undefined : this.fd;
+  /**
+   * Our end of the socket as a plain (blocking) fd, while no net.Socket was made of it and it is
+   * open, handed over: the caller closes it (a reap on SIGCHLD no longer does, so that the fd
+   * cannot be closed, and its number reused, under the caller's reads).
+   */
+  takeSocket(): number | undefined {
+    if (this.sock || !this.fdOpen) return undefined;
+    this.fdOpen = false;
+    return this.fd;
   }
 
   /** Closes our end of the socket (once), whichever form it has. */

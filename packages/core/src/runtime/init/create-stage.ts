@@ -1,7 +1,7 @@
 /** The init stage of a new container: namespaces, rootfs, identity, then wait for `start`. */
 import * as fs from 'node:fs';
 import { DEFERRED_RLIMITS, ParentAbort, type InitConfig, type ParentMessage, type SyncChannel } from '../sync';
-import { NAMESPACE_FLAGS, CLONE_FS, CLONE_NEWNS, setnsFd, unshare } from '../../sys/ns';
+import { NAMESPACE_FLAGS, CLONE_FS, CLONE_NEWCGROUP, CLONE_NEWNS, setnsFd, unshare } from '../../sys/ns';
 import { O_CLOEXEC, O_PATH, openRaw, closeFd } from '../../sys/file';
 import { joinSessionKeyring, sethostname, setdomainname } from '../../sys/host';
 import { hookState, runHooks } from '../hooks';
@@ -13,15 +13,32 @@ import { errnoText } from '../../errors';
 
 export function runCreate(cfg: InitConfig, ch: SyncChannel): void {
   const { spec } = cfg;
-  // Join the container's cgroup now, after Node's own start-up allocations (charged elsewhere).
-  enterCgroup(cfg, ch);
-
-  trace('init: cgroup joined');
-  joinNamespaces(cfg);
   const newNs = (spec.linux?.namespaces ?? []).filter((n) => !n.path && n.type !== 'pid' && n.type !== 'user');
   let flags = 0;
   for (const ns of newNs) flags |= NAMESPACE_FLAGS[ns.type];
-  if (flags) unshare(flags);
+  // The parent makes the container's cgroup while we build our namespaces and mounts, and says
+  // 'cgroup-ready' once we are in it (runtime/create.ts). From then on: what is left to us to join
+  // (memory under a limit: Node's own pages and the mounts are charged elsewhere), then the cgroup
+  // namespace, whose root is the cgroup we are in when it is made, then the cgroup mounts.
+  let inCgroup = false;
+  const joinCgroupNow = (): void => {
+    if (inCgroup) return;
+    inCgroup = true;
+    expect(ch, 'cgroup-ready');
+    enterCgroup(cfg, ch);
+  };
+  let cgroupNsMade = false;
+  const cgroupReady = (): void => {
+    if (cgroupNsMade) return;
+    cgroupNsMade = true;
+    joinCgroupNow();
+    if (flags & CLONE_NEWCGROUP) unshare(CLONE_NEWCGROUP);
+    trace('init: cgroup joined');
+  };
+  // A mount namespace joined by path may not show the host's /sys/fs/cgroup: the cgroup first.
+  if (cfg.joinNamespaces.some((n) => n.type === 'mount')) joinCgroupNow();
+  joinNamespaces(cfg);
+  if (flags & ~CLONE_NEWCGROUP) unshare(flags & ~CLONE_NEWCGROUP);
   trace('init: unshared');
   const hasMountNs = (spec.linux?.namespaces ?? []).some((n) => n.type === 'mount');
 
@@ -30,7 +47,8 @@ export function runCreate(cfg: InitConfig, ch: SyncChannel): void {
 
   preloadForRootfsChange(cfg);
   trace('init: namespaces');
-  if (hasMountNs) prepareRootfs(cfg);
+  if (hasMountNs) prepareRootfs(cfg, cgroupReady);
+  else cgroupReady();
   trace('init: mounts');
   // The parent runs prestart and createRuntime now; without hooks the round trip is skipped.
   let hostPid = 0;

@@ -20,7 +20,11 @@ import { secureJoin } from './securejoin';
 import { makeDirs } from '../../util/make-dirs';
 
 
-export function prepareRootfs(cfg: InitConfig): void {
+/**
+ * `cgroupReady` is called (once) before the first cgroup mount, or after the last mount: what
+ * comes from there on (cgroup mounts, device nodes) needs the container's cgroup.
+ */
+export function prepareRootfs(cfg: InitConfig, cgroupReady: () => void): void {
   const { spec, rootfs } = cfg;
   const prop = spec.linux?.rootfsPropagation;
   if (prop && PROPAGATION[prop] === undefined) throw new InvalidArgumentError(`linux.rootfsPropagation: unknown propagation "${prop}"`);
@@ -30,9 +34,11 @@ export function prepareRootfs(cfg: InitConfig): void {
 
   let devIsBind = false;
   for (const m of spec.mounts ?? []) {
+    if (m.type === 'cgroup' || m.type === 'cgroup2') cgroupReady();
     mountEntry(cfg, m);
     if (path.posix.normalize(`/${m.destination}`) === '/dev' && isBind(m)) devIsBind = true;
   }
+  cgroupReady();
   if (!devIsBind) {
     createDevSymlinks(rootfs);
     createDevices(rootfs, spec.linux?.devices ?? [], cfg.bindDevices === true);
