@@ -265,7 +265,10 @@ const FAST = {
     fast: { words: ['tasks', 't', 'task'], cache: 'ls', train: (tmp) => ['--state', tmp, 'tasks', 'ls'] },
     'fast-run': { words: ['run'] },
   },
-  crictl: { fast: { words: ['runp', 'create', 'start', 'stopp', 'rmp'] } },
+  crictl: {
+    fast: { words: ['runp', 'create', 'start', 'stopp', 'rmp'] },
+    'fast-list': { words: ['ps', 'pods'] },
+  },
 };
 
 /**

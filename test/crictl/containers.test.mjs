@@ -578,6 +578,25 @@ describe('crictl containers in a pod', { skip }, () => {
     }
   });
 
+  it('ps and pods in their plain forms answer without oclif as through it', async () => {
+    // The CREATED column may cross a second between the two calls.
+    const ago = (t) => t.replace(/(\d+ \w+|Less than a second|About an? \w+) ago/g, 'X ago');
+    for (const args of [['ps'], ['ps', '-a'], ['ps', '-q'], ['ps', '-a', '-q'], ['ps', '--no-trunc'], ['pods'], ['pods', '-q'], ['pods', '--no-trunc']]) {
+      const fast = await crictl(args[0], args.slice(1), { env: { ...env, BERTH_TRACE: '1' } });
+      const oclif = await crictl(args[0], args.slice(1), { env: { ...env, BERTH_FAST: 'off' } });
+      assert.match(fast.stderr, new RegExp(`^berth-trace \\S+ \\d+ fast: ${args[0]}$`, 'm'), args.join(' '));
+      assert.equal(fast.code, 0, args.join(' '));
+      assert.ok(fast.stdout.split('\n').filter(Boolean).length >= (args.includes('-q') ? 1 : 2), `${args.join(' ')} lists nothing`);
+      assert.deepEqual([fast.code, ago(fast.stdout)], [oclif.code, ago(oclif.stdout)], args.join(' '));
+    }
+    // Left to oclif: another output, a filter, ps's own -r, -D.
+    for (const args of [['ps', '-o', 'json'], ['ps', '--name', 'x'], ['ps', '-r'], ['pods', '--label', 'a=b'], ['pods', '-D']]) {
+      const r = await crictl(args[0], args.slice(1), { env: { ...env, BERTH_TRACE: '1' } });
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+      assert.doesNotMatch(r.stderr, /fast: /, args.join(' '));
+    }
+  });
+
   it('stopp stops the pod\'s containers; rm -a, rmp leave nothing', async () => {
     // One never started: its parked shim holds an init in the pod's PID namespace, which stopp ends.
     const parked = parkedShim(await create('parked-at-stopp', { command: [BB, 'true'] }));

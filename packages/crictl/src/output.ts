@@ -7,7 +7,8 @@
  * - tables through Go's tabwriter with crictl's settings (minwidth 20, padding 3);
  * - docker/go-units sizes, truncated ids, logrus lines at any level.
  */
-import type { TabOptions } from '@berth/core/dist/util/tabwriter';
+export { CRICTL_TABLE, table, truncateId } from './table';
+export { log, logLine, type LogLevel } from './log';
 
 /** A JSON value as crictl prints it; object key order is kept (protobuf field order). */
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -101,14 +102,6 @@ export function printStatusInfo(format: string, doc: Json, template = ''): void 
   } else process.stdout.write(`Don't support ${JSON.stringify(format)} format\n`);
 }
 
-/** crictl's tables: tabwriter(minwidth 20, tabwidth 1, padding 3, ' '), the last cell unpadded. */
-export const CRICTL_TABLE: TabOptions = { minwidth: 20, padding: 3 };
-
-export function table(rows: string[][]): string {
-  if (rows.length === 0) return '';
-  const { tabwrite } = require('@berth/core/dist/util/tabwriter') as typeof import('@berth/core/dist/util/tabwriter');
-  return tabwrite(rows, CRICTL_TABLE);
-}
 
 /** Go's %.<prec>g: shortest of %e/%f at `prec` significant digits, trailing zeros dropped. */
 export function goG(x: number, prec: number): string {
@@ -137,20 +130,4 @@ export function humanSize(bytes: number, precision = 4): string {
   return `${goG(size, precision)}${DECIMAL_UNITS[i] as string}`;
 }
 
-/** crictl's getTruncatedID: the prefix dropped, then at most 13 characters. */
-export function truncateId(id: string, prefix = ''): string {
-  const s = prefix && id.startsWith(prefix) ? id.slice(prefix.length) : id;
-  return s.length > 13 ? s.slice(0, 13) : s;
-}
 
-export type LogLevel = 'debug' | 'info' | 'warning' | 'error' | 'fatal';
-
-/** A logrus text line (crictl logs to stderr): `time="…" level=info msg="…"`. */
-export function logLine(level: LogLevel, message: string): string {
-  const time = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  return `time="${time}" level=${level} msg=${JSON.stringify(message)}\n`;
-}
-
-export function log(level: LogLevel, message: string): void {
-  process.stderr.write(logLine(level, message));
-}

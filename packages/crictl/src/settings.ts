@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import type { CrictlSettings } from '@berth/core/dist/cri/crictl-config';
-import { log } from './output';
+import { log } from './log';
 
 export interface GlobalFlagValues {
   config: string;

@@ -6,11 +6,10 @@
  */
 import { runtimeRootForNamespace, snapshotterRoot } from '../layout';
 import { NotFoundError } from '../errors';
-import { openMetadata } from '../metadata';
 import { readRecord, recordCgroup } from '../runtime/container';
 import { openSnapshotter } from '../snapshots';
 import { listContainerViews, type CriContainerView } from './containers';
-import { listSandboxes, sandboxIds, type StoreDirs } from './sandbox';
+import { readSandboxes, sandboxIds, type StoreDirs } from './sandbox-list';
 import { CRI_NAMESPACE } from './sandbox-record';
 import { idFilter } from './id-filter';
 import { readSmallFile } from '../sys/small-file';
@@ -130,13 +129,7 @@ export interface CriPodStats {
 
 /** ListPodSandboxStats: each pod's containers' figures summed (berth's pods have no pause process). */
 export function criPodStats(dirs: StoreDirs, f: StatsFilter = {}): CriPodStats[] {
-  const store = openMetadata(dirs.root);
-  let pods;
-  try {
-    pods = listSandboxes(store);
-  } finally {
-    store.close();
-  }
+  const pods = readSandboxes(dirs.root);
   const all = criContainerStats(dirs);
   const byId = idFilter(pods.map((p) => p.id), f.id);
   return pods.filter((p) => p.state === 'SANDBOX_READY' && byId(p.id)

@@ -18,7 +18,7 @@ import { discardParkedShim, parkShim } from '../tasks/parked';
 import { lockCriContainer, removeCriContainerLock } from './container-lock';
 import type { ContainerConfig } from './container-config';
 import {
-  criContainerName, exitedFields, fromContainerRecord, listCriContainers, resolveCriContainer, toContainerExtensions, type CriContainer, type CriContainerStatusRecord,
+  criContainerName, fromContainerRecord, listCriContainers, resolveCriContainer, toContainerExtensions, type CriContainer, type CriContainerStatusRecord,
 } from './container-record';
 import { containerSpec } from './container-spec';
 import { findCriImage, listCriImages } from './images';
@@ -86,80 +86,8 @@ export async function createCriContainer(o: CreateCriContainerOptions): Promise<
   }
 }
 
-export type CriContainerState = 'CONTAINER_CREATED' | 'CONTAINER_RUNNING' | 'CONTAINER_EXITED' | 'CONTAINER_UNKNOWN';
-
-/** A container with its live state (from its task, when it has one). */
-export interface CriContainerView extends CriContainer {
-  state: CriContainerState;
-  pid: number;
-  startedAt: string;
-  finishedAt: string;
-  exitCode: number;
-  reason: string;
-  message: string;
-}
-
-/**
- * The live state. An exit recorded in the status (the shim records it before it deletes the
- * task) is final; otherwise the task says: running, exited with its exit record, or unknown when
- * its shim died without one. A task whose init has ended but whose shim has not yet written the
- * exit still counts as running, as containerd shows it until the exit event is handled.
- */
-export function viewContainer(dirs: StoreDirs, c: CriContainer): CriContainerView {
-  const s = c.status;
-  const v: CriContainerView = { ...c, state: 'CONTAINER_CREATED', pid: 0, startedAt: s.startedAt, finishedAt: s.finishedAt, exitCode: s.exitCode, reason: s.reason, message: s.message };
-  if (s.finishedAt !== '0') return { ...v, state: 'CONTAINER_EXITED' };
-  const { taskInfo } = require('../tasks/records') as typeof import('../tasks/records');
-  let t;
-  try {
-    t = fs.existsSync(taskDir(dirs.state, CRI_NAMESPACE, c.id)) ? taskInfo(dirs.state, CRI_NAMESPACE, c.id) : undefined;
-  } catch (err) {
-    if (!(err instanceof NotFoundError)) throw err;
-  }
-  if (!t) {
-    // Started, yet no task and no recorded exit: its task was deleted behind crictl's back.
-    if (s.startedAt !== '0') return { ...v, state: 'CONTAINER_EXITED', reason: 'Unknown', message: 'the task is gone without a recorded exit' };
-    return v;
-  }
-  if (t.status === 'STOPPED' && t.exit) {
-    return { ...v, state: 'CONTAINER_EXITED', ...exitedFields(t.exit) };
-  }
-  if (t.status === 'RUNNING' || t.status === 'PAUSED' || t.status === 'STOPPED') return { ...v, state: 'CONTAINER_RUNNING', pid: t.pid };
-  if (t.status === 'UNKNOWN') return { ...v, state: 'CONTAINER_UNKNOWN', pid: t.pid, message: t.reason ?? '' };
-  return v;
-}
-
-export function listContainerViews(dirs: StoreDirs): CriContainerView[] {
-  const store = openMetadata(dirs.root);
-  let all: CriContainer[];
-  try {
-    all = listCriContainers(store);
-  } finally {
-    store.close();
-  }
-  return all.map((c) => viewContainer(dirs, c));
-}
-
-/** The pod's containers only: the others' task state is not read (stopp/rmp of many pods). */
-export function listPodContainerViews(dirs: StoreDirs, podId: string): CriContainerView[] {
-  const store = openMetadata(dirs.root);
-  let mine: CriContainer[];
-  try {
-    mine = listCriContainers(store).filter((c) => c.sandboxId === podId);
-  } finally {
-    store.close();
-  }
-  return mine.map((c) => viewContainer(dirs, c));
-}
-
-export function criContainerView(dirs: StoreDirs, idOrPrefix: string): CriContainerView {
-  const store = openMetadata(dirs.root);
-  try {
-    return viewContainer(dirs, resolveCriContainer(store, idOrPrefix));
-  } finally {
-    store.close();
-  }
-}
+export { criContainerView, listContainerViews, listPodContainerViews, viewContainer, type CriContainerState, type CriContainerView } from './container-views';
+import { criContainerView, type CriContainerView } from './container-views';
 
 /**
  * CRI RemoveContainer: a running container is refused unless `force` (crictl rm -f stops it

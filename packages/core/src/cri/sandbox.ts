@@ -8,7 +8,6 @@ import * as fs from 'node:fs';
 import { InvalidArgumentError, NotFoundError, StateError } from '../errors';
 import { sandboxPaths, type SandboxPaths } from '../layout';
 import type { MetadataStore } from '../metadata/store';
-import { openMetadata } from '../metadata';
 import { MNT_DETACH, MS_NODEV, MS_NOEXEC, MS_NOSUID, mount, umount } from '../sys/mount';
 import { addNetwork, delNetwork, loadNetwork, loopbackNetwork, podIps } from './cni';
 import type { CniRuntime, Json, NetworkConfigList } from './cni/types';
@@ -17,11 +16,10 @@ import type { PodSandboxConfig } from './pod-config';
 import { stopPodContainers, podContainers } from './pod-containers';
 import { addHostsEntry, podHostname, writeSandboxFiles } from './sandbox-files';
 import {
-  CRI_NAMESPACE, DEFAULT_RUNTIME_NAME, KIND_LABEL, RUNTIME_TYPE, fromRecord, isSandboxRecord, sandboxName, sandboxSpec, toExtensions, type Sandbox,
+  CRI_NAMESPACE, DEFAULT_RUNTIME_NAME, KIND_LABEL, RUNTIME_TYPE, sandboxName, sandboxSpec, toExtensions, type Sandbox,
 } from './sandbox-record';
 import { makeDirs } from '../util/make-dirs';
 
-export interface StoreDirs { root: string; state: string }
 
 export interface RunPodOptions extends StoreDirs {
   config: PodSandboxConfig;
@@ -49,19 +47,8 @@ function save(store: MetadataStore, s: Sandbox): void {
   store.containers.update(CRI_NAMESPACE, s.id, { spec: sandboxSpec(s), extensions: toExtensions(s) });
 }
 
-export function listSandboxes(store: MetadataStore): Sandbox[] {
-  return store.containers.list(CRI_NAMESPACE, { labels: { [KIND_LABEL]: 'sandbox' } }).filter(isSandboxRecord).map(fromRecord);
-}
-
-/** Every pod's id, from the store under `root` (what a pod filter's id prefix is resolved against). */
-export function sandboxIds(root: string): string[] {
-  const store = openMetadata(root);
-  try {
-    return listSandboxes(store).map((s) => s.id);
-  } finally {
-    store.close();
-  }
-}
+export { listSandboxes, sandboxIds, type StoreDirs } from './sandbox-list';
+import { listSandboxes, type StoreDirs } from './sandbox-list';
 
 /** A full id or a unique prefix of one; an ambiguous prefix names its candidates. */
 export function resolveSandbox(store: MetadataStore, idOrPrefix: string): Sandbox {

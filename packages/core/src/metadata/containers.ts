@@ -47,6 +47,9 @@ export interface ContainerInput {
 
 export type ContainerUpdate = Partial<Omit<ContainerInput, 'id'>>;
 
+/** A label key a quoted JSON path names as it is. */
+const SIMPLE_KEY = /^[\w.\/-]+$/;
+
 export interface ContainerFilter {
   image?: string;
   labels?: LabelFilter;
@@ -73,7 +76,19 @@ export class Containers {
   }
 
   list(namespace: string, filter: ContainerFilter = {}): Container[] {
-    return (this.s.stmt('SELECT * FROM containers WHERE namespace = ? ORDER BY id').all(namespace) as Row[])
+    // The label filter in SQL too, so that other rows are not parsed (CRI's pods and containers
+    // share the namespace: a listing of one kind parsed both kinds' specs). Keys that a JSON path
+    // cannot quote are left to matchLabels, which checks every filter again.
+    let where = 'namespace = ?';
+    const params: string[] = [namespace];
+    for (const [k, v] of Object.entries(filter.labels ?? {})) {
+      if (!SIMPLE_KEY.test(k)) continue;
+      if (v === undefined) where += ' AND json_type(labels, ?) IS NOT NULL';
+      else where += ' AND json_extract(labels, ?) = ?';
+      params.push(`$."${k}"`);
+      if (v !== undefined) params.push(v);
+    }
+    return (this.s.stmt(`SELECT * FROM containers WHERE ${where} ORDER BY id`).all(...params) as Row[])
       .map(toContainer)
       .filter((c) => (filter.image === undefined || c.image === filter.image) && matchLabels(c.labels, filter.labels));
   }

@@ -2,7 +2,7 @@ import { Args } from '@oclif/core';
 import { CrictlCommand } from '../base';
 import { inspectFlags, labelBlocks, rfc3339Nano, sortedJson } from '../inspect-common';
 import { goJson, statusInfoDoc, type Json } from '../output';
-import { goTime } from './pods';
+import { goTime } from '../listings';
 import { rpcMessage } from '@berth/core/dist/cri/rpc-error';
 
 export default class Inspectp extends CrictlCommand {
