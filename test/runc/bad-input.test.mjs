@@ -181,6 +181,16 @@ describe('runc bad input', { skip: skipUnlessRoot }, () => {
     assertNoLeaks();
   });
 
+  it('an init that fails while its cgroup is made names its own error (a namespace path that is gone; a mount source that is missing)', async (t) => {
+    // The init gets its config before the cgroup exists (runtime/create.ts): its error, not the
+    // cgroup move of its dead pid, is what the user reads.
+    registerCleanup(t);
+    const gone = edit((s) => { s.linux.namespaces = s.linux.namespaces.map((n) => (n.type === 'ipc' ? { type: 'ipc', path: '/proc/999999999/ns/ipc' } : n)); });
+    await createFails(gone, /open \/proc\/999999999\/ns\/ipc: no such file or directory/);
+    const missing = edit((s) => { s.mounts.splice(1, 0, { destination: '/data', type: 'bind', source: '/nonexistent-berth-source', options: ['rbind'] }); });
+    await createFails(missing, /mount \/data: source \/nonexistent-berth-source does not exist/);
+  });
+
   it('a cgroup limit the kernel refuses (cpuset.cpus 4095)', async (t) => {
     registerCleanup(t);
     const b = edit((s) => { s.linux.resources.cpu = { cpus: '4095' }; });

@@ -26,7 +26,7 @@ export function fast(argv: string[]): boolean {
   const flags = { all: p.own.all === true, quiet: p.own.quiet === true, 'no-trunc': p.own['no-trunc'] === true };
   try {
     // No --image in these forms: nothing to resolve.
-    writeStdout(p.command === 'ps' ? containersText(selectContainers(dirs, flags, fail, () => undefined), flags) : podsText(selectPods(dirs, flags, fail), flags));
+    writeStdout(p.command === 'ps' ? containersText(selectContainers(() => dirs, flags, fail, () => undefined), flags) : podsText(selectPods(() => dirs, flags, fail), flags));
   } catch (err) {
     // As CrictlCommand.catch.
     fail(errorLine((err as Error).message));

@@ -48,10 +48,11 @@ const STATES: Record<string, string> = { created: 'CONTAINER_CREATED', running: 
 const STATE_TEXT: Record<string, string> = { CONTAINER_CREATED: 'Created', CONTAINER_RUNNING: 'Running', CONTAINER_EXITED: 'Exited', CONTAINER_UNKNOWN: 'Unknown' };
 
 /**
- * `crictl ps`'s containers: filtered, newest first, cut by -l/-n. `imageId` resolves --image
- * (a name, a short name, an id or its prefix) to an image id.
+ * `crictl ps`'s containers: filtered, newest first, cut by -l/-n. `store` gives the store's
+ * directories (read after the flags are checked); `imageId` resolves --image (a name, a short
+ * name, an id or its prefix) to an image id.
  */
-export function selectContainers(dirs: StoreDirs, flags: PsFlags, fail: Fail, imageId: (image: string) => string | undefined): CriContainerView[] {
+export function selectContainers(store: () => StoreDirs, flags: PsFlags, fail: Fail, imageId: (image: string) => string | undefined): CriContainerView[] {
   const { listContainerViews } = require('@berth/core/dist/cri/container-views') as typeof import('@berth/core/dist/cri/container-views');
   const labels = labelFilter(flags.label, fail);
   let state: string | undefined;
@@ -67,6 +68,8 @@ export function selectContainers(dirs: StoreDirs, flags: PsFlags, fail: Fail, im
   const output = flags.output ?? 'table';
   if (output !== 'table' && output !== 'json' && output !== 'yaml') fail(`listing containers: unsupported output format ${JSON.stringify(output)}`);
   const { idFilter } = require('@berth/core/dist/cri/id-filter') as typeof import('@berth/core/dist/cri/id-filter');
+  // The store's directories only now: a bad flag is named before a config that does not load.
+  const dirs = store();
   const list = listContainerViews(dirs);
   const byId = idFilter(list.map((c) => c.id), flags.id);
   const { sandboxIds } = require('@berth/core/dist/cri/sandbox-list') as typeof import('@berth/core/dist/cri/sandbox-list');
@@ -124,7 +127,7 @@ export function containersText(list: CriContainerView[], flags: PsFlags): string
 }
 
 /** `crictl pods`'s pod sandboxes: filtered, newest first, cut by -l/-n. */
-export function selectPods(dirs: StoreDirs, flags: PodsFlags, fail: Fail): Sandbox[] {
+export function selectPods(store: () => StoreDirs, flags: PodsFlags, fail: Fail): Sandbox[] {
   const { readSandboxes } = require('@berth/core/dist/cri/sandbox-list') as typeof import('@berth/core/dist/cri/sandbox-list');
   const labels = labelFilter(flags.label, fail);
   let state: string | undefined;
@@ -133,7 +136,7 @@ export function selectPods(dirs: StoreDirs, flags: PodsFlags, fail: Fail): Sandb
     if (s !== 'ready' && s !== 'notready') fail('--state should be ready or notready');
     state = s === 'ready' ? 'SANDBOX_READY' : 'SANDBOX_NOTREADY';
   }
-  let pods = readSandboxes(dirs.root);
+  let pods = readSandboxes(store().root);
   // The CRI filter (id or unique prefix, state, labels), then crictl's own (name/namespace regexps, newest first, -l/-n).
   const { idFilter } = require('@berth/core/dist/cri/id-filter') as typeof import('@berth/core/dist/cri/id-filter');
   const byId = idFilter(pods.map((p) => p.id), flags.id);

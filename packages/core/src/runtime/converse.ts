@@ -75,9 +75,10 @@ export function converse(child: ChildLike, syncIndex: number, config: InitConfig
   });
   if (!afterConfig) return talk;
   talk.catch(() => undefined); // settled after afterConfig, below: never unhandled meanwhile
-  return afterConfig().then(() => {
-    // An init gone already (its error read, or its exit seen) is not written to: talk says why.
-    if (!sock.destroyed) send({ type: 'cgroup-ready' });
+  // After a turn of the event loop: an init that failed meanwhile has its last line read first (a
+  // write on its closed socket would destroy ours before the read), and is not written to.
+  return afterConfig().then(() => new Promise<void>((resolve) => { setImmediate(resolve); })).then(() => {
+    if (!sock.destroyed && !sock.readableEnded) send({ type: 'cgroup-ready' });
     return talk;
   });
 }

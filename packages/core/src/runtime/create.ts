@@ -97,8 +97,9 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
     let consoleIndex: number | undefined;
     if (consoleFd !== undefined) { consoleIndex = stdio.length; stdio.push(consoleFd); }
 
-    // The init stage is spawned first: its Node start-up (the longest step) overlaps with the
-    // cgroup, its limits and the FIFO made here; it waits for its config on the sync socket.
+    // The init stage is spawned first: its Node start-up (the longest step) overlaps with the FIFO
+    // made here; it waits for its config on the sync socket, then builds its namespaces and mounts
+    // while the cgroup is made (makeCgroup below).
     const env = initEnv({ [SYNC_FD_ENV]: String(syncIndex), ...traceEnv() });
     let proc: ChildLike;
     let releaseHolder = (): void => undefined;
@@ -161,7 +162,10 @@ export async function createContainer(opts: CreateOptions): Promise<Created> {
       // The spec's copy beside the record now, while the moves wait: off the path after the ready.
       writeSpec(opts.root, opts.id, spec);
       const joinError = await joined;
-      if (joinError) throw joinError;
+      // An init that died meanwhile (a mount it could not make) cannot be moved once reaped: its own
+      // error, or its exit, is what converse reads and reports, not the move's ESRCH.
+      const st = procStat(pid);
+      if (joinError && st !== undefined && st.state !== 'Z') throw joinError;
       trace('create: cgroup ready');
     };
 

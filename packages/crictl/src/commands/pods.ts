@@ -23,7 +23,7 @@ export default class Pods extends CrictlCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Pods);
     // --state here is crictl's pod-state filter, not berth's state directory (pods needs only --root).
-    const pods = selectPods(this.store(flags), flags, (m) => this.fail(m));
+    const pods = selectPods(() => this.store(flags), flags, (m) => this.fail(m));
     const { criPodSandbox } = require('@berth/core/dist/cri/cri-json') as typeof import('@berth/core/dist/cri/cri-json');
     if (printStructured(flags.output, { items: pods.map((p) => criPodSandbox(p) as Json) })) return;
     process.stdout.write(podsText(pods, flags));

@@ -26,8 +26,8 @@ export default class Ps extends CrictlCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Ps);
-    const dirs = this.store(flags);
-    const list = selectContainers(dirs, flags, (m) => this.fail(m), (image) => resolveImageId(dirs.root, image));
+    const store = (): { root: string; state: string } => this.store(flags);
+    const list = selectContainers(store, flags, (m) => this.fail(m), (image) => resolveImageId(store().root, image));
     const { criContainer } = require('@berth/core/dist/cri/container-json') as typeof import('@berth/core/dist/cri/container-json');
     if (printStructured(flags.output, { containers: list.map((c) => criContainer(c) as Json) })) return;
     process.stdout.write(containersText(list, flags));

@@ -35,8 +35,9 @@ export function runCreate(cfg: InitConfig, ch: SyncChannel): void {
     if (flags & CLONE_NEWCGROUP) unshare(CLONE_NEWCGROUP);
     trace('init: cgroup joined');
   };
-  // A mount namespace joined by path may not show the host's /sys/fs/cgroup: the cgroup first.
-  if (cfg.joinNamespaces.some((n) => n.type === 'mount')) joinCgroupNow();
+  // A mount namespace joined by path may not show the host's /sys/fs/cgroup, and a cgroup
+  // namespace joined by path would judge our cgroup.procs writes from its root: the cgroup first.
+  if (cfg.joinNamespaces.some((n) => n.type === 'mount' || n.type === 'cgroup')) joinCgroupNow();
   joinNamespaces(cfg);
   if (flags & ~CLONE_NEWCGROUP) unshare(flags & ~CLONE_NEWCGROUP);
   trace('init: unshared');

@@ -20,7 +20,8 @@ export function earlyChannel(cliPid: number): number {
   const cli = procStat(cliPid);
   if (unsharePid === undefined || cli === undefined || procStat(unsharePid)?.ppid !== cliPid) process.exit(0);
   const ours = offerSocket();
-  // The CLI takes the socket and makes the cgroup before it writes: time enough, always.
+  // While the CLI's Node and bundles still start (longer than ours, as a rule: it takes the socket
+  // once it is at createContainer, and writes the config at once).
   settleYoungGeneration();
   trace('init: young generation settled');
   awaitTaker(ours, () => isSameProcess(cliPid, cli.startTime));

@@ -21,8 +21,9 @@ import { makeDirs } from '../../util/make-dirs';
 
 
 /**
- * `cgroupReady` is called (once) before the first cgroup mount, or after the last mount: what
- * comes from there on (cgroup mounts, device nodes) needs the container's cgroup.
+ * `cgroupReady` is called before the first cgroup mount or mount of a device, or after the last
+ * mount: what comes from there on (cgroup mounts, devices, device nodes) needs the container's
+ * cgroup. It may be called more than once.
  */
 export function prepareRootfs(cfg: InitConfig, cgroupReady: () => void): void {
   const { spec, rootfs } = cfg;
@@ -34,7 +35,9 @@ export function prepareRootfs(cfg: InitConfig, cgroupReady: () => void): void {
 
   let devIsBind = false;
   for (const m of spec.mounts ?? []) {
-    if (m.type === 'cgroup' || m.type === 'cgroup2') cgroupReady();
+    // Also a mount of a device (a path as its source, not a bind): the devices cgroup judges its
+    // open, and must be the container's, as for runc, whose init mounts from inside its cgroup.
+    if (m.type === 'cgroup' || m.type === 'cgroup2' || (!isBind(m) && (m.source ?? '').startsWith('/'))) cgroupReady();
     mountEntry(cfg, m);
     if (path.posix.normalize(`/${m.destination}`) === '/dev' && isBind(m)) devIsBind = true;
   }
