@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { koffiDirect, LAZY_REQUIRE, LAZY_RUNTIME } from './bundle.mjs';
+import { BUNDLE_WRAP, koffiDirect, LAZY_REQUIRE, LAZY_RUNTIME } from './bundle.mjs';
 
 /**
  * Bundles dist/<entry> into dist/<name>.bundle.js, then runs `cacheArgs` (node arguments) with
@@ -31,7 +31,9 @@ export async function bundleCoreEntry(root, { name, entry, label, koffi = false,
     external: ['koffi', 'better-sqlite3'],
     // Module-level requires load on first use, as in the CLI bundles: the process runs only the
     // code of its own path (for the init, the bundle is in memory: nothing is read after pivot_root).
-    banner: { js: LAZY_RUNTIME },
+    // Inside the module wrapper, which is in the file (BUNDLE_WRAP): the entry compiles the text as read.
+    banner: { js: `${BUNDLE_WRAP[0]}\n${LAZY_RUNTIME}` },
+    footer: { js: BUNDLE_WRAP[1] },
     plugins: [...(koffi ? [koffiDirect(root)] : []), {
       name: 'berth-lazy-requires',
       setup(b) {
@@ -55,3 +57,4 @@ export async function bundleCoreEntry(root, { name, entry, label, koffi = false,
   if (r.status !== 0) process.stderr.write(`bundle: ${label} code cache not written: ${r.stderr}\n`);
   process.stdout.write(`bundle: packages/core/dist/${name}.bundle.js ${(fs.statSync(out).size / 1024).toFixed(0)} KiB\n`);
 }
+

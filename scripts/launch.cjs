@@ -19,7 +19,9 @@ const vm = require('node:vm');
 // The CommonJS loader's class, without loading the public node:module wrapper.
 const Module = module.constructor;
 
-const HEAD = '(function (exports, require, module, __filename, __dirname) { ';
+// A bundle's module wrapper (scripts/bundle.mjs's BUNDLE_WRAP), which the build writes into the
+// file: its text is compiled as read, not copied whole into a concatenation first.
+const HEAD = '(function (exports, require, module, __filename, __dirname) {';
 const TAIL = '\n})';
 
 /**
@@ -133,11 +135,11 @@ function loadBundle(file, cacheFile, worthWriting = () => true) {
   const source = fs.readFileSync(file, 'latin1'); // all ASCII (scripts/bundle.mjs)
   const mode = process.env.BERTH_CODE_CACHE;
   const hash = /^\/\* berth-bundle ([0-9a-f]+) \*\//.exec(source);
-  if (mode === 'off' || !hash) return require(file);
+  if (!hash) return require(file);
 
   const key = Buffer.from(`berth-v8-cache ${hash[1]} ${process.version} ${process.arch}\n`);
   let cachedData;
-  if (mode !== 'write') {
+  if (mode !== 'write' && mode !== 'off') {
     try {
       const buf = fs.readFileSync(cacheFile);
       if (buf.subarray(0, key.length).equals(key)) cachedData = buf.subarray(key.length);
@@ -145,11 +147,12 @@ function loadBundle(file, cacheFile, worthWriting = () => true) {
   }
   // No import() in here (Node 20 has it for vm code only behind a flag or a warning): the
   // bundle holds every module it loads, ESM ones converted (scripts/bundle.mjs).
-  const script = new vm.Script(HEAD + source + TAIL, { filename: file, cachedData });
+  const text = source.startsWith(HEAD, hash[0].length + 1) ? source : HEAD + source + TAIL; // an old build's form
+  const script = new vm.Script(text, { filename: file, cachedData });
   const accepted = cachedData !== undefined && !script.cachedDataRejected;
   // Write when missing or stale; not when V8 refused it only for other flags (--cpu-prof & co).
   const plainNode = process.execArgv.length === 0 && !process.env.NODE_OPTIONS;
-  if (mode === 'write' || (!accepted && plainNode && isWritable(dist))) writeAtExit(script, cacheFile, key, worthWriting);
+  if (mode === 'write' || (!accepted && mode !== 'off' && plainNode && isWritable(dist))) writeAtExit(script, cacheFile, key, worthWriting);
 
   // Registered like a required module, so require(file) (oclif's explicit discovery) finds it.
   const mod = new Module(file, module);

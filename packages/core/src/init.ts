@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 
+const WRAP = '(function (exports, require, module, __filename, __dirname) {';
+
 function runBundle(): boolean {
   const file = path.join(__dirname, 'init.bundle.js');
   let source: string;
@@ -20,7 +22,9 @@ function runBundle(): boolean {
   try {
     cachedData = fs.readFileSync(path.join(__dirname, `init.bundle.${process.version}.cache`));
   } catch { /* none for this node: compile from source */ }
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+  // The build writes the module wrapper into the file (scripts/bundle.mjs's BUNDLE_WRAP): compiled
+  // as read, with no whole copy for a concatenation.
+  const wrapped = source.startsWith(WRAP) ? source : `${WRAP}${source}\n})`;
   if (process.env.BERTH_INIT_WRITE_CACHE === '1') {
     // Build time. Every function is compiled now (V8 compiles lazily, on first call, and a cache
     // holds only what was compiled): the init runs most of its bundle, once, and cannot write a

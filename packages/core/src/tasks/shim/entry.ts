@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 
+const WRAP = '(function (exports, require, module, __filename, __dirname) {';
+
 function readIfExists(file: string): Buffer | undefined {
   try {
     return fs.readFileSync(file);
@@ -44,7 +46,9 @@ function runBundle(): boolean {
   let cachedData = readIfExists(runCache);
   const trained = cachedData !== undefined;
   cachedData ??= readIfExists(buildCache);
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+  // The build writes the module wrapper into the file (scripts/bundle.mjs's BUNDLE_WRAP): compiled
+  // as read, with no whole copy for a concatenation.
+  const wrapped = source.startsWith(WRAP) ? source : `${WRAP}${source}\n})`;
   const script = new vm.Script(wrapped, { filename: file, cachedData });
   if (process.env.BERTH_SHIM_WRITE_CACHE === '1') {
     fs.writeFileSync(buildCache, script.createCachedData());
