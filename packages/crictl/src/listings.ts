@@ -10,6 +10,7 @@ import type { Sandbox } from '@berth/core/dist/cri/sandbox-record';
 import { labelFilter, matchesPattern } from './list-filters';
 import { humanDuration } from '@berth/core/dist/util/go-units';
 import { table, truncateId } from './table';
+import { goTimeValue } from '@berth/core/dist/util/time';
 
 type Fail = (message: string) => never;
 
@@ -171,7 +172,7 @@ export function podsText(pods: Sandbox[], flags: PodsFlags): string {
       if (m.uid) out += `UID: ${m.uid}\n`;
       if (m.namespace) out += `Namespace: ${m.namespace}\n`;
       if (m.attempt !== 0) out += `Attempt: ${m.attempt}\n`;
-      out += `Status: ${stateText}\nCreated: ${goTime(p.createdAt)}\n`;
+      out += `Status: ${stateText}\nCreated: ${goTimeValue(p.createdAt)}\n`;
       const kv = (title: string, o: Record<string, string>): void => {
         out += `${title}:\n`;
         for (const k of Object.keys(o).sort()) out += `\t${k} -> ${o[k]}\n`;
@@ -198,12 +199,4 @@ function shown(n: number, flags: { latest?: boolean; last?: number }): number {
   if (flags.latest) return 1;
   if (flags.last !== undefined && flags.last > 0) return flags.last;
   return n;
-}
-
-/** Go's time.Time %v in UTC: 2006-01-02 15:04:05.999999999 +0000 UTC. */
-export function goTime(ns: string): string {
-  const n = BigInt(ns);
-  const base = new Date(Number(n / 1_000_000n)).toISOString().slice(0, 19).replace('T', ' ');
-  const frac = (n % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
-  return `${base}${frac ? `.${frac}` : ''} +0000 UTC`;
 }

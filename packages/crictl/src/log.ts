@@ -1,10 +1,11 @@
 /** crictl's logrus lines on stderr (re-exported by output.ts; apart from it for the fast paths, which load no output formats). */
-export type LogLevel = 'debug' | 'info' | 'warning' | 'error' | 'fatal';
+import { logrusLine, type LogrusLevel } from '@berth/core/dist/cli/logrus';
+
+export type LogLevel = LogrusLevel;
 
 /** A logrus text line (crictl logs to stderr): `time="…" level=info msg="…"`. */
 export function logLine(level: LogLevel, message: string): string {
-  const time = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  return `time="${time}" level=${level} msg=${JSON.stringify(message)}\n`;
+  return logrusLine(message, level);
 }
 
 export function log(level: LogLevel, message: string): void {

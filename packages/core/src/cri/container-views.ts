@@ -55,26 +55,22 @@ export function viewContainer(dirs: StoreDirs, c: CriContainer): CriContainerVie
 }
 
 export function listContainerViews(dirs: StoreDirs): CriContainerView[] {
-  const store = openMetadata(dirs.root);
-  let all: CriContainer[];
-  try {
-    all = listCriContainers(store);
-  } finally {
-    store.close();
-  }
-  return all.map((c) => viewContainer(dirs, c));
+  return readCriContainers(dirs.root).map((c) => viewContainer(dirs, c));
 }
 
 /** The pod's containers only: the others' task state is not read (stopp/rmp of many pods). */
 export function listPodContainerViews(dirs: StoreDirs, podId: string): CriContainerView[] {
-  const store = openMetadata(dirs.root);
-  let mine: CriContainer[];
+  return readCriContainers(dirs.root).filter((c) => c.sandboxId === podId).map((c) => viewContainer(dirs, c));
+}
+
+/** The CRI containers in the store under `root`, opened for this and closed (as readSandboxes). */
+function readCriContainers(root: string): CriContainer[] {
+  const store = openMetadata(root);
   try {
-    mine = listCriContainers(store).filter((c) => c.sandboxId === podId);
+    return listCriContainers(store);
   } finally {
     store.close();
   }
-  return mine.map((c) => viewContainer(dirs, c));
 }
 
 export function criContainerView(dirs: StoreDirs, idOrPrefix: string): CriContainerView {

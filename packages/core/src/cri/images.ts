@@ -20,6 +20,7 @@ import type { Descriptor, Image } from '../metadata/types';
 import { chainIDs, pullImage } from '../services/pull';
 import { removeImages } from '../services/image-admin';
 import { openSnapshotter } from '../snapshots';
+import { goTimeJson } from '../util/time';
 
 /** The containerd namespace of the CRI plugin. */
 export const CRI_NAMESPACE = 'k8s.io';
@@ -170,10 +171,9 @@ function userOf(user: unknown): { uid?: number; username: string } {
   return /^[+-]?\d+$/.test(u) ? { uid: Number(u), username: '' } : { username: u };
 }
 
-/** RFC 3339 as Go's time.Time re-encodes it: fractional seconds without trailing zeros. */
+/** A time of the image's config as Go's time.Time re-encodes it (anything else as it is). */
 function goTime(v: unknown): unknown {
-  if (typeof v !== 'string') return v;
-  return v.replace(/\.(\d*?)0+(?=Z|[+-]\d\d:\d\d$)/, (_m, d: string) => (d ? `.${d}` : ''));
+  return typeof v === 'string' ? goTimeJson(v) : v;
 }
 
 function sortedObject(v: unknown): Record<string, unknown> | undefined {

@@ -105,7 +105,6 @@ function unmountShm(shm: string): void {
   }
 }
 
-/** Releases everything the pod holds at runtime: network, pid holder, pinned namespaces, shm. */
 /**
  * The pod's network, pinned namespaces (and pid holder) and /dev/shm released. `keepOnNetworkError`
  * (stopp): a failed CNI DEL leaves the rest as it is, so the pod stays whole and ready and a later

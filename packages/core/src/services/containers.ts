@@ -20,6 +20,7 @@ import { takeGcLock } from './gc-lock';
 import type { Spec } from '../oci/types';
 import { CRI_NAMESPACE } from '../cri/sandbox-record';
 import { discardParkedShim } from '../tasks/parked';
+import { goTimeJson } from '../util/time';
 
 /** The only runtime berth has: its runc clone driven by a per-container shim. */
 export const DEFAULT_RUNTIME = 'io.containerd.runc.v2';
@@ -146,9 +147,6 @@ export interface ContainerInfoJson {
   Spec: unknown;
 }
 
-function goTime(d: Date): string {
-  return d.toISOString().replace(/\.?0+Z$/, 'Z');
-}
 
 /**
  * The signal that stops the container: its image's StopSignal (the label containerd records at
@@ -179,8 +177,8 @@ export function containerInfo(root: string, namespace: string, id: string): Cont
     Runtime: { Name: c.runtime.name, Options: c.runtime.options ?? null },
     SnapshotKey: c.snapshotKey,
     Snapshotter: c.snapshotter,
-    CreatedAt: goTime(c.createdAt),
-    UpdatedAt: goTime(c.updatedAt),
+    CreatedAt: goTimeJson(c.createdAt.toISOString()),
+    UpdatedAt: goTimeJson(c.updatedAt.toISOString()),
     Extensions: Object.keys(c.extensions).length ? c.extensions : null,
     Spec: c.spec,
   };

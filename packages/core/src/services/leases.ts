@@ -8,6 +8,7 @@ import { InvalidArgumentError } from '../errors';
 import { openMetadata, type MetadataStore } from '../metadata';
 import type { Labels, Lease, LeaseResource } from '../metadata/types';
 import { collectGarbage, type GcReport } from './gc';
+import { rfc3339 } from '../util/time';
 
 export const GC_EXPIRE = 'containerd.io/gc.expire';
 
@@ -27,10 +28,6 @@ function withMeta<T>(root: string, fn: (m: MetadataStore) => T): T {
   }
 }
 
-/** RFC 3339 with seconds, as Go formats time.RFC3339 in UTC. */
-function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d+Z$/, 'Z');
-}
 
 function view(l: Lease): LeaseView {
   const labels = { ...l.labels };

@@ -4,6 +4,7 @@ import { GC_ROOT, openMetadata } from '../metadata';
 import { mountAll, openSnapshotter, unmount, type NamespacedSnapshotter, type SnapshotInfo, type SnapshotMount, type SnapshotUsage } from '../snapshots';
 import { takeGcLock } from './gc-lock';
 import { unpackImage } from './unpack-image';
+import { rfc3339 } from '../util/time';
 
 export interface SnapshotScope {
   root: string;
@@ -17,7 +18,7 @@ function open(s: SnapshotScope): NamespacedSnapshotter {
 
 /** ctr marks what a user makes by hand as a GC root (the time, RFC 3339), so GC leaves it. */
 function rootLabel(): Record<string, string> {
-  return { [GC_ROOT]: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
+  return { [GC_ROOT]: rfc3339() };
 }
 
 export function listSnapshots(s: SnapshotScope): SnapshotInfo[] {

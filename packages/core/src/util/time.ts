@@ -1,10 +1,29 @@
-/** Timestamps as Go's RFC3339Nano prints them (runc's `created`): nanoseconds, trailing zeros trimmed. */
+/** Timestamps as Go formats them, for output that follows the Go tools'. */
 const origin = { ms: Date.now(), ns: process.hrtime.bigint() };
 
+/** Now as Go's RFC3339Nano prints it (runc's `created`): nanoseconds, trailing zeros trimmed. */
 export function rfc3339Nano(): string {
   const nowNs = BigInt(origin.ms) * 1_000_000n + (process.hrtime.bigint() - origin.ns);
   const ms = Number(nowNs / 1_000_000n);
   const frac = (nowNs % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
   const base = new Date(ms).toISOString().slice(0, 19);
   return `${base}${frac ? `.${frac}` : ''}Z`;
+}
+
+/** RFC 3339 with whole seconds, as Go's time.RFC3339 in UTC (logrus's `time=`, containerd's labels). */
+export function rfc3339(d: Date = new Date()): string {
+  return d.toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+/** An RFC 3339 time as Go's time.Time re-encodes it in JSON: fractional seconds without trailing zeros. */
+export function goTimeJson(rfc3339Text: string): string {
+  return rfc3339Text.replace(/\.(\d*?)0+(?=Z|[+-]\d\d:\d\d$)/, (_m, d: string) => (d ? `.${d}` : ''));
+}
+
+/** Nanoseconds since the epoch as Go's time.Time %v prints them in UTC: 2006-01-02 15:04:05.999999999 +0000 UTC. */
+export function goTimeValue(ns: string): string {
+  const n = BigInt(ns);
+  const base = new Date(Number(n / 1_000_000n)).toISOString().slice(0, 19).replace('T', ' ');
+  const frac = (n % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
+  return `${base}${frac ? `.${frac}` : ''} +0000 UTC`;
 }

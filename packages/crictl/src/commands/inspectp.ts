@@ -2,7 +2,7 @@ import { Args } from '@oclif/core';
 import { CrictlCommand } from '../base';
 import { inspectFlags, labelBlocks, rfc3339Nano, sortedJson } from '../inspect-common';
 import { goJson, statusInfoDoc, type Json } from '../output';
-import { goTime } from '../listings';
+import { goTimeValue } from '@berth/core/dist/util/time';
 import { rpcMessage } from '@berth/core/dist/cri/rpc-error';
 
 export default class Inspectp extends CrictlCommand {
@@ -44,7 +44,7 @@ export default class Inspectp extends CrictlCommand {
         if (m.uid) out += `UID: ${m.uid}\n`;
         if (m.namespace) out += `Namespace: ${m.namespace}\n`;
         const ips = cj.podIps(pod);
-        out += `Attempt: ${m.attempt}\nStatus: ${pod.state}\nCreated: ${goTime(pod.createdAt)}\nIP Addresses: ${ips.ip}\n`;
+        out += `Attempt: ${m.attempt}\nStatus: ${pod.state}\nCreated: ${goTimeValue(pod.createdAt)}\nIP Addresses: ${ips.ip}\n`;
         for (const ip of ips.additionalIps) out += `Additional IP: ${ip}\n`;
         out += labelBlocks(pod.config.labels, pod.config.annotations);
         if (info) out += `Info: map[info:${goJson(JSON.parse(info.info as string) as Json, 0)}]\n`;

@@ -1,10 +1,6 @@
 import { Flags } from '@oclif/core';
+import { logrusLine } from '@berth/core/dist/cli/logrus';
 import { CtrCommand } from '../../base';
-
-/** ctr logs through logrus's text format on stderr. */
-function logLine(level: 'info' | 'warning', msg: string): string {
-  return `time="${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}" level=${level} msg=${JSON.stringify(msg)}\n`;
-}
 
 export default class ImagesPrune extends CtrCommand {
   static override summary = 'Remove unused images';
@@ -17,13 +13,13 @@ export default class ImagesPrune extends CtrCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(ImagesPrune);
     if (!flags.all) {
-      process.stderr.write(logLine('warning', 'No images pruned. `image prune` requires --all to be specified.'));
+      process.stderr.write(logrusLine('No images pruned. `image prune` requires --all to be specified.', 'warning'));
       return;
     }
     const { pruneImages } = require('@berth/core/dist/services/image-admin') as typeof import('@berth/core/dist/services/image-admin');
     const { removed, errors } = await pruneImages(this.storeRoot(flags), flags.namespace);
     // As ctr: failures are warnings, the command still succeeds.
-    for (const e of errors) process.stderr.write(logLine('warning', `failed to delete image: ${e.message}`));
-    for (const n of removed) process.stderr.write(logLine('info', `deleted image: ${n}\n`));
+    for (const e of errors) process.stderr.write(logrusLine(`failed to delete image: ${e.message}`, 'warning'));
+    for (const n of removed) process.stderr.write(logrusLine(`deleted image: ${n}\n`, 'info'));
   }
 }

@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import { logrusLine } from '@berth/core/dist/cli/logrus';
 import { CtrCommand } from '../../base';
 import { stateDir } from './common';
 
@@ -28,16 +29,11 @@ export default class TasksDelete extends CtrCommand {
       try {
         const r = tasks.deleteTask(state, flags.namespace, id, flags.force);
         // ctr warns (through logrus) about a non-zero exit, and still succeeds.
-        if (r.exit && r.exit.status !== 0) process.stderr.write(warn(`task ${id} exit with non-zero exit code ${r.exit.status}`));
+        if (r.exit && r.exit.status !== 0) process.stderr.write(logrusLine(`task ${id} exit with non-zero exit code ${r.exit.status}`, 'warning'));
       } catch (err) {
         errors.push(err as Error);
       }
     }
     this.exitOnErrors(errors);
   }
-}
-
-function warn(msg: string): string {
-  const time = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  return `time="${time}" level=warning msg=${JSON.stringify(msg)}\n`;
 }
