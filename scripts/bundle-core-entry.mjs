@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BUNDLE_WRAP, koffiDirect, LAZY_REQUIRE, LAZY_RUNTIME } from './bundle.mjs';
+import { BUNDLE_WRAP, koffiDirect, lazyRequires, LAZY_RUNTIME } from './bundle.mjs';
 
 /**
  * Bundles dist/<entry> into dist/<name>.bundle.js, then runs `cacheArgs` (node arguments) with
@@ -40,7 +40,7 @@ export async function bundleCoreEntry(root, { name, entry, label, koffi = false,
         b.onLoad({ filter: /\.js$/ }, async (args) => {
           if (!args.path.startsWith(dist + path.sep)) return undefined;
           const text = await fs.promises.readFile(args.path, 'utf8');
-          return { contents: text.replace(LAZY_REQUIRE, '$1 $2 = __berthLazy(() => $3);'), loader: 'js' };
+          return { contents: lazyRequires(text), loader: 'js' };
         });
       },
     }],
