@@ -57,4 +57,3 @@ export async function bundleCoreEntry(root, { name, entry, label, koffi = false,
   if (r.status !== 0) process.stderr.write(`bundle: ${label} code cache not written: ${r.stderr}\n`);
   process.stdout.write(`bundle: packages/core/dist/${name}.bundle.js ${(fs.statSync(out).size / 1024).toFixed(0)} KiB\n`);
 }
-

@@ -113,7 +113,7 @@ const BOOT_LOADED = new Set(['fs', 'path']);
  */
 export function lazyRequires(text) {
   return text.replace(LAZY_REQUIRE, (_line, kind, name, expr) => {
-    const builtin = /^(?:__importStar\()?require\("((?:node:)?([a-z_/]+))"\)\)?$/.exec(expr);
+    const builtin = /^(?:__importStar\()?require\("((?:node:)?([a-z0-9_/]+))"\)\)?$/.exec(expr);
     const isNode = builtin !== null && (builtin[1].startsWith('node:') || builtinModules.includes(builtin[2]));
     if (!isNode) return `${kind} ${name} = __berthLazy(() => ${expr});`;
     if (BOOT_LOADED.has(builtin[2])) return `${kind} ${name} = require("${builtin[1]}");`;
@@ -253,7 +253,9 @@ async function smallBundle(root, tool, oclifDir, name, extra) {
  * itself: launch.js, the shim's entry and init.js compile the file's text as it was read. Wrapped
  * at load time, the text was a concatenation that V8 copied whole before compiling: a second copy
  * of the bundle in the heap (the crictl fast bundle's ~1 MB: ~10 ms of page faults on a slow VM).
- * The three loaders hold the same two strings (a file of the old form is wrapped as before).
+ * The three loaders hold the same two strings (a file of the old form is wrapped as before). The
+ * reverse does not hold: a loader of an older checkout rebuilt by tsc alone wraps the file again
+ * and runs nothing (the init stage or shim exits at once); `npm run build` makes both anew.
  */
 export const BUNDLE_WRAP = ['(function (exports, require, module, __filename, __dirname) {', '\n})'];
 

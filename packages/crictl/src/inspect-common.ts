@@ -7,14 +7,6 @@ export const inspectFlags = {
   template: Flags.string({ description: 'The template string is only used when output is go-template; The Template format is golang template' }),
 };
 
-/** Go's RFC3339Nano of an int64 nanosecond time (UTC): trailing zeros of the fraction dropped. */
-export function rfc3339Nano(ns: string): string {
-  const n = BigInt(ns);
-  const base = new Date(Number(n / 1_000_000n)).toISOString().slice(0, 19);
-  const frac = (n % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
-  return `${base}${frac ? `.${frac}` : ''}Z`;
-}
-
 export { sortedJson } from './output';
 
 /** The table output's Labels and Annotations blocks. An empty map arrives as nil over gRPC, and crictl then prints no heading. */

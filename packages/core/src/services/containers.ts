@@ -147,7 +147,6 @@ export interface ContainerInfoJson {
   Spec: unknown;
 }
 
-
 /**
  * The signal that stops the container: its image's StopSignal (the label containerd records at
  * create), else SIGTERM, as containerd's GetStopSignal.

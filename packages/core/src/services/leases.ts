@@ -28,7 +28,6 @@ function withMeta<T>(root: string, fn: (m: MetadataStore) => T): T {
   }
 }
 
-
 function view(l: Lease): LeaseView {
   const labels = { ...l.labels };
   if (l.expiresAt) labels[GC_EXPIRE] = rfc3339(l.expiresAt);

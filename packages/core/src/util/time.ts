@@ -3,11 +3,20 @@ const origin = { ms: Date.now(), ns: process.hrtime.bigint() };
 
 /** Now as Go's RFC3339Nano prints it (runc's `created`): nanoseconds, trailing zeros trimmed. */
 export function rfc3339Nano(): string {
-  const nowNs = BigInt(origin.ms) * 1_000_000n + (process.hrtime.bigint() - origin.ns);
-  const ms = Number(nowNs / 1_000_000n);
-  const frac = (nowNs % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
-  const base = new Date(ms).toISOString().slice(0, 19);
-  return `${base}${frac ? `.${frac}` : ''}Z`;
+  return nsRfc3339Nano(BigInt(origin.ms) * 1_000_000n + (process.hrtime.bigint() - origin.ns));
+}
+
+/** Nanoseconds since the epoch (an int64 of the CRI, as a string or a bigint) as Go's RFC3339Nano in UTC. */
+export function nsRfc3339Nano(ns: string | bigint): string {
+  const { base, frac } = splitNs(BigInt(ns));
+  return `${base.replace(' ', 'T')}${frac}Z`;
+}
+
+/** Seconds as `2006-01-02 15:04:05` (UTC) and the fraction as `.999999999` without trailing zeros ('' for none). */
+function splitNs(n: bigint): { base: string; frac: string } {
+  const base = new Date(Number(n / 1_000_000n)).toISOString().slice(0, 19).replace('T', ' ');
+  const digits = (n % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
+  return { base, frac: digits ? `.${digits}` : '' };
 }
 
 /** RFC 3339 with whole seconds, as Go's time.RFC3339 in UTC (logrus's `time=`, containerd's labels). */
@@ -22,8 +31,6 @@ export function goTimeJson(rfc3339Text: string): string {
 
 /** Nanoseconds since the epoch as Go's time.Time %v prints them in UTC: 2006-01-02 15:04:05.999999999 +0000 UTC. */
 export function goTimeValue(ns: string): string {
-  const n = BigInt(ns);
-  const base = new Date(Number(n / 1_000_000n)).toISOString().slice(0, 19).replace('T', ' ');
-  const frac = (n % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
-  return `${base}${frac ? `.${frac}` : ''} +0000 UTC`;
+  const { base, frac } = splitNs(BigInt(ns));
+  return `${base}${frac} +0000 UTC`;
 }

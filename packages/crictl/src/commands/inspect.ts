@@ -1,6 +1,7 @@
 import { Args } from '@oclif/core';
 import { CrictlCommand } from '../base';
-import { inspectFlags, labelBlocks, rfc3339Nano, sortedJson } from '../inspect-common';
+import { nsRfc3339Nano } from '@berth/core/dist/util/time';
+import { inspectFlags, labelBlocks, sortedJson } from '../inspect-common';
 import { goJson, statusInfoDoc, type Json } from '../output';
 import { rpcMessage } from '@berth/core/dist/cri/rpc-error';
 
@@ -29,7 +30,7 @@ export default class Inspect extends CrictlCommand {
       const raw = cj.criContainerStatus(v) as { [k: string]: Json };
       // cri-tools re-marshals the status through a map: times as RFC 3339, nested maps sorted.
       const status: { [k: string]: Json } = {};
-      for (const [k, x] of Object.entries(raw)) status[k] = TIMES.includes(k) ? rfc3339Nano(x as string) : sortedJson(x);
+      for (const [k, x] of Object.entries(raw)) status[k] = TIMES.includes(k) ? nsRfc3339Nano(x as string) : sortedJson(x);
       const info = flags.quiet ? undefined : cj.criContainerInfo(v);
       if (output === 'json' || output === 'yaml' || output === 'go-template') {
         this.printStatus(`getting the status of the container ${JSON.stringify(id)}`, output, statusInfoDoc(status, info), flags.template);

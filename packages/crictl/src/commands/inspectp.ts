@@ -1,8 +1,8 @@
 import { Args } from '@oclif/core';
 import { CrictlCommand } from '../base';
-import { inspectFlags, labelBlocks, rfc3339Nano, sortedJson } from '../inspect-common';
+import { inspectFlags, labelBlocks, sortedJson } from '../inspect-common';
 import { goJson, statusInfoDoc, type Json } from '../output';
-import { goTimeValue } from '@berth/core/dist/util/time';
+import { goTimeValue, nsRfc3339Nano } from '@berth/core/dist/util/time';
 import { rpcMessage } from '@berth/core/dist/cri/rpc-error';
 
 export default class Inspectp extends CrictlCommand {
@@ -31,7 +31,7 @@ export default class Inspectp extends CrictlCommand {
         const raw = cj.criPodSandboxStatus(pod) as { [k: string]: Json };
         // cri-tools re-marshals the status through a map: fields in proto order, nested maps sorted.
         const status: { [k: string]: Json } = {};
-        for (const [k, v] of Object.entries(raw)) status[k] = k === 'createdAt' ? rfc3339Nano(pod.createdAt) : sortedJson(v);
+        for (const [k, v] of Object.entries(raw)) status[k] = k === 'createdAt' ? nsRfc3339Nano(pod.createdAt) : sortedJson(v);
         const info = flags.quiet ? undefined : cj.sandboxInfo(pod);
         if (output === 'json' || output === 'yaml' || output === 'go-template') {
           this.printStatus(`getting the pod sandbox status for ${JSON.stringify(id)}`, output, statusInfoDoc(status, info), flags.template);
