@@ -11,7 +11,7 @@
 // by one training run, dist/cli.bundle.cache (V8 code cache).
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -201,11 +201,19 @@ const EARLY_SCRIPT = { runc: 'early-init.sh', ctr: 'early-shim.sh' };
 function checkEarlyWords(root, tool) {
   if (!EARLY_SCRIPT[tool]) return;
   const file = path.join(root, 'packages', tool, 'bin', EARLY_SCRIPT[tool]);
-  const branch = /^\s*([\w| -]+)\) early_word=1 ;;$/m.exec(fs.readFileSync(file, 'utf8'));
+  const script = fs.readFileSync(file, 'utf8');
+  const branch = /^\s*([\w| -]+)\) early_word=1 ;;$/m.exec(script);
   const words = branch ? branch[1].split('|').map((w) => w.trim()) : [];
   if (words.join(' ') !== (PRESPAWN[tool] ?? []).join(' ')) {
     throw new Error(`${path.relative(root, file)}: starts for ${words.join(', ') || 'no word found'}, launch.js for ${PRESPAWN[tool].join(', ')} (scripts/bundle.mjs PRESPAWN)`);
   }
+  if (tool !== 'runc') return; // ctr's shim: the CLI decides from the words alone (tasks/prespawn.ts)
+  // The flags that stop it, as prespawn.ts's (each with its `=value` spelling in the script).
+  const stop = /^\s*([^\n)]+)\) early_word= ; break ;;$/m.exec(script);
+  const flags = new Set(stop ? stop[1].split('|').map((w) => w.trim().replace(/=\*$/, '')) : []);
+  const { PRESPAWN_BLOCKERS } = createRequire(import.meta.url)(path.join(root, 'packages', 'core', 'dist', 'runtime', 'prespawn-blockers.js'));
+  const same = flags.size === PRESPAWN_BLOCKERS.length && PRESPAWN_BLOCKERS.every((f) => flags.has(f));
+  if (!same) throw new Error(`${path.relative(root, file)}: stops for ${[...flags].join(', ') || 'no flag found'}, the CLI for ${PRESPAWN_BLOCKERS.join(', ')} (core runtime/prespawn-blockers.ts)`);
 }
 
 /** dist/launch.js: scripts/launch.cjs with the CLI's prespawn words. */

@@ -17,6 +17,7 @@ import { trace, traceEnv } from '../util/trace';
 import { globalSlot } from '../util/held-child';
 import { spawnWithSocket, SPAWN_SOCKET_FD, type SpawnedChild } from '../sys/spawn';
 import { claimEarlyInit, discardEarlyInit, takeEarlyInit } from './early-init';
+import { PRESPAWN_BLOCKERS } from './prespawn-blockers';
 
 interface Prespawned {
   /** Spawned by us; or, for runc, started by its launcher (`early`: unshare's pid), taken when used. */
@@ -36,7 +37,7 @@ const slot = (): Slot => globalSlot<Slot>('berth.prespawn', () => ({ tried: fals
 /** The stdio index of the sync socket when nothing else is passed (0-2 inherited). */
 export const PLAIN_SYNC_INDEX = SPAWN_SOCKET_FD;
 
-const BLOCKERS = new Set(['--console-socket', '--preserve-fds', '--help', '-h']);
+const BLOCKERS: ReadonlySet<string> = new Set(PRESPAWN_BLOCKERS);
 
 /**
  * `argv` is the command line after the command name (`run`/`create`), flags first. `prime`:
