@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import { NotFoundError } from '../errors';
 import { taskDir } from '../layout';
-import { openMetadata } from '../metadata/store';
+import { withMetadata } from '../metadata/store';
 import { exitedFields, listCriContainers, resolveCriContainer, type CriContainer } from './container-record';
 import { CRI_NAMESPACE } from './sandbox-record';
 import type { StoreDirs } from './sandbox-list';
@@ -65,19 +65,9 @@ export function listPodContainerViews(dirs: StoreDirs, podId: string): CriContai
 
 /** The CRI containers in the store under `root`, opened for this and closed (as readSandboxes). */
 function readCriContainers(root: string): CriContainer[] {
-  const store = openMetadata(root);
-  try {
-    return listCriContainers(store);
-  } finally {
-    store.close();
-  }
+  return withMetadata(root, listCriContainers);
 }
 
 export function criContainerView(dirs: StoreDirs, idOrPrefix: string): CriContainerView {
-  const store = openMetadata(dirs.root);
-  try {
-    return viewContainer(dirs, resolveCriContainer(store, idOrPrefix));
-  } finally {
-    store.close();
-  }
+  return withMetadata(dirs.root, (store) => viewContainer(dirs, resolveCriContainer(store, idOrPrefix)));
 }

@@ -2,7 +2,7 @@
  * The pod sandboxes in the store, as listings read them: apart from sandbox.ts (CNI, mounts,
  * namespaces) so that `crictl pods` and its fast path load only the store.
  */
-import { openMetadata } from '../metadata/store';
+import { withMetadata } from '../metadata/store';
 import type { MetadataStore } from '../metadata/store';
 import { fromRecord, isSandboxRecord, CRI_NAMESPACE, KIND_LABEL, type Sandbox } from './sandbox-record';
 
@@ -14,12 +14,7 @@ export function listSandboxes(store: MetadataStore): Sandbox[] {
 
 /** The pods in the store under `root`, opened for this and closed. */
 export function readSandboxes(root: string): Sandbox[] {
-  const store = openMetadata(root);
-  try {
-    return listSandboxes(store);
-  } finally {
-    store.close();
-  }
+  return withMetadata(root, listSandboxes);
 }
 
 /** Every pod's id, from the store under `root` (what a pod filter's id prefix is resolved against). */

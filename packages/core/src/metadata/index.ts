@@ -1,5 +1,5 @@
 /** The transactional metadata store: namespaces, images, containers, content refs, snapshots, leases, GC. */
-export { openMetadata, MetadataStore, BUSY_TIMEOUT_MS } from './store';
+export { openMetadata, withMetadata, MetadataStore, BUSY_TIMEOUT_MS } from './store';
 export { metadataPaths, type MetadataPaths } from '../layout';
 export { SCHEMA_VERSION } from './schema';
 export { GC_ROOT, GC_FLAT, gcContentRefLabel, type GcResult, type SnapshotId } from './gc';

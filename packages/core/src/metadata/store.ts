@@ -195,6 +195,16 @@ export function openMetadata(rootDir: string): MetadataStore {
   }
 }
 
+/** `fn` over the store under `rootDir`, opened for it and closed after, whatever it throws. */
+export function withMetadata<T>(rootDir: string, fn: (store: MetadataStore) => T): T {
+  const store = openMetadata(rootDir);
+  try {
+    return fn(store);
+  } finally {
+    store.close();
+  }
+}
+
 function disconnectAll(): void {
   for (const { store } of connections.values()) {
     try { store.disconnect(); } catch { /* exiting: the next opener recovers the WAL */ }

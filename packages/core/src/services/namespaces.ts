@@ -1,5 +1,5 @@
 /** ctr's `namespaces` commands over the metadata store. */
-import { openMetadata } from '../metadata';
+import { withMetadata } from '../metadata';
 import type { Labels, Namespace } from '../metadata/types';
 import { InvalidArgumentError } from '../errors';
 
@@ -15,26 +15,17 @@ export function parseLabelArgs(args: string[]): Labels {
   return out;
 }
 
-function withStore<T>(root: string, fn: (s: ReturnType<typeof openMetadata>) => T): T {
-  const s = openMetadata(root);
-  try {
-    return fn(s);
-  } finally {
-    s.close();
-  }
-}
-
 export function listNamespaces(root: string): Namespace[] {
-  return withStore(root, (s) => s.namespaces.list());
+  return withMetadata(root, (s) => s.namespaces.list());
 }
 
 export function createNamespace(root: string, name: string, labels: Labels): Namespace {
-  return withStore(root, (s) => s.tx(() => s.namespaces.create(name, dropEmpty(labels))));
+  return withMetadata(root, (s) => s.tx(() => s.namespaces.create(name, dropEmpty(labels))));
 }
 
 /** Removes each namespace; returns the errors of those that could not be removed (ctr goes on). */
 export function removeNamespaces(root: string, names: string[]): { removed: string[]; errors: Error[] } {
-  return withStore(root, (s) => {
+  return withMetadata(root, (s) => {
     const removed: string[] = [];
     const errors: Error[] = [];
     for (const name of names) {
@@ -51,7 +42,7 @@ export function removeNamespaces(root: string, names: string[]): { removed: stri
 
 /** Sets (or, with an empty value, removes) labels on a namespace. */
 export function labelNamespace(root: string, name: string, labels: Labels): Namespace {
-  return withStore(root, (s) => s.tx(() => {
+  return withMetadata(root, (s) => s.tx(() => {
     const ns = s.namespaces.get(name);
     const next: Labels = { ...ns.labels };
     for (const [k, v] of Object.entries(labels)) {
