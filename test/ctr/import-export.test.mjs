@@ -142,8 +142,8 @@ describe('ctr images import/export', { skip }, () => {
     const chain = (await ctr(['snapshots', 'ls'])).stdout.split('\n').slice(1).filter(Boolean).map((l) => l.split(/\s+/)[0]);
     assert.equal(chain.length, 2, 'two committed layers');
     const top = chain.find((k) => (k !== image.diffIDs[0]));
-    const mineDirs = await layerDirs((a) => ctr(a), top, 'cmp-view');
-    const theirDirs = await layerDirs((a) => cd.ctr(a), top, 'cmp-view');
+    const mineDirs = await layerDirs((a) => ctr(a), top, 'cmp-layers');
+    const theirDirs = await layerDirs((a) => cd.ctr(a), top, 'cmp-layers');
     assert.equal(mineDirs.length, 2);
     assert.equal(theirDirs.length, 2);
     for (let i = 0; i < 2; i++) assert.deepEqual(tree(mineDirs[i]), tree(theirDirs[i]), `layer ${i + 1}`);

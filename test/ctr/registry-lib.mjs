@@ -215,12 +215,15 @@ export function addMultiIndex(dir, img) {
 }
 
 /**
- * The layer directories, bottom first, of a view `key` of snapshot `chainID`, from `snapshots
- * mounts` (overlay lowerdirs, or the one bind-mounted directory of a one-layer view). `run(args)`
- * is a ctr (berth's or containerd's) resolving to { code, stdout, stderr }.
+ * The layer directories, bottom first, of snapshot `chainID`, from the `snapshots mounts` of an
+ * active snapshot `key` on it (its overlay lowerdirs, or the one bind-mounted directory of the
+ * native snapshotter). An active snapshot, not a view: ctr marks what `prepare` makes as a GC
+ * root and not what `view` makes, so containerd's background GC (started by an import's lease
+ * going) may take a view between the two commands. `run(args)` is a ctr (berth's or
+ * containerd's) resolving to { code, stdout, stderr }.
  */
 export async function layerDirs(run, chainID, key) {
-  const v = await run(['snapshots', 'view', key, chainID]);
+  const v = await run(['snapshots', 'prepare', key, chainID]);
   assert.equal(v.code, 0, v.stderr);
   const m = await run(['snapshots', 'mounts', '/mnt', key]);
   assert.equal(m.code, 0, m.stderr);

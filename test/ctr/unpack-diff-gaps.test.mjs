@@ -123,8 +123,8 @@ describe('unpacked trees equal containerd\'s for the same pulled image', { skip 
     const chain = (await ctr(['snapshots', 'ls'])).stdout.split('\n').slice(1).filter(Boolean).map((l) => l.split(/\s+/)[0]);
     const top = chain.find((k) => k !== img.diffIDs[0]);
     assert.ok(top, `two layers: ${chain}`);
-    const mineDirs = await layerDirs(ctr, top, 'cmp-view');
-    const theirDirs = await layerDirs(cd.ctr, top, 'cmp-view');
+    const mineDirs = await layerDirs(ctr, top, 'cmp-layers');
+    const theirDirs = await layerDirs(cd.ctr, top, 'cmp-layers');
     assert.equal(mineDirs.length, 2);
     assert.equal(theirDirs.length, 2);
     const [m1, m2] = mineDirs.map(tree);

@@ -94,7 +94,7 @@ describe('hard links to earlier members of the same layer', { skip }, () => {
   it('a layer with duplicate members (GNU tar `etc etc`) unpacks as GNU tar extracts it', async () => {
     const r = await ctr(['images', 'pull', '--plain-http', `${registry.host}/t/dup:1`]);
     assert.equal(r.code, 0, r.stderr);
-    const [lower, upper] = await layerDirs(ctr, chainOf(dup.diffIDs), 'dup-view');
+    const [lower, upper] = await layerDirs(ctr, chainOf(dup.diffIDs), 'dup-layers');
     const mine = tree(upper);
     const ref = join(work, 'dup-gnu');
     mkdirSync(ref);
@@ -105,7 +105,7 @@ describe('hard links to earlier members of the same layer', { skip }, () => {
     assert.equal(readFileSync(join(upper, 'etc/passwd'), 'utf8'), 'root:x:0:0:root:/root:/bin/sh\n');
     assert.deepEqual([mine['etc/group'].nlink, mine['etc/passwd'].nlink, mine['etc/passwd'].mode], [1, 1, '100600']);
     assert.equal(tree(lower)['etc/base'].sha, createHash('sha256').update('base\n').digest('hex').slice(0, 16));
-    assert.equal((await ctr(['snapshots', 'rm', 'dup-view'])).code, 0);
+    assert.equal((await ctr(['snapshots', 'rm', 'dup-layers'])).code, 0);
   });
 
   it('links re-made over a name (same inode, another file) give what containerd unpacks', { skip: skipWithoutContainerd }, async () => {
@@ -117,13 +117,13 @@ describe('hard links to earlier members of the same layer', { skip }, () => {
       const r = await ctr(['images', 'pull', '--plain-http', ref]);
       assert.equal(r.code, 0, r.stderr);
       const chain = chainOf(relink.diffIDs);
-      const mine = (await layerDirs(ctr, chain, 'relink-view')).map(tree);
-      const their = (await layerDirs(cd.ctr, chain, 'relink-view')).map(tree);
+      const mine = (await layerDirs(ctr, chain, 'relink-layers')).map(tree);
+      const their = (await layerDirs(cd.ctr, chain, 'relink-layers')).map(tree);
       assert.deepEqual(mine, their);
       const lib = mine[1];
       assert.deepEqual(['lib/x', 'lib/x2', 'lib/y'].map((n) => [lib[n].inode, lib[n].nlink, lib[n].mode, lib[n].uid]), Array(3).fill(['lib/x', 3, '100755', 7]));
       assert.equal(lib['lib/y'].sha, createHash('sha256').update('x\n').digest('hex').slice(0, 16));
-      assert.equal((await ctr(['snapshots', 'rm', 'relink-view'])).code, 0);
+      assert.equal((await ctr(['snapshots', 'rm', 'relink-layers'])).code, 0);
     } finally {
       await cd.stop();
     }
