@@ -581,7 +581,7 @@ describe('crictl containers in a pod', { skip }, () => {
   it('ps and pods in their plain forms answer without oclif as through it', async () => {
     // The CREATED column may cross a second between the two calls.
     const ago = (t) => t.replace(/(\d+ \w+|Less than a second|About an? \w+) ago/g, 'X ago');
-    for (const args of [['ps'], ['ps', '-a'], ['ps', '-q'], ['ps', '-a', '-q'], ['ps', '--no-trunc'], ['pods'], ['pods', '-q'], ['pods', '--no-trunc']]) {
+    for (const args of [['ps'], ['ps', '-a'], ['ps', '-q'], ['ps', '-a', '-q'], ['ps', '-aq'], ['ps', '-qa', '--no-trunc'], ['ps', '--no-trunc'], ['pods'], ['pods', '-q'], ['pods', '--no-trunc']]) {
       const fast = await crictl(args[0], args.slice(1), { env: { ...env, BERTH_TRACE: '1' } });
       const oclif = await crictl(args[0], args.slice(1), { env: { ...env, BERTH_FAST: 'off' } });
       assert.match(fast.stderr, new RegExp(`^berth-trace \\S+ \\d+ fast: ${args[0]}$`, 'm'), args.join(' '));
@@ -594,6 +594,13 @@ describe('crictl containers in a pod', { skip }, () => {
       const r = await crictl(args[0], args.slice(1), { env: { ...env, BERTH_TRACE: '1' } });
       assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
       assert.doesNotMatch(r.stderr, /fast: /, args.join(' '));
+    }
+    // A group holding a letter that is no switch of the command, or one twice: oclif's, answered as with the fast path off.
+    for (const args of [['ps', '-av'], ['ps', '-aa'], ['pods', '-aq']]) {
+      const r = await crictl(args[0], args.slice(1), { env: { ...env, BERTH_TRACE: '1' } });
+      const oclif = await crictl(args[0], args.slice(1), { env: { ...env, BERTH_FAST: 'off' } });
+      assert.doesNotMatch(r.stderr, /fast: /, args.join(' '));
+      assert.deepEqual([r.code, ago(r.stdout)], [oclif.code, ago(oclif.stdout)], args.join(' '));
     }
   });
 

@@ -52,7 +52,7 @@ export function parseFast(argv: string[], forms: Readonly<Record<string, FastFor
   const command = hoisted[0] ?? '';
   if (!Object.hasOwn(forms, command)) return undefined;
   const form = forms[command] as FastForm;
-  const parsed = parsePlainForm(hoisted, 1, form.spec);
+  const parsed = parsePlainForm(hoisted, 1, { shortGroups: true, ...form.spec });
   if (!parsed) return undefined;
   const n = parsed.positionals.length;
   if (form.args === 'some' ? n === 0 : n !== form.args) return undefined;

@@ -1,8 +1,8 @@
 /**
- * crictl's `ps` and `pods` in their plain forms — a table or ids (-q), -a, --no-trunc — served
- * from dist/fast-list.bundle.js, which launch.js loads instead of the CLI bundle: on a slow VM
- * the CLI bundle and oclif were ~100 ms of a ~270 ms `crictl ps` with 50 pods, over the 200 ms of
- * issue 5. What they print is listings.ts's, as for the commands; anything else (filters, -o, -v,
+ * crictl's `ps` and `pods` in their plain forms — a table or ids (-q), -a, --no-trunc, short
+ * switches together (`ps -aq`) — served from dist/fast-list.bundle.js, which launch.js loads
+ * instead of the CLI bundle: on a slow VM the CLI bundle and oclif were ~100 ms of a ~270 ms
+ * `crictl ps` with 50 pods, over the 200 ms of issue 5. What they print is listings.ts's, as for the commands; anything else (filters, -o, -v,
  * -D, --help) returns false untouched for oclif. test/crictl/containers.test.mjs compares both.
  */
 import { errorLine } from '@berth/core/dist/cli/error-line';

@@ -20,6 +20,11 @@ export interface PlainFormSpec {
   goLike?: boolean;
   /** A lone `-`: an argument (runc's, as oclif takes it there) or refused (the default). */
   loneDash?: 'argument' | 'refuse';
+  /**
+   * `-aq` as `-a -q` when each letter is a switch: crictl's commands take short switches together
+   * (urfave/cli's UseShortOptionHandling), as oclif does; anything else in a group is oclif's.
+   */
+  shortGroups?: boolean;
 }
 
 /** Flags with a value and no restriction on it, from spelling → name. */
@@ -37,7 +42,7 @@ export interface PlainForm {
 
 /** `args[start…]` as a plain form, or undefined when oclif must take the command line. */
 export function parsePlainForm(args: readonly string[], start: number, spec: PlainFormSpec): PlainForm | undefined {
-  const { switches = {}, valued = {}, ignore, stopAtPositional = false, repeats = 'refuse', goLike = false, loneDash = 'refuse' } = spec;
+  const { switches = {}, valued = {}, ignore, stopAtPositional = false, repeats = 'refuse', goLike = false, loneDash = 'refuse', shortGroups = false } = spec;
   const flags: Record<string, string | true> = {};
   const positionals: string[] = [];
   let i = start;
@@ -50,6 +55,14 @@ export function parsePlainForm(args: readonly string[], start: number, spec: Pla
       continue;
     }
     if (ignore?.has(a)) continue;
+    if (shortGroups && /^-[A-Za-z]{2,}$/.test(a)) {
+      for (const letter of a.slice(1)) {
+        const name = Object.hasOwn(switches, `-${letter}`) ? switches[`-${letter}`] : undefined;
+        if (name === undefined || (repeats === 'refuse' && flags[name] !== undefined)) return undefined;
+        flags[name] = true;
+      }
+      continue;
+    }
     const eq = goLike || a.startsWith('--') ? a.indexOf('=') : -1;
     const spelling = eq > 0 ? a.slice(0, eq) : a;
     const flag = Object.hasOwn(valued, spelling) ? valued[spelling] : undefined;
