@@ -296,13 +296,24 @@ describe('crictl containers in a pod', { skip }, () => {
   });
 
   it('attach -i: our input to the container\'s stdin, its output back until it exits', async () => {
-    await create('reader', { stdin: true, command: [BB, 'sh', '-c', 'echo ready; while read x; do echo "got $x"; [ "$x" = bye ] && exit 0; done'] });
+    // stdin_once: our input's end closes the container's stdin; the attach follows it to its exit.
+    await create('reader', { stdin: true, stdin_once: true, command: [BB, 'sh', '-c', 'echo ready; while read x; do echo "got $x"; done; echo eof'] });
     assert.equal((await crictl('start', [ids.reader])).code, 0);
     await waitFor('ready', () => existsSync(join(logDir, 'reader.log')) && readFileSync(join(logDir, 'reader.log'), 'utf8').includes('ready'));
     const a = await crictl('attach', ['-i', ids.reader], { input: 'hello\nbye\n' });
     assert.equal(a.code, 0, a.stderr);
-    assert.equal(a.stdout, 'got hello\ngot bye\n');
+    assert.equal(a.stdout, 'got hello\ngot bye\neof\n');
     assert.equal((await inspect(ids.reader)).status.exitCode, 0);
+    // Without stdin_once the attach ends with our input, and the container runs on (containerd's Attach).
+    await create('keeps', { stdin: true, command: [BB, 'sh', '-c', 'while read x; do echo "kept $x"; done; echo eof; exec sleep 1000'] });
+    assert.equal((await crictl('start', [ids.keeps])).code, 0);
+    const k = await crictl('attach', ['-i', ids.keeps], { input: 'one\n' });
+    assert.equal(k.code, 0, k.stderr);
+    await waitFor('kept one in the log', () => readFileSync(join(logDir, 'keeps.log'), 'utf8').includes(' stdout F kept one'));
+    await sleep(300);
+    assert.equal((await inspect(ids.keeps)).status.state, 'CONTAINER_RUNNING');
+    assert.ok(!readFileSync(join(logDir, 'keeps.log'), 'utf8').includes(' stdout F eof'), 'its stdin stays open');
+    assert.equal((await crictl('rm', ['-f', ids.keeps])).code, 0);
     const noStdin = await crictl('attach', ['-i', ids.client], { input: 'x\n' });
     assert.equal(noStdin.code, 1);
     assert.match(noStdin.stderr, /has no stdin/);
@@ -553,6 +564,69 @@ describe('crictl containers in a pod', { skip }, () => {
     assert.equal(rmp.code, 0, rmp.stderr);
     assert.ok(!(await crictl('ps', ['-aq'])).stdout.includes(id), 'the pod\'s container went with it');
     delete ids.runner;
+  });
+
+  it('logs: a long line cut into P pieces comes out once and whole beside the other stream; an unended last line stays unended', async () => {
+    // 20000 bytes are a 16 KiB P piece and the rest; stderr lines come while the line is open.
+    const script = `${BB} head -c 20000 /dev/zero | ${BB} tr '\\0' a; ${BB} sleep 0.5; echo err1 >&2; ${BB} sleep 0.5; echo err2 >&2; ${BB} sleep 0.5; echo; echo done; printf tail-no-nl; exec ${BB} sleep 1000`;
+    const id = await create('pieces', { command: [BB, 'sh', '-c', script] });
+    assert.equal((await crictl('start', [id])).code, 0);
+    await waitFor('the log', () => existsSync(join(logDir, 'pieces.log')));
+    const follow = crictl('logs', ['-f', id]);
+    await waitFor('done in the log', () => readFileSync(join(logDir, 'pieces.log'), 'utf8').includes(' stdout F done'));
+    assert.equal((await crictl('stop', [id])).code, 0);
+    const f = await follow;
+    assert.equal(f.code, 0, f.stderr);
+    const expected = `${'a'.repeat(20000)}\ndone\ntail-no-nl`;
+    assert.equal(f.stdout, expected);
+    assert.equal(f.stderr, 'err1\nerr2\n', 'each stderr line once');
+    const text = readFileSync(join(logDir, 'pieces.log'), 'utf8');
+    assert.match(text, / stdout P tail-no-nl\n$/, 'the unended last line is a P line, as containerd writes it');
+    const all = await crictl('logs', [id]);
+    assert.deepEqual([all.stdout, all.stderr], [expected, 'err1\nerr2\n']);
+    // --tail counts the file's lines (a P piece is one), as kubelet; -t stamps a line once.
+    assert.equal((await crictl('logs', ['--tail', '2', id])).stdout, 'done\ntail-no-nl');
+    const stamped = await crictl('logs', ['-t', '--tail', '6', id]);
+    assert.match(stamped.stdout, /^\S+Z a{20000}\n\S+Z done\n\S+Z tail-no-nl$/);
+  });
+
+  it('logs -f and attach end when their reader goes (status 141, as Go\'s SIGPIPE); logs -f ends quietly on SIGINT', async () => {
+    const id = await create('ticker', { stdin: true, command: [BB, 'sh', '-c', `while :; do echo tick; ${BB} sleep 0.2; done`] });
+    assert.equal((await crictl('start', [id])).code, 0);
+    for (const cmd of [['logs', '-f', id], ['attach', id]]) {
+      const p = spawn(binPath('crictl'), [...g, ...cmd], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+      trackPid(p.pid);
+      await new Promise((resolve) => p.stdout.once('data', resolve));
+      p.stdout.destroy();
+      const code = await Promise.race([new Promise((resolve) => p.on('exit', (c, sig) => resolve(c ?? sig))), sleep(10_000).then(() => 'still running')]);
+      if (code === 'still running') p.kill('SIGKILL');
+      assert.equal(code, 141, cmd.join(' '));
+    }
+    const p = spawn(binPath('crictl'), [...g, 'logs', '-f', id], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    trackPid(p.pid);
+    await new Promise((resolve) => p.stdout.once('data', resolve));
+    p.kill('SIGINT');
+    assert.equal(await new Promise((resolve) => p.on('exit', (c, sig) => resolve(c ?? sig))), 0);
+    // stop -t with a negative grace period kills at once, as containerd's StopContainer.
+    const t0 = Date.now();
+    assert.equal((await crictl('stop', ['-t', '-1', id])).code, 0);
+    assert.ok(Date.now() - t0 < 10_000);
+    assert.equal((await inspect(id)).status.exitCode, 137);
+    assert.equal((await crictl('rm', [id])).code, 0);
+  });
+
+  it('an OOM kill is the container\'s reason, OOMKilled; exec -t wants -i and a terminal, as crictl', async () => {
+    const id = await create('hog', { command: [BB, 'tail', '/dev/zero'], linux: { resources: { memory_limit_in_bytes: 24 << 20 } } });
+    assert.equal((await crictl('start', [id])).code, 0);
+    const st = await waitFor('the OOM kill', async () => { const i = await inspect(id); return i.status.state === 'CONTAINER_EXITED' && i.status; }, 60_000);
+    assert.deepEqual([st.exitCode, st.reason], [137, 'OOMKilled']);
+    assert.equal((await crictl('rm', [id])).code, 0);
+    const noI = await crictl('exec', ['-t', ids.client, BB, 'true']);
+    assert.equal(noI.code, 1);
+    assert.match(noI.stderr, /tty=true must be specified with interactive=true/);
+    const noTty = await crictl('exec', ['-it', ids.client, BB, 'true'], { input: '' });
+    assert.equal(noTty.code, 1);
+    assert.match(noTty.stderr, /input is not a terminal/);
   });
 
   it('runp, create, start, stopp and rmp answer without oclif as through it', async () => {

@@ -1,5 +1,5 @@
 // CRI's log format as berth writes and reads it: F and P lines, long lines cut at 16 KiB, CR LF
-// ends a line, and the shim-side writer's exit drain (what the container wrote last is logged
+// ends a line, an unended last line is P, and the shim-side writer's exit drain (what the container wrote last is logged
 // even when the process exits at once).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -29,7 +29,7 @@ describe('CRI log lines', () => {
     const parsed = lines.map((l) => LINE.exec(l));
     assert.ok(parsed.every(Boolean), lines.join('\n'));
     assert.deepEqual(parsed.map((m) => [m[2], m[3], m[4].length]), [
-      ['stdout', 'F', 1], ['stdout', 'F', 2], ['stdout', 'P', MAX_LOG_LINE], ['stdout', 'P', MAX_LOG_LINE], ['stdout', 'F', 10], ['stdout', 'F', 3],
+      ['stdout', 'F', 1], ['stdout', 'F', 2], ['stdout', 'P', MAX_LOG_LINE], ['stdout', 'P', MAX_LOG_LINE], ['stdout', 'F', 10], ['stdout', 'P', 3],
     ]);
     assert.equal(parsed[1][4], 'bb', 'CR LF ends a line');
     const e = parseCriLogLine(Buffer.from(lines[2]));
@@ -53,7 +53,7 @@ describe('CRI log lines', () => {
     const r = spawnSync(process.execPath, [script, log, join(dir, 'out.fifo'), join(dir, 'err.fifo')], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const got = readFileSync(log, 'utf8').trimEnd().split('\n').map((l) => LINE.exec(l)).map((m) => `${m[2]} ${m[3]} ${m[4]}`).sort();
-    assert.deepEqual(got, ['stderr F err', 'stdout F out', 'stdout F partial']);
+    assert.deepEqual(got, ['stderr F err', 'stdout F out', 'stdout P partial']);
   });
 });
 

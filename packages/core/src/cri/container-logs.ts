@@ -1,6 +1,6 @@
 /**
  * `crictl logs`: a container's CRI log file read back as kubelet's log reader does — stdout
- * lines to stdout, stderr to stderr, partial (P) pieces joined to their line, optionally with
+ * lines to stdout, stderr to stderr, partial (P) pieces run on into their line, optionally with
  * their timestamps, the last N lines, lines since/until a time, and following the file while the
  * container runs.
  */
@@ -21,6 +21,8 @@ export interface LogOptions {
   untilMs?: number;
   /** Stop after this many bytes of output; negative: no limit. */
   limitBytes?: number;
+  /** Ends a follow (attach's detach): what was read is printed, then it returns. */
+  signal?: AbortSignal;
 }
 
 export interface LogSink {
@@ -70,31 +72,55 @@ function goDurationMs(text: string): number | undefined {
   return text.startsWith('-') ? -ms : ms;
 }
 
-/** Whole lines of the log with their P pieces joined (a line keeps the time of its first piece). */
-function entries(buf: Buffer): { lines: CriLogEntry[]; rest: Buffer } {
-  const lines: CriLogEntry[] = [];
-  const partial: Record<string, CriLogEntry | undefined> = {};
-  let start = 0;
-  let nl: number;
-  let consumed = 0;
-  while ((nl = buf.indexOf(0x0a, start)) >= 0) {
-    const e = parseCriLogLine(buf.subarray(start, nl));
-    start = nl + 1;
-    if (!e) continue;
-    const prev = partial[e.stream];
-    const merged = prev ? { ...prev, text: Buffer.concat([prev.text, e.text]), partial: e.partial } : e;
-    if (merged.partial) {
-      partial[e.stream] = merged;
-      continue;
+const CHUNK = 64 * 1024;
+const NEWLINE = Buffer.from('\n');
+
+/** A log file's lines from chunks of it, as they come: the bytes of a line not yet ended wait for the next chunk. */
+class LineSplitter {
+  private carry: Buffer = Buffer.alloc(0);
+
+  feed(chunk: Buffer): CriLogEntry[] {
+    const buf = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+    const out: CriLogEntry[] = [];
+    let start = 0;
+    let nl: number;
+    while ((nl = buf.indexOf(0x0a, start)) >= 0) {
+      const e = parseCriLogLine(buf.subarray(start, nl));
+      if (e) out.push(e); // its text is a view of this chunk: emitted before the next read
+      start = nl + 1;
     }
-    partial[e.stream] = undefined;
-    lines.push(merged);
-    // Only complete lines count as read: a P piece is read again with the rest of its line.
-    if (!partial.stdout && !partial.stderr) consumed = start;
+    this.carry = Buffer.from(buf.subarray(start));
+    return out;
   }
-  return { lines, rest: buf.subarray(consumed) };
 }
 
+/**
+ * Where the last `n` lines of the file's first `size` bytes start, read back from the end as
+ * kubelet's tail does (a P piece is a line of its own there too): not the whole file in memory.
+ */
+function tailStart(fd: number, size: number, n: number): number {
+  if (n === 0) return size;
+  const buf = Buffer.alloc(CHUNK);
+  let count = 0;
+  for (let pos = size; pos > 0;) {
+    const len = Math.min(CHUNK, pos);
+    pos -= len;
+    fs.readSync(fd, buf, 0, len, pos);
+    for (let i = len - 1; i >= 0; i--) {
+      // The newline that ends the last line starts no line.
+      if (buf[i] !== 0x0a || pos + i === size - 1) continue;
+      if (++count === n) return pos + i + 1;
+    }
+  }
+  return 0;
+}
+
+/**
+ * Prints the container's log as kubelet's log reader does: each line of the file as it is read
+ * (a P piece without a newline, so a long line comes out whole; with -t its time only at the start
+ * of a line), stdout's to stdout and stderr's to stderr. The file is read in chunks from where
+ * --tail puts the start, and followed while the container runs.
+ */
 export async function streamContainerLogs(dirs: StoreDirs, idOrPrefix: string, o: LogOptions, sink: LogSink): Promise<void> {
   const v = criContainerView(dirs, idOrPrefix);
   if (v.logPath === '') throw new NotFoundError(`container "${v.id}" has no log (its pod has no log_directory or it has no log_path)`);
@@ -109,43 +135,49 @@ export async function streamContainerLogs(dirs: StoreDirs, idOrPrefix: string, o
     throw err;
   }
   let budget = o.limitBytes !== undefined && o.limitBytes >= 0 ? o.limitBytes : Infinity;
+  const midLine: Record<CriLogEntry['stream'], boolean> = { stdout: false, stderr: false };
   const emit = (e: CriLogEntry): boolean => {
     if (o.sinceMs !== undefined && e.ms < o.sinceMs) return true;
     if (o.untilMs !== undefined && e.ms > o.untilMs) return true;
-    let out = Buffer.concat([o.timestamps ? Buffer.from(`${e.time} `) : Buffer.alloc(0), e.text, Buffer.from('\n')]);
+    const prefix = o.timestamps && !midLine[e.stream] ? Buffer.from(`${e.time} `) : undefined;
+    midLine[e.stream] = e.partial;
+    let out = Buffer.concat([...(prefix ? [prefix] : []), e.text, ...(e.partial ? [] : [NEWLINE])]);
     if (out.length > budget) out = out.subarray(0, budget);
     budget -= out.length;
     (e.stream === 'stdout' ? sink.stdout : sink.stderr)(out);
     return budget > 0;
   };
   try {
-    let pending: Buffer = fs.readFileSync(fd);
-    const first = entries(pending);
-    pending = Buffer.from(first.rest);
-    let lines = first.lines;
-    if (o.tail !== undefined && o.tail >= 0) lines = o.tail === 0 ? [] : lines.slice(-o.tail);
-    for (const e of lines) if (!emit(e)) return;
-    if (!o.follow) return;
-    const chunk = Buffer.alloc(65536);
-    for (;;) {
-      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
-      if (n > 0) {
-        const r = entries(Buffer.concat([pending, chunk.subarray(0, n)]));
-        pending = Buffer.from(r.rest);
-        for (const e of r.lines) if (!emit(e)) return;
-        continue;
+    const size = fs.fstatSync(fd).size;
+    let pos = o.tail !== undefined && o.tail >= 0 ? tailStart(fd, size, o.tail) : 0;
+    const lines = new LineSplitter();
+    const chunk = Buffer.alloc(CHUNK);
+    /** Prints what the file holds from `pos` (up to `end`); 'limit' once --limit-bytes is spent. */
+    const drain = (end = Infinity): 'more' | 'limit' => {
+      while (pos < end) {
+        const n = fs.readSync(fd, chunk, 0, Math.min(CHUNK, end - pos), pos);
+        if (n === 0) break;
+        pos += n;
+        for (const e of lines.feed(chunk.subarray(0, n))) if (!emit(e)) return 'limit';
       }
+      return 'more';
+    };
+    if (drain(size) === 'limit' || !o.follow) return;
+    for (;;) {
+      const before = pos;
+      if (drain() === 'limit' || o.signal?.aborted) return;
+      if (pos > before) continue;
       // Nothing new: done once the container has stopped (its shim has written all it had).
       const state = criContainerView(dirs, v.id).state;
       if (state !== 'CONTAINER_RUNNING' && state !== 'CONTAINER_CREATED') {
-        const again = fs.readSync(fd, chunk, 0, chunk.length, null);
-        if (again === 0) return;
-        const r = entries(Buffer.concat([pending, chunk.subarray(0, again)]));
-        pending = Buffer.from(r.rest);
-        for (const e of r.lines) if (!emit(e)) return;
-        continue;
+        drain();
+        return;
       }
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise<void>((resolve) => {
+        const done = (): void => { clearTimeout(t); resolve(); };
+        const t = setTimeout(() => { o.signal?.removeEventListener('abort', done); resolve(); }, 200);
+        o.signal?.addEventListener('abort', done, { once: true });
+      });
     }
   } finally {
     fs.closeSync(fd);

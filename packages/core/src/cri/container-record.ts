@@ -37,9 +37,12 @@ function rfc3339ToNs(t: string): string {
   return (BigInt(ms) * 1_000_000n + BigInt(frac)).toString();
 }
 
-/** The status fields of an exited container, from its task's exit record (as containerd's TaskExit). */
+/**
+ * The status fields of an exited container, from its task's exit record (as containerd's TaskExit;
+ * an OOM kill while it ran is its reason whatever the exit code, as containerd's TaskOOM sets it).
+ */
 export function exitedFields(exit: ExitInfo): Pick<CriContainerStatusRecord, 'finishedAt' | 'exitCode' | 'reason'> {
-  return { finishedAt: rfc3339ToNs(exit.exitedAt), exitCode: exit.status, reason: exit.status === 0 ? 'Completed' : 'Error' };
+  return { finishedAt: rfc3339ToNs(exit.exitedAt), exitCode: exit.status, reason: exit.oomKilled ? 'OOMKilled' : exit.status === 0 ? 'Completed' : 'Error' };
 }
 
 export interface CriContainer {

@@ -251,18 +251,32 @@ export function updateCriContainer(dirs: StoreDirs, idOrPrefix: string, u: CriRe
   return v.id;
 }
 
-/** CRI Attach as berth can give it: the container's output as it is logged, our input to its stdin. */
+/**
+ * CRI Attach as berth can give it: the container's output as it is logged, our input to its
+ * stdin. When our input ends, as containerd's attach: with the config's stdin_once (and no tty)
+ * the container's stdin is closed and its output followed until it exits; otherwise the attach
+ * ends there and the container runs on.
+ */
 export async function attachCriContainer(dirs: StoreDirs, idOrPrefix: string, o: { stdin: boolean }, sink: LogSink, input?: NodeJS.ReadableStream): Promise<void> {
   const v = criContainerView(dirs, idOrPrefix);
   if (v.state !== 'CONTAINER_RUNNING') throw new StateError(`container "${v.id}" is not running (state ${v.state})`);
+  const detach = new AbortController();
   if (o.stdin && input) {
     if (!v.config.stdin) throw new InvalidArgumentError(`container "${v.id}": its config has no stdin (stdin: true) to attach to`);
     const { taskPaths } = require('../layout') as typeof import('../layout');
-    const out = fs.createWriteStream('', { fd: fs.openSync(taskPaths(dirs.state, CRI_NAMESPACE, v.id).stdin, fs.constants.O_WRONLY) });
+    const p = taskPaths(dirs.state, CRI_NAMESPACE, v.id);
+    const out = fs.createWriteStream('', { fd: fs.openSync(p.stdin, fs.constants.O_WRONLY) });
     out.on('error', () => undefined);
+    // pipe() ends `out` (our end of the FIFO) once everything is written; the shim's end keeps the container's stdin open.
+    out.once('finish', () => {
+      if (v.config.stdinOnce && !v.config.tty) {
+        const { sendControl } = require('../tasks/shim/control') as typeof import('../tasks/shim/control');
+        sendControl(p.control, { type: 'close-stdin' });
+      } else detach.abort();
+    });
     input.pipe(out);
   }
   const { streamContainerLogs } = require('./container-logs') as typeof import('./container-logs');
   // Only what comes from now on, as attach shows it.
-  await streamContainerLogs(dirs, v.id, { follow: true, tail: 0 }, sink);
+  await streamContainerLogs(dirs, v.id, { follow: true, tail: 0, signal: detach.signal }, sink);
 }

@@ -31,7 +31,11 @@ export class CriLogFile {
   }
 }
 
-/** A stream's writer: splits what it is given into lines; at the end a partial line is written as full. */
+/**
+ * A stream's writer: splits what it is given into lines; what is left at the end without a
+ * newline is written as a partial (P) line, as containerd does, so that `crictl logs` does not
+ * add a newline the program never wrote.
+ */
 export class CriLogWriter extends Writable {
   private pending: Buffer = Buffer.alloc(0);
 
@@ -68,9 +72,9 @@ export class CriLogWriter extends Writable {
     this.pending = Buffer.from(buf);
   }
 
-  /** A partial line left at the end is written as a full one. */
+  /** A partial line left at the end. */
   flushSync(): void {
-    if (this.pending.length > 0) this.file.line(this.stream, 'F', this.pending);
+    if (this.pending.length > 0) this.file.line(this.stream, 'P', this.pending);
     this.pending = Buffer.alloc(0);
   }
 

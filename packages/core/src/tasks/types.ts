@@ -42,6 +42,8 @@ export interface ExitInfo {
   status: number;
   /** RFC 3339 time of the exit. */
   exitedAt: string;
+  /** The OOM killer killed a process of the container while it ran (recorded for CRI containers: their OOMKilled reason). */
+  oomKilled?: true;
 }
 
 /** The shim's one-line report on its ready channel. */

@@ -37,6 +37,12 @@ export default class Exec extends CrictlCommand {
     const { args, flags } = await this.parse(Exec);
     const id = args.id;
     const cmd = rest.length > 0 ? rest : [args.command].filter((x): x is string => x !== undefined);
+    // crictl's own checks of a terminal for a streamed exec (-s runs without one).
+    if (flags.tty && !flags.sync) {
+      if (!flags.interactive) this.fail('execing command in container: tty=true must be specified with interactive=true');
+      const { isTerminal } = require('@berth/core/dist/sys/pty') as typeof import('@berth/core/dist/sys/pty');
+      if (!isTerminal(0)) this.fail('execing command in container: input is not a terminal');
+    }
     const { execInCriContainer } = require('@berth/core/dist/cri/container-run') as typeof import('@berth/core/dist/cri/container-run');
     let code: number;
     try {

@@ -6,11 +6,12 @@ export default class Stop extends CrictlCommand {
   static override summary = 'Stop one or more running containers';
   static override usage = 'stop [flags] CONTAINER-ID [CONTAINER-ID...]';
   static override strict = false;
-  // stop's own -t/--timeout is the grace period, as in crictl (it shadows the global one).
+  // stop's own -t/--timeout is the grace period, as in crictl (it shadows the global one); zero or
+  // less kills at once, as containerd's StopContainer.
   static override baseFlags = CrictlCommand.baseFlags;
   static override args = { id: Args.string({ description: 'CONTAINER-ID', required: true }) };
   static override flags = {
-    timeout: Flags.integer({ char: 't', description: 'Seconds to wait to kill the container after a graceful stop is requested', default: 0, min: 0 }),
+    timeout: Flags.integer({ char: 't', description: 'Seconds to wait to kill the container after a graceful stop is requested', default: 0 }),
   };
 
   async run(): Promise<void> {

@@ -218,6 +218,11 @@ async function main(): Promise<void> {
   }
   restoreOwnStdio();
   const initPid = created.record.initPid;
+  // CRI's OOMKilled: kills by the OOM killer in the container's cgroup while it ran (containerd
+  // learns them from TaskOOM events; a shim that holds the cgroup counts them).
+  const oomCgroup = opts.io.kind === 'cri' ? (require('../../runtime/container') as typeof import('../../runtime/container')).recordCgroup(created.record) : undefined;
+  const oomKills = (): number => { try { return oomCgroup?.oomKills() ?? 0; } catch { return 0; } };
+  const oomBefore = oomKills();
   const stopReaping = reapOnSigchld(new Set([initPid, ...(created.child.pid !== undefined ? [created.child.pid] : [])]));
   let exitStatus: number | undefined;
   const exited = new Promise<void>((resolve) => {
@@ -259,7 +264,7 @@ async function main(): Promise<void> {
   setTimeout(settle, 50).unref();
 
   await exited;
-  const exit: ExitInfo = { pid: initPid, status: exitStatus ?? 255, exitedAt: rfc3339Nano() };
+  const exit: ExitInfo = { pid: initPid, status: exitStatus ?? 255, exitedAt: rfc3339Nano(), ...(oomKills() > oomBefore ? { oomKilled: true as const } : {}) };
   if (relay) {
     // Something in the container may still hold the pty: take what is buffered, then stop.
     relay.stop.abort();

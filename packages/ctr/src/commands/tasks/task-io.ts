@@ -38,13 +38,8 @@ export function consoleSize(): { rows: number; cols: number } | undefined {
 export async function foreground(state: string, ns: string, id: string, started: StartedTask | { io?: StartedTask['io'] }, terminal: boolean): Promise<number> {
   const tasks = require('@berth/core/dist/services/tasks') as typeof import('@berth/core/dist/services/tasks');
   const { isTerminal } = require('@berth/core/dist/sys/pty') as typeof import('@berth/core/dist/sys/pty');
-  // A reader of our output gone (`ctr run … | head`): Go's ctr dies of SIGPIPE there and leaves
-  // the task running; a shell sees that as status 141, and so it sees berth's.
-  const brokenPipe = (err: NodeJS.ErrnoException): void => {
-    if (err.code === 'EPIPE') (require('@berth/core/dist/sys/exec') as typeof import('@berth/core/dist/sys/exec')).exitNow(141);
-  };
-  process.stdout.on('error', brokenPipe);
-  process.stderr.on('error', brokenPipe);
+  // A reader of our output gone: Go's ctr dies of SIGPIPE and leaves the task running.
+  (require('@berth/core/dist/cli/broken-pipe') as typeof import('@berth/core/dist/cli/broken-pipe')).exitOnBrokenPipe();
   const relay = started.io?.relay({
     stdin: process.stdin, stdout: process.stdout, stderr: process.stderr,
     sizeFrom: terminal ? [1, 0, 2].find((f) => isTerminal(f)) : undefined,
