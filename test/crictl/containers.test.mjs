@@ -538,6 +538,9 @@ describe('crictl containers in a pod', { skip }, () => {
     assert.equal(u.code, 0, u.stderr);
     const limit = ['/sys/fs/cgroup/memory/k8s.io', '/sys/fs/cgroup/k8s.io'].map((d) => join(d, id)).find((d) => existsSync(d));
     if (limit?.includes('/memory/')) assert.equal(readFileSync(join(limit, 'memory.limit_in_bytes'), 'utf8').trim(), String(64 << 20));
+    // No swap beyond the limit where swap is accounted (containerd's WithResources).
+    if (limit?.includes('/memory/') && existsSync(join(limit, 'memory.memsw.limit_in_bytes'))) assert.equal(readFileSync(join(limit, 'memory.memsw.limit_in_bytes'), 'utf8').trim(), String(64 << 20));
+    else if (limit && existsSync(join(limit, 'memory.swap.max'))) assert.equal(readFileSync(join(limit, 'memory.swap.max'), 'utf8').trim(), '0');
     else if (limit) assert.equal(readFileSync(join(limit, 'memory.max'), 'utf8').trim(), String(64 << 20));
     const after = await inspect(id);
     assert.equal(after.info.runtimeSpec.linux.resources.memory.limit, 64 << 20);

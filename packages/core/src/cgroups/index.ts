@@ -14,7 +14,7 @@ import { UNIFIED_MOUNT, V2Manager } from './v2';
 export type { CgroupManager, CgroupVersion } from './types';
 export type { CgroupStats, CpuUsage, Throttling, CpusetStats, MemoryEntry, BlkioEntry, BlkioStats, HugetlbStats } from './stats';
 export { runcStatsData, stringifyExact } from './stats';
-export { cgroupVersion } from './resolve';
+export { cgroupVersion, swapControllerAvailable } from './resolve';
 export { cpuSharesToWeight, blkioWeightToIoWeight, memorySwapToV2 } from './convert';
 
 /** The manager for a container: `cgroupsPath` is the spec's linux.cgroupsPath, `id` the container id. */

@@ -12,6 +12,7 @@
  * - on a hybrid host the v1 manager also joins the cgroup2 mount (key ""), and there a
  *   relative path is taken from that mount's root, as runc does.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UnsupportedError } from '../errors';
 import type { CgroupVersion } from './types';
@@ -29,6 +30,25 @@ let versionCache: CgroupVersion | undefined;
 export function cgroupVersion(): CgroupVersion {
   versionCache ??= mountAt(readMountinfo(), UNIFIED_MOUNT)?.fsType === 'cgroup2' ? 2 : 1;
   return versionCache;
+}
+
+let swapCache: boolean | undefined;
+
+/**
+ * Whether the host can limit swap, as containerd's SwapControllerAvailable asks: v1's
+ * memory.memsw files (swap accounting on), or on v2 memory.swap.max in our own cgroup (the root
+ * has none).
+ */
+export function swapControllerAvailable(): boolean {
+  if (swapCache !== undefined) return swapCache;
+  const mounts = readMountinfo();
+  if (cgroupVersion() === 1) {
+    const m = findV1Mount(mounts, 'memory');
+    swapCache = m !== undefined && fs.existsSync(path.posix.join(m.mountPoint, 'memory.memsw.limit_in_bytes'));
+  } else {
+    swapCache = fs.existsSync(path.posix.join(UNIFIED_MOUNT, readProcCgroup().get('') ?? '/', 'memory.swap.max'));
+  }
+  return swapCache;
 }
 
 export function isHybrid(mounts: MountEntry[]): boolean {

@@ -222,7 +222,9 @@ export function updateCriContainer(dirs: StoreDirs, idOrPrefix: string, u: CriRe
   if (u.cpusetMems) cpu.mems = u.cpusetMems;
   const res: LinuxResources = {};
   if (Object.keys(cpu).length > 0) res.cpu = cpu;
-  if (u.memoryLimitInBytes !== undefined && u.memoryLimitInBytes > 0) res.memory = { limit: u.memoryLimitInBytes };
+  if (u.memoryLimitInBytes !== undefined && u.memoryLimitInBytes > 0) {
+    res.memory = (require('./container-spec') as typeof import('./container-spec')).criMemory(u.memoryLimitInBytes);
+  }
   // As containerd: the cgroup of a running container; of any other, only its spec and config
   // (a created one starts with them; an exited one keeps them for inspect).
   if (v.state === 'CONTAINER_RUNNING') {

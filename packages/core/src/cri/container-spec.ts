@@ -145,6 +145,16 @@ function withNamespaces(s: Spec, c: ContainerConfig, sb: Sandbox): void {
   linux.namespaces = out;
 }
 
+/**
+ * A CRI memory limit as the spec's: without a swap limit of its own, memory+swap is capped at the
+ * limit where the host accounts swap, so the container cannot swap (containerd's WithResources).
+ */
+export function criMemory(limit: number, swapLimit = 0): NonNullable<NonNullable<Spec['linux']>['resources']>['memory'] {
+  if (swapLimit > 0) return { limit, swap: swapLimit };
+  const { swapControllerAvailable } = require('../cgroups') as typeof import('../cgroups');
+  return swapControllerAvailable() ? { limit, swap: limit } : { limit };
+}
+
 function withResources(s: Spec, c: ContainerConfig): void {
   const r = c.linux.resources;
   const res = (s.linux as NonNullable<Spec['linux']>).resources ?? {};
@@ -155,10 +165,7 @@ function withResources(s: Spec, c: ContainerConfig): void {
   if (r.cpusetCpus !== '') cpu.cpus = r.cpusetCpus;
   if (r.cpusetMems !== '') cpu.mems = r.cpusetMems;
   if (Object.keys(cpu).length > 0) res.cpu = cpu;
-  if (r.memoryLimitInBytes > 0) {
-    res.memory = { limit: r.memoryLimitInBytes };
-    if (r.memorySwapLimitInBytes > 0) res.memory.swap = r.memorySwapLimitInBytes;
-  }
+  if (r.memoryLimitInBytes > 0) res.memory = criMemory(r.memoryLimitInBytes, r.memorySwapLimitInBytes);
   if (Object.keys(r.unified).length > 0) res.unified = { ...r.unified };
   (s.linux as NonNullable<Spec['linux']>).resources = res;
 }
