@@ -591,6 +591,16 @@ describe('crictl containers in a pod', { skip }, () => {
     assert.equal((await crictl('logs', ['--tail', '2', id])).stdout, 'done\ntail-no-nl');
     const stamped = await crictl('logs', ['-t', '--tail', '6', id]);
     assert.match(stamped.stdout, /^\S+Z a{20000}\n\S+Z done\n\S+Z tail-no-nl$/);
+    // -p: the previous attempt's log beside this one's, as crictl names it; attempt 0 has none.
+    mkdirSync(join(logDir, 'again'), { recursive: true });
+    writeFileSync(join(logDir, 'again', '0.log'), '2026-11-27T10:00:00.000000000Z stdout F first run\n');
+    const again = await create('again', { metadata: { name: 'again', attempt: 1 }, log_path: 'again/1.log', command: [BB, 'true'] });
+    const prev = await crictl('logs', ['-p', again]);
+    assert.deepEqual([prev.code, prev.stdout], [0, 'first run\n'], prev.stderr);
+    const none = await crictl('logs', ['--previous', id]);
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /previous terminated container pieces not found/);
+    assert.equal((await crictl('rm', [again])).code, 0);
   });
 
   it('logs -f and attach end when their reader goes (status 141, as Go\'s SIGPIPE); logs -f ends quietly on SIGINT', async () => {

@@ -23,6 +23,16 @@ export interface LogOptions {
   limitBytes?: number;
   /** Ends a follow (attach's detach): what was read is printed, then it returns. */
   signal?: AbortSignal;
+  /** The log of the container's previous attempt: `<attempt-1>.log` beside its own, as crictl -p finds it. */
+  previous?: boolean;
+}
+
+/** crictl's path of the previous attempt's log: the file name becomes the attempt before (the extension kept). */
+function previousLogPath(logPath: string, name: string, attempt: number): string {
+  if (attempt === 0) throw new NotFoundError(`previous terminated container ${name} not found`);
+  const slash = logPath.lastIndexOf('/');
+  const dot = logPath.lastIndexOf('.');
+  return `${logPath.slice(0, slash + 1)}${attempt - 1}${dot > slash ? logPath.slice(dot) : ''}`;
 }
 
 export interface LogSink {
@@ -124,13 +134,14 @@ function tailStart(fd: number, size: number, n: number): number {
 export async function streamContainerLogs(dirs: StoreDirs, idOrPrefix: string, o: LogOptions, sink: LogSink): Promise<void> {
   const v = criContainerView(dirs, idOrPrefix);
   if (v.logPath === '') throw new NotFoundError(`container "${v.id}" has no log (its pod has no log_directory or it has no log_path)`);
+  const logPath = o.previous ? previousLogPath(v.logPath, v.config.metadata.name, v.config.metadata.attempt) : v.logPath;
   let fd: number;
   try {
-    fd = fs.openSync(v.logPath, 'r');
+    fd = fs.openSync(logPath, 'r');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      if (v.state === 'CONTAINER_CREATED') return;
-      throw new NotFoundError(`failed to open log file "${v.logPath}": no such file`);
+      if (v.state === 'CONTAINER_CREATED' && !o.previous) return;
+      throw new NotFoundError(`failed to open log file "${logPath}": no such file`);
     }
     throw err;
   }

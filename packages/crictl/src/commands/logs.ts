@@ -19,13 +19,12 @@ export default class Logs extends CrictlCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Logs);
     const { streamContainerLogs, parseSince } = require('@berth/core/dist/cri/container-logs') as typeof import('@berth/core/dist/cri/container-logs');
-    if (flags.previous) this.fail('--previous: berth keeps no previous instance of a container');
     (require('@berth/core/dist/cli/broken-pipe') as typeof import('@berth/core/dist/cli/broken-pipe')).exitOnBrokenPipe();
     // crictl ends a follow quietly on SIGINT or SIGTERM: exit status 0.
     if (flags.follow) for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(0));
     try {
       await streamContainerLogs(this.store(flags), args.id, {
-        follow: flags.follow, tail: flags.tail, timestamps: flags.timestamps, limitBytes: flags['limit-bytes'],
+        follow: flags.follow, previous: flags.previous, tail: flags.tail, timestamps: flags.timestamps, limitBytes: flags['limit-bytes'],
         sinceMs: flags.since !== undefined ? parseSince(flags.since) : undefined,
       }, { stdout: (b) => process.stdout.write(b), stderr: (b) => process.stderr.write(b) });
     } catch (err) {
