@@ -4,7 +4,7 @@ import { rpcMessage } from '@berth/core/dist/cri/rpc-error';
 
 export default class Exec extends CrictlCommand {
   static override summary = 'Run a command in a running container';
-  static override description = 'berth exits with the command\'s exit code (crictl exits 1 for any non-zero code), and with -s prints its stdout and stderr apart.';
+  static override description = 'berth exits with the command\'s exit code (crictl exits 1 for any non-zero code), with -s prints its stdout and stderr apart, and applies --timeout without -s too (crictl only with -s).';
   static override usage = 'exec [flags] CONTAINER-ID COMMAND [ARG...]';
   static override strict = false;
   // exec's own -i/-t, as in crictl; the image endpoint and the connection timeout keep their long forms.
