@@ -80,6 +80,19 @@ describe('ctr tasks', { skip }, () => {
     assert.equal(ex.stdout, '1 /etc 1000\n');
     const noId = await env.ctr(['t', 'exec', id, 'true']);
     assert.notEqual(noId.code, 0);
+    // The process gets pipes that ctr relays, not ctr's own descriptors (here files: they would
+    // show by their paths), as containerd's FIFOs; what it leaves running holds only those, and
+    // ctr ends ~2 s after the process, as containerd's ctr.
+    const fds = await env.ctr(['t', 'exec', '--exec-id', 'fds', id, 'sh', '-c', 'for f in 0 1 2; do busybox readlink /proc/self/fd/$f; done; echo err >&2'], { stdio: 'files', input: 'in\n' });
+    assert.equal(fds.code, 0, fds.stderr);
+    assert.equal(fds.stderr, 'err\n');
+    for (const l of fds.stdout.trim().split('\n')) assert.match(l, /^(pipe|socket):\[\d+\]$/, fds.stdout);
+    const t0 = Date.now();
+    const left = await env.ctr(['t', 'exec', '--exec-id', 'left', id, 'sh', '-c', 'busybox sleep 30 & echo hi; exit 5'], { stdio: 'files' });
+    assert.deepEqual([left.code, left.stdout], [5, 'hi\n'], left.stderr);
+    assert.ok(Date.now() - t0 < 15_000, 'ctr does not wait for what the process left running');
+    const cat = await env.ctr(['t', 'exec', '--exec-id', 'cat', id, 'busybox', 'cat'], { input: 'fed\n' });
+    assert.deepEqual([cat.code, cat.stdout], [0, 'fed\n'], cat.stderr);
 
     const bg = await env.ctr(['t', 'exec', '-d', '--exec-id', 'bg', id, 'busybox', 'sleep', '1000'], { stdio: 'files' });
     assert.equal(bg.code, 0, bg.stderr);

@@ -39,6 +39,13 @@ export interface ExecOptions {
    * must not leave its stdout held by the process; runc's `exec -d` hands its own on, as runc).
    */
   nullIo?: boolean;
+  /**
+   * In the foreground without a terminal: the process gets pipes, which we relay to and from our
+   * stdio, not our descriptors themselves (ctr's and crictl's exec: a container process must not
+   * hold the caller's terminal or files, and a background child of it must not keep the caller's
+   * reader waiting). runc's exec hands its own on, as runc.
+   */
+  relayStdio?: boolean;
 }
 
 /** runc exec's flags applied over the container's own process settings. */
@@ -104,7 +111,8 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     else [ourEnd, consoleFd] = sock.socketpair();
   }
   const preserve = o.preserveFds ?? 0;
-  const stdio: (number | 'inherit' | 'pipe' | 'ignore')[] = o.nullIo ? ['ignore', 'ignore', 'ignore'] : ['inherit', 'inherit', 'inherit'];
+  const relay = o.relayStdio === true && !o.nullIo && !o.detach && !o.process.terminal;
+  const stdio: (number | 'inherit' | 'pipe' | 'ignore')[] = o.nullIo ? ['ignore', 'ignore', 'ignore'] : relay ? ['pipe', 'pipe', 'pipe'] : ['inherit', 'inherit', 'inherit'];
   for (let i = 0; i < preserve; i++) stdio.push(3 + i);
   const syncIndex = stdio.length;
   stdio.push('pipe');
@@ -143,6 +151,7 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     : spawn(stageExe, [initStageScript()], { stdio, env, detached: o.detach === true, argv0: process.execPath });
   if (consoleFd !== undefined) closeFd(consoleFd);
   if (sealed !== undefined) closeFd(sealed);
+  const relayed = relay ? relayPipes(child) : undefined;
   let execPid: number | undefined;
   let joined = false;
   try {
@@ -174,6 +183,7 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     await reaped(child);
     if (execPid !== undefined) try { process.kill(execPid, 'SIGKILL'); } catch { /* gone */ }
     if (!o.detach) killAdopted();
+    await relayed?.finish();
     throw err;
   } finally {
     removeFile(config.execGate);
@@ -185,6 +195,7 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     try { process.kill(execPid, 'SIGKILL'); } catch { /* gone */ }
     await reaped(child);
     if (!o.detach) await waitFor(new SpawnedChild(execPid));
+    await relayed?.finish();
     throw err;
   }
   const master = ourEnd === undefined ? undefined : (require('./console') as typeof import('./console')).takeConsole(ourEnd);
@@ -196,7 +207,39 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
   await reaped(child);
   const program = new SpawnedChild(execPid);
   program.ref();
-  return waitForeground(program, execPid, master);
+  const code = await waitForeground(program, execPid, master);
+  await relayed?.finish();
+  return code;
+}
+
+/** How long output is still taken after the process exits, from what it left running (as ctr's 2 s). */
+const OUTPUT_GRACE_MS = 2000;
+
+/**
+ * Our stdin into the process's, its stdout and stderr out to ours, kept apart. `finish` (the
+ * process has exited) waits for its output to end — at most OUTPUT_GRACE_MS, as a background
+ * child of it may hold the pipes — and lets go of our stdin.
+ */
+function relayPipes(child: ChildProcess): { finish(): Promise<void> } {
+  const [input, out, err] = [child.stdin, child.stdout, child.stderr];
+  input?.on('error', () => undefined); // EPIPE: the process does not read its stdin
+  if (input) process.stdin.pipe(input);
+  out?.pipe(process.stdout, { end: false });
+  err?.pipe(process.stderr, { end: false });
+  const closed = (s: NodeJS.ReadableStream | null): Promise<void> => new Promise((resolve) => { if (!s) resolve(); else s.once('close', () => resolve()); });
+  const ended = Promise.all([closed(out), closed(err)]);
+  return {
+    async finish(): Promise<void> {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([ended, new Promise<void>((resolve) => { timer = setTimeout(resolve, OUTPUT_GRACE_MS); })]);
+      clearTimeout(timer);
+      if (input) process.stdin.unpipe(input);
+      process.stdin.pause();
+      input?.destroy();
+      out?.destroy();
+      err?.destroy();
+    },
+  };
 }
 
 /**

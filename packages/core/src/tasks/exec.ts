@@ -53,7 +53,7 @@ export async function execTask(o: ExecTaskOptions): Promise<number> {
     const proc = execProcessFrom(root, o.id, { args: o.args, env: o.env, cwd: o.cwd, user, tty: o.tty, ...(user ? { additionalGids: [] } : {}) });
     // Detached: ctr returns at once, so the process gets /dev/null, not ctr's stdio (a caller
     // reading ctr's output would wait for the process).
-    const code = await execInContainer({ root, id: o.id, process: proc, detach: o.detach, pidFile, nullIo: o.detach === true && o.tty !== true });
+    const code = await execInContainer({ root, id: o.id, process: proc, detach: o.detach, pidFile, nullIo: o.detach === true && o.tty !== true, relayStdio: true });
     if (!o.detach) removeFile(pidFile);
     return code;
   } catch (err) {
