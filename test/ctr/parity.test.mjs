@@ -159,6 +159,17 @@ describe('ctr parity', { skip: process.getuid() !== 0 && 'needs root' }, () => {
     assert.equal((await ctr(['c', 'rm', id])).code, 0);
   });
 
+  it('run --rm whose output fails otherwise (ENOSPC: /dev/full) still returns the task\'s status and removes everything, as ctr', async () => {
+    const id = newId();
+    const r = spawn('bash', ['-c', `${join(REPO_ROOT, 'bin', 'ctr')} --root ${root} --state ${state} run --rm ${DEMO_IMAGE} ${id} sh -c 'echo a; sleep 1; echo b; exit 5' >/dev/full; echo "status=$?"`], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    r.stdout.on('data', (d) => { out += d; });
+    await new Promise((resolve) => r.on('close', resolve));
+    assert.equal(out, 'status=5\n');
+    assert.doesNotMatch((await ctr(['c', 'ls', '-q'])).stdout, new RegExp(id));
+    assert.equal(await taskLine(id), undefined);
+  });
+
   it('c rm of a container whose snapshot directory was removed by hand succeeds', async () => {
     const id = newId();
     assert.equal((await ctr(['c', 'create', DEMO_IMAGE, id, 'true'])).code, 0);
