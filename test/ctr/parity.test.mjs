@@ -170,6 +170,24 @@ describe('ctr parity', { skip: process.getuid() !== 0 && 'needs root' }, () => {
     assert.equal(await taskLine(id), undefined);
   });
 
+  it('a foreground run passes on job-control and other signals (TSTP, SYS, XCPU), as ctr: it neither stops nor dies', async () => {
+    const id = newId();
+    const script = 'trap "echo got TSTP" TSTP; trap "echo got SYS" SYS; trap "echo got XCPU" XCPU; trap "echo got TERM; exit 0" TERM; echo ready; while :; do sleep 0.2; done';
+    const r = spawn(join(REPO_ROOT, 'bin', 'ctr'), ['--root', root, '--state', state, 'run', '--rm', DEMO_IMAGE, id, 'sh', '-c', script], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    r.stdout.on('data', (d) => { out += d; });
+    const exited = new Promise((resolve) => r.on('exit', (code, sig) => resolve(code ?? sig)));
+    for (let i = 0; i < 100 && !out.includes('ready'); i++) await new Promise((res) => setTimeout(res, 100));
+    for (const sig of ['SIGTSTP', 'SIGSYS', 'SIGXCPU']) {
+      r.kill(sig);
+      await new Promise((res) => setTimeout(res, 500));
+    }
+    r.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    assert.equal(out, 'ready\ngot TSTP\ngot SYS\ngot XCPU\ngot TERM\n');
+    assert.equal(await taskLine(id), undefined);
+  });
+
   it('c rm of a container whose snapshot directory was removed by hand succeeds', async () => {
     const id = newId();
     assert.equal((await ctr(['c', 'create', DEMO_IMAGE, id, 'true'])).code, 0);

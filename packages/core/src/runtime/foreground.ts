@@ -6,10 +6,21 @@
 import type { ChildLike } from '../sys/spawn';
 import { constants } from 'node:os';
 
-const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGPIPE', 'SIGALRM', 'SIGCONT'];
+/**
+ * What a foreground runc or ctr passes on to its container process: every signal a process can
+ * catch, as runc and ctr do (Go's signal.Notify of all), but those that are about the CLI itself —
+ * SIGCHLD (its children), SIGURG (Go's preemption, ignored by ctr too), SIGWINCH (the terminal's
+ * size, relayed as a resize where there is one), SIGTTIN and SIGTTOU (a background read or write
+ * of the terminal would signal us again at once) — and the fault signals Node refuses to catch.
+ * SIGTSTP is passed on: ^Z stops the container's process, not the CLI, as with ctr.
+ */
+export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = [
+  'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGPIPE', 'SIGALRM', 'SIGCONT', 'SIGTSTP',
+  'SIGXCPU', 'SIGXFSZ', 'SIGVTALRM', 'SIGPROF', 'SIGSYS', 'SIGIO', 'SIGPWR', 'SIGSTKFLT',
+];
 
 export async function waitForeground(child: ChildLike, targetPid: number, consoleMaster?: number): Promise<number> {
-  const handlers = FORWARDED.map((sig) => {
+  const handlers = FORWARDED_SIGNALS.map((sig) => {
     const h = (): void => { try { process.kill(targetPid, sig); } catch { /* exited */ } };
     process.on(sig, h);
     return [sig, h] as const;
