@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertNoLeaks, registerCleanup, runBin } from '../lib/index.mjs';
+import { spawnSync } from 'node:child_process';
+import { assertNoLeaks, binPath, childEnv, registerCleanup, runBin } from '../lib/index.mjs';
 import { setupTaskEnv, shimPid, skipWithoutRegistry as skip, sleep } from './task-lib.mjs';
 
 describe('ctr tasks', { skip }, () => {
@@ -91,6 +92,9 @@ describe('ctr tasks', { skip }, () => {
     const left = await env.ctr(['t', 'exec', '--exec-id', 'left', id, 'sh', '-c', 'busybox sleep 30 & echo hi; exit 5'], { stdio: 'files' });
     assert.deepEqual([left.code, left.stdout], [5, 'hi\n'], left.stderr);
     assert.ok(Date.now() - t0 < 15_000, 'ctr does not wait for what the process left running');
+    // A reader that goes: ctr ends with 141 (Go's SIGPIPE) and so does the process, not stalled on a full pipe.
+    const piped = spawnSync('bash', ['-c', `${binPath('ctr')} --root ${env.root} --state ${env.state} t exec --exec-id yes ${id} busybox yes | head -2; echo "status=\${PIPESTATUS[0]}"`], { encoding: 'utf8', timeout: 30_000, env: childEnv() });
+    assert.equal(piped.stdout, 'y\ny\nstatus=141\n', piped.stderr);
     const cat = await env.ctr(['t', 'exec', '--exec-id', 'cat', id, 'busybox', 'cat'], { input: 'fed\n' });
     assert.deepEqual([cat.code, cat.stdout], [0, 'fed\n'], cat.stderr);
 

@@ -223,6 +223,9 @@ const OUTPUT_GRACE_MS = 2000;
 function relayPipes(child: ChildProcess): { finish(): Promise<void> } {
   const [input, out, err] = [child.stdin, child.stdout, child.stderr];
   input?.on('error', () => undefined); // EPIPE: the process does not read its stdin
+  // Our reader gone (`… exec yes | head`): we end with 141 as Go's ctr dies of SIGPIPE, and the
+  // process then meets the broken pipe itself; relaying on would stall it on a full pipe.
+  (require('../cli/broken-pipe') as typeof import('../cli/broken-pipe')).exitOnBrokenPipe();
   if (input) process.stdin.pipe(input);
   out?.pipe(process.stdout, { end: false });
   err?.pipe(process.stderr, { end: false });
