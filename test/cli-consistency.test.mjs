@@ -9,7 +9,7 @@
 //   the fix (--snapshotter native).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -99,6 +99,28 @@ describe('CLI consistency (issue 6)', () => {
       });
     }
   }
+
+  // A result that cannot be written (stdout on /dev/full) is one line in the tool's words, as Go's
+  // `write /dev/stdout: no space left on device`, exit 1: not Node's stack over the bundle's source.
+  // Every list command that lists on an empty store (its table has a header), and `version`.
+  it('stdout on /dev/full: one line naming the failed write, exit 1, for every list command', async () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const cmds = TOOLS.flatMap((tool) => registry(tool).filter(isList)
+        .filter(({ C }) => !Object.values(C.args ?? {}).some((a) => a.required))
+        .map(({ id }) => [tool, argv(tool, id)]));
+      cmds.push(['ctr', ['version']], ['crictl', ['version']]);
+      for (const [tool, args] of cmds) {
+        const r = await runBin(tool, [...globals[tool], ...args], { timeout: 60_000, stdout: full });
+        assert.equal(r.code, 1, `${tool} ${args.join(' ')}: ${r.stderr}`);
+        const lines = r.stderr.split('\n').filter(Boolean);
+        assert.equal(lines.length, 1, `${tool} ${args.join(' ')}:\n${r.stderr}`);
+        assert.match(lines[0], /write \/dev\/stdout: no space left on device/, `${tool} ${args.join(' ')}`);
+      }
+    } finally {
+      closeSync(full);
+    }
+  });
 
   // [tool, args, what the line must name]. Each is run as is, then with --debug / -D.
   const BAD = [

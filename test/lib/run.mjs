@@ -20,14 +20,16 @@ let fileCounter = 0;
  *               the container, so a pipe would stay open until the container exits; 'files'
  *               points stdout/stderr at temp files, read once the tool itself exits (their
  *               paths are returned, to read the container's later output too).
+ * opts.stdout   in 'pipe' mode, an open fd to give the tool as its stdout instead of a pipe
+ *               (e.g. /dev/full); stdout is then ''.
  * opts.closeGrace  in 'pipe' mode, how long to wait for the pipes to close after the exit
  *               before giving up on them (stdioHeld: true); default 2000 ms.
  */
 export function runBin(tool, args = [], opts = {}) {
-  const { input, timeout = 30_000, env, cwd, stdio = 'pipe', closeGrace = 2000 } = opts;
+  const { input, timeout = 30_000, env, cwd, stdio = 'pipe', closeGrace = 2000, stdout } = opts;
   return stdio === 'files'
     ? runWithFiles(binPath(tool), args, { input, timeout, env, cwd })
-    : runWithPipes(binPath(tool), args, { input, timeout, env, cwd, closeGrace });
+    : runWithPipes(binPath(tool), args, { input, timeout, env, cwd, closeGrace, stdout });
 }
 
 function startTimer(child, timeout, onTimeout) {
@@ -37,11 +39,11 @@ function startTimer(child, timeout, onTimeout) {
   }, timeout);
 }
 
-function runWithPipes(file, args, { input, timeout, env, cwd, closeGrace }) {
+function runWithPipes(file, args, { input, timeout, env, cwd, closeGrace, stdout = 'pipe' }) {
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
     const child = spawn(file, args, {
-      cwd, env: childEnv(env), stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      cwd, env: childEnv(env), stdio: [input === undefined ? 'ignore' : 'pipe', stdout, 'pipe'],
     });
     const out = [];
     const err = [];
@@ -51,7 +53,7 @@ function runWithPipes(file, args, { input, timeout, env, cwd, closeGrace }) {
     let graceTimer = null;
     if (child.pid) trackPid(child.pid);
     const timer = startTimer(child, timeout, () => { timedOut = true; });
-    child.stdout.on('data', (b) => out.push(b));
+    child.stdout?.on('data', (b) => out.push(b));
     child.stderr.on('data', (b) => err.push(b));
     if (input !== undefined) {
       child.stdin.on('error', () => { /* the tool may not read its stdin */ });
@@ -63,7 +65,7 @@ function runWithPipes(file, args, { input, timeout, env, cwd, closeGrace }) {
       clearTimeout(timer);
       clearTimeout(graceTimer);
       if (child.pid) untrackPid(child.pid);
-      if (stdioHeld) { child.stdout.destroy(); child.stderr.destroy(); }
+      if (stdioHeld) { child.stdout?.destroy(); child.stderr.destroy(); }
       resolve({
         code: exit ? exit.code : null,
         signal: exit ? exit.signal : null,

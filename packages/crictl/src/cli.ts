@@ -21,6 +21,11 @@ export async function main(argv: string[], pkgRoot: string): Promise<void> {
   }
   await runOclif(args, pkgRoot, {
     commands: COMMANDS, cliFile: __filename, pjson: require('../package.json'),
+    fatal: (message) => {
+      const { logrusLine } = require('@berth/core/dist/cli/logrus') as typeof import('@berth/core/dist/cli/logrus');
+      process.stderr.write(logrusLine(message, 'fatal'));
+      process.exit(1);
+    },
     onError: (err) => {
       const unknown = /^command (\S+) not found/.exec(err.message);
       if (!unknown) return false;

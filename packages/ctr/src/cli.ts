@@ -84,6 +84,7 @@ export async function main(argv: string[], pkgRoot: string): Promise<void> {
   else if ((require('./commands/tasks/list-text') as typeof import('./commands/tasks/list-text')).fastTaskList(args)) return;
   await runOclif(args, pkgRoot, {
     commands: COMMANDS, cliFile: __filename, pjson: require('../package.json'),
+    fatal: (message) => { process.stderr.write(`ctr: ${message}\n`); process.exit(1); },
     onError: (err) => {
       // What the check above let through (oclif's own id matching): the same answer.
       const id = /^command (\S+) not found/.exec(err.message)?.[1];

@@ -10,7 +10,7 @@ import type { Interfaces } from '@oclif/core';
 import { commandIds, runOclif } from '@berth/core/dist/cli/oclif-main';
 import { hoistGlobals } from '@berth/core/dist/cli/argv';
 import { COMMANDS } from './commands';
-import { formatError, openLog } from './log';
+import { formatError, openLog, report } from './log';
 import { GLOBALS } from './globals';
 
 export { COMMANDS };
@@ -35,6 +35,8 @@ export async function main(argv: string[], pkgRoot: string): Promise<void> {
   }
   await runOclif(args, pkgRoot, {
     commands: COMMANDS, cliFile: __filename, pjson,
+    // As RuncCommandBase.catch: one logrus line, to --log when given.
+    fatal: (message) => { report(args.slice(1), message); process.exit(1); },
     onError: (err) => {
       const unknown = /^command (\S+) not found/.exec(err.message);
       if (!unknown) return false;

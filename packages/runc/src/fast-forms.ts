@@ -65,12 +65,12 @@ export function parse(argv: string[], served: ReadonlySet<string>): Parsed | und
   return { command, root: typeof flags.root === 'string' ? flags.root : '/run/berth/runc', args: form.positionals, flags };
 }
 
-/** As RuncCommandBase.catch: one logrus line (to --log when given), the error's exit code. */
 /** A warning as runc logs it (a failed poststop hook at delete). */
 export function warn(argv: string[], message: string): void {
   report(hoisted(argv).slice(1), message, 'warning');
 }
 
+/** As RuncCommandBase.catch: one logrus line (to --log when given), the error's exit code. */
 export function fail(argv: string[], err: unknown): never {
   const e = err as Error & { exitCode?: number };
   report(hoisted(argv).slice(1), errorLine(e.message));

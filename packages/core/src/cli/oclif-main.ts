@@ -17,6 +17,8 @@ export interface CliEntry {
   pjson: Interfaces.PJSON;
   /** Handles an error before oclif does; returns true when it did (e.g. runc's unknown command). */
   onError?: (err: Error) => boolean;
+  /** Prints an error that ends the command, in the CLI's words, and exits 1 (a failed write to stdout). */
+  fatal: (message: string) => void;
 }
 
 /** JSON of oclif's plugins as loaded at build time; defined only inside the bundle. */
@@ -100,6 +102,7 @@ export async function runOclif(argv: string[], pkgRoot: string, entry: CliEntry)
   // No oclif flush() afterwards: on Linux stdout is written synchronously (files, pipes, ttys),
   // so there is nothing to wait for, and its empty write fails with EBADF where stdout is /dev/null
   // opened read-only, as containerd's shim hands it to the runtime for --null-io.
+  (require('./output-errors') as typeof import('./output-errors')).reportOutputErrors(entry.fatal);
   try {
     await run(argv, oclifOptions(path.resolve(pkgRoot), entry));
   } catch (err) {

@@ -225,7 +225,7 @@ function relayPipes(child: ChildProcess): { finish(): Promise<void> } {
   input?.on('error', () => undefined); // EPIPE: the process does not read its stdin
   // Our reader gone (`… exec yes | head`): we end with 141 as Go's ctr dies of SIGPIPE, and the
   // process then meets the broken pipe itself; relaying on would stall it on a full pipe.
-  (require('../cli/broken-pipe') as typeof import('../cli/broken-pipe')).exitOnBrokenPipe();
+  (require('../cli/output-errors') as typeof import('../cli/output-errors')).exitOnBrokenPipe();
   if (input) process.stdin.pipe(input);
   out?.pipe(process.stdout, { end: false });
   err?.pipe(process.stderr, { end: false });

@@ -16,7 +16,7 @@ export default class Attach extends CrictlCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Attach);
     const { attachCriContainer } = require('@berth/core/dist/cri/container-run') as typeof import('@berth/core/dist/cri/container-run');
-    (require('@berth/core/dist/cli/broken-pipe') as typeof import('@berth/core/dist/cli/broken-pipe')).exitOnBrokenPipe();
+    (require('@berth/core/dist/cli/output-errors') as typeof import('@berth/core/dist/cli/output-errors')).exitOnBrokenPipe();
     try {
       await attachCriContainer(this.store(flags), args.id, { stdin: flags.stdin }, {
         stdout: (b) => process.stdout.write(b), stderr: (b) => process.stderr.write(b),

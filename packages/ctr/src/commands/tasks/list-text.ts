@@ -58,6 +58,12 @@ export function fastTaskList(args: string[]): boolean {
     return false; // oclif's run reports it, in ctr's words
   }
   trace('fast: tasks ls');
-  writeStdout(text);
+  try {
+    writeStdout(text);
+  } catch (err) {
+    // Our output failed (write-out.ts): as CtrCommand.catch, not a second run through oclif.
+    process.stderr.write(`ctr: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
   return true;
 }

@@ -38,7 +38,7 @@ export async function foreground(state: string, ns: string, id: string, started:
   const tasks = require('@berth/core/dist/services/tasks') as typeof import('@berth/core/dist/services/tasks');
   const { isTerminal } = require('@berth/core/dist/sys/pty') as typeof import('@berth/core/dist/sys/pty');
   // A reader of our output gone: Go's ctr dies of SIGPIPE and leaves the task running.
-  (require('@berth/core/dist/cli/broken-pipe') as typeof import('@berth/core/dist/cli/broken-pipe')).exitOnBrokenPipe();
+  (require('@berth/core/dist/cli/output-errors') as typeof import('@berth/core/dist/cli/output-errors')).exitOnBrokenPipe();
   const relay = started.io?.relay({
     stdin: process.stdin, stdout: process.stdout, stderr: process.stderr,
     sizeFrom: terminal ? [1, 0, 2].find((f) => isTerminal(f)) : undefined,
