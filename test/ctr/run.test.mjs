@@ -29,12 +29,19 @@ describe('ctr run', { skip }, () => {
 
   it('shows env, mounts, user, hostname and limits inside the container', async () => {
     const id = env.newId();
-    const host = tempDir('bind');
+    // A source with a comma: --mount is one CSV record, as ctr reads it, so the field is quoted.
+    const host = join(tempDir('bind'), 'a,b');
+    mkdirSync(host);
     writeFileSync(join(host, 'f.txt'), 'from host\n');
-    const r = await env.ctr(['run', '--rm', '--env', 'A=b', '--mount', `type=bind,src=${host},dst=/h,options=rbind:ro`, '-u', '1000:1000', '--hostname', 'boxy',
+    // A repeated flag: the last one counts, as in urfave/cli.
+    const r = await env.ctr(['run', '--rm', '--env', 'A=b', '--mount', `type=bind,"src=${host}",dst=/h,options=rbind:ro`, '-u', '1000:1000', '--hostname', 'other', '--hostname', 'boxy',
       env.ref, id, 'sh', '-c', 'echo "$A $FROM_IMAGE"; busybox cat /h/f.txt; busybox id -u; busybox hostname; busybox touch /h/x 2>/dev/null || echo ro']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'b 1\nfrom host\n1000\nboxy\nro\n');
+    // A bind without a source would mount the task's own directory: refused, as by ctr.
+    const nosrc = await env.ctr(['run', '--rm', '--mount', 'type=bind,dst=/h', env.ref, env.newId(), 'true']);
+    assert.equal(nosrc.code, 1);
+    assert.match(nosrc.stderr, /^ctr: mount "type=bind,dst=\/h": a bind mount needs a source/);
     // The limit as the task's cgroup holds it.
     const id2 = env.newId();
     const d = await env.ctr(['run', '-d', '--memory-limit', String(64 << 20), env.ref, id2, 'busybox', 'sleep', '1000'], { stdio: 'files' });
@@ -106,6 +113,26 @@ describe('ctr run', { skip }, () => {
     const del = await env.ctr(['t', 'rm', '-f', id]);
     assert.equal(del.code, 0, del.stderr);
     assert.equal((await env.ctr(['c', 'rm', id])).code, 0);
+    assertNoLeaks(id);
+  });
+
+  it('run --rm whose shim is killed: says so, and leaves no task and no container', async () => {
+    const id = env.newId();
+    const child = spawn(binPath('ctr'), ['--root', env.root, '--state', env.state, 'run', '--rm', env.ref, id, 'sh', '-c', 'echo up; exec busybox sleep 1000'],
+      { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    trackPid(child.pid);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    for (let i = 0; i < 100 && !out.includes('up'); i++) await sleep(100);
+    process.kill(shimPid(env.state, id), 'SIGKILL');
+    const code = await new Promise((r) => child.on('exit', r));
+    assert.equal(code, 1);
+    assert.match(err, /shim \(pid \d+\) died/);
+    // As containerd, which cleans up after a dead shim, and ctr's deferred deletes.
+    assert.doesNotMatch((await env.ctr(['t', 'ls', '-q'])).stdout, new RegExp(`^${id}$`, 'm'));
+    assert.doesNotMatch((await env.ctr(['c', 'ls', '-q'])).stdout, new RegExp(`^${id}$`, 'm'));
     assertNoLeaks(id);
   });
 

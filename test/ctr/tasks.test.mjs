@@ -2,7 +2,7 @@
 // busybox image pulled from a local registry, with the faults a daemonless design must report.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { assertNoLeaks, binPath, childEnv, registerCleanup, runBin } from '../lib/index.mjs';
@@ -97,6 +97,17 @@ describe('ctr tasks', { skip }, () => {
     assert.equal(piped.stdout, 'y\ny\nstatus=141\n', piped.stderr);
     const cat = await env.ctr(['t', 'exec', '--exec-id', 'cat', id, 'busybox', 'cat'], { input: 'fed\n' });
     assert.deepEqual([cat.code, cat.stdout], [0, 'fed\n'], cat.stderr);
+    // Our stdout failing (a full disk): the output is dropped, as ctr's copy, the process's status
+    // is ours, and its exec id is free again (before, an uncaught error left it taken).
+    const full = openSync('/dev/full', 'w');
+    try {
+      const ex2 = await env.ctr(['t', 'exec', '--exec-id', 'full', id, 'sh', '-c', 'echo hi; exit 6'], { stdout: full });
+      assert.deepEqual([ex2.code, ex2.stderr], [6, '']);
+    } finally {
+      closeSync(full);
+    }
+    const again = await env.ctr(['t', 'exec', '--exec-id', 'full', id, 'busybox', 'true']);
+    assert.equal(again.code, 0, again.stderr);
 
     const bg = await env.ctr(['t', 'exec', '-d', '--exec-id', 'bg', id, 'busybox', 'sleep', '1000'], { stdio: 'files' });
     assert.equal(bg.code, 0, bg.stderr);
@@ -105,9 +116,19 @@ describe('ctr tasks', { skip }, () => {
     assert.match(dup.stderr, /exec id bg already exists/);
     const ps = await env.ctr(['t', 'ps', id]);
     assert.match(ps.stdout, /&ProcessDetails\{ExecID:bg,\}/);
+    // delete --exec-id, as containerd's: a running exec is refused, -f kills it (status 137); a
+    // finished one is deleted; either way its id is free again.
+    const busy = await env.ctr(['t', 'delete', '--exec-id', 'bg', id]);
+    assert.equal(busy.code, 1);
+    assert.match(busy.stderr, /exec process bg: cannot delete a running process/);
+    assert.equal((await env.ctr(['t', 'delete', '-f', '--exec-id', 'bg', id])).code, 137);
+    assert.doesNotMatch((await env.ctr(['t', 'ps', id])).stdout, /ExecID:bg/);
+    assert.equal((await env.ctr(['t', 'exec', '-d', '--exec-id', 'bg', id, 'busybox', 'sleep', '1000'], { stdio: 'files' })).code, 0);
     assert.equal((await env.ctr(['t', 'kill', '--exec-id', 'bg', '-s', 'KILL', id])).code, 0);
     await sleep(200);
     assert.doesNotMatch((await env.ctr(['t', 'ps', id])).stdout, /ExecID:bg/);
+    assert.equal((await env.ctr(['t', 'delete', '--exec-id', 'bg', id])).code, 0);
+    assert.match((await env.ctr(['t', 'delete', '--exec-id', 'bg', id])).stderr, /exec process bg not found/);
     const del = await env.ctr(['t', 'delete', '-f', id]);
     assert.equal(del.code, 0, del.stderr);
     assert.equal((await env.ctr(['c', 'rm', id])).code, 0);
@@ -121,7 +142,16 @@ describe('ctr tasks', { skip }, () => {
     assert.equal(at.code, 3, at.stderr);
     assert.equal(at.stdout, 'got hello\n');
     assert.equal(at.stderr, 'bye\n');
-    assert.equal((await env.ctr(['t', 'rm', id])).code, 0);
+    // As ctr's attach, which deletes the task once it has its status.
+    assert.doesNotMatch((await env.ctr(['t', 'ls', '-q'])).stdout, new RegExp(`^${id}$`, 'm'));
+    // A task that has exited, or has no FIFOs (--null-io): its status only, and it goes too.
+    assert.equal((await env.ctr(['t', 'start', '-d', '--null-io', id])).code, 0);
+    const nul = await env.ctr(['t', 'attach', id], { input: 'x\n' });
+    assert.deepEqual([nul.code, nul.stdout], [3, ''], nul.stderr);
+    assert.equal((await env.ctr(['t', 'start', '-d', '--null-io', id])).code, 0);
+    await sleep(500); // `read` meets the null stdin's end at once
+    assert.equal((await env.ctr(['t', 'attach', id])).code, 3);
+    assert.doesNotMatch((await env.ctr(['t', 'ls', '-q'])).stdout, new RegExp(`^${id}$`, 'm'));
     assert.equal((await env.ctr(['c', 'rm', id])).code, 0);
   });
 

@@ -28,6 +28,9 @@ export abstract class CrictlCommand extends Command {
 
   /** crictl's start-up (cri-tools' app.Before): every command honours the crictl.yaml. */
   public override async init(): Promise<void> {
+    // A repeated flag: the last one counts, as in urfave/cli (core cli/argv.ts keepLastFlag).
+    const ctor = this.constructor as typeof Command;
+    this.argv = (require('@berth/core/dist/cli/argv') as typeof import('@berth/core/dist/cli/argv')).keepLastFlag(this.argv, { ...ctor.baseFlags, ...ctor.flags });
     await super.init();
     const { flags } = await this.parse(this.constructor as typeof CrictlCommand);
     const { crictlSettings } = require('./settings') as typeof import('./settings');

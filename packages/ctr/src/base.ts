@@ -19,6 +19,9 @@ export abstract class CtrCommand extends Command {
   };
 
   protected override async init(): Promise<void> {
+    // A repeated flag: the last one counts, as in urfave/cli (core cli/argv.ts keepLastFlag).
+    const ctor = this.constructor as typeof Command;
+    this.argv = (require('@berth/core/dist/cli/argv') as typeof import('@berth/core/dist/cli/argv')).keepLastFlag(this.argv, { ...ctor.baseFlags, ...ctor.flags });
     await super.init();
     this.armTimeout();
     this.checkNamespace();

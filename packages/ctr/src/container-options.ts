@@ -5,6 +5,7 @@
  */
 import type { SpecOptions } from '@berth/core/dist/containers/spec-options';
 import type { LinuxNamespaceType, Mount } from '@berth/core/dist/oci/types';
+import { csvRecord } from '@berth/core/dist/util/csv';
 
 export interface ContainerFlagValues {
   snapshotter?: string;
@@ -51,10 +52,16 @@ export interface ContainerFlagOptions {
 /** Thrown for a malformed flag value; commands print it as `ctr: <message>`. */
 export class FlagError extends Error {}
 
-/** `type=bind,src=/a,dst=/b,options=rbind:ro` (ctr's --mount). */
+/** `type=bind,src=/a,dst=/b,options=rbind:ro` (ctr's --mount): one CSV record, so `"src=/a,b"` is one field. */
 export function parseMount(text: string): Mount {
   const m: Mount = { destination: '' };
-  for (const field of text.split(',')) {
+  let fields: string[];
+  try {
+    fields = csvRecord(text);
+  } catch (err) {
+    throw new FlagError(`mount "${text}": ${(err as Error).message}`);
+  }
+  for (const field of fields) {
     const eq = field.indexOf('=');
     if (eq < 0) throw new FlagError(`mount "${text}": invalid field "${field}": expected key=value`);
     const key = field.slice(0, eq).toLowerCase();
@@ -66,6 +73,9 @@ export function parseMount(text: string): Mount {
     else throw new FlagError(`mount "${text}": option "${key}" not supported (type, src, dst, options)`);
   }
   if (!m.destination) throw new FlagError(`mount "${text}": a destination (dst=) is required`);
+  // A bind without a source would be resolved against the bundle: the task's own directory.
+  const bind = m.type === 'bind' || (m.options ?? []).some((o) => o === 'bind' || o === 'rbind');
+  if (bind && !m.source) throw new FlagError(`mount "${text}": a bind mount needs a source (src=)`);
   return { destination: m.destination, type: m.type, source: m.source, options: m.options };
 }
 

@@ -20,6 +20,13 @@ export abstract class RuncCommandBase extends Command {
   /** Arguments after the declared ones that the command passes on itself (exec's command, ps's options). */
   static trailingArgs = false;
 
+  public override async init(): Promise<void> {
+    // A repeated flag: the last one counts, as in urfave/cli (core cli/argv.ts keepLastFlag).
+    const ctor = this.constructor as typeof Command;
+    this.argv = (require('@berth/core/dist/cli/argv') as typeof import('@berth/core/dist/cli/argv')).keepLastFlag(this.argv, { ...ctor.baseFlags, ...ctor.flags });
+    await super.init();
+  }
+
   /** Global flags as parsed (commands call this once in run()). */
   protected globals(flags: { root: string; log?: string; 'log-format': string; debug: boolean; 'systemd-cgroup': boolean }): { root: string } {
     if (flags['systemd-cgroup']) {

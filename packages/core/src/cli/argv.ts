@@ -88,3 +88,36 @@ export function splitCommandLine(argv: string[], flags: Record<string, { type: s
   }
   return { head: argv, rest: [] };
 }
+
+/**
+ * urfave/cli takes the last of a repeated flag (`ctr -n a -n b c ls` works in namespace b);
+ * oclif refuses the second ("can only be specified once"). The earlier occurrences of each
+ * single-valued flag are dropped, up to the first positional argument or `--`: what follows may
+ * be a container's command line, whose words are not ours.
+ */
+export function keepLastFlag(argv: string[], flags: Record<string, { type: string; char?: string; multiple?: boolean }>): string[] {
+  const options = new Map<string, { name: string; single: boolean }>(); // spelling -> flag
+  for (const [name, def] of Object.entries(flags)) {
+    if (def.type !== 'option') continue;
+    const flag = { name, single: def.multiple !== true };
+    options.set(`--${name}`, flag);
+    if (def.char) options.set(`-${def.char}`, flag);
+  }
+  const seen: Array<{ name: string; at: number; words: number }> = [];
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--' || !a.startsWith('-') || a === '-') break;
+    const eq = a.indexOf('=');
+    const spelled = eq > 0 ? a.slice(0, eq) : a;
+    const flag = options.get(spelled) ?? (/^-[^-]/.test(a) ? options.get(a.slice(0, 2)) : undefined);
+    if (flag === undefined) continue; // a switch, or a flag oclif will judge
+    const attached = eq > 0 || (a.length > 2 && !a.startsWith('--'));
+    if (flag.single) seen.push({ name: flag.name, at: i, words: attached ? 1 : 2 });
+    if (!attached) i++; // its value
+  }
+  const drop = new Set<number>();
+  const last = new Map(seen.map((s) => [s.name, s.at]));
+  for (const s of seen) if (last.get(s.name) !== s.at) for (let k = 0; k < s.words; k++) drop.add(s.at + k);
+  return drop.size === 0 ? argv : argv.filter((_, k) => !drop.has(k));
+}

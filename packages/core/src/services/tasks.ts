@@ -15,7 +15,7 @@ import { openClientIo, type ClientIo } from '../tasks/client-io';
 import type { TaskIo } from '../tasks/types';
 
 export { listTasks, taskInfo } from '../tasks/records';
-export { killTask, pauseTask, resumeTask, taskProcesses, deleteTask, execPid, type TaskProcess, type DeleteTaskResult, type KillOptions } from '../tasks/ops';
+export { killTask, pauseTask, resumeTask, taskProcesses, deleteTask, deleteExec, execPid, type TaskProcess, type DeleteTaskResult, type KillOptions } from '../tasks/ops';
 export { taskMetrics, type TaskMetrics } from '../tasks/metrics';
 export { waitTaskExit } from '../tasks/wait';
 export { execTask, resolveUser, type ExecTaskOptions } from '../tasks/exec';
@@ -74,12 +74,14 @@ export async function startContainerTask(o: StartContainerTaskOptions): Promise<
 
 /** Every task of the namespace, with its status from disk (tasks removed meanwhile are skipped). */
 
-/** Our ends of a running task's FIFOs (`tasks attach`). */
-export function attachTask(state: string, namespace: string, id: string): { io: ClientIo; terminal: boolean } {
+/**
+ * Our ends of a task's FIFOs (`tasks attach`). As containerd's attach, a task that has exited, or
+ * whose io is null or a log, has none: the attach then only waits for its status.
+ */
+export function attachTask(state: string, namespace: string, id: string): { io?: ClientIo; terminal: boolean } {
   const t = taskInfo(state, namespace, id);
-  if (t.status === 'STOPPED') throw new InvalidArgumentError(`task ${id}: has exited, nothing to attach to`);
   const p = taskPaths(state, namespace, id);
-  if (!fs.existsSync(p.stdout)) throw new InvalidArgumentError(`task ${id}: was started with --null-io or --log-uri, it has no stdio to attach to`);
+  if (t.status === 'STOPPED' || !fs.existsSync(p.stdout)) return { terminal: false };
   let terminal = false;
   try { terminal = (JSON.parse(fs.readFileSync(p.options, 'utf8')) as { terminal?: boolean }).terminal === true; } catch { /* plain */ }
   return { io: openClientIo(p, terminal, false), terminal };

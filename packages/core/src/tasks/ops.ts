@@ -13,13 +13,14 @@ import { parseSignal } from '../runtime/signals';
 import { sleepMs } from '../util/sleep';
 import { lockFile, tryLockFile } from '../util/file-lock';
 import { removeTaskFiles } from './cleanup';
+import { removeFile } from '../util/remove';
 import { readShim, requireContainerId, taskInfo } from './records';
 import type { ExitInfo, TaskInfo } from './types';
 
 const rootOf = runtimeRootForNamespace;
 
-/** The pid of exec process `execId`, if it is still one of the container's processes. */
-export function execPid(state: string, ns: string, id: string, execId: string): number {
+/** Exec process `execId`: its record and pid, and whether that pid is still one of the container's. */
+function execProcess(state: string, ns: string, id: string, execId: string): { file: string; pid: number; running: boolean } {
   requireContainerId(ns, id);
   const file = path.join(taskPaths(state, ns, id).execs, `${execId}.pid`);
   let pid: number;
@@ -28,9 +29,37 @@ export function execPid(state: string, ns: string, id: string, execId: string): 
   } catch {
     throw new NotFoundError(`task ${id}: exec process ${execId} not found`);
   }
-  // The cgroup's member list is the identity check: a recycled pid is not in it.
-  if (!containerPids(rootOf(state, ns), id).includes(pid)) throw new NotFoundError(`task ${id}: exec process ${execId} has already exited`);
-  return pid;
+  // The cgroup's member list is the identity check: a recycled pid is not in it. No pid yet: the
+  // exec is starting (execTask writes it once the process exists).
+  return { file, pid, running: !(pid > 0) || containerPids(rootOf(state, ns), id).includes(pid) };
+}
+
+/** The pid of exec process `execId`, if it is still one of the container's processes. */
+export function execPid(state: string, ns: string, id: string, execId: string): number {
+  const p = execProcess(state, ns, id, execId);
+  if (!p.running || !(p.pid > 0)) throw new NotFoundError(`task ${id}: exec process ${execId} has already exited`);
+  return p.pid;
+}
+
+/**
+ * `tasks delete --exec-id`: frees the exec id of a process that has exited, as containerd's
+ * delete of an exec process. A running one is refused, or with `force` killed first (its status
+ * is then 137). A detached exec's own exit status is not recorded (tasks/exec.ts): undefined.
+ */
+export function deleteExec(state: string, ns: string, id: string, execId: string, force = false): { status?: number } {
+  const p = execProcess(state, ns, id, execId);
+  let status: number | undefined;
+  if (p.running) {
+    if (!force) throw new StateError(`task ${id}: exec process ${execId}: cannot delete a running process; kill it first or use --force`);
+    if (p.pid > 0) {
+      try { process.kill(p.pid, 'SIGKILL'); } catch { /* exited meanwhile */ }
+      const deadline = Date.now() + 10_000;
+      while (execProcess(state, ns, id, execId).running && Date.now() < deadline) sleepMs(5);
+      status = 128 + 9;
+    }
+  }
+  removeFile(p.file);
+  return { status };
 }
 
 export interface KillOptions { all?: boolean; execId?: string }

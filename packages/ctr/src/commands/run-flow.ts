@@ -37,30 +37,37 @@ export async function runContainer(r: RunRequest): Promise<void> {
     const res = await containers.removeContainers(root, state, ns, [id]);
     for (const e of res.errors) process.stderr.write(`ctr: ${e.message}\n`);
   };
-  let started;
+  // As ctr's deferred container.Delete: with --rm the container goes however the run ends (a task
+  // that could not start, a wait that failed because another `t rm -f` took the task or its shim
+  // was killed), not only after a clean exit.
+  let status: number;
   try {
-    started = await tasks.startContainerTask({
+    const started = await tasks.startContainerTask({
       root, state, namespace: ns, id, io: r.io, terminal: r.tty, consoleSize: r.tty ? consoleSize() : undefined,
       pidFile: r.pidFile, attach: !r.detach,
     });
-  } catch (err) {
-    // As ctr: with --rm the container goes too when its task could not start.
-    if (r.rm) await removeContainer();
-    throw err;
-  }
-  if (r.detach) {
-    started.io?.close();
-    return;
-  }
-  const status = await foreground(state, ns, id, started, r.tty);
-  trace('run: task exited');
-  // As ctr: the task goes once its status is in (the container stays unless --rm), so that
-  // `tasks start` can run the container again.
-  tasks.deleteTask(state, ns, id, true);
-  trace('run: task deleted');
-  if (r.rm) {
-    await removeContainer();
-    trace('run: container removed');
+    if (r.detach) {
+      started.io?.close();
+      return;
+    }
+    let exited = false;
+    try {
+      status = await foreground(state, ns, id, started, r.tty);
+      exited = true;
+      trace('run: task exited');
+    } finally {
+      // As ctr: the task goes once its status is in (the container stays unless --rm), so that
+      // `tasks start` can run the container again. A wait fails when the task is gone (another
+      // `t rm -f`) or its shim died: containerd then cleans the container up itself, so do we.
+      if (exited) tasks.deleteTask(state, ns, id, true);
+      else try { tasks.deleteTask(state, ns, id, true); } catch { /* gone already: the wait's error says why */ }
+      trace('run: task deleted');
+    }
+  } finally {
+    if (r.rm && !r.detach) {
+      await removeContainer();
+      trace('run: container removed');
+    }
   }
   await exitAfterFlush(status);
 }

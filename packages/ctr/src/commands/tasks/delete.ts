@@ -20,8 +20,9 @@ export default class TasksDelete extends CtrCommand {
     const tasks = require('@berth/core/dist/services/tasks') as typeof import('@berth/core/dist/services/tasks');
     const state = stateDir(flags);
     if (flags['exec-id']) {
-      // berth's exec processes belong to the ctr that ran them: delete kills a detached one.
-      tasks.killTask(state, flags.namespace, ids[0], 'SIGKILL', { execId: flags['exec-id'] });
+      // As ctr: the exec process of the first container; its status is ours when it is not 0.
+      const { status } = tasks.deleteExec(state, flags.namespace, ids[0], flags['exec-id'], flags.force);
+      if (status) process.exit(status);
       return;
     }
     const errors: Error[] = [];

@@ -16,8 +16,8 @@ export default class TasksKill extends CtrCommand {
     const { args, flags } = await this.parse(TasksKill);
     if (flags.all && flags['exec-id']) this.error('enter exec id or all with kill; not both', { exit: 1 });
     const { killTask } = require('@berth/core/dist/services/tasks') as typeof import('@berth/core/dist/services/tasks');
-    // No -s: the container's stop signal (its image's StopSignal label), as ctr 1.7's GetStopSignal.
-    let signal = flags.signal;
+    // No -s (or -s ""): the container's stop signal (its image's StopSignal label), as ctr's GetStopSignal.
+    let signal = flags.signal || undefined;
     if (signal === undefined) {
       const { containerStopSignal } = require('@berth/core/dist/services/containers') as typeof import('@berth/core/dist/services/containers');
       try {
