@@ -2,10 +2,10 @@
 // busybox image pulled from a local registry, with the faults a daemonless design must report.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { assertNoLeaks, binPath, childEnv, registerCleanup, runBin } from '../lib/index.mjs';
+import { assertNoLeaks, binPath, childEnv, registerCleanup, runBin, tempDir } from '../lib/index.mjs';
 import { setupTaskEnv, shimPid, skipWithoutRegistry as skip, sleep } from './task-lib.mjs';
 
 describe('ctr tasks', { skip }, () => {
@@ -97,6 +97,11 @@ describe('ctr tasks', { skip }, () => {
     assert.equal(piped.stdout, 'y\ny\nstatus=141\n', piped.stderr);
     const cat = await env.ctr(['t', 'exec', '--exec-id', 'cat', id, 'busybox', 'cat'], { input: 'fed\n' });
     assert.deepEqual([cat.code, cat.stdout], [0, 'fed\n'], cat.stderr);
+    // --log-uri: stdout and stderr appended to the file (its directory made), as containerd's file log.
+    const log = join(tempDir('exec-log'), 'sub', 'x.log');
+    const lg = await env.ctr(['t', 'exec', '--exec-id', 'log', '--log-uri', `file://${log}`, id, 'sh', '-c', 'echo out; echo err >&2; exit 2']);
+    assert.deepEqual([lg.code, lg.stdout, lg.stderr], [2, '', '']);
+    assert.equal(readFileSync(log, 'utf8'), 'out\nerr\n');
     // Our stdout failing (a full disk): the output is dropped, as ctr's copy, the process's status
     // is ours, and its exec id is free again (before, an uncaught error left it taken).
     const full = openSync('/dev/full', 'w');

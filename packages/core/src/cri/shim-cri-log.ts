@@ -151,7 +151,7 @@ export interface CriLogTail {
  * exit in the CRI status, then the task deleted (its rootfs unmounted, `runc list` forgets it).
  */
 export async function finishCriTask(io: CriIo, log: CriLogTail, state: string, namespace: string, id: string, exit: ExitInfo): Promise<void> {
-  await Promise.race([log.ended, new Promise<void>((resolve) => { setTimeout(resolve, 2000).unref(); })]);
+  await (require('../util/output-grace') as typeof import('../util/output-grace')).outputEndedOrGrace(log.ended);
   log.drain();
   const { recordCriExit } = require('./container-exit') as typeof import('./container-exit');
   // Not recorded (the metadata store failed): the task and its exit record stay for the views.

@@ -23,6 +23,8 @@ import { applyRlimits } from './security/credentials';
 import { SpawnedChild } from '../sys/spawn';
 import { childrenOfSelf } from '../sys/children';
 import { waitForeground } from './foreground';
+import { outputEndedOrGrace } from '../util/output-grace';
+import { makeDirs } from '../util/make-dirs';
 
 export interface ExecOptions {
   root: string;
@@ -46,6 +48,8 @@ export interface ExecOptions {
    * reader waiting). runc's exec hands its own on, as runc.
    */
   relayStdio?: boolean;
+  /** The process's stdout and stderr appended to this file, stdin on /dev/null (ctr's exec --log-uri file://). */
+  logFile?: string;
 }
 
 /** runc exec's flags applied over the container's own process settings. */
@@ -111,8 +115,15 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     else [ourEnd, consoleFd] = sock.socketpair();
   }
   const preserve = o.preserveFds ?? 0;
-  const relay = o.relayStdio === true && !o.nullIo && !o.detach && !o.process.terminal;
-  const stdio: (number | 'inherit' | 'pipe' | 'ignore')[] = o.nullIo ? ['ignore', 'ignore', 'ignore'] : relay ? ['pipe', 'pipe', 'pipe'] : ['inherit', 'inherit', 'inherit'];
+  const relay = o.relayStdio === true && !o.nullIo && o.logFile === undefined && !o.detach && !o.process.terminal;
+  // As containerd's file log: made with its directory, appended to.
+  let logFd: number | undefined;
+  if (o.logFile !== undefined) {
+    makeDirs(path.dirname(o.logFile));
+    logFd = fs.openSync(o.logFile, 'a', 0o644);
+  }
+  const stdio: (number | 'inherit' | 'pipe' | 'ignore')[] = o.nullIo ? ['ignore', 'ignore', 'ignore']
+    : logFd !== undefined ? ['ignore', logFd, logFd] : relay ? ['pipe', 'pipe', 'pipe'] : ['inherit', 'inherit', 'inherit'];
   for (let i = 0; i < preserve; i++) stdio.push(3 + i);
   const syncIndex = stdio.length;
   stdio.push('pipe');
@@ -151,6 +162,7 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
     : spawn(stageExe, [initStageScript()], { stdio, env, detached: o.detach === true, argv0: process.execPath });
   if (consoleFd !== undefined) closeFd(consoleFd);
   if (sealed !== undefined) closeFd(sealed);
+  if (logFd !== undefined) closeFd(logFd);
   const relayed = relay ? relayPipes(child) : undefined;
   let execPid: number | undefined;
   let joined = false;
@@ -212,13 +224,9 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
   return code;
 }
 
-/** How long output is still taken after the process exits, from what it left running (as ctr's 2 s). */
-const OUTPUT_GRACE_MS = 2000;
-
 /**
  * Our stdin into the process's, its stdout and stderr out to ours, kept apart. `finish` (the
- * process has exited) waits for its output to end — at most OUTPUT_GRACE_MS, as a background
- * child of it may hold the pipes — and lets go of our stdin.
+ * process has exited) waits for its output to end (util/output-grace.ts) and lets go of our stdin.
  */
 function relayPipes(child: ChildProcess): { finish(): Promise<void> } {
   const [input, out, err] = [child.stdin, child.stdout, child.stderr];
@@ -233,9 +241,7 @@ function relayPipes(child: ChildProcess): { finish(): Promise<void> } {
   const ended = Promise.all([closed(out), closed(err)]);
   return {
     async finish(): Promise<void> {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([ended, new Promise<void>((resolve) => { timer = setTimeout(resolve, OUTPUT_GRACE_MS); })]);
-      clearTimeout(timer);
+      await outputEndedOrGrace(ended);
       if (input) process.stdin.unpipe(input);
       process.stdin.pause();
       input?.destroy();

@@ -27,6 +27,8 @@ export interface ExecTaskOptions {
   /** uid[:gid] or a user name of the container's /etc/passwd. */
   user?: string;
   env?: string[];
+  /** stdout and stderr appended to this file (--log-uri file://); not with a tty. */
+  logFile?: string;
 }
 
 export async function execTask(o: ExecTaskOptions): Promise<number> {
@@ -34,6 +36,7 @@ export async function execTask(o: ExecTaskOptions): Promise<number> {
   // containerd's identifier rule (the id names a file of the task's execs directory).
   validateIdentifier('exec id', o.execId);
   if (o.args.length === 0) throw new InvalidArgumentError('exec: a command to run must be given');
+  if (o.tty && o.logFile !== undefined) throw new InvalidArgumentError("can't use log-uri with tty");
   const t = taskInfo(o.state, o.namespace, o.id);
   if (t.status !== 'RUNNING') throw new StateError(t.reason ?? `task ${o.id}: cannot exec in a ${t.status.toLowerCase()} task`);
   const root = runtimeRootForNamespace(o.state, o.namespace);
@@ -53,7 +56,9 @@ export async function execTask(o: ExecTaskOptions): Promise<number> {
     const proc = execProcessFrom(root, o.id, { args: o.args, env: o.env, cwd: o.cwd, user, tty: o.tty, ...(user ? { additionalGids: [] } : {}) });
     // Detached: ctr returns at once, so the process gets /dev/null, not ctr's stdio (a caller
     // reading ctr's output would wait for the process).
-    const code = await execInContainer({ root, id: o.id, process: proc, detach: o.detach, pidFile, nullIo: o.detach === true && o.tty !== true, relayStdio: true });
+    const code = await execInContainer({
+      root, id: o.id, process: proc, detach: o.detach, pidFile, nullIo: o.detach === true && o.tty !== true && o.logFile === undefined, relayStdio: true, logFile: o.logFile,
+    });
     if (!o.detach) removeFile(pidFile);
     return code;
   } catch (err) {

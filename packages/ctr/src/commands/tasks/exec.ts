@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { CtrCommand } from '../../base';
 import { splitCommandLine } from '@berth/core/dist/cli/argv';
 import { exitAfterFlush, stateDir } from './common';
+import { taskIo } from './task-io';
 
 export default class TasksExec extends CtrCommand {
   static override summary = 'Execute additional processes in an existing container';
@@ -16,7 +17,7 @@ export default class TasksExec extends CtrCommand {
     detach: Flags.boolean({ char: 'd', description: 'Detach from the task after it has started execution' }),
     'exec-id': Flags.string({ description: 'Exec specific id for the process', required: true }),
     'fifo-dir': Flags.string({ description: 'Directory used for storing IO FIFOs (berth: unused)', hidden: true }),
-    'log-uri': Flags.string({ description: 'Log uri for custom shim logging (berth: unsupported for exec)', hidden: true }),
+    'log-uri': Flags.string({ description: 'Log uri for custom shim logging (berth: file:// or an absolute path only)' }),
     user: Flags.string({ char: 'u', description: 'User id or name' }),
     env: Flags.string({ description: 'Specify additional container environment variables (e.g. FOO=bar)', multiple: true }),
   };
@@ -27,10 +28,12 @@ export default class TasksExec extends CtrCommand {
     const { args: a, flags } = await this.parse(TasksExec, head);
     const id = a.container;
     if (args.length === 0) this.error('exec: a command to run must be given after the container', { exit: 1 });
+    // --log-uri as run's (task-io.ts): a file, or an error naming the scheme.
+    const io = flags['log-uri'] ? taskIo({ 'log-uri': flags['log-uri'] }) : undefined;
     const { execTask } = require('@berth/core/dist/services/tasks') as typeof import('@berth/core/dist/services/tasks');
     const code = await execTask({
       state: stateDir(flags), namespace: flags.namespace, id, execId: flags['exec-id'], args, tty: flags.tty,
-      detach: flags.detach, cwd: flags.cwd, user: flags.user, env: flags.env,
+      detach: flags.detach, cwd: flags.cwd, user: flags.user, env: flags.env, logFile: io?.kind === 'log' ? io.path : undefined,
     });
     await exitAfterFlush(code);
   }

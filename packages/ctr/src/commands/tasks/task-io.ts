@@ -54,13 +54,7 @@ export async function foreground(state: string, ns: string, id: string, started:
     const exit = await tasks.waitTaskExit(state, ns, id);
     if (relay) {
       // The container's writers are gone with it, unless something it started holds them.
-      // The timer keeps the process alive (cleared when the output ends first): an output that
-      // failed (EIO of a hung-up terminal, ENOSPC) never ends, and an unref'd timer let Node exit
-      // with status 0 before `run --rm` had removed anything.
-      let timer: NodeJS.Timeout | undefined;
-      const grace = new Promise<void>((r) => { timer = setTimeout(r, 2000); });
-      await Promise.race([relay.done, grace]);
-      clearTimeout(timer);
+      await (require('@berth/core/dist/util/output-grace') as typeof import('@berth/core/dist/util/output-grace')).outputEndedOrGrace(relay.done);
       relay.abort();
     }
     return exit.status;
