@@ -51,6 +51,8 @@ describe('ctr tasks', { skip }, () => {
     const m = await env.ctr(['t', 'metrics', id]);
     assert.equal(m.code, 0, m.stderr);
     assert.match(m.stdout, /^ID +TIMESTAMP +\n/);
+    // A time.Time as ctr's %s prints it.
+    assert.match(m.stdout, new RegExp(`^${id} +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(\\.\\d+)? \\+0000 UTC +$`, 'm'));
     assert.match(m.stdout, /^pids\.current +[1-9]\d* +$/m);
     const mj = await env.ctr(['t', 'metrics', '--format', 'json', id]);
     assert.ok(JSON.parse(mj.stdout).pids.current >= 1);

@@ -29,6 +29,11 @@ export function goTimeJson(rfc3339Text: string): string {
   return rfc3339Text.replace(/\.(\d*?)0+(?=Z|[+-]\d\d:\d\d$)/, (_m, d: string) => (d ? `.${d}` : ''));
 }
 
+/** A UTC RFC3339Nano time (rfc3339Nano's) as Go's time.Time %v prints it: 2006-01-02 15:04:05.999999999 +0000 UTC. */
+export function goTimeValueOf(utcRfc3339Nano: string): string {
+  return utcRfc3339Nano.replace('T', ' ').replace(/Z$/, ' +0000 UTC');
+}
+
 /** Nanoseconds since the epoch as Go's time.Time %v prints them in UTC: 2006-01-02 15:04:05.999999999 +0000 UTC. */
 export function goTimeValue(ns: string): string {
   const { base, frac } = splitNs(BigInt(ns));

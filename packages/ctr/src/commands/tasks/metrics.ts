@@ -48,7 +48,9 @@ export default class TasksMetrics extends CtrCommand {
         ['memory.usage', String(m.memory.usage)], ['memory.usage_limit', u64(m.memory.limit)], ['memory.swap_usage', String(m.memory.swapUsage)], ['memory.swap_limit', u64(m.memory.swapLimit)],
       ];
     // ctr: an ID/TIMESTAMP block, a blank line, then METRIC/VALUE, every cell tab-terminated.
-    const table = tabwrite([['ID', 'TIMESTAMP'], [m.id, m.timestamp]], { minwidth: 1, padding: 4, padLast: true });
+    // The time as ctr prints a time.Time with %s (its JSON keeps RFC 3339).
+    const { goTimeValueOf } = require('@berth/core/dist/util/time') as typeof import('@berth/core/dist/util/time');
+    const table = tabwrite([['ID', 'TIMESTAMP'], [m.id, goTimeValueOf(m.timestamp)]], { minwidth: 1, padding: 4, padLast: true });
     process.stdout.write(`${table}\n${tabwrite([['METRIC', 'VALUE'], ...rows], { minwidth: 1, padding: 4, padLast: true })}`);
   }
 }
