@@ -117,6 +117,18 @@ describe('CLI consistency (issue 6)', () => {
         assert.equal(lines.length, 1, `${tool} ${args.join(' ')}:\n${r.stderr}`);
         assert.match(lines[0], /write \/dev\/stdout: no space left on device/, `${tool} ${args.join(' ')}`);
       }
+      // A command that does work is not cut short by its output: the import completes (its image
+      // is listed, nothing is left Active), then the failure is reported.
+      const work = tempDir('cc-full-img');
+      makeLayout(work, join(work, 'oci'), [{ 'bin/busybox': '/bin/busybox' }], { config: { Cmd: ['/bin/sh'] } });
+      execFileSync('tar', ['-C', join(work, 'oci'), '-cf', join(work, 'img.tar'), '.']);
+      const imp = await runBin('ctr', [...globals.ctr, '-n', 'cc-full', 'images', 'import', '--index-name', 'cc/full:1', join(work, 'img.tar')], { timeout: 120_000, stdout: full });
+      assert.equal(imp.code, 1, imp.stderr);
+      assert.equal(imp.stderr, 'ctr: write /dev/stdout: no space left on device\n');
+      const names = (await run('ctr', ['-n', 'cc-full', 'images', 'ls', '-q'])).stdout.split('\n').filter(Boolean);
+      assert.ok(names.includes('cc/full:1'), names.join(' '));
+      assert.doesNotMatch((await run('ctr', ['-n', 'cc-full', 'snapshots', 'ls'])).stdout, /Active/);
+      assert.equal((await run('ctr', ['-n', 'cc-full', 'images', 'rm', ...names])).code, 0);
     } finally {
       closeSync(full);
     }

@@ -3,7 +3,7 @@
 // from a busybox image pushed to a local registry. Traffic goes only to the pod made here.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
@@ -214,6 +214,17 @@ describe('crictl containers in a pod', { skip }, () => {
     assert.equal((await crictl('logs', ['--since', '1h', ids.client])).stdout, logs.stdout);
     assert.equal((await crictl('logs', ['--since', new Date(Date.now() + 3_600_000).toISOString(), ids.client])).stdout, '');
     assert.equal((await crictl('logs', ['--limit-bytes', '5', ids.client])).stdout, 'serve');
+    // The log is the result: our stdout failing ends logs (-f too) with crictl's fatal line, exit 1.
+    const full = openSync('/dev/full', 'w');
+    try {
+      for (const extra of [[], ['-f']]) {
+        const r = await crictl('logs', [...extra, ids.client], { stdout: full, timeout: 30_000 });
+        assert.equal(r.code, 1, `logs ${extra.join(' ')}: ${r.stderr}`);
+        assert.match(r.stderr, /level=fatal msg="write \/dev\/stdout: no space left on device"/);
+      }
+    } finally {
+      closeSync(full);
+    }
     const serverHost = await crictl('exec', ['-s', ids.server, BB, 'hostname']);
     assert.equal(serverHost.stdout, 'berth-web\n');
   });

@@ -115,6 +115,25 @@ describe('ctr tasks', { skip }, () => {
     }
     const again = await env.ctr(['t', 'exec', '--exec-id', 'full', id, 'busybox', 'true']);
     assert.equal(again.code, 0, again.stderr);
+    // The same through a terminal relay (-t).
+    const fullTty = openSync('/dev/full', 'w');
+    try {
+      const t2 = await env.ctr(['t', 'exec', '-t', '--exec-id', 'fullt', id, 'sh', '-c', 'echo hi; exit 7'], { stdout: fullTty });
+      assert.equal(t2.code, 7, t2.stderr);
+    } finally {
+      closeSync(fullTty);
+    }
+    assert.equal((await env.ctr(['t', 'exec', '--exec-id', 'fullt', id, 'busybox', 'true'])).code, 0);
+    // delete -f of a foreground exec: 137, though its ctr frees the id as the process goes; an id
+    // taken again at once stays the new exec's when the old ctr finishes.
+    const fg = env.ctr(['t', 'exec', '--exec-id', 'fg', id, 'sh', '-c', 'busybox sleep 20 & exec busybox sleep 100']);
+    for (let i = 0; i < 100 && !existsSync(join(env.state, 'io.containerd.runtime.v2.task', 'default', id, 'execs', 'fg.pid')); i++) await sleep(50);
+    await sleep(500);
+    assert.equal((await env.ctr(['t', 'delete', '-f', '--exec-id', 'fg', id])).code, 137);
+    assert.equal((await env.ctr(['t', 'exec', '-d', '--exec-id', 'fg', id, 'busybox', 'sleep', '1000'], { stdio: 'files' })).code, 0);
+    assert.equal((await fg).code, 137);
+    assert.match((await env.ctr(['t', 'ps', id])).stdout, /&ProcessDetails\{ExecID:fg,\}/);
+    assert.equal((await env.ctr(['t', 'delete', '-f', '--exec-id', 'fg', id])).code, 137);
 
     const bg = await env.ctr(['t', 'exec', '-d', '--exec-id', 'bg', id, 'busybox', 'sleep', '1000'], { stdio: 'files' });
     assert.equal(bg.code, 0, bg.stderr);

@@ -1,5 +1,6 @@
 /** Entry of the crictl clone: the oclif wiring shared by the three CLIs (core/src/cli/oclif-main.ts). */
 import { commandIds, runOclif } from '@berth/core/dist/cli/oclif-main';
+import { reportError } from './fast-forms';
 import { hoistGlobals } from '@berth/core/dist/cli/argv';
 import { COMMANDS } from './commands';
 import { GLOBALS } from './globals';
@@ -21,11 +22,7 @@ export async function main(argv: string[], pkgRoot: string): Promise<void> {
   }
   await runOclif(args, pkgRoot, {
     commands: COMMANDS, cliFile: __filename, pjson: require('../package.json'),
-    fatal: (message) => {
-      const { logrusLine } = require('@berth/core/dist/cli/logrus') as typeof import('@berth/core/dist/cli/logrus');
-      process.stderr.write(logrusLine(message, 'fatal'));
-      process.exit(1);
-    },
+    report: reportError,
     onError: (err) => {
       const unknown = /^command (\S+) not found/.exec(err.message);
       if (!unknown) return false;

@@ -7,6 +7,7 @@
  */
 import { hoistGlobals } from '@berth/core/dist/cli/argv';
 import { logrusLine } from '@berth/core/dist/cli/logrus';
+import { setOutputErrorReporter } from '@berth/core/dist/cli/output-errors';
 import { envDefaults, parsePlainForm, valuedFlags, type PlainFormSpec } from '@berth/core/dist/cli/plain-form';
 import type { CrictlSettings } from '@berth/core/dist/cri/crictl-config';
 import { trace } from '@berth/core/dist/util/trace';
@@ -73,11 +74,18 @@ export function parseFast(argv: string[], forms: Readonly<Record<string, FastFor
     return undefined; // a config file that does not load: oclif reports it
   }
   trace(`fast: ${command}`);
+  // A failed write to stdout: reported at exit in crictl's words (core cli/output-errors.ts).
+  setOutputErrorReporter(reportError);
   return { command, globals, own, args: parsed.positionals, settings };
+}
+
+/** crictl's error line: a logrus fatal line (cri-tools' logrus.Fatal). */
+export function reportError(message: string): void {
+  process.stderr.write(logrusLine(message, 'fatal'));
 }
 
 /** As CrictlCommand.fail: one logrus fatal line, exit status 1. */
 export const fail: Fail = (message) => {
-  process.stderr.write(logrusLine(message, 'fatal'));
+  reportError(message);
   process.exit(1);
 };

@@ -6,6 +6,7 @@
  */
 import { log } from './output';
 import { rpcMessage } from '@berth/core/dist/cri/rpc-error';
+import { writeStdout } from '@berth/core/dist/cli/write-out';
 
 export type Fail = (message: string) => never;
 export interface StoreDirs { root: string; state: string }
@@ -40,7 +41,7 @@ export async function runPod(dirs: StoreDirs, r: RunPodRequest, fail: Fail): Pro
       cniBinDirs: (r.cniBinDir ?? cfg.cniBinDir).split(':').filter(Boolean),
       ipamDataDir: cniIpamDataDir(dirs.state),
     });
-    process.stdout.write(`${id}\n`);
+    writeStdout(`${id}\n`);
   } catch (err) {
     fail(`run pod sandbox: ${rpcMessage(err)}`);
   } finally {
@@ -69,7 +70,7 @@ export async function createContainer(dirs: StoreDirs, r: CreateRequest, fail: F
       pull: r.pull ? { creds: r.creds, auth: r.auth, snapshotter: cfg.snapshotter, hostsDir: cfg.registryConfigPath } : undefined,
       snapshotter: cfg.snapshotter,
     });
-    process.stdout.write(`${id}\n`);
+    writeStdout(`${id}\n`);
   } catch (err) {
     fail(`creating container: ${rpcMessage(err)}`);
   }
@@ -83,7 +84,7 @@ export async function startContainers(dirs: StoreDirs, ids: string[], fail: Fail
     } catch (err) {
       fail(`starting the container ${JSON.stringify(id)}: ${rpcMessage(err)}`);
     }
-    process.stdout.write(`${id}\n`);
+    writeStdout(`${id}\n`);
   }
 }
 
@@ -99,7 +100,7 @@ export async function stopPods(dirs: StoreDirs, ids: string[], fail: Fail): Prom
         fail(`stopping the pod sandbox ${JSON.stringify(id)}: ${rpcMessage(err)}`);
       }
       // crictl prints the id it was given, not the resolved one.
-      process.stdout.write(`Stopped sandbox ${id}\n`);
+      writeStdout(`Stopped sandbox ${id}\n`);
     }
   } finally {
     store.close();
@@ -128,7 +129,7 @@ export async function removePods(dirs: StoreDirs, given: string[], opts: { force
     for (const id of ids) {
       try {
         await removePod(store, dirs, id, opts.force);
-        process.stdout.write(`Removed sandbox ${id}\n`);
+        writeStdout(`Removed sandbox ${id}\n`);
       } catch (err) {
         errors.push(err instanceof NotFoundError ? `getting sandbox status of pod ${JSON.stringify(id)}: ${rpcMessage(err)}`
           : err instanceof StateError && /is running, please stop it first/.test(err.message) ? `pod sandbox ${JSON.stringify(id)} is running, please stop it first`

@@ -3,7 +3,7 @@ import { trace } from '@berth/core/dist/util/trace';
 import { commandIds, runOclif } from '@berth/core/dist/cli/oclif-main';
 import { hoistGlobals } from '@berth/core/dist/cli/argv';
 import { COMMANDS } from './commands';
-import { GLOBALS } from './globals';
+import { GLOBALS, reportError } from './globals';
 
 export { COMMANDS };
 
@@ -84,7 +84,7 @@ export async function main(argv: string[], pkgRoot: string): Promise<void> {
   else if ((require('./commands/tasks/list-text') as typeof import('./commands/tasks/list-text')).fastTaskList(args)) return;
   await runOclif(args, pkgRoot, {
     commands: COMMANDS, cliFile: __filename, pjson: require('../package.json'),
-    fatal: (message) => { process.stderr.write(`ctr: ${message}\n`); process.exit(1); },
+    report: reportError,
     onError: (err) => {
       // What the check above let through (oclif's own id matching): the same answer.
       const id = /^command (\S+) not found/.exec(err.message)?.[1];

@@ -36,7 +36,7 @@ export async function main(argv: string[], pkgRoot: string): Promise<void> {
   await runOclif(args, pkgRoot, {
     commands: COMMANDS, cliFile: __filename, pjson,
     // As RuncCommandBase.catch: one logrus line, to --log when given.
-    fatal: (message) => { report(args.slice(1), message); process.exit(1); },
+    report: (message) => report(args.slice(1), message),
     onError: (err) => {
       const unknown = /^command (\S+) not found/.exec(err.message);
       if (!unknown) return false;

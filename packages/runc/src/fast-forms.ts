@@ -7,6 +7,7 @@
  */
 import { hoistGlobals } from '@berth/core/dist/cli/argv';
 import { errorLine } from '@berth/core/dist/cli/error-line';
+import { setOutputErrorReporter } from '@berth/core/dist/cli/output-errors';
 import { parsePlainForm, type PlainFormSpec } from '@berth/core/dist/cli/plain-form';
 import { GLOBALS } from './globals';
 import { report } from './log';
@@ -62,6 +63,8 @@ export function parse(argv: string[], served: ReadonlySet<string>): Parsed | und
   if (!form || form.positionals.length < spec.args[0] || form.positionals.length > spec.args[1]) return undefined;
   const { flags } = form;
   if (flags.detach && flags.keep) return undefined; // oclif's run refuses it
+  // A failed write to stdout: reported at exit in runc's words (core cli/output-errors.ts).
+  setOutputErrorReporter((message) => report(args.slice(1), message));
   return { command, root: typeof flags.root === 'string' ? flags.root : '/run/berth/runc', args: form.positionals, flags };
 }
 

@@ -17,8 +17,8 @@ export interface CliEntry {
   pjson: Interfaces.PJSON;
   /** Handles an error before oclif does; returns true when it did (e.g. runc's unknown command). */
   onError?: (err: Error) => boolean;
-  /** Prints an error that ends the command, in the CLI's words, and exits 1 (a failed write to stdout). */
-  fatal: (message: string) => void;
+  /** Prints an error line in the CLI's words (a failed write to stdout, reported at exit); only prints. */
+  report: (message: string) => void;
 }
 
 /** JSON of oclif's plugins as loaded at build time; defined only inside the bundle. */
@@ -102,7 +102,9 @@ export async function runOclif(argv: string[], pkgRoot: string, entry: CliEntry)
   // No oclif flush() afterwards: on Linux stdout is written synchronously (files, pipes, ttys),
   // so there is nothing to wait for, and its empty write fails with EBADF where stdout is /dev/null
   // opened read-only, as containerd's shim hands it to the runtime for --null-io.
-  (require('./output-errors') as typeof import('./output-errors')).reportOutputErrors(entry.fatal);
+  // oclif's Command module first (every command loads it): its stdout listener rethrows what ours reports.
+  void (require('@oclif/core') as typeof import('@oclif/core')).Command;
+  (require('./output-errors') as typeof import('./output-errors')).reportOutputErrors(entry.report);
   try {
     await run(argv, oclifOptions(path.resolve(pkgRoot), entry));
   } catch (err) {

@@ -1,8 +1,10 @@
 /**
  * What a CLI does when its own output fails. Node reports a failed write to stdout as an 'error'
- * event, and with no listener that is an uncaught exception: a stack trace over the bundle's
- * source for `ctr c ls > /dev/full`. Go's tools answer in one line (`ctr: write /dev/stdout: no
- * space left on device`, exit 1), and berth does the same, in each tool's words.
+ * event, and with no listener (oclif's command module adds one that rethrows) that is an uncaught
+ * exception: a stack trace over the bundle's source for `ctr c ls > /dev/full`. berth answers as
+ * Go's tools do for a listing (`ctr: write /dev/stdout: no space left on device`, exit 1), in each
+ * tool's words — but only once the command is done: work under way (an import, a pod's creation,
+ * the stop of several pods) is never cut short by its output.
  */
 
 /** Go's strerror words where Node's (libuv's) differ. */
@@ -16,33 +18,62 @@ export function outputError(fd: 1 | 2, err: NodeJS.ErrnoException): Error {
   return e;
 }
 
+let reporter: ((message: string) => void) | undefined;
+let failed = false;
+
+/** The tool's printer of an error line (`ctr: …`, runc's log line, crictl's fatal line); it only prints. */
+export function setOutputErrorReporter(report: (message: string) => void): void {
+  reporter = report;
+}
+
 /**
- * For commands that print a result: a write to stdout that fails (other than a reader gone, which
- * stays quiet) is reported by `fatal` in the tool's words, which exits. stderr's own failures have
- * nowhere to be reported and are dropped.
+ * A write to stdout failed (not EPIPE: a reader gone stays quiet). The command goes on; when the
+ * process exits, the failure is reported once and the exit status is 1 unless it was already
+ * another failure. The rest of the output is dropped.
  */
-export function reportOutputErrors(fatal: (message: string) => void): void {
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') return;
-    fatal(outputError(1, err).message);
+export function stdoutFailed(err: NodeJS.ErrnoException): void {
+  if (failed) return;
+  failed = true;
+  const message = outputError(1, err).message;
+  process.once('exit', (code) => {
+    reporter?.(message);
+    if (!code) process.exitCode = 1;
   });
+}
+
+/**
+ * For commands that print their result (oclif's path): stdout's errors as stdoutFailed; stderr's
+ * have nowhere to go. Any other listener goes: oclif's command module adds one that rethrows
+ * (runOclif loads it first).
+ */
+export function reportOutputErrors(report: (message: string) => void): void {
+  setOutputErrorReporter(report);
+  process.stdout.removeAllListeners('error');
+  process.stderr.removeAllListeners('error');
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code !== 'EPIPE') stdoutFailed(err); });
   process.stderr.on('error', () => undefined);
 }
 
 /**
- * For relays of a container's output (`crictl logs -f … | head -1`, `ctr run … | head`): a reader
- * gone ends us with 141, as Go's tools die of SIGPIPE there; otherwise a command that follows
- * output would write into the broken pipe until the container exits. Other failures (a full disk,
- * a hung-up terminal) drop the output, as ctr's copy does, and the task's status still decides.
+ * For relays of output (`crictl logs -f … | head -1`, `ctr run … | head`): a reader gone ends us
+ * with 141, as Go's tools die of SIGPIPE there; otherwise a command that follows output would
+ * write into the broken pipe until the container exits. Other failures: a relay of a container's
+ * own stdio ('drop': ctr's run, exec, attach) stops taking output, as ctr's copy does, and the
+ * task's status decides; `crictl logs` ('fail'), whose output is its result, ends with the
+ * failure, as kubelet's log reader returns it.
  */
-export function exitOnBrokenPipe(): void {
-  // The relay owns these errors: oclif's command module rethrows every one but EPIPE (an uncaught
-  // exception once more), and the report above is for printed results.
+export function exitOnBrokenPipe(others: 'drop' | 'fail' = 'drop'): void {
+  // The relay owns these errors: oclif's command module rethrows every one but EPIPE.
   process.stdout.removeAllListeners('error');
   process.stderr.removeAllListeners('error');
-  const onError = (err: NodeJS.ErrnoException): void => {
-    if (err.code === 'EPIPE') (require('../sys/exec') as typeof import('../sys/exec')).exitNow(141);
+  const exitNow = (code: number): never => (require('../sys/exec') as typeof import('../sys/exec')).exitNow(code);
+  const onError = (fd: 1 | 2) => (err: NodeJS.ErrnoException): void => {
+    if (err.code === 'EPIPE') exitNow(141);
+    if (others === 'fail' && fd === 1) {
+      reporter?.(outputError(1, err).message);
+      exitNow(1);
+    }
   };
-  process.stdout.on('error', onError);
-  process.stderr.on('error', onError);
+  process.stdout.on('error', onError(1));
+  process.stderr.on('error', onError(2));
 }

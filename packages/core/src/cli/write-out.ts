@@ -5,7 +5,7 @@
  * it can return EAGAIN: then the rest goes through the stream, which waits for it.
  */
 import * as fs from 'node:fs';
-import { outputError } from './output-errors';
+import { stdoutFailed } from './output-errors';
 
 let handedToStream = false;
 
@@ -22,8 +22,12 @@ function writeFd(fd: 1 | 2, text: string): void {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EPIPE') return; // the reader is gone, as with `| head`
-    // A full disk, a hung-up terminal: the command reports it in its words (output-errors.ts).
-    if (code !== 'EAGAIN') throw outputError(fd, err as NodeJS.ErrnoException);
+    // A full disk, a hung-up terminal: reported at exit, in the tool's words (output-errors.ts);
+    // stderr's own failures have nowhere to go.
+    if (code !== 'EAGAIN') {
+      if (fd === 1) stdoutFailed(err as NodeJS.ErrnoException);
+      return;
+    }
     handedToStream = true;
     (fd === 1 ? process.stdout : process.stderr).write(buf.subarray(off));
   }

@@ -139,6 +139,9 @@ function setNonblock(fd: number): void {
 export function relayTerminal(masterFd: number, opts: RelayOptions = {}): Promise<void> {
   const stdin = opts.stdin ?? process.stdin;
   const stdout = opts.stdout ?? process.stdout;
+  // Our own stdout failing: a reader gone ends us with 141, other failures stop the output (as
+  // ctr's copy and runc's), and the process's status still decides (cli/output-errors.ts).
+  if (opts.stdout === undefined) (require('../cli/output-errors') as typeof import('../cli/output-errors')).exitOnBrokenPipe();
   if (opts.clearOnlcr !== false) clearOnlcr(masterFd);
   setNonblock(masterFd);
 
@@ -214,8 +217,9 @@ export function relayTerminal(masterFd: number, opts: RelayOptions = {}): Promis
       opts.signal?.removeEventListener('abort', onAbort);
       master.unpipe(stdout);
       master.destroy(); // closes masterFd
-      // Resolve once what was already handed to stdout is written.
-      if (stdout.write('')) resolve();
+      // Resolve once what was already handed to stdout is written (a failed stdout takes nothing more).
+      const failed = stdout as { destroyed?: boolean; errored?: unknown };
+      if (failed.destroyed === true || failed.errored || stdout.write('')) resolve();
       else stdout.once('drain', () => resolve());
     };
     const onAbort = (): void => {

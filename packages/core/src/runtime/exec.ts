@@ -50,6 +50,8 @@ export interface ExecOptions {
   relayStdio?: boolean;
   /** The process's stdout and stderr appended to this file, stdin on /dev/null (ctr's exec --log-uri file://). */
   logFile?: string;
+  /** Told the program's pid once it runs (and its pid file is written). */
+  started?: (pid: number) => void;
 }
 
 /** runc exec's flags applied over the container's own process settings. */
@@ -202,6 +204,7 @@ export async function execInContainer(o: ExecOptions): Promise<number> {
   }
   try {
     if (o.pidFile) writeFileAtomic(path.resolve(o.pidFile), String(execPid), { durable: false });
+    o.started?.(execPid);
   } catch (err) {
     // runc: a pid file that cannot be written fails the exec, and its process goes with it.
     try { process.kill(execPid, 'SIGKILL'); } catch { /* gone */ }

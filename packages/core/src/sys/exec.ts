@@ -45,7 +45,8 @@ export function exitNow(code: number): never {
     const exit = fn('void _exit(int)');
     // Registered last: every listener registered before runs first.
     process.once('exit', (c: number) => {
-      if (process.env.BERTH_SOFT_EXIT !== '1') exit(c);
+      // An earlier listener may have changed the status (cli/output-errors.ts: a failed stdout).
+      if (process.env.BERTH_SOFT_EXIT !== '1') exit(typeof process.exitCode === 'number' ? process.exitCode : c);
     });
   }
   process.exit(code);

@@ -49,6 +49,7 @@ export async function execTask(o: ExecTaskOptions): Promise<number> {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new AlreadyExistsError(`task ${o.id}: exec id ${o.execId} already exists`);
     throw err;
   }
+  let ours = '';
   try {
     const user = o.user ? resolveUser(readRecord(root, o.id).rootfs, o.user) : undefined;
     // -u as containerd's WithUser: the user's uid and gid only, the container's extra groups
@@ -58,13 +59,25 @@ export async function execTask(o: ExecTaskOptions): Promise<number> {
     // reading ctr's output would wait for the process).
     const code = await execInContainer({
       root, id: o.id, process: proc, detach: o.detach, pidFile, nullIo: o.detach === true && o.tty !== true && o.logFile === undefined, relayStdio: true, logFile: o.logFile,
+      started: (pid) => { ours = String(pid); },
     });
-    if (!o.detach) removeFile(pidFile);
+    if (!o.detach) releaseExecId(pidFile, ours);
     return code;
   } catch (err) {
-    removeFile(pidFile);
+    releaseExecId(pidFile, ours);
     throw err;
   }
+}
+
+/**
+ * Frees the exec id, unless it is someone else's by now: a `delete -f --exec-id` frees it while
+ * we still take the process's last output, and a new exec of that id may have claimed it since.
+ * `ours`: the pid we wrote ('' before the process ran).
+ */
+function releaseExecId(pidFile: string, ours: string): void {
+  let now: string;
+  try { now = fs.readFileSync(pidFile, 'utf8').trim(); } catch { return; }
+  if (now === ours) removeFile(pidFile);
 }
 
 /** "uid[:gid]" or "name[:group]", names looked up in the container's own passwd and group files. */

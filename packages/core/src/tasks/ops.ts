@@ -53,8 +53,9 @@ export function deleteExec(state: string, ns: string, id: string, execId: string
     if (!force) throw new StateError(`task ${id}: exec process ${execId}: cannot delete a running process; kill it first or use --force`);
     if (p.pid > 0) {
       try { process.kill(p.pid, 'SIGKILL'); } catch { /* exited meanwhile */ }
+      // The pid itself, not its file: a foreground exec's ctr removes that once the process is gone.
       const deadline = Date.now() + 10_000;
-      while (execProcess(state, ns, id, execId).running && Date.now() < deadline) sleepMs(5);
+      while (containerPids(rootOf(state, ns), id).includes(p.pid) && Date.now() < deadline) sleepMs(5);
       status = 128 + 9;
     }
   }

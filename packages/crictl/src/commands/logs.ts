@@ -19,7 +19,7 @@ export default class Logs extends CrictlCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Logs);
     const { streamContainerLogs, parseSince } = require('@berth/core/dist/cri/container-logs') as typeof import('@berth/core/dist/cri/container-logs');
-    (require('@berth/core/dist/cli/output-errors') as typeof import('@berth/core/dist/cli/output-errors')).exitOnBrokenPipe();
+    (require('@berth/core/dist/cli/output-errors') as typeof import('@berth/core/dist/cli/output-errors')).exitOnBrokenPipe('fail');
     // crictl ends a follow quietly on SIGINT or SIGTERM: exit status 0.
     if (flags.follow) for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(0));
     try {

@@ -7,6 +7,8 @@
 import type { TaskInfo } from '@berth/core/dist/tasks/types';
 import { envDefaults, parsePlainForm, valuedFlags, type PlainFormSpec } from '@berth/core/dist/cli/plain-form';
 import { writeStdout } from '@berth/core/dist/cli/write-out';
+import { setOutputErrorReporter } from '@berth/core/dist/cli/output-errors';
+import { reportError } from '../../globals';
 import { trace } from '@berth/core/dist/util/trace';
 
 export function formatTaskList(list: TaskInfo[], quiet: boolean): string {
@@ -58,12 +60,8 @@ export function fastTaskList(args: string[]): boolean {
     return false; // oclif's run reports it, in ctr's words
   }
   trace('fast: tasks ls');
-  try {
-    writeStdout(text);
-  } catch (err) {
-    // Our output failed (write-out.ts): as CtrCommand.catch, not a second run through oclif.
-    process.stderr.write(`ctr: ${(err as Error).message}\n`);
-    process.exit(1);
-  }
+  // A failed write to stdout: reported at exit in ctr's words (core cli/output-errors.ts).
+  setOutputErrorReporter(reportError);
+  writeStdout(text);
   return true;
 }
