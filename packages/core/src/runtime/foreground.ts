@@ -19,12 +19,21 @@ export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = [
   'SIGXCPU', 'SIGXFSZ', 'SIGVTALRM', 'SIGPROF', 'SIGSYS', 'SIGIO', 'SIGPWR', 'SIGSTKFLT',
 ];
 
-export async function waitForeground(child: ChildLike, targetPid: number, consoleMaster?: number): Promise<number> {
-  const handlers = FORWARDED_SIGNALS.map((sig) => {
-    const h = (): void => { try { process.kill(targetPid, sig); } catch { /* exited */ } };
+/**
+ * Passes FORWARDED_SIGNALS (but `keep`) on through `send` until the returned function is called.
+ * `send` failing means the target has exited: nothing to do.
+ */
+export function forwardSignals(send: (sig: NodeJS.Signals) => void, keep: readonly NodeJS.Signals[] = []): () => void {
+  const handlers = FORWARDED_SIGNALS.filter((sig) => !keep.includes(sig)).map((sig) => {
+    const h = (): void => { try { send(sig); } catch { /* exited */ } };
     process.on(sig, h);
     return [sig, h] as const;
   });
+  return () => { for (const [sig, h] of handlers) process.off(sig, h); };
+}
+
+export async function waitForeground(child: ChildLike, targetPid: number, consoleMaster?: number): Promise<number> {
+  const stopForwarding = forwardSignals((sig) => process.kill(targetPid, sig));
   const abort = new AbortController();
   let relay: Promise<void> | undefined;
   if (consoleMaster !== undefined) {
@@ -37,6 +46,6 @@ export async function waitForeground(child: ChildLike, targetPid: number, consol
   // A background process may still hold the pty: stop relaying when the container's process exits.
   abort.abort();
   if (relay) await relay.catch(() => undefined);
-  for (const [sig, h] of handlers) process.off(sig, h);
+  stopForwarding();
   return code;
 }

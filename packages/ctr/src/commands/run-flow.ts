@@ -59,8 +59,11 @@ export async function runContainer(r: RunRequest): Promise<void> {
       // As ctr: the task goes once its status is in (the container stays unless --rm), so that
       // `tasks start` can run the container again. A wait fails when the task is gone (another
       // `t rm -f`) or its shim died: containerd then cleans the container up itself, so do we.
-      if (exited) tasks.deleteTask(state, ns, id, true);
-      else try { tasks.deleteTask(state, ns, id, true); } catch { /* gone already: the wait's error says why */ }
+      try {
+        tasks.deleteTask(state, ns, id, true);
+      } catch (err) {
+        if (exited) throw err; // after a failed wait the task is gone already: that error says why
+      }
       trace('run: task deleted');
     }
   } finally {

@@ -21,7 +21,6 @@ function requireAbsolute(p: string): string {
   return p;
 }
 
-
 /** The terminal size of our stdout/stdin, for the container's pty. */
 export function consoleSize(): { rows: number; cols: number } | undefined {
   const { getWinsize, isTerminal } = require('@berth/core/dist/sys/pty') as typeof import('@berth/core/dist/sys/pty');
@@ -43,13 +42,9 @@ export async function foreground(state: string, ns: string, id: string, started:
     stdin: process.stdin, stdout: process.stdout, stderr: process.stderr,
     sizeFrom: terminal ? [1, 0, 2].find((f) => isTerminal(f)) : undefined,
   });
-  const { FORWARDED_SIGNALS } = require('@berth/core/dist/runtime/foreground') as typeof import('@berth/core/dist/runtime/foreground');
   // SIGPIPE is ours: a reader of our output gone ends us with 141 (above), as Go's ctr.
-  const handlers = terminal ? [] : FORWARDED_SIGNALS.filter((sig) => sig !== 'SIGPIPE').map((sig) => {
-    const h = (): void => { try { tasks.killTask(state, ns, id, sig); } catch { /* exited */ } };
-    process.on(sig, h);
-    return [sig, h] as const;
-  });
+  const stopForwarding = terminal ? () => undefined
+    : (require('@berth/core/dist/runtime/foreground') as typeof import('@berth/core/dist/runtime/foreground')).forwardSignals((sig) => tasks.killTask(state, ns, id, sig), ['SIGPIPE']);
   try {
     const exit = await tasks.waitTaskExit(state, ns, id);
     if (relay) {
@@ -59,7 +54,7 @@ export async function foreground(state: string, ns: string, id: string, started:
     }
     return exit.status;
   } finally {
-    for (const [sig, h] of handlers) process.off(sig, h);
+    stopForwarding();
   }
 }
 
