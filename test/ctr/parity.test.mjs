@@ -39,7 +39,7 @@ describe('ctr parity', { skip: process.getuid() !== 0 && 'needs root' }, () => {
     assert.equal((await ctr(['c', 'rm', id])).code, 0);
   });
 
-  it('exec -d leaves ctr\'s stdio alone; exec -u keeps only the user\'s own group; kill without -s sends the stop signal', async () => {
+  it('exec -d leaves ctr\'s stdio alone; exec -u keeps only the user\'s own group; kill without -s sends the stop signal, -s 0 is refused', async () => {
     const id = newId();
     assert.equal((await ctr(['run', '-d', '--null-io', '--label', 'bare', DEMO_IMAGE, id, 'sleep', '1000'])).code, 0);
     // A bare label is "true", as ctr's LabelArgs makes it.
@@ -60,6 +60,12 @@ describe('ctr parity', { skip: process.getuid() !== 0 && 'needs root' }, () => {
     const metrics = await ctr(['t', 'metrics', '--format', 'json', id]);
     assert.equal(metrics.code, 0, metrics.stderr);
     assert.doesNotMatch(metrics.stdout, /\d{16,}000\b/, metrics.stdout);
+    // Signal 0 and unknown names are refused in ctr's words (moby's ParseSignal), the task untouched.
+    for (const s of ['0', 'SIGZERO']) {
+      const bad = await ctr(['t', 'kill', '-s', s, id]);
+      assert.deepEqual([bad.code, bad.stderr], [1, `ctr: invalid signal: ${s}\n`]);
+    }
+    assert.match((await ctr(['t', 'ls'])).stdout, new RegExp(`^${id}\\s+\\d+\\s+RUNNING`, 'm'));
     assert.equal((await ctr(['c', 'label', id, 'io.containerd.image.config.stop-signal=SIGKILL'])).code, 0);
     assert.equal((await ctr(['t', 'kill', id])).code, 0);
     const w = await ctr(['t', 'wait', id]);

@@ -7,7 +7,7 @@ const SIGNALS = constants.signals as Record<string, number>;
 export function parseSignal(sig: string | number): number {
   if (typeof sig === 'number' || /^\d+$/.test(sig)) {
     const n = Number(sig);
-    // 0 sends nothing and checks the process is there (kill(2)), as runc and ctr accept it.
+    // 0 sends nothing and checks the process is there (kill(2)), as runc accepts it.
     if (n >= 0 && n <= 64) return n;
     throw new InvalidArgumentError(`invalid signal number: ${sig}`);
   }
@@ -17,6 +17,19 @@ export function parseSignal(sig: string | number): number {
   const n = SIGNALS[name];
   if (n === undefined) throw new InvalidArgumentError(`unknown signal "${sig}"`);
   return n;
+}
+
+/**
+ * ctr's reading of -s (moby/sys/signal's ParseSignal): 0 is refused, as is any name it lacks,
+ * both in its words; other numbers go on as they are.
+ */
+export function parseCtrSignal(sig: string): number {
+  if (/^\d+$/.test(sig) && Number(sig) === 0) throw new InvalidArgumentError(`invalid signal: ${sig}`);
+  try {
+    return parseSignal(sig);
+  } catch {
+    throw new InvalidArgumentError(`invalid signal: ${sig}`);
+  }
 }
 
 export function signalName(n: number): string {

@@ -26,6 +26,7 @@ export default class TasksKill extends CtrCommand {
         signal = 'SIGTERM'; // no container record: killTask says what is missing
       }
     }
-    killTask(stateDir(flags), flags.namespace, args.container, signal, { all: flags.all, execId: flags['exec-id'] });
+    const { parseCtrSignal } = require('@berth/core/dist/runtime/signals') as typeof import('@berth/core/dist/runtime/signals');
+    killTask(stateDir(flags), flags.namespace, args.container, parseCtrSignal(signal), { all: flags.all, execId: flags['exec-id'] });
   }
 }
