@@ -207,13 +207,30 @@ function checkEarlyWords(root, tool) {
   if (words.join(' ') !== (PRESPAWN[tool] ?? []).join(' ')) {
     throw new Error(`${path.relative(root, file)}: starts for ${words.join(', ') || 'no word found'}, launch.js for ${PRESPAWN[tool].join(', ')} (scripts/bundle.mjs PRESPAWN)`);
   }
-  if (tool !== 'runc') return; // ctr's shim: the CLI decides from the words alone (tasks/prespawn.ts)
+  if (tool === 'ctr') return checkServedRunFlags(root, file, script);
+  if (tool !== 'runc') return;
   // The flags that stop it, as prespawn.ts's (each with its `=value` spelling in the script).
   const stop = /^\s*([^\n)]+)\) early_word= ; break ;;$/m.exec(script);
   const flags = new Set(stop ? stop[1].split('|').map((w) => w.trim().replace(/=\*$/, '')) : []);
   const { PRESPAWN_BLOCKERS } = createRequire(import.meta.url)(path.join(root, 'packages', 'core', 'dist', 'runtime', 'prespawn-blockers.js'));
   const same = flags.size === PRESPAWN_BLOCKERS.length && PRESPAWN_BLOCKERS.every((f) => flags.has(f));
   if (!same) throw new Error(`${path.relative(root, file)}: stops for ${[...flags].join(', ') || 'no flag found'}, the CLI for ${PRESPAWN_BLOCKERS.join(', ')} (core runtime/prespawn-blockers.ts)`);
+}
+
+/**
+ * ctr's launcher serves a `run -d` by its shim only in the plain form run-fast.ts serves: its
+ * lists of run's flags (before the image) must be that form's, -t and --tty aside (never served).
+ */
+function checkServedRunFlags(root, file, script) {
+  const { RUN_SWITCHES, RUN_VALUED } = createRequire(import.meta.url)(path.join(root, 'packages', 'ctr', 'dist', 'run-fast.js'));
+  const list = (re) => { const m = re.exec(script); return m ? m[1].split('|').map((w) => w.trim()).sort() : []; };
+  const switches = [...list(/^\s*([^\n)]+)\) early_detach=1 ;;$/m), ...list(/^\s*([^\n)]+)\) ;;$/m), '-t', '--tty'].sort();
+  const valued = list(/^\s*([^\n)]+)\) early_value=1 ;;$/m);
+  const valuedEq = list(/^\s*([^\n)]+)\) ;;\n\s*\*\) early_run= ; break ;;$/m);
+  const same = (a, b) => a.join(' ') === [...b].sort().join(' ');
+  if (!same(switches, Object.keys(RUN_SWITCHES)) || !same(valued, Object.keys(RUN_VALUED)) || !same(valuedEq, Object.keys(RUN_VALUED))) {
+    throw new Error(`${path.relative(root, file)}: its run flags (${switches.join(' ')}; ${valued.join(' ')}; ${valuedEq.join(' ')}) are not run-fast.ts's`);
+  }
 }
 
 /** dist/launch.js: scripts/launch.cjs with the CLI's prespawn words. */

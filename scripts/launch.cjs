@@ -151,7 +151,8 @@ function loadBundle(file, cacheFile, worthWriting = () => true) {
   const script = new vm.Script(text, { filename: file, cachedData });
   const accepted = cachedData !== undefined && !script.cachedDataRejected;
   // Write when missing or stale; not when V8 refused it only for other flags (--cpu-prof & co).
-  const plainNode = process.execArgv.length === 0 && !process.env.NODE_OPTIONS;
+  // --v8-pool-size (a served run's shim has it) sizes Node's platform, no V8 flag: caches hold.
+  const plainNode = process.execArgv.every((a) => a.startsWith('--v8-pool-size=')) && !process.env.NODE_OPTIONS;
   if (mode === 'write' || (!accepted && mode !== 'off' && plainNode && isWritable(dist))) writeAtExit(script, cacheFile, key, worthWriting);
 
   // Registered like a required module, so require(file) (oclif's explicit discovery) finds it.
@@ -216,4 +217,8 @@ function isWritable(dir) {
 
 // bin/<tool> runs this file itself when the build made it (one module less to resolve and compile
 // than the package's bin/run.js, which npm's bin links use).
+// ctr's served `run -d` (core's tasks/shim/serve-run.ts) loads the fast-run bundle through it.
+exports.loadBundle = loadBundle;
+exports.fresh = fresh;
+
 if (require.main === module) exports.load(__dirname).main(process.argv.slice(2), path.join(__dirname, '..'));

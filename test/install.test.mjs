@@ -120,6 +120,14 @@ describe('npm pack + npm install -g of the four packages', { timeout: 900_000 },
     const r = await ctr(['run', '--rm', DEMO_IMAGE, uniqueId(), 'sh', '-c', 'echo from the installed ctr; exit 3']);
     assert.equal(r.code, 3, r.stderr);
     assert.equal(r.stdout, 'from the installed ctr\n');
+    // A plain run -d is served by the task's shim, which finds ctr's bundle beside the installed core.
+    const id = uniqueId();
+    const d = await runBin(bin('ctr'), ['--root', root, '--state', state, 'run', '-d', '--null-io', DEMO_IMAGE, id, 'sleep', '1000'], { timeout: 60_000, env: { BERTH_TRACE: '1' } });
+    assert.equal(d.code, 0, d.stderr);
+    assert.match(d.stderr, /serve: run/);
+    assert.match((await ctr(['t', 'ls'])).stdout, new RegExp(`^${id}\\s+\\d+\\s+RUNNING$`, 'm'));
+    assert.equal((await ctr(['t', 'rm', '-f', id])).code, 0);
+    assert.equal((await ctr(['c', 'rm', id])).code, 0);
   });
 
   it('installs the man pages through the "man" field, and ships the completion scripts', async () => {

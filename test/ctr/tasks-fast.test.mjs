@@ -20,11 +20,18 @@ describe('ctr task fast paths', { skip }, () => {
     const id = env.newId();
     const d = await env.ctr(['run', '-d', '--null-io', env.ref, id, 'busybox', 'sleep', '1000'], { stdio: 'files' });
     assert.equal(d.code, 0, d.stderr);
-    // It was handed the task on its fd 3.
-    assert.match(readFileSync(`/proc/${shimPid(env.state, id)}/cmdline`, 'utf8'), /--prespawned/);
+    // A plain run -d: the shim served it itself (early-shim.test.mjs has the rest).
+    assert.match(readFileSync(`/proc/${shimPid(env.state, id)}/cmdline`, 'utf8'), /--serve-run/);
     // It does not keep ctr's working directory (a mount the user may want to unmount): the task's.
     assert.equal(readlinkSync(`/proc/${shimPid(env.state, id)}/cwd`), join(env.state, 'io.containerd.runtime.v2.task', 'default', id));
     assert.match((await env.ctr(['t', 'ls'])).stdout, new RegExp(`^${id} +\\d+ +RUNNING$`, 'm'));
+    assert.equal((await env.ctr(['t', 'rm', '-f', id])).code, 0);
+    assert.equal((await env.ctr(['c', 'rm', id])).code, 0);
+    // Another form: the CLI's, handing the task to the shim its launcher started (on its fd 3).
+    const label = await env.ctr(['run', '-d', '--null-io', '--label', 'a=b', env.ref, id, 'busybox', 'sleep', '1000'], { stdio: 'files' });
+    assert.equal(label.code, 0, label.stderr);
+    assert.match(readFileSync(`/proc/${shimPid(env.state, id)}/cmdline`, 'utf8'), /--prespawned/);
+    assert.equal(readlinkSync(`/proc/${shimPid(env.state, id)}/cwd`), join(env.state, 'io.containerd.runtime.v2.task', 'default', id));
     assert.equal((await env.ctr(['t', 'rm', '-f', id])).code, 0);
     assert.equal((await env.ctr(['c', 'rm', id])).code, 0);
     const r = await env.ctr(['run', '--rm', env.ref, id, 'sh', '-c', 'echo hi; exit 3']);

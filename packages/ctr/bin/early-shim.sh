@@ -12,6 +12,48 @@ for early_arg; do
   -h | --help) early_word= ; break ;;
   esac
 done
+# Served only in the plain form run-fast.ts serves (scripts/bundle.mjs checks these lists against
+# it): up to the image, the global flags and run's few, -d among them and -t not. Any other form
+# goes straight to the CLI, without a shim started for nothing.
+early_run=
+early_detach=
+early_value=
+for early_arg; do
+  if [ -n "$early_value" ]; then early_value= ; continue; fi
+  case $early_arg in
+  -d | --detach) early_detach=1 ;;
+  --rm | --null-io) ;;
+  --snapshotter | --log-uri | --pid-file | -n | --namespace | --root | --state | --config | -c | --address) early_value=1 ;;
+  -*=*)
+    case ${early_arg%%=*} in
+    --snapshotter | --log-uri | --pid-file | -n | --namespace | --root | --state | --config | -c | --address) ;;
+    *) early_run= ; break ;;
+    esac ;;
+  run) if [ -n "$early_run" ]; then break; fi; early_run=1 ;;
+  -*) early_run= ; break ;;
+  *) break ;;
+  esac
+done
+# A plain `run -d` needs no CLI process: the task's shim does its work and stays (core's
+# tasks/shim/serve-run.ts). It prints "serving " once it has taken the command, then "0" or "1"
+# (the status; its error went to our stderr) once the task runs or the run failed; or "cli" (not
+# a plain form, nothing done), as does an empty answer (it could not start): the CLI runs it. One
+# that died while serving is a failure: run again, it would find half of its own work. The `&`
+# inside the command substitution: its shell exits at once, the substitution ends at the EOF.
+if [ -n "$early_word" ] && [ -n "$early_run" ] && [ -n "$early_detach" ] && [ "${BERTH_FAST:-}" != off ] && [ -w / ] \
+  && [ -f "$pkg/../core/dist/shim.bundle.js" ] && [ -f "$pkg/dist/fast-run.bundle.js" ] && command -v setsid >/dev/null; then
+  early_verdict=$(env -i PATH="$PATH" UV_THREADPOOL_SIZE=1 MALLOC_ARENA_MAX=1 \
+    ${CONTAINERD_NAMESPACE+"CONTAINERD_NAMESPACE=$CONTAINERD_NAMESPACE"} ${CONTAINERD_SNAPSHOTTER+"CONTAINERD_SNAPSHOTTER=$CONTAINERD_SNAPSHOTTER"} \
+    ${CONTAINERD_ADDRESS+"CONTAINERD_ADDRESS=$CONTAINERD_ADDRESS"} ${BERTH_ROOT+"BERTH_ROOT=$BERTH_ROOT"} \
+    ${BERTH_STATE+"BERTH_STATE=$BERTH_STATE"} ${BERTH_CONFIG+"BERTH_CONFIG=$BERTH_CONFIG"} ${BERTH_CODE_CACHE+"BERTH_CODE_CACHE=$BERTH_CODE_CACHE"} \
+    ${BERTH_TRACE:+"BERTH_TRACE=$BERTH_TRACE"} ${BERTH_TRACE_FILE:+"BERTH_TRACE_FILE=$BERTH_TRACE_FILE"} \
+    setsid node --v8-pool-size=1 "$pkg/../core/dist/tasks/shim/entry.js" --serve-run "$pkg/dist" "$@" </dev/null &)
+  case $early_verdict in
+  "serving 0") exit 0 ;;
+  "serving 1") exit 1 ;;
+  serving*) echo "ctr: the shim serving this run exited before the task was started" >&2; exit 1 ;;
+  esac
+fi
 if [ -n "$early_word" ] && [ -w / ] && [ -f "$pkg/../core/dist/shim.bundle.js" ] && command -v setsid >/dev/null; then
   # As a spawned shim's (core's tasks/prespawn.ts): an emptied environment (the caller's PATH
   # only to find node), fds 0-2 on /dev/null, a session of its own (setsid execs in place: a
@@ -22,4 +64,4 @@ if [ -n "$early_word" ] && [ -w / ] && [ -f "$pkg/../core/dist/shim.bundle.js" ]
   _BERTH_EARLY_SHIM=$!
   export _BERTH_EARLY_SHIM
 fi
-unset early_word early_arg
+unset early_word early_arg early_run early_detach early_value early_verdict

@@ -17,12 +17,17 @@ import { taskIo } from './commands/tasks/task-io';
 type Switch = 'rm' | 'detach' | 'null-io' | 'tty';
 type Valued = 'snapshotter' | 'log-uri' | 'pid-file' | 'namespace' | 'root' | 'state' | 'config' | 'address';
 
+/** The plain form's flags by spelling; ctr's launcher (bin/early-shim.sh) names them too, and the build checks it. */
+export const RUN_SWITCHES: Readonly<Record<string, Switch>> = {
+  '--rm': 'rm', '-d': 'detach', '--detach': 'detach', '--null-io': 'null-io', '-t': 'tty', '--tty': 'tty',
+};
+export const RUN_VALUED: Readonly<Record<string, Valued>> = {
+  '--snapshotter': 'snapshotter', '--log-uri': 'log-uri', '--pid-file': 'pid-file', '-n': 'namespace', '--namespace': 'namespace',
+  '--root': 'root', '--state': 'state', '--config': 'config', '-c': 'config', '--address': 'address',
+};
 const FORM: PlainFormSpec = {
-  switches: { '--rm': 'rm', '-d': 'detach', '--detach': 'detach', '--null-io': 'null-io', '-t': 'tty', '--tty': 'tty' },
-  valued: valuedFlags({
-    '--snapshotter': 'snapshotter', '--log-uri': 'log-uri', '--pid-file': 'pid-file', '-n': 'namespace', '--namespace': 'namespace',
-    '--root': 'root', '--state': 'state', '--config': 'config', '-c': 'config', '--address': 'address',
-  }),
+  switches: RUN_SWITCHES,
+  valued: valuedFlags(RUN_VALUED),
   // The flags come before the image: from there on the words are run's and the container's.
   stopAtPositional: true,
 };
@@ -58,10 +63,8 @@ function parse(args: string[]): Parsed | undefined {
   };
 }
 
-/** Serves a plain `ctr run` (globals hoisted) and returns true, or returns false for oclif. */
-export function fastRun(args: string[]): boolean {
-  const p = parse(args);
-  if (!p) return false;
+/** The run a plain form asks for, or undefined for oclif (an invalid namespace or log uri: oclif reports it, in ctr's words). */
+function plainRun(p: Parsed): (() => Promise<void>) | undefined {
   const { switches: s, values: v } = p;
   const namespace = v.namespace ?? 'default';
   let io: ReturnType<typeof taskIo>;
@@ -69,13 +72,10 @@ export function fastRun(args: string[]): boolean {
     (require('@berth/core/dist/metadata/validate') as typeof import('@berth/core/dist/metadata/validate')).validateIdentifier('namespace', namespace);
     io = taskIo({ 'null-io': s['null-io'], 'log-uri': v['log-uri'] });
   } catch {
-    return false; // oclif reports it, in ctr's words
+    return undefined;
   }
-  if (s.tty && io.kind !== 'fifo') return false;
-  trace('fast: run');
-  // The task's shim starts now, in parallel with the container's creation (as cli.ts does).
-  (require('@berth/core/dist/tasks/prespawn') as typeof import('@berth/core/dist/tasks/prespawn')).prespawnShim();
-  const go = async (): Promise<void> => {
+  if (s.tty && io.kind !== 'fifo') return undefined;
+  return async () => {
     const { loadConfig } = require('@berth/core/dist/config/config') as typeof import('@berth/core/dist/config/config');
     const flags = { ...DEFAULTS, snapshotter: v.snapshotter, tty: s.tty === true } as ContainerFlagValues;
     // The config file's default snapshotter when --snapshotter is unset, as the oclif path.
@@ -87,10 +87,44 @@ export function fastRun(args: string[]): boolean {
       tty: s.tty === true, rm: s.rm === true, detach: s.detach === true, pidFile: v['pid-file'], container,
     });
   };
+}
+
+/** Serves a plain `ctr run` (globals hoisted) and returns true, or returns false for oclif. */
+export function fastRun(args: string[]): boolean {
+  const p = parse(args);
+  const go = p && plainRun(p);
+  if (!go) return false;
+  trace('fast: run');
+  // The task's shim starts now, in parallel with the container's creation (as cli.ts does).
+  (require('@berth/core/dist/tasks/prespawn') as typeof import('@berth/core/dist/tasks/prespawn')).prespawnShim();
   go().catch((err: Error) => {
     // As CtrCommand.catch: `ctr: <message>`, exit 1.
     process.stderr.write(`ctr: ${errorLine(err.message)}\n`);
     process.exit(1);
   });
   return true;
+}
+
+/**
+ * A plain `ctr run -d` (globals hoisted) served by its own shim (core's tasks/shim/serve-run.ts):
+ * its status, its error on `errFd` as CtrCommand's; 'cli' for any other form, nothing done.
+ * `serving()` is called before anything is done.
+ */
+export async function servedRun(args: string[], errFd: number, serving: () => void): Promise<number | 'cli'> {
+  const p = parse(args);
+  const go = p && p.switches.detach && !p.switches.tty ? plainRun(p) : undefined;
+  if (!go) return 'cli';
+  serving();
+  trace('fast: run');
+  trace('serve: run');
+  try {
+    await go();
+    return 0;
+  } catch (err) {
+    (require('node:fs') as typeof import('node:fs')).writeSync(errFd, `ctr: ${errorLine((err as Error).message)}\n`);
+    return 1;
+  } finally {
+    // The shim lives on: it holds no database (what the CLI's exit would have closed).
+    (require('@berth/core/dist/metadata/store') as typeof import('@berth/core/dist/metadata/store')).disconnectAll();
+  }
 }

@@ -205,9 +205,13 @@ export function withMetadata<T>(rootDir: string, fn: (store: MetadataStore) => T
   }
 }
 
-function disconnectAll(): void {
+/** Closes every database this process opened (at exit; a served run's shim once its task runs). */
+export function disconnectAll(): void {
   for (const { store } of connections.values()) {
     try { store.disconnect(); } catch { /* exiting: the next opener recovers the WAL */ }
   }
   connections.clear();
+  // Hooked again by the next open: a process that lives on keeps no reference to this module.
+  process.off('exit', disconnectAll);
+  exitHooked = false;
 }

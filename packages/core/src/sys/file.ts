@@ -9,6 +9,7 @@ export const O_CLOEXEC = 0o2000000;
 const F_GETFD = 1;
 const F_SETFD = 2;
 const FD_CLOEXEC = 1;
+const F_DUPFD_CLOEXEC = 1030;
 const CLOSE_RANGE_CLOEXEC = 4;
 
 export function makedev(major: number, minor: number): bigint {
@@ -41,6 +42,11 @@ export function moveFd(from: number, to: number, cloexec: boolean): void {
     closeFd(from);
   }
   setCloexec(to, cloexec);
+}
+
+/** A close-on-exec copy of `fd` at the lowest free number from 3 up (F_DUPFD_CLOEXEC). */
+export function dupFd(fd: number): number {
+  return call('int fcntl(int, int, int)', 'fcntl', `F_DUPFD_CLOEXEC ${fd}`, fd, F_DUPFD_CLOEXEC, 3);
 }
 
 /** Whether `fd` is an open file descriptor of this process. */

@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import { shimEntryScript } from '../layout';
 import { trace, traceEnv } from '../util/trace';
 import { initEnv } from '../runtime/init-env';
-import { PRESPAWNED_ARG } from './types';
+import { PRESPAWNED_ARG, type ShimHandoff, type ShimReady } from './types';
 import { globalSlot } from '../util/held-child';
 import { reapChild, spawnWithSocket, SpawnedChild, SPAWN_SOCKET_FD } from '../sys/spawn';
 import { takeEarlyChild, takeEarlySocket } from '../runtime/early-init';
@@ -32,14 +32,30 @@ export function shimEnv(): NodeJS.ProcessEnv {
 /** The shim's end of its socketpair with the starter (its READY_FD). */
 const SHIM_SOCKET_INDEX = SPAWN_SOCKET_FD;
 
-/** Spawned by us; or started by ctr's launcher (`early`: its pid, our child), taken when used. */
-interface Slot { pending?: SpawnedChild; early?: number }
+/**
+ * Spawned by us; or started by ctr's launcher (`early`: its pid, our child), taken when used; or
+ * (`self`) this process is the shim: a served `ctr run -d` (shim/serve-run.ts) takes its own task.
+ */
+interface Slot { pending?: SpawnedChild; early?: number; self?: (task: ShimHandoff) => Promise<ShimReady> }
 const slot = (): Slot => globalSlot<Slot>('berth.prespawn.shim', () => ({}));
+
+/** This process is the task's shim: `take` runs the task handed over (a served run, shim/serve-run.ts). */
+export function serveShimHere(take: (task: ShimHandoff) => Promise<ShimReady>): void {
+  slot().self = take;
+}
+
+/** The task's shim is this process: how it takes the task, once (undefined in any other process). */
+export function takeSelfShim(): ((task: ShimHandoff) => Promise<ShimReady>) | undefined {
+  const s = slot();
+  const take = s.self;
+  s.self = undefined;
+  return take;
+}
 
 /** Starts a shim that waits for its task (root only: nobody else can start one), unless one waits already. */
 export function prespawnShim(): void {
   const s = slot();
-  if (s.pending || s.early !== undefined || process.geteuid?.() !== 0) return;
+  if (s.pending || s.early !== undefined || s.self || process.geteuid?.() !== 0) return;
   const early = takeEarlyChild(EARLY_SHIM_ENV);
   if (early !== undefined) {
     s.early = early;

@@ -19,7 +19,7 @@ import { trace } from '../util/trace';
 import { openClientIo, type ClientIo } from './client-io';
 import { removeTaskFiles } from './cleanup';
 import type { ParkedShim } from './parked';
-import { SHIM_NODE_FLAGS, shimEnv, takePrespawnedShim } from './prespawn';
+import { SHIM_NODE_FLAGS, shimEnv, takePrespawnedShim, takeSelfShim } from './prespawn';
 import type { ShimHandoff, ShimInfo, ShimOptions, ShimReady, TaskIo } from './types';
 import { makeDirs } from '../util/make-dirs';
 
@@ -104,6 +104,14 @@ interface WaitingShim { pid: number | undefined; chan: Socket; startTime?: numbe
 
 async function spawnShim(state: string, ns: string, id: string, p: TaskPaths, parked?: ParkedShim): Promise<ShimReady> {
   trace('task: spawn shim');
+  const self = parked ? undefined : takeSelfShim();
+  if (self) {
+    const info: ShimInfo = { pid: process.pid, startTime: procStat(process.pid)?.startTime ?? 0 };
+    writeEphemeral(p.shim, JSON.stringify(info));
+    const ready = await self({ state, namespace: ns, id });
+    trace('task: shim ready');
+    return ready;
+  }
   let shim: WaitingShim | undefined;
   if (parked) {
     shim = { pid: parked.info.pid, chan: parked.chan, startTime: parked.info.startTime, unref: () => parked.chan.unref() };

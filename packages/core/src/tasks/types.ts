@@ -70,5 +70,11 @@ export const PRESPAWNED_ARG = '--prespawned';
 /** `shim.js --parked <socket path> <init spec JSON>`: a shim spawned at `crictl create`, fd 3 that socket listening (tasks/parked.ts). */
 export const PARKED_ARG = '--parked';
 
+/**
+ * `shim.js --serve-run <ctr's dist> <ctr's argv>`: started by ctr's launcher for a `run -d`, it
+ * does the CLI's work itself and stays as the task's shim (tasks/shim/serve-run.ts).
+ */
+export const SERVE_RUN_ARG = '--serve-run';
+
 /** The task a prespawned shim is handed. */
 export interface ShimHandoff { state: string; namespace: string; id: string }

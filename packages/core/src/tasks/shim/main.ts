@@ -15,7 +15,7 @@ import { bytesWaiting, closeFd, setCloexec, waitReadable } from '../../sys/file'
 import { dup2, setWinsize } from '../../sys/pty';
 import { writeEphemeral } from '../ephemeral';
 import { rfc3339Nano } from '../../util/time';
-import { PARKED_ARG, PRESPAWNED_ARG, type ExitInfo, type ShimHandoff, type ShimOptions, type ShimReady } from '../types';
+import { PARKED_ARG, PRESPAWNED_ARG, SERVE_RUN_ARG, type ExitInfo, type ShimHandoff, type ShimOptions, type ShimReady } from '../types';
 import type { Spec } from '../../oci/types';
 import { fn } from '../../sys/libc';
 import { listenControl } from './control';
@@ -30,7 +30,11 @@ function log(p: TaskPaths, msg: string): void {
   try { fs.appendFileSync(p.log, `${new Date().toISOString()} ${msg}\n`); } catch { /* nowhere to report */ }
 }
 
+/** A served run's (serve-run.ts): the ready line goes to its own start path, in this process. */
+let reportTo: ((r: ShimReady) => void) | undefined;
+
 function report(r: ShimReady): void {
+  if (reportTo) { reportTo(r); return; }
   try {
     fs.writeSync(readyFd, `${JSON.stringify(r)}\n`);
     fs.closeSync(readyFd);
@@ -175,6 +179,33 @@ async function main(): Promise<void> {
   }
   trace('shim: task read');
   if (!task) process.exit(0); // spawned ahead, and not taken
+  await runTask(task, ahead);
+}
+
+/**
+ * A served `ctr run -d` (serve-run.ts) hands its task over here, in its own process: the ready
+ * report resolves the promise; a failure is reported, not exited on (the run cleans up first).
+ */
+export function serveTask(task: ShimHandoff): Promise<ShimReady> {
+  return new Promise((resolve) => {
+    reportTo = resolve;
+    const spec = taskSpec(task);
+    if (spec) (require('../../runtime/prespawn') as typeof import('../../runtime/prespawn')).prespawnShimInit(spec);
+    // runTask exits by itself once the container has; it returns only after a failure it reported.
+    runTask(task, true).catch((err: Error) => {
+      try { fs.writeSync(2, `shim: ${err.stack ?? err.message}\n`); } catch { /* nowhere */ }
+      report({ ok: false, error: err.message });
+    });
+  });
+}
+
+/** Ends the shim after a failed create or start: a served run's own path exits once it has cleaned up. */
+function failed(): void {
+  if (!reportTo) process.exit(1);
+}
+
+/** Creates, starts and holds the task until its container exits, then exits. */
+async function runTask(task: ShimHandoff, ahead: boolean): Promise<void> {
   const { state, namespace: ns, id } = task;
   const p = taskPaths(state, ns, id);
   // Not the starter's directory (a mount point it may want to unmount): the task's, as containerd's shim.
@@ -212,7 +243,8 @@ async function main(): Promise<void> {
     restoreOwnStdio();
     log(p, `create: ${(err as Error).message}`);
     report({ ok: false, error: (err as Error).message });
-    process.exit(1);
+    failed();
+    return;
   } finally {
     if (consoleFd !== undefined) closeFd(consoleFd);
   }
@@ -258,7 +290,10 @@ async function main(): Promise<void> {
     log(p, `start: ${(err as Error).message}`);
     try { deleteContainer(opts.runtimeRoot, id, true); } catch { /* report the start error */ }
     report({ ok: false, error: (err as Error).message });
-    process.exit(1);
+    control.destroy();
+    stopReaping();
+    failed();
+    return;
   }
   report({ ok: true, pid: initPid });
   setTimeout(settle, 50).unref();
@@ -288,7 +323,9 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-main().catch((err: Error) => {
+if (process.argv[2] === SERVE_RUN_ARG) {
+  (require('./serve-run') as typeof import('./serve-run')).serveRun(process.argv.slice(3), serveTask, () => warmUp(undefined), settle);
+} else main().catch((err: Error) => {
   try { fs.writeSync(2, `shim: ${err.stack ?? err.message}\n`); } catch { /* nowhere */ }
   report({ ok: false, error: err.message });
   process.exit(1);
