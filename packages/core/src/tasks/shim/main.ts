@@ -296,7 +296,8 @@ async function runTask(task: ShimHandoff, ahead: boolean): Promise<void> {
     return;
   }
   report({ ok: true, pid: initPid });
-  setTimeout(settle, 50).unref();
+  // A served run settles once it has let go of the CLI's code (serve-run.ts): one collection, not two.
+  if (!reportTo) setTimeout(settle, 50).unref();
 
   await exited;
   const exit: ExitInfo = { pid: initPid, status: exitStatus ?? 255, exitedAt: rfc3339Nano(), ...(oomKills() > oomBefore ? { oomKilled: true as const } : {}) };
