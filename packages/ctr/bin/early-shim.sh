@@ -40,14 +40,15 @@ done
 # a plain form, nothing done), as does an empty answer (it could not start): the CLI runs it. One
 # that died while serving is a failure: run again, it would find half of its own work. The `&`
 # inside the command substitution: its shell exits at once, the substitution ends at the EOF.
+# No setsid(1) here: the shim makes its session itself.
 if [ -n "$early_word" ] && [ -n "$early_run" ] && [ -n "$early_detach" ] && [ "${BERTH_FAST:-}" != off ] && [ -w / ] \
-  && [ -f "$pkg/../core/dist/shim.bundle.js" ] && [ -f "$pkg/dist/fast-run.bundle.js" ] && command -v setsid >/dev/null; then
+  && [ -f "$pkg/../core/dist/shim.bundle.js" ] && [ -f "$pkg/dist/fast-run.bundle.js" ]; then
   early_verdict=$(env -i PATH="$PATH" UV_THREADPOOL_SIZE=1 MALLOC_ARENA_MAX=1 \
     ${CONTAINERD_NAMESPACE+"CONTAINERD_NAMESPACE=$CONTAINERD_NAMESPACE"} ${CONTAINERD_SNAPSHOTTER+"CONTAINERD_SNAPSHOTTER=$CONTAINERD_SNAPSHOTTER"} \
     ${CONTAINERD_ADDRESS+"CONTAINERD_ADDRESS=$CONTAINERD_ADDRESS"} ${BERTH_ROOT+"BERTH_ROOT=$BERTH_ROOT"} \
     ${BERTH_STATE+"BERTH_STATE=$BERTH_STATE"} ${BERTH_CONFIG+"BERTH_CONFIG=$BERTH_CONFIG"} ${BERTH_CODE_CACHE+"BERTH_CODE_CACHE=$BERTH_CODE_CACHE"} \
     ${BERTH_TRACE:+"BERTH_TRACE=$BERTH_TRACE"} ${BERTH_TRACE_FILE:+"BERTH_TRACE_FILE=$BERTH_TRACE_FILE"} \
-    setsid node --v8-pool-size=1 "$pkg/../core/dist/tasks/shim/entry.js" --serve-run "$pkg/dist" "$@" </dev/null &)
+    node --v8-pool-size=1 "$pkg/../core/dist/tasks/shim/entry.js" --serve-run "$pkg/dist" "$@" </dev/null &)
   case $early_verdict in
   "serving 0") exit 0 ;;
   "serving 1") exit 1 ;;

@@ -9,6 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { newSession } from '../../sys/exec';
 import { dupFd } from '../../sys/file';
 import { dup2 } from '../../sys/pty';
 import { setChildSubreaper } from '../../sys/prctl';
@@ -26,6 +27,9 @@ interface CtrLaunch {
 
 export function serveRun(argv: string[], serveTask: (task: ShimHandoff) => Promise<ShimReady>, warmUp: () => void, settle: () => void): void {
   traceProcessStart('shim');
+  // A session of our own, as setsid(1) gives the other shims (one exec fewer in the launcher):
+  // the caller's job control and terminal never reach the task's shim.
+  newSession();
   const [dist = '', ...args] = argv;
   const ctrDist = path.resolve(dist);
   // Our stdout is the launcher's verdict pipe, our stderr the user's: kept aside (close-on-exec,
