@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { assertNoLeaks, registerCleanup, tempDir } from '../lib/index.mjs';
+import { assertNoLeaks, binPath, registerCleanup, runBin, tempDir } from '../lib/index.mjs';
 import { earlyLeftovers, traced } from '../lib/early.mjs';
 import { setupTaskEnv, shimPid, skipWithoutRegistry as skip } from './task-lib.mjs';
 
@@ -72,7 +72,10 @@ describe('ctr early shim', { skip }, () => {
     assert.ok(t.says('serve: run'), `not served by its shim:\n${r.stderr}`);
     assert.ok(!t.says('launch: '), 'no CLI process started');
     const shim = shimPid(env.state, id);
-    assert.match(readFileSync(`/proc/${shim}/cmdline`, 'latin1'), /\0--serve-run\0/);
+    // Served, and its command line no longer holds the container's (a `pkill -f` of it spares the shim).
+    const cmdline = readFileSync(`/proc/${shim}/cmdline`, 'latin1');
+    assert.match(cmdline, /--serve-run/);
+    assert.doesNotMatch(cmdline, /sleep|1000/);
     assert.match((await env.ctr(['t', 'ls'])).stdout, new RegExp(`^${id}\\s+\\d+\\s+RUNNING$`, 'm'));
     // The CLI's leftovers are not the shim's: its stdio is /dev/null and its log, no metadata file is open.
     const fds = readdirSync(`/proc/${shim}/fd`).map((fd) => { try { return readlinkSync(`/proc/${shim}/fd/${fd}`); } catch { return ''; } });
@@ -82,6 +85,25 @@ describe('ctr early shim', { skip }, () => {
     assert.equal((await env.ctr(['t', 'rm', '-f', id])).code, 0);
     assert.equal((await env.ctr(['c', 'rm', id])).code, 0);
     assert.deepEqual(await servedLeftovers(id), []);
+  });
+
+  it('a served run -d with a relative --state and a lock on fd 9: the task runs, the lock is not held', async () => {
+    const id = env.newId();
+    const dir = tempDir('serve-rel');
+    const lock = join(dir, 'lock');
+    // As `cd DIR; exec 9>lock; ctr --state state run -d …` would: the shim works from the task's directory.
+    const r = await runBin('/bin/sh', ['-c', `exec 9>${lock}; exec "$0" "$@"`, binPath('ctr'), '--root', env.root, '--state', 'state', 'run', '-d', '--null-io', env.ref, id, 'busybox', 'sleep', '1000'], { cwd: dir, env: TRACE, timeout: 60_000 });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(traced(r.stderr).says('serve: run'), r.stderr);
+    const state = join(dir, 'state');
+    const shim = shimPid(state, id);
+    const held = readdirSync(`/proc/${shim}/fd`).filter((fd) => { try { return readlinkSync(`/proc/${shim}/fd/${fd}`) === lock; } catch { return false; } });
+    assert.deepEqual(held, [], 'the caller\'s fd 9 is not the shim\'s');
+    const local = (args) => runBin('ctr', ['--root', env.root, '--state', state, ...args], { timeout: 60_000 });
+    assert.match((await local(['t', 'ls'])).stdout, new RegExp(`^${id}\\s+\\d+\\s+RUNNING$`, 'm'));
+    assert.equal((await local(['t', 'rm', '-f', id])).code, 0);
+    assert.equal((await local(['c', 'rm', id])).code, 0);
+    assertNoLeaks(id);
   });
 
   it('a served run -d that fails: ctr\'s error and status, nothing left; one it does not serve goes to the CLI', async () => {

@@ -40,7 +40,8 @@ done
 # a plain form, nothing done), as does an empty answer (it could not start): the CLI runs it. One
 # that died while serving is a failure: run again, it would find half of its own work. The `&`
 # inside the command substitution: its shell exits at once, the substitution ends at the EOF.
-# No setsid(1) here: the shim makes its session itself.
+# No setsid(1) here: the shim makes its session itself. Neither shim keeps the caller's fds 3-9
+# (a lock file held by `exec 9>lock`, for the container's life); higher ones sh cannot name.
 if [ -n "$early_word" ] && [ -n "$early_run" ] && [ -n "$early_detach" ] && [ "${BERTH_FAST:-}" != off ] && [ -w / ] \
   && [ -f "$pkg/../core/dist/shim.bundle.js" ] && [ -f "$pkg/dist/fast-run.bundle.js" ]; then
   early_verdict=$(env -i PATH="$PATH" UV_THREADPOOL_SIZE=1 MALLOC_ARENA_MAX=1 \
@@ -48,7 +49,7 @@ if [ -n "$early_word" ] && [ -n "$early_run" ] && [ -n "$early_detach" ] && [ "$
     ${CONTAINERD_ADDRESS+"CONTAINERD_ADDRESS=$CONTAINERD_ADDRESS"} ${BERTH_ROOT+"BERTH_ROOT=$BERTH_ROOT"} \
     ${BERTH_STATE+"BERTH_STATE=$BERTH_STATE"} ${BERTH_CONFIG+"BERTH_CONFIG=$BERTH_CONFIG"} ${BERTH_CODE_CACHE+"BERTH_CODE_CACHE=$BERTH_CODE_CACHE"} \
     ${BERTH_TRACE:+"BERTH_TRACE=$BERTH_TRACE"} ${BERTH_TRACE_FILE:+"BERTH_TRACE_FILE=$BERTH_TRACE_FILE"} \
-    node --v8-pool-size=1 "$pkg/../core/dist/tasks/shim/entry.js" --serve-run "$pkg/dist" "$@" </dev/null &)
+    node --v8-pool-size=1 "$pkg/../core/dist/tasks/shim/entry.js" --serve-run "$pkg/dist" "$@" </dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &)
   case $early_verdict in
   "serving 0") exit 0 ;;
   "serving 1") exit 1 ;;
@@ -61,7 +62,7 @@ if [ -n "$early_word" ] && [ -w / ] && [ -f "$pkg/../core/dist/shim.bundle.js" ]
   # background command of sh leads no group, so the shim stays our child).
   env -i PATH="$PATH" UV_THREADPOOL_SIZE=1 MALLOC_ARENA_MAX=1 _BERTH_EARLY_PARENT=$$ \
     ${BERTH_TRACE:+"BERTH_TRACE=$BERTH_TRACE"} ${BERTH_TRACE_FILE:+"BERTH_TRACE_FILE=$BERTH_TRACE_FILE"} \
-    setsid node --v8-pool-size=1 "$pkg/../core/dist/tasks/shim/entry.js" --prespawned </dev/null >/dev/null 2>&1 &
+    setsid node --v8-pool-size=1 "$pkg/../core/dist/tasks/shim/entry.js" --prespawned </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
   _BERTH_EARLY_SHIM=$!
   export _BERTH_EARLY_SHIM
 fi

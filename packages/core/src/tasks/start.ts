@@ -51,11 +51,13 @@ export interface StartedTask {
 export { SHIM_NODE_FLAGS } from './prespawn';
 
 export async function startTask(o: StartTaskOptions): Promise<StartedTask> {
-  const p = taskPaths(o.state, o.namespace, o.id);
+  // Absolute: the shim works from the task's directory, and a served run's shim is this process.
+  const state = path.resolve(o.state);
+  const p = taskPaths(state, o.namespace, o.id);
   try {
     requireRoot();
     if (o.terminal && o.io.kind !== 'fifo' && o.io.kind !== 'cri') throw new InvalidArgumentError('tty and null-io or log-uri cannot be used together');
-    makeDirs(taskNamespaceDir(o.state, o.namespace), 0o711);
+    makeDirs(taskNamespaceDir(state, o.namespace), 0o711);
     // The claim: of two starters of one task, exactly one makes the directory.
     fs.mkdirSync(p.dir, { mode: 0o711 });
   } catch (err) {
@@ -83,18 +85,18 @@ export async function startTask(o: StartTaskOptions): Promise<StartedTask> {
     if (o.attach && o.io.kind === 'fifo') io = openClientIo(p, o.terminal, true);
 
     const opts: ShimOptions = {
-      namespace: o.namespace, id: o.id, runtimeRoot: runtimeRootForNamespace(o.state, o.namespace), io: o.io, terminal: o.terminal,
+      namespace: o.namespace, id: o.id, runtimeRoot: runtimeRootForNamespace(state, o.namespace), io: o.io, terminal: o.terminal,
       ...(o.consoleSize ? { consoleSize: o.consoleSize } : {}), ...(o.pidFile ? { pidFile: path.resolve(o.pidFile) } : {}),
     };
     writeEphemeral(p.options, JSON.stringify(opts));
-    const ready = await spawnShim(o.state, o.namespace, o.id, p, o.parked);
+    const ready = await spawnShim(state, o.namespace, o.id, p, o.parked);
     if (!ready.ok) throw new BerthError('EINVAL', ready.error);
     io?.started();
     return { pid: ready.pid, paths: p, io };
   } catch (err) {
     io?.close();
     o.parked?.chan.destroy(); // not handed over yet: it exits at the EOF
-    removeTaskFiles(o.state, o.namespace, o.id);
+    removeTaskFiles(state, o.namespace, o.id);
     throw err;
   }
 }

@@ -32,8 +32,12 @@ function log(p: TaskPaths, msg: string): void {
 
 /** A served run's (serve-run.ts): the ready line goes to its own start path, in this process. */
 let reportTo: ((r: ShimReady) => void) | undefined;
+/** Whether the starter has had its one report. */
+let reported = false;
 
 function report(r: ShimReady): void {
+  if (reported) return;
+  reported = true;
   if (reportTo) { reportTo(r); return; }
   try {
     fs.writeSync(readyFd, `${JSON.stringify(r)}\n`);
@@ -191,10 +195,13 @@ export function serveTask(task: ShimHandoff): Promise<ShimReady> {
     reportTo = resolve;
     const spec = taskSpec(task);
     if (spec) (require('../../runtime/prespawn') as typeof import('../../runtime/prespawn')).prespawnShimInit(spec);
-    // runTask exits by itself once the container has; it returns only after a failure it reported.
+    // runTask exits by itself once the container has; it returns only after a failure it
+    // reported. What it throws before its report is the run's to say (our fd 2 may still be the
+    // user's stderr); after it, the shim ends as any other would.
     runTask(task, true).catch((err: Error) => {
+      if (!reported) { report({ ok: false, error: err.message }); return; }
       try { fs.writeSync(2, `shim: ${err.stack ?? err.message}\n`); } catch { /* nowhere */ }
-      report({ ok: false, error: err.message });
+      process.exit(1);
     });
   });
 }

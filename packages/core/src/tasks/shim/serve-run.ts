@@ -15,7 +15,7 @@ import { dup2 } from '../../sys/pty';
 import { setChildSubreaper } from '../../sys/prctl';
 import { traceProcessStart } from '../../util/trace';
 import { serveShimHere } from '../prespawn';
-import type { ShimHandoff, ShimReady } from '../types';
+import { SERVE_RUN_ARG, type ShimHandoff, type ShimReady } from '../types';
 
 /** What ctr's fast-run bundle exports for us (packages/ctr/src/fast-run.ts). */
 interface CtrServed { served(argv: string[], errFd: number, serving: () => void): Promise<number | 'cli'> }
@@ -72,6 +72,9 @@ export function serveRun(argv: string[], serveTask: (task: ShimHandoff) => Promi
     if (mod) mod.exports = {};
     delete require.cache[bundle];
     releaseSqlite();
+    // Our command line holds the container's: a `pkill -f` aimed at the container's command must
+    // not hit its shim (a spawned shim's names no container either).
+    process.title = `node ${process.argv[1] ?? ''} ${SERVE_RUN_ARG}`;
     setTimeout(settle, 50).unref();
   }, (err: Error) => {
     try { fs.writeSync(errFd, `ctr: ${err.message}\n`); } catch { /* nowhere */ }
