@@ -80,12 +80,12 @@ function plainRun(p: Parsed): (() => Promise<void>) | undefined {
     const flags = { ...DEFAULTS, snapshotter: v.snapshotter, tty: s.tty === true } as ContainerFlagValues;
     // The config file's default snapshotter when --snapshotter is unset, as the oclif path.
     const container = containerOptions(flags, v.snapshotter ? undefined : loadConfig(v.config).snapshotter);
-    // Absolute: a served run's process becomes the shim, which works from the task's directory.
-    const { resolve } = require('node:path') as typeof import('node:path');
-    const root = resolve(v.root ?? loadConfig(v.config).root);
+    // Absolute: a served run's process becomes the shim, which works from the task's directory
+    // once it has the task (startTask resolves the state directory itself).
+    const root = (require('node:path') as typeof import('node:path')).resolve(v.root ?? loadConfig(v.config).root);
     const { runContainer } = require('./commands/run-flow') as typeof import('./commands/run-flow');
     await runContainer({
-      root, state: resolve(stateDir(v)), namespace, ref: p.ref, id: p.id, args: p.rest, io,
+      root, state: stateDir(v), namespace, ref: p.ref, id: p.id, args: p.rest, io,
       tty: s.tty === true, rm: s.rm === true, detach: s.detach === true, pidFile: v['pid-file'], container,
     });
   };
