@@ -60,6 +60,10 @@ export function serveRun(argv: string[], serveTask: (task: ShimHandoff) => Promi
   warmUp();
   serveShimHere(serveTask);
   served.served(args, errFd, () => say('serving ')).then((status: number | 'cli') => {
+    // Our command line holds the container's: a `pkill -f` aimed at the container's command must
+    // not hit its shim (a spawned shim's names no container either). Before the verdict: the
+    // caller may look as soon as it has it.
+    if (status === 0) process.title = `node ${process.argv[1] ?? ''} ${SERVE_RUN_ARG}`;
     verdict(String(status));
     ran = status === 0;
     if (status !== 0) process.exit(0);
@@ -72,9 +76,6 @@ export function serveRun(argv: string[], serveTask: (task: ShimHandoff) => Promi
     if (mod) mod.exports = {};
     delete require.cache[bundle];
     releaseSqlite();
-    // Our command line holds the container's: a `pkill -f` aimed at the container's command must
-    // not hit its shim (a spawned shim's names no container either).
-    process.title = `node ${process.argv[1] ?? ''} ${SERVE_RUN_ARG}`;
     setTimeout(settle, 50).unref();
   }, (err: Error) => {
     try { fs.writeSync(errFd, `ctr: ${err.message}\n`); } catch { /* nowhere */ }
