@@ -132,6 +132,27 @@ exit 0
     assertNoLeaks();
   });
 
+  it('a plugin that writes more than 16 MiB: one line saying so, the chain deleted, nothing left', async () => {
+    // Its output goes to an anonymous file read after its exit (cri/cni/exec.ts): past the limit
+    // the call fails, whatever the plugin's status, and the file stops growing at its cap.
+    const loudBin = join(work, 'loud-bin');
+    const loudCalls = join(work, 'loud-calls');
+    writePlugin(loudBin, 'berth-loud', `echo "$CNI_COMMAND" >> ${JSON.stringify(loudCalls)}
+[ "$CNI_COMMAND" = ADD ] && head -c 20000000 /dev/zero
+exit 0
+`);
+    const loudConf = writeConf(join(work, 'net.d-loud'), `berth-loud-${tag}`, [{ type: 'berth-loud' }]);
+    writeFileSync(loudCalls, '');
+    const r = await crictl('runp', ['--cni-conf-dir', loudConf, '--cni-bin-dir', `${CNI_BIN}:${loudBin}`, podFile]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /plugin berth-loud \(add\): its output is larger than 16 MiB/);
+    assert.deepEqual(readFileSync(loudCalls, 'utf8').trim().split('\n'), ['ADD', 'DEL']);
+    assert.deepEqual(mountsUnder(state), [], 'no pinned namespace left');
+    assert.equal((await crictl('pods', ['-q'])).stdout, '');
+    assertNoLeaks();
+  });
+
   it('a plugin that leaves a child holding its output: the call ends soon after the plugin exits', async () => {
     // Its stdout and stderr stay open in a `sleep` it started (by pid below: ours to end).
     const lingerBin = join(work, 'linger-bin');

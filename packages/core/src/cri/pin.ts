@@ -22,7 +22,6 @@
  * nobody user without capabilities (code injected into it gains nothing). runp waits for that
  * (the uid change is its last step).
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError, UnsupportedError } from '../errors';
@@ -31,6 +30,7 @@ import { sethostname } from '../sys/host';
 import { MNT_DETACH, MS_BIND, mount, umount } from '../sys/mount';
 import { CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWPID, CLONE_NEWUTS, setnsFd, unshare } from '../sys/ns';
 import { isSameProcess, procStat } from '../sys/proc';
+import { spawnHelper } from '../sys/spawn';
 import { makeDirs } from '../util/make-dirs';
 import { sleepMs } from '../util/sleep';
 
@@ -61,6 +61,8 @@ const FLAGS: Record<PinnedType, number> = { net: CLONE_NEWNET, ipc: CLONE_NEWIPC
 
 /** The busybox that runs the pid-namespace holder (Debian's busybox-static). */
 export const HOLDER_SHELL = '/bin/busybox';
+/** util-linux's unshare(1), where distributions put it. */
+const UNSHARE = ['/usr/bin/unshare', '/bin/unshare'];
 // `wait` in busybox ash waits with waitpid(-1): any child, so orphans are reaped too. Applets by
 // path: a standalone ash runs its own through /proc/self/exe, and the holder has no /proc.
 const HOLDER_SCRIPT = 'trap "exit 0" TERM; while :; do /busybox sleep 2147483647 & wait; done';
@@ -116,11 +118,11 @@ function bindNs(source: string, target: string): void {
 
 function startHolder(podId: string, rootDir: string): HolderProcess {
   if (!fs.existsSync(HOLDER_SHELL)) throw new UnsupportedError(`pod pid namespace: ${HOLDER_SHELL} is missing (install busybox-static, or use pid namespace mode CONTAINER)`);
-  const child = spawn('unshare', ['--mount', '--propagation', 'private', '--', HOLDER_SHELL, 'sh', '-c', HOLDER_CONFINE,
-    `berth-pod-${podId.slice(0, 12)}`, rootDir, HOLDER_SHELL], { detached: true, stdio: 'ignore', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
-  child.unref();
-  const pid = child.pid;
-  if (pid === undefined) throw new UnsupportedError('pod pid namespace: cannot start its holder (unshare)');
+  const unshareBin = UNSHARE.find((f) => fs.existsSync(f));
+  if (unshareBin === undefined) throw new UnsupportedError(`pod pid namespace: unshare(1) is missing (looked for ${UNSHARE.join(', ')}; install util-linux)`);
+  // posix_spawn (no fork of this process), in a session of its own, as child_process's detached.
+  const pid = spawnHelper(unshareBin, ['unshare', '--mount', '--propagation', 'private', '--', HOLDER_SHELL, 'sh', '-c', HOLDER_CONFINE,
+    `berth-pod-${podId.slice(0, 12)}`, rootDir, HOLDER_SHELL], { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' }, ['null', 'null', 'null'], { setsid: true });
   const st = procStat(pid);
   if (!st) throw new UnsupportedError('pod pid namespace: the holder process exited at once');
   waitConfined(pid, st.startTime);

@@ -19,6 +19,7 @@ import {
   CRI_NAMESPACE, DEFAULT_RUNTIME_NAME, KIND_LABEL, RUNTIME_TYPE, sandboxName, sandboxSpec, toExtensions, type Sandbox,
 } from './sandbox-record';
 import { makeDirs } from '../util/make-dirs';
+import { trace } from '../util/trace';
 
 
 export interface RunPodOptions extends StoreDirs {
@@ -126,6 +127,7 @@ async function releaseRuntime(dirs: StoreDirs, s: Sandbox, keepOnNetworkError = 
     if (keepOnNetworkError) throw err;
     first = err;
   }
+  trace('pod: network deleted');
   step(() => unpinNamespaces(sandboxPaths(dirs.root, dirs.state, s.id).nsDir, { paths: s.namespaces, holder: s.holder }));
   step(() => unmountShm(s.files.shm));
   if (first !== undefined) throw first;
@@ -165,10 +167,12 @@ export async function runPodSandbox(store: MetadataStore, o: RunPodOptions): Pro
       id, runtime: { name: RUNTIME_TYPE }, spec: sandboxSpec(s), labels: { ...c.labels, [KIND_LABEL]: 'sandbox' }, extensions: toExtensions(s),
     });
   });
+  trace('runp: reserved');
   try {
     writeSandboxFiles(p, { hostname: s.hostname, hostNetwork, dns: c.dnsConfig });
     if (nso.ipc !== 'NODE') s.files.shm = mountShm(p);
     const network = hostNetwork ? undefined : loadNetwork(o.cniConfDir, o.ipamDataDir, o.installDefaultNetwork === true);
+    trace('runp: files, network config');
     const pinned = pinNamespaces({
       nsDir: p.nsDir, net: !hostNetwork, ipc: nso.ipc === 'POD', uts: !hostNetwork, pid: nso.pid === 'POD',
       hostname: hostNetwork ? '' : s.hostname, sysctls: c.linux.sysctls, podId: id,
@@ -179,7 +183,9 @@ export async function runPodSandbox(store: MetadataStore, o: RunPodOptions): Pro
     if (network) s.network = { list: network, binDirs: o.cniBinDirs, ifName: IFNAME };
     // Recorded before ADD: a runp killed during it leaves what rmp needs to undo it.
     save(store, s);
+    trace('runp: namespaces pinned');
     if (network) await setupNetwork(s, network, o.cniBinDirs);
+    trace('runp: network added');
     s.state = 'SANDBOX_READY';
     save(store, s);
     return id;
@@ -214,7 +220,9 @@ async function setupNetwork(s: Sandbox, list: NetworkConfigList, binDirs: string
 export async function stopPodSandbox(store: MetadataStore, dirs: StoreDirs, idOrPrefix: string): Promise<Sandbox> {
   const s = resolveSandbox(store, idOrPrefix);
   stopPodContainers(store, dirs, s.id);
+  trace('stopp: containers stopped');
   await releaseRuntime(dirs, s, true);
+  trace('stopp: released');
   s.state = 'SANDBOX_NOTREADY';
   s.netnsClosed = true;
   s.holder = undefined;

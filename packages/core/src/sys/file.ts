@@ -94,3 +94,34 @@ export function waitReadable(fd: number, ms: number): boolean {
   pfd.writeInt16LE(POLLIN, 4);
   return call('int poll(void *, unsigned long, int)', 'poll', `fd ${fd}`, pfd, 1, ms) > 0;
 }
+
+const MFD_CLOEXEC = 1;
+const MFD_ALLOW_SEALING = 2;
+const F_ADD_SEALS = 1033;
+const F_SEAL_SHRINK = 2;
+const F_SEAL_GROW = 4;
+const SEEK_CUR = 1;
+
+/**
+ * An anonymous file (memfd_create(2), close-on-exec) for a child's stdio: no pipe to drain while
+ * it runs, its output read once it has exited. `limit`: the file is sized to it and sealed, so
+ * writes past it fail (EPERM) instead of growing it; what was written is then `writtenLength`.
+ */
+export function memFile(name: string, limit?: number): number {
+  const fd = call('int memfd_create(const char *, unsigned int)', 'memfd_create', name, name, MFD_CLOEXEC | (limit === undefined ? 0 : MFD_ALLOW_SEALING));
+  if (limit !== undefined) {
+    try {
+      call('int ftruncate(int, int64_t)', 'ftruncate', name, fd, limit);
+      call('int fcntl(int, int, int)', 'fcntl', `F_ADD_SEALS ${name}`, fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW);
+    } catch (err) {
+      closeFd(fd);
+      throw err;
+    }
+  }
+  return fd;
+}
+
+/** The offset of `fd`'s open file, shared with the child it was handed to: how much it wrote there. */
+export function writtenLength(fd: number): number {
+  return Number(call('int64_t lseek(int, int64_t, int)', 'lseek', `fd ${fd}`, fd, 0, SEEK_CUR));
+}

@@ -1,6 +1,8 @@
 /**
- * posix_spawn(3) of a Node process with a socket at its fd 3, for the processes spawned ahead of
- * need: the init stage (runtime/prespawn.ts) and a task's shim (tasks/prespawn.ts). Node's
+ * posix_spawn(3) instead of child_process: a Node process with a socket at its fd 3, for the
+ * processes spawned ahead of need (the init stage, runtime/prespawn.ts; a task's shim,
+ * tasks/prespawn.ts); helper programs (CNI plugins, a pod's pid holder); the container's
+ * program (the exec stage). Node's
  * child_process costs ~2 ms to load and libuv's spawn forks the whole CLI (~2.5-4 ms, its page
  * tables copied) before the exec; glibc's posix_spawn shares the address space until the exec
  * (CLONE_VM|CLONE_VFORK): ~0.3 ms. Those spawns are on the critical path of every `run`/`create`
@@ -166,67 +168,120 @@ export function reapChild(pid: number): void {
 }
 
 /**
+ * posix_spawn(3) of `file` (a path) with the caller's fds (those not close-on-exec)
+ * and the file actions `actions` adds; signal dispositions and mask at the defaults, as libuv's
+ * children have them; `setsid`: in a session of its own (child_process's `detached`). glibc
+ * reports a failed exec before returning: it is thrown as `what`'s error.
+ */
+function posixSpawn(file: string, argv: string[], envp: string[], o: { setsid: boolean; what: string; actions?: (a: Buffer) => void }): number {
+  const attr = Buffer.alloc(OPAQUE);
+  const actions = Buffer.alloc(OPAQUE);
+  fn('int posix_spawnattr_init(void *)')(attr);
+  fn('int posix_spawn_file_actions_init(void *)')(actions);
+  try {
+    o.actions?.(actions);
+    // Signals 1-64, glibc's own two (32, 33) with them: sigfillset leaves those out, and the
+    // spawned child would then get them ignored (it ignores the parent's handled internal
+    // ones), which Node and the container's exec keep.
+    const all = Buffer.alloc(128);
+    all.fill(0xff, 0, 8);
+    fn('int posix_spawnattr_setsigdefault(void *, void *)')(attr, all);
+    fn('int posix_spawnattr_setsigmask(void *, void *)')(attr, Buffer.alloc(128));
+    fn('int posix_spawnattr_setflags(void *, short)')(attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | (o.setsid ? POSIX_SPAWN_SETSID : 0));
+    const pid = [0];
+    const err = fn('int posix_spawn(_Out_ int *, const char *, void *, void *, const char **, const char **)')(
+      pid, file, actions, attr, [...argv, null], [...envp, null]) as number;
+    if (err !== 0) throw new SysError(o.what, errnoName(err), file);
+    return pid[0] as number;
+  } finally {
+    fn('int posix_spawn_file_actions_destroy(void *)')(actions);
+    fn('int posix_spawnattr_destroy(void *)')(attr);
+  }
+}
+
+const envList = (env: Record<string, string | undefined>): string[] =>
+  Object.entries(env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`);
+
+/**
  * Spawns `node ...nodeArgs` with `env` and one end of a new socketpair at fd 3; fds 0-2 are ours
- * ('inherit') or /dev/null ('null'). Signal dispositions and mask start at the defaults, as
- * libuv's children have them. `setsid`: in a session of its own (child_process's `detached`).
+ * ('inherit') or /dev/null ('null'). `setsid`: in a session of its own.
  */
 export function spawnWithSocket(nodeArgs: string[], env: Record<string, string | undefined>, stdio: 'inherit' | 'null',
   { setsid = false } = {}): SpawnedChild {
   const [ours, theirs] = socketpair();
-  const actions = Buffer.alloc(OPAQUE);
-  const attr = Buffer.alloc(OPAQUE);
-  const devNull = Buffer.from('/dev/null\0');
   const copies: number[] = [];
   try {
-    fn('int posix_spawn_file_actions_init(void *)')(actions);
-    fn('int posix_spawnattr_init(void *)')(attr);
-    try {
-      const dup2 = fn('int posix_spawn_file_actions_adddup2(void *, int, int)');
-      if (stdio === 'null') {
-        fn('int posix_spawn_file_actions_addopen(void *, int, void *, int, uint32_t)')(actions, 0, devNull, O_RDWR, 0);
-        dup2(actions, 0, 1);
-        dup2(actions, 0, 2);
-      } else {
-        // Node keeps its fds 0-2 close-on-exec: the child gets them through copies (dup2 to
-        // another fd clears the flag; dup2 onto the same fd does only in glibc >= 2.29).
-        for (const fd of [0, 1, 2]) {
-          const copy = call('int fcntl(int, int, int)', 'fcntl', `F_DUPFD_CLOEXEC ${fd}`, fd, F_DUPFD_CLOEXEC, 3);
-          copies.push(copy);
-          dup2(actions, copy, fd);
+    const pid = posixSpawn(process.execPath, [process.execPath, ...nodeArgs], envList(env), {
+      setsid, what: 'posix_spawn',
+      actions: (actions) => {
+        const dup2 = fn('int posix_spawn_file_actions_adddup2(void *, int, int)');
+        if (stdio === 'null') {
+          fn('int posix_spawn_file_actions_addopen(void *, int, void *, int, uint32_t)')(actions, 0, Buffer.from('/dev/null\0'), O_RDWR, 0);
+          dup2(actions, 0, 1);
+          dup2(actions, 0, 2);
+        } else {
+          // Node keeps its fds 0-2 close-on-exec: the child gets them through copies (dup2 to
+          // another fd clears the flag; dup2 onto the same fd does only in glibc >= 2.29).
+          for (const fd of [0, 1, 2]) {
+            const copy = call('int fcntl(int, int, int)', 'fcntl', `F_DUPFD_CLOEXEC ${fd}`, fd, F_DUPFD_CLOEXEC, 3);
+            copies.push(copy);
+            dup2(actions, copy, fd);
+          }
         }
-      }
-      // dup2 onto another fd clears close-on-exec; onto the same fd only in glibc >= 2.29: a copy then.
-      let source = theirs;
-      if (source === SPAWN_SOCKET_FD) {
-        source = call('int fcntl(int, int, int)', 'fcntl', `F_DUPFD_CLOEXEC ${theirs}`, theirs, F_DUPFD_CLOEXEC, 4);
-        copies.push(source);
-      }
-      dup2(actions, source, SPAWN_SOCKET_FD);
-      // Signals 1-64, glibc's own two (32, 33) with them: sigfillset leaves those out, and the
-      // spawned child would then get them ignored (it ignores the parent's handled internal
-      // ones), which Node and the container's exec keep.
-      const all = Buffer.alloc(128);
-      all.fill(0xff, 0, 8);
-      const none = Buffer.alloc(128);
-      fn('int posix_spawnattr_setsigdefault(void *, void *)')(attr, all);
-      fn('int posix_spawnattr_setsigmask(void *, void *)')(attr, none);
-      fn('int posix_spawnattr_setflags(void *, short)')(attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | (setsid ? POSIX_SPAWN_SETSID : 0));
-      const pid = [0];
-      const argv = [process.execPath, ...nodeArgs, null];
-      const envp = [...Object.entries(env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`), null];
-      const err = fn('int posix_spawn(_Out_ int *, const char *, void *, void *, const char **, const char **)')(
-        pid, process.execPath, actions, attr, argv, envp) as number;
-      if (err !== 0) throw new SysError('posix_spawn', errnoName(err), process.execPath);
-      return new SpawnedChild(pid[0], ours);
-    } finally {
-      fn('int posix_spawn_file_actions_destroy(void *)')(actions);
-      fn('int posix_spawnattr_destroy(void *)')(attr);
-    }
+        // dup2 onto another fd clears close-on-exec; onto the same fd only in glibc >= 2.29: a copy then.
+        let source = theirs;
+        if (source === SPAWN_SOCKET_FD) {
+          source = call('int fcntl(int, int, int)', 'fcntl', `F_DUPFD_CLOEXEC ${theirs}`, theirs, F_DUPFD_CLOEXEC, 4);
+          copies.push(source);
+        }
+        dup2(actions, source, SPAWN_SOCKET_FD);
+      },
+    });
+    return new SpawnedChild(pid, ours);
   } catch (err) {
     closeFd(ours);
     throw err;
   } finally {
     closeFd(theirs);
+    for (const fd of copies) closeFd(fd);
+  }
+}
+
+/**
+ * posix_spawn(3) of a helper program by its path (CNI plugins, a pod's pid holder, a parked shim)
+ * with `stdio` as its fds 0, 1, 2…: each an fd of ours from 3 up (a memFile, a listening socket)
+ * or 'null' for /dev/null; nothing else of ours is inherited but what is not close-on-exec. `cwd`:
+ * where it starts (ours otherwise). Instead of child_process: libuv forks the whole CLI there, and
+ * on this kind of VM that fork and the copy-on-write faults after it cost ~8 ms a spawn (crictl
+ * runp spawns four). Wait for it with `new SpawnedChild(pid)`.
+ */
+export function spawnHelper(file: string, argv: string[], env: Record<string, string | undefined>, stdio: Array<number | 'null'>,
+  { setsid = false, cwd }: { setsid?: boolean; cwd?: string } = {}): number {
+  const copies: number[] = [];
+  try {
+    // A source among the target numbers could be overwritten by an earlier dup2, and dup2 onto
+    // itself keeps close-on-exec before glibc 2.29: those go through a copy above them all.
+    const sources = stdio.map((source, target) => {
+      if (source === 'null') return source;
+      if (source < 3) throw new SysError('posix_spawn', 'EINVAL', `fd ${source} for the child's fd ${target}: not one of ours`);
+      if (source >= stdio.length) return source;
+      const copy = call('int fcntl(int, int, int)', 'fcntl', `F_DUPFD_CLOEXEC ${source}`, source, F_DUPFD_CLOEXEC, stdio.length);
+      copies.push(copy);
+      return copy;
+    });
+    return posixSpawn(file, argv, envList(env), {
+      setsid, what: 'execve',
+      actions: (actions) => {
+        if (cwd !== undefined) fn('int posix_spawn_file_actions_addchdir_np(void *, const char *)')(actions, cwd);
+        const dup2 = fn('int posix_spawn_file_actions_adddup2(void *, int, int)');
+        const open = fn('int posix_spawn_file_actions_addopen(void *, int, void *, int, uint32_t)');
+        sources.forEach((source, target) => {
+          if (source === 'null') open(actions, target, Buffer.from('/dev/null\0'), O_RDWR, 0);
+          else dup2(actions, source, target);
+        });
+      },
+    });
+  } finally {
     for (const fd of copies) closeFd(fd);
   }
 }
@@ -239,40 +294,26 @@ export function spawnWithSocket(nodeArgs: string[], env: Record<string, string |
  * its children. Throws the exec's error (glibc reports it before returning).
  */
 export function spawnProgram(file: string, argv: string[], envp: string[], tty?: string, gate?: { fd: number; path: string }): number {
-  const attr = Buffer.alloc(OPAQUE);
-  const actions = Buffer.alloc(OPAQUE);
-  fn('int posix_spawnattr_init(void *)')(attr);
-  fn('int posix_spawn_file_actions_init(void *)')(actions);
-  try {
-    if (gate !== undefined) {
-      // The child blocks in this open until a writer comes (the caller, once it has done what
-      // must precede the program), then closes it. Opened onto the fd after the gate's: glibc
-      // closes the target first, and the path names the gate's own fd (both copies are the
-      // child's, close-on-exec anyway).
-      fn('int posix_spawn_file_actions_addopen(void *, int, void *, int, uint32_t)')(actions, gate.fd + 1, Buffer.from(`${gate.path}\0`), 0 /* O_RDONLY */, 0);
-      fn('int posix_spawn_file_actions_addclose(void *, int)')(actions, gate.fd + 1);
-    }
-    if (tty !== undefined) {
-      // After the child's setsid (glibc runs it before the file actions): opened without
-      // O_NOCTTY by a session leader without a terminal, the pty becomes its controlling one.
-      fn('int posix_spawn_file_actions_addopen(void *, int, void *, int, uint32_t)')(actions, 0, Buffer.from(`${tty}\0`), O_RDWR, 0);
-      const dup2 = fn('int posix_spawn_file_actions_adddup2(void *, int, int)');
-      dup2(actions, 0, 1);
-      dup2(actions, 0, 2);
-    }
-    const all = Buffer.alloc(128);
-    all.fill(0xff, 0, 8);
-    fn('int posix_spawnattr_setsigdefault(void *, void *)')(attr, all);
-    fn('int posix_spawnattr_setsigmask(void *, void *)')(attr, Buffer.alloc(128));
-    // A session of its own, as runc's processes have (and the caller's job control stays out).
-    fn('int posix_spawnattr_setflags(void *, short)')(attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSID);
-    const pid = [0];
-    const err = fn('int posix_spawn(_Out_ int *, const char *, void *, void *, const char **, const char **)')(
-      pid, file, actions, attr, [...argv, null], [...envp, null]) as number;
-    if (err !== 0) throw new SysError('execve', errnoName(err), file);
-    return pid[0] as number;
-  } finally {
-    fn('int posix_spawn_file_actions_destroy(void *)')(actions);
-    fn('int posix_spawnattr_destroy(void *)')(attr);
-  }
+  // A session of its own, as runc's processes have (and the caller's job control stays out).
+  return posixSpawn(file, argv, envp, {
+    setsid: true, what: 'execve',
+    actions: (actions) => {
+      if (gate !== undefined) {
+        // The child blocks in this open until a writer comes (the caller, once it has done what
+        // must precede the program), then closes it. Opened onto the fd after the gate's: glibc
+        // closes the target first, and the path names the gate's own fd (both copies are the
+        // child's, close-on-exec anyway).
+        fn('int posix_spawn_file_actions_addopen(void *, int, void *, int, uint32_t)')(actions, gate.fd + 1, Buffer.from(`${gate.path}\0`), 0 /* O_RDONLY */, 0);
+        fn('int posix_spawn_file_actions_addclose(void *, int)')(actions, gate.fd + 1);
+      }
+      if (tty !== undefined) {
+        // After the child's setsid (glibc runs it before the file actions): opened without
+        // O_NOCTTY by a session leader without a terminal, the pty becomes its controlling one.
+        fn('int posix_spawn_file_actions_addopen(void *, int, void *, int, uint32_t)')(actions, 0, Buffer.from(`${tty}\0`), O_RDWR, 0);
+        const dup2 = fn('int posix_spawn_file_actions_adddup2(void *, int, int)');
+        dup2(actions, 0, 1);
+        dup2(actions, 0, 2);
+      }
+    },
+  });
 }

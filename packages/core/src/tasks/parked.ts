@@ -12,7 +12,6 @@
  * ShimReady line back. A container removed without a start discards it: a connection closed at
  * once is an EOF handoff, on which the shim (and the init it holds) exits.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -21,6 +20,7 @@ import type { Spec } from '../oci/types';
 import { closeFd } from '../sys/file';
 import { isSameProcess, procStat } from '../sys/proc';
 import { unixListen } from '../sys/socket';
+import { spawnHelper } from '../sys/spawn';
 import { sleepMs } from '../util/sleep';
 import { trace } from '../util/trace';
 import { writeEphemeral } from './ephemeral';
@@ -44,15 +44,11 @@ export function parkShim(state: string, id: string, spec: Spec): void {
     fs.chmodSync(p.dir, 0o700); // one made before keeps its mode otherwise
     listener = viaDirFd(p.dir, (dir) => unixListen(`${dir}/${path.basename(p.parkedSocket)}`, 4));
     // Not in our working directory (it would hold it for as long as it waits), nor told a relative path.
-    const child = spawn(process.execPath, [...SHIM_NODE_FLAGS, shimEntryScript(), PARKED_ARG, path.resolve(p.parkedSocket), JSON.stringify(initSpec(spec))], {
-      detached: true, cwd: '/', stdio: ['ignore', 'ignore', 'ignore', listener], env: shimEnv(),
-    });
-    child.on('error', () => undefined); // a spawn that fails (EAGAIN, ENOMEM): start spawns one
-    child.unref();
-    if (child.pid === undefined) throw new Error('no pid');
-    const info: ShimInfo = { pid: child.pid, startTime: procStat(child.pid)?.startTime ?? 0 };
+    const pid = spawnHelper(process.execPath, [process.execPath, ...SHIM_NODE_FLAGS, shimEntryScript(), PARKED_ARG, path.resolve(p.parkedSocket), JSON.stringify(initSpec(spec))],
+      shimEnv(), ['null', 'null', 'null', listener], { setsid: true, cwd: '/' });
+    const info: ShimInfo = { pid, startTime: procStat(pid)?.startTime ?? 0 };
     writeEphemeral(p.parkedShim, JSON.stringify(info));
-    trace(`create: shim parked ${child.pid}`);
+    trace(`create: shim parked ${pid}`);
   } catch (err) {
     trace(`create: no shim parked: ${(err as Error).message}`);
     fs.rmSync(p.dir, { recursive: true, force: true });

@@ -2,10 +2,11 @@
  * Runs one CNI plugin by the protocol: the command and the container in CNI_* variables, the
  * network configuration on stdin, a result (or an error object) as JSON on stdout.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BerthError, NotFoundError } from '../../errors';
+import { closeFd, memFile, writtenLength } from '../../sys/file';
+import { SpawnedChild, spawnHelper } from '../../sys/spawn';
 import type { CniRuntime, JsonObject } from './types';
 
 export type CniCommand = 'ADD' | 'DEL' | 'CHECK' | 'VERSION';
@@ -31,61 +32,59 @@ export function findPlugin(type: string, binDirs: string[]): string {
 }
 
 const MAX_OUTPUT = 16 << 20;
-/** After the plugin's exit, how long its output may take to end (a child it left may hold the pipes). */
-const DRAIN_MS = 1000;
+/** Where a plugin's output files stop growing (its writes then fail): RAM it may take at most. */
+const OUTPUT_CAP = 4 * MAX_OUTPUT;
 
 interface PluginRun { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; failure?: string }
 
+/** What the plugin wrote to one of its memFiles (the file's shared offset says how much). */
+function written(fd: number): { text: string; over: boolean } {
+  const n = writtenLength(fd);
+  const buf = Buffer.alloc(Math.min(n, MAX_OUTPUT));
+  const got = buf.length === 0 ? 0 : fs.readSync(fd, buf, 0, buf.length, 0);
+  // Over the limit: more than it (a write across the cap fails whole, so n may stop short of it).
+  return { text: buf.subarray(0, got).toString('utf8').trim(), over: n > MAX_OUTPUT };
+}
+
 /**
- * Runs one plugin to its end: the configuration on stdin, its stdout and stderr collected. A
- * plugin that outlives the timeout, or writes more than MAX_OUTPUT, is killed (SIGKILL) and its
- * pipes closed; so are pipes still held open by a child it left behind, once it has exited: the
- * caller never waits past the timeout.
+ * Runs one plugin to its end: the configuration on its stdin, its stdout and stderr anonymous
+ * files read once it has exited (sys/spawn.ts's spawnHelper: no fork of this process, no
+ * pipes to drain, nothing a child it leaves behind can hold open). Output past MAX_OUTPUT fails
+ * the call; each file is sealed at OUTPUT_CAP, past which the plugin's writes fail. A plugin
+ * that outlives the timeout is killed (SIGKILL).
  */
-function runPlugin(file: string, input: string, env: NodeJS.ProcessEnv): Promise<PluginRun> {
+function runPlugin(file: string, input: string, env: Record<string, string>): Promise<PluginRun> {
+  const fds: number[] = [];
+  const closeAll = (): void => { for (const fd of fds) closeFd(fd); };
+  let pid: number;
+  try {
+    const stdin = memFile('cni-stdin');
+    fds.push(stdin);
+    fs.writeSync(stdin, input, 0); // pwrite: the shared offset stays at 0 for the plugin's reads
+    fds.push(memFile('cni-stdout', OUTPUT_CAP), memFile('cni-stderr', OUTPUT_CAP));
+    pid = spawnHelper(file, [file], env, fds);
+  } catch (err) {
+    closeAll();
+    return Promise.resolve({ status: null, signal: null, stdout: '', stderr: '', failure: (err as Error).message });
+  }
+  const child = new SpawnedChild(pid);
   return new Promise((resolve) => {
-    const child = spawn(file, [], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let size = 0;
     let failure: string | undefined;
-    let exit: { status: number | null; signal: NodeJS.Signals | null } | undefined;
-    let settled = false;
-    const finish = (): void => {
-      if (settled) return;
-      settled = true;
+    const deadline = setTimeout(() => {
+      failure = `timed out after ${PLUGIN_TIMEOUT_MS / 1000}s`;
+      child.kill('SIGKILL');
+    }, PLUGIN_TIMEOUT_MS);
+    child.once('exit', (status, signal) => {
       clearTimeout(deadline);
-      clearTimeout(drain);
-      child.stdout.destroy();
-      child.stderr.destroy();
-      resolve({
-        status: exit?.status ?? null, signal: exit?.signal ?? null, failure,
-        stdout: Buffer.concat(out).toString('utf8').trim(), stderr: Buffer.concat(err).toString('utf8').trim(),
-      });
-    };
-    const giveUp = (why: string): void => {
-      failure ??= why;
-      try { child.kill('SIGKILL'); } catch { /* gone */ }
-      finish();
-    };
-    const deadline = setTimeout(() => giveUp(`timed out after ${PLUGIN_TIMEOUT_MS / 1000}s`), PLUGIN_TIMEOUT_MS);
-    let drain: NodeJS.Timeout | undefined;
-    const take = (into: Buffer[]) => (b: Buffer): void => {
-      size += b.length;
-      if (size > MAX_OUTPUT) giveUp(`its output is larger than ${MAX_OUTPUT >> 20} MiB`);
-      else into.push(b);
-    };
-    child.stdout.on('data', take(out));
-    child.stderr.on('data', take(err));
-    child.on('error', (e) => { failure ??= e.message; finish(); });
-    child.on('exit', (status, signal) => {
-      exit = { status, signal };
-      drain = setTimeout(finish, DRAIN_MS);
+      try {
+        const out = written(fds[1] as number);
+        const err = written(fds[2] as number);
+        if (out.over || err.over) failure ??= `its output is larger than ${MAX_OUTPUT >> 20} MiB`;
+        resolve({ status, signal, stdout: out.text, stderr: err.text, failure });
+      } finally {
+        closeAll();
+      }
     });
-    child.on('close', finish);
-    // A plugin may exit without reading its configuration (EPIPE): its exit status says why.
-    child.stdin.on('error', () => {});
-    child.stdin.end(input);
   });
 }
 
@@ -96,7 +95,7 @@ function runPlugin(file: string, input: string, env: NodeJS.ProcessEnv): Promise
 export async function execPlugin(command: CniCommand, netName: string, config: JsonObject, rt: CniRuntime): Promise<JsonObject | undefined> {
   const type = String(config.type ?? '');
   const file = findPlugin(type, rt.binDirs);
-  const env: NodeJS.ProcessEnv = {
+  const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
     CNI_COMMAND: command,
     CNI_CONTAINERID: rt.containerId,
