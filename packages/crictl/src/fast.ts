@@ -7,6 +7,7 @@
  * untouched for oclif. test/crictl/containers.test.mjs compares both paths.
  */
 import { errorLine } from '@berth/core/dist/cli/error-line';
+import { exitNow } from '@berth/core/dist/sys/exec';
 import { fail, GLOBAL_VALUED, parseFast, type FastForm } from './fast-forms';
 
 const CANCEL = { '-T': { name: 'cancel-timeout' }, '--cancel-timeout': { name: 'cancel-timeout' } };
@@ -55,7 +56,9 @@ export function fast(argv: string[]): boolean {
       : p.command === 'start' ? flows.startContainers(dirs, p.args, fail)
         : p.command === 'stopp' ? flows.stopPods(dirs, p.args, fail)
           : flows.removePods(dirs, p.args, { force: p.own.force === true, all: false }, fail);
-  // As CrictlCommand.catch for what the flows throw.
-  work.catch((err: Error) => fail(errorLine(err.message)));
+  // Done: out without Node's teardown of its heap (~10-25 ms of munmap on this VM; exitNow),
+  // once the exit listeners (code cache, traces) have run. As CrictlCommand.catch for what the
+  // flows throw.
+  work.then(() => exitNow(typeof process.exitCode === 'number' ? process.exitCode : 0), (err: Error) => fail(errorLine(err.message)));
   return true;
 }

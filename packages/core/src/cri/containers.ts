@@ -15,6 +15,7 @@ import { openMetadata } from '../metadata';
 import { openSnapshotter } from '../snapshots';
 import { takeGcLock } from '../services/gc-lock';
 import { discardParkedShim, parkShim } from '../tasks/parked';
+import { trace } from '../util/trace';
 import { lockCriContainer, removeCriContainerLock } from './container-lock';
 import type { ContainerConfig } from './container-config';
 import {
@@ -50,6 +51,7 @@ export async function createCriContainer(o: CreateCriContainerOptions): Promise<
     const record = store.images.find(CRI_NAMESPACE, image.references[0] ?? image.id) ?? store.images.list(CRI_NAMESPACE).find((i) => image.references.includes(i.name));
     if (!record) throw new NotFoundError(`image "${c.image.image}": no image record in namespace ${CRI_NAMESPACE}`);
     const resolved = resolveImageConfig(o.root, record);
+    trace('create: image resolved');
     const id = randomHex(32);
     const pm = sb.config.metadata;
     const name = criContainerName(c, pm);
@@ -57,8 +59,10 @@ export async function createCriContainer(o: CreateCriContainerOptions): Promise<
     if (taken) throw new StateError(`failed to reserve container name "${name}": name "${name}" is reserved for "${taken.id}"`);
     const sn = openSnapshotter(o.root, o.snapshotter ?? 'overlayfs', CRI_NAMESPACE);
     const mounts = await sn.prepare(id, resolved.chainID);
+    trace('create: snapshot prepared');
     try {
       const spec = containerSpec({ id, config: c, sandbox: sb, image: resolved.config, imageName: c.image.image, readFile: rootfsReader(layerDirs(mounts)) });
+      trace('create: spec');
       const logPath = sb.config.logDirectory !== '' && c.logPath !== '' ? path.join(sb.config.logDirectory, c.logPath) : '';
       const status: CriContainerStatusRecord = { createdAt: nowNs(), startedAt: '0', finishedAt: '0', exitCode: 0, reason: '', message: '', removing: false };
       const cri: Omit<CriContainer, 'record'> = {
