@@ -5,6 +5,7 @@
  * the exit in the container's status and deletes the task (containerd deletes a CRI container's
  * task on exit), so the rootfs is unmounted and `runc list` forgets it.
  */
+import { trace } from '../util/trace';
 import { randomHex } from '../util/random';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -37,6 +38,7 @@ export async function startCriContainer(dirs: StoreDirs, idOrPrefix: string): Pr
   let start: Parameters<typeof import('../tasks/start').startTask>[0];
   let release: (() => void) | undefined;
   const store = openMetadata(dirs.root);
+  trace('start: store open');
   try {
     const id = resolveCriContainer(store, idOrPrefix).id;
     // Alone with the container (a remove under way finishes first), then its state as it is now.
@@ -45,6 +47,7 @@ export async function startCriContainer(dirs: StoreDirs, idOrPrefix: string): Pr
     const sb = resolveSandbox(store, v.sandboxId);
     if (sb.state !== 'SANDBOX_READY') throw new StateError(`sandbox container "${sb.id}" is not running`);
     if (v.state !== 'CONTAINER_CREATED' || v.startedAt !== '0') throw new StateError(`container "${v.id}" is in ${v.state} state: only a created container can be started`);
+    trace('start: container resolved');
     const { openSnapshotter } = require('../snapshots') as typeof import('../snapshots');
     start = {
       state: path.resolve(dirs.state), namespace: CRI_NAMESPACE, id: v.id, spec: v.record.spec as Spec,
@@ -59,6 +62,7 @@ export async function startCriContainer(dirs: StoreDirs, idOrPrefix: string): Pr
   } finally {
     store.close();
   }
+  trace('start: task ready to hand over');
   try {
     const parked = await (early ?? takeParkedShim(dirs.state, start.id));
     if (!parked) (require('../tasks/prespawn') as typeof import('../tasks/prespawn')).prespawnShim();
