@@ -209,62 +209,35 @@ const envList = (env: Record<string, string | undefined>): string[] =>
 export function spawnWithSocket(nodeArgs: string[], env: Record<string, string | undefined>, stdio: 'inherit' | 'null',
   { setsid = false } = {}): SpawnedChild {
   const [ours, theirs] = socketpair();
-  const copies: number[] = [];
   try {
-    const pid = posixSpawn(process.execPath, [process.execPath, ...nodeArgs], envList(env), {
-      setsid, what: 'posix_spawn',
-      actions: (actions) => {
-        const dup2 = fn('int posix_spawn_file_actions_adddup2(void *, int, int)');
-        if (stdio === 'null') {
-          fn('int posix_spawn_file_actions_addopen(void *, int, void *, int, uint32_t)')(actions, 0, Buffer.from('/dev/null\0'), O_RDWR, 0);
-          dup2(actions, 0, 1);
-          dup2(actions, 0, 2);
-        } else {
-          // Node keeps its fds 0-2 close-on-exec: the child gets them through copies (dup2 to
-          // another fd clears the flag; dup2 onto the same fd does only in glibc >= 2.29).
-          for (const fd of [0, 1, 2]) {
-            const copy = call('int fcntl(int, int, int)', 'fcntl', `F_DUPFD_CLOEXEC ${fd}`, fd, F_DUPFD_CLOEXEC, 3);
-            copies.push(copy);
-            dup2(actions, copy, fd);
-          }
-        }
-        // dup2 onto another fd clears close-on-exec; onto the same fd only in glibc >= 2.29: a copy then.
-        let source = theirs;
-        if (source === SPAWN_SOCKET_FD) {
-          source = call('int fcntl(int, int, int)', 'fcntl', `F_DUPFD_CLOEXEC ${theirs}`, theirs, F_DUPFD_CLOEXEC, 4);
-          copies.push(source);
-        }
-        dup2(actions, source, SPAWN_SOCKET_FD);
-      },
-    });
-    return new SpawnedChild(pid, ours);
+    const fds: Array<number | 'null'> = stdio === 'null' ? ['null', 'null', 'null'] : [0, 1, 2];
+    return new SpawnedChild(spawnHelper(process.execPath, [process.execPath, ...nodeArgs], env, [...fds, theirs], { setsid }), ours);
   } catch (err) {
     closeFd(ours);
     throw err;
   } finally {
     closeFd(theirs);
-    for (const fd of copies) closeFd(fd);
   }
 }
 
 /**
- * posix_spawn(3) of a helper program by its path (CNI plugins, a pod's pid holder, a parked shim)
- * with `stdio` as its fds 0, 1, 2…: each an fd of ours from 3 up (a memFile, a listening socket)
- * or 'null' for /dev/null; nothing else of ours is inherited but what is not close-on-exec. `cwd`:
- * where it starts (ours otherwise). Instead of child_process: libuv forks the whole CLI there, and
- * on this kind of VM that fork and the copy-on-write faults after it cost ~8 ms a spawn (crictl
- * runp spawns four). Wait for it with `new SpawnedChild(pid)`.
+ * posix_spawn(3) of a program by its path (a Node process spawned ahead of need, a CNI plugin, a
+ * pod's pid holder, a parked shim) with `stdio` as its fds 0, 1, 2…: each an fd of ours (a
+ * memFile, a socket; Node's own 0-2, which it keeps close-on-exec) or 'null' for /dev/null;
+ * nothing else of ours is inherited but what is not close-on-exec. `cwd`: where it starts (ours
+ * otherwise). Instead of child_process: libuv forks the whole CLI there, and on this kind of VM
+ * that fork and the copy-on-write faults after it cost ~8 ms a spawn (crictl runp spawns four).
+ * Wait for it with `new SpawnedChild(pid)`.
  */
 export function spawnHelper(file: string, argv: string[], env: Record<string, string | undefined>, stdio: Array<number | 'null'>,
   { setsid = false, cwd }: { setsid?: boolean; cwd?: string } = {}): number {
   const copies: number[] = [];
   try {
-    // A source among the target numbers could be overwritten by an earlier dup2, and dup2 onto
-    // itself keeps close-on-exec before glibc 2.29: those go through a copy above them all.
-    const sources = stdio.map((source, target) => {
-      if (source === 'null') return source;
-      if (source < 3) throw new SysError('posix_spawn', 'EINVAL', `fd ${source} for the child's fd ${target}: not one of ours`);
-      if (source >= stdio.length) return source;
+    // Each source through a close-on-exec copy above the targets: one among the target numbers
+    // could be overwritten by an earlier dup2, and dup2 onto itself keeps close-on-exec before
+    // glibc 2.29 (a dup2 onto another fd clears it).
+    const sources = stdio.map((source) => {
+      if (source === 'null' || source >= stdio.length) return source;
       const copy = call('int fcntl(int, int, int)', 'fcntl', `F_DUPFD_CLOEXEC ${source}`, source, F_DUPFD_CLOEXEC, stdio.length);
       copies.push(copy);
       return copy;
