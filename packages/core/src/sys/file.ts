@@ -1,4 +1,4 @@
-/** File-level calls Node's fs does not offer: mknod, mkfifo, O_PATH opens, fd flags, close_range. */
+/** File-level calls Node's fs does not offer: mknod, mkfifo, O_PATH opens, fd flags, close_range, memfd. */
 import { call, fn } from './libc';
 
 export const S_IFCHR = 0o020000;
