@@ -2,6 +2,8 @@
  * The part of better-sqlite3 the store uses, typed here (the package ships no types and we add
  * no @types dependency). Loaded lazily so CLIs that never touch metadata skip the native module.
  */
+import { addonFileNames } from './sqlite-addon';
+
 export interface RunResult {
   changes: number;
   lastInsertRowid: number | bigint;
@@ -52,16 +54,14 @@ let binding: string | null | undefined;
 
 /**
  * The compiled addon, by path: better-sqlite3 then loads it directly, instead of asking the
- * `bindings` package to search ~10 places (~1 ms). better-sqlite3 is compiled per Node ABI: beside
- * the default build/Release/better_sqlite3.node a checkout or an install may hold builds for other
- * Nodes, named better_sqlite3-abi<N>.node (the test script makes one for the Node LTS): the one for
- * the running Node wins, so several Node versions can use one node_modules at the same time.
+ * `bindings` package to search ~10 places (~1 ms). The build for the running Node wins
+ * (sqlite-addon.ts), so several Node versions can use one node_modules at the same time.
  */
 function addonPath(): string | null {
   const fs = require('node:fs') as typeof import('node:fs');
   const path = require('node:path') as typeof import('node:path');
   const release = path.join(path.dirname(coreRequireOf().resolve('better-sqlite3/package.json')), 'build', 'Release');
-  const files = [`better_sqlite3-abi${process.versions.modules}.node`, 'better_sqlite3.node'].map((f) => path.join(release, f));
+  const files = addonFileNames().map((f) => path.join(release, f));
   return files.find((f) => fs.existsSync(f)) ?? null;
 }
 

@@ -9,6 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isAddonFile } from '../../metadata/sqlite-addon';
 import { newSession } from '../../sys/exec';
 import { dupFd } from '../../sys/file';
 import { dup2 } from '../../sys/pty';
@@ -116,7 +117,7 @@ class ReleasedSqliteError extends Error {}
  */
 function releaseSqlite(): void {
   for (const [file, mod] of Object.entries(require.cache)) {
-    if (!/\/better_sqlite3(-abi\d+)?\.node$/.test(file)) continue;
+    if (!isAddonFile(file)) continue;
     const addon = mod?.exports as { setErrorConstructor?: (c: typeof ReleasedSqliteError) => void } | undefined;
     try { addon?.setErrorConstructor?.(ReleasedSqliteError); } catch { /* only memory */ }
   }
