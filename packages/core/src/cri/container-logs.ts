@@ -4,6 +4,7 @@
  * their timestamps, the last N lines, lines since/until a time, and following the file while the
  * container runs.
  */
+import { OUTPUT_GRACE_MS } from '../util/output-grace';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError, NotFoundError } from '../errors';
@@ -174,15 +175,21 @@ export async function streamContainerLogs(dirs: StoreDirs, idOrPrefix: string, o
       return 'more';
     };
     if (drain(size) === 'limit' || !o.follow) return;
+    let stoppedAt: number | undefined;
     for (;;) {
       const before = pos;
       if (drain() === 'limit' || o.signal?.aborted) return;
       if (pos > before) continue;
-      // Nothing new: done once the container has stopped (its shim has written all it had).
-      const state = criContainerView(dirs, v.id).state;
-      if (state !== 'CONTAINER_RUNNING' && state !== 'CONTAINER_CREATED') {
-        drain();
-        return;
+      // Nothing new: done once the container has stopped and its log is complete. The shim writes
+      // the task's exit first and the log's last piece (an unended line) after it, then the exit
+      // into the CRI status; a shim that never gets there (it died) is given its output grace.
+      const now = criContainerView(dirs, v.id);
+      if (now.state !== 'CONTAINER_RUNNING' && now.state !== 'CONTAINER_CREATED') {
+        stoppedAt ??= Date.now();
+        if (now.status.finishedAt !== '0' || Date.now() - stoppedAt > OUTPUT_GRACE_MS + 1000) {
+          drain();
+          return;
+        }
       }
       await new Promise<void>((resolve) => {
         const done = (): void => { clearTimeout(t); resolve(); };
