@@ -77,7 +77,7 @@ export abstract class CtrCommand extends Command {
     if (i < 0) return;
     const arg = own[i] as string;
     const text = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : own[i + 1] ?? '';
-    const { parseGoDuration } = require('./commands/leases/duration') as typeof import('./commands/leases/duration');
+    const { parseGoDuration } = require('@berth/core/dist/util/go-duration') as typeof import('@berth/core/dist/util/go-duration');
     const ms = parseGoDuration(text);
     if (ms === undefined) this.error(`invalid value "${text}" for flag -timeout: parse error (a duration such as 30s or 1m30s)`);
     if (ms <= 0) return;

@@ -5,6 +5,7 @@
  * container runs.
  */
 import { OUTPUT_GRACE_MS } from '../util/output-grace';
+import { parseGoDuration } from '../util/go-duration';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError, NotFoundError } from '../errors';
@@ -50,7 +51,7 @@ export function parseSince(text: string, now = Date.now()): number {
   const bad = (): never => { throw new InvalidArgumentError(`--since ${JSON.stringify(text)}: neither a duration (e.g. 42m), a time (RFC 3339, a date, local time without a zone) nor Unix seconds`); };
   // "0" is a time (the epoch), not Go's zero duration, as in docker.
   if (text !== '0') {
-    const ms = goDurationMs(text);
+    const ms = parseGoDuration(text);
     if (ms !== undefined) return now - ms;
   }
   if (text.includes('-')) {
@@ -65,22 +66,6 @@ export function parseSince(text: string, now = Date.now()): number {
   }
   if (!/^\d+(\.\d+)?$/.test(text)) return bad();
   return Number(text) * 1000;
-}
-
-/** A Go duration ("1h5m", "1.5s", "300ms") in milliseconds, or undefined if `text` is not one. */
-function goDurationMs(text: string): number | undefined {
-  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/gy;
-  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  const body = text.replace(/^[+-]/, '');
-  let ms = 0;
-  let m: RegExpExecArray | null;
-  let end = 0;
-  while ((m = re.exec(body)) !== null) {
-    ms += Number(m[1]) * (unit[m[2] as string] as number);
-    end = re.lastIndex;
-  }
-  if (body === '' || end !== body.length) return undefined;
-  return text.startsWith('-') ? -ms : ms;
 }
 
 const CHUNK = 64 * 1024;

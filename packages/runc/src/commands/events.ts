@@ -22,7 +22,8 @@ export default class Events extends RuncCommand {
       process.stdout.write(`${events.stats()}\n`);
       return;
     }
-    const ms = parseDuration(flags.interval);
+    const { parseGoDuration } = require('@berth/core/dist/util/go-duration') as typeof import('@berth/core/dist/util/go-duration');
+    const ms = parseGoDuration(flags.interval);
     if (ms === undefined || ms <= 0) this.fail(`invalid --interval ${flags.interval}: use a duration such as 500ms, 5s or 1m`);
     // As runc: stats every interval (a failure logged, the loop goes on, also after the container
     // stops), and an "oom" event for each kill of the OOM killer, as it happens (polled: runc
@@ -45,18 +46,4 @@ export default class Events extends RuncCommand {
     setInterval(statsEvent, ms);
     await new Promise(() => undefined); // until killed, as runc events
   }
-}
-
-/** Go-style durations: 300ms, 5s, 1m30s, 1h. */
-export function parseDuration(s: string): number | undefined {
-  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60000, h: 3600000 };
-  let total = 0;
-  let rest = s;
-  while (rest.length > 0) {
-    const m = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/.exec(rest);
-    if (!m) return undefined;
-    total += Number(m[1]) * units[m[2]];
-    rest = rest.slice(m[0].length);
-  }
-  return s.length ? total : undefined;
 }

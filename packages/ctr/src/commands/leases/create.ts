@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { CtrCommand } from '../../base';
-import { parseGoDuration } from './duration';
+import { parseGoDuration } from '@berth/core/dist/util/go-duration';
 
 export default class LeasesCreate extends CtrCommand {
   static override summary = 'Create lease';
