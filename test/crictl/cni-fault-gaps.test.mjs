@@ -1,13 +1,15 @@
 // A CNI plugin that is there but fails (issue 5's "CNI plugin ... failing"): runp reports the
 // plugin's own error in one line, deletes what the plugins before it made (the bridge plugin's
 // veth, host-local's IP), and leaves no pinned namespace, mount, process or record behind. A DEL
-// that fails at stopp is reported, the pod stays ready, and rmp tries again. Traffic: none.
+// that fails at stopp is reported, the pod stays ready, and rmp tries again. A runp interrupted
+// or timed out while its plugins run undoes the pod; one killed leaves a NotReady pod that rmp
+// removes with all the plugins made. Traffic: none.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { assertNoLeaks, registerCleanup, runBin, tempDir, trackContainer } from '../lib/index.mjs';
+import { assertNoLeaks, binPath, childEnv, registerCleanup, runBin, tempDir, trackContainer, trackPid } from '../lib/index.mjs';
 
 const CNI_BIN = '/usr/lib/cni';
 const skip = !existsSync(join(CNI_BIN, 'bridge')) ? 'containernetworking-plugins not installed' : false;
@@ -151,6 +153,105 @@ exit 0
     assert.deepEqual(mountsUnder(state), [], 'no pinned namespace left');
     assert.equal((await crictl('pods', ['-q'])).stdout, '');
     assertNoLeaks();
+  });
+
+  // A bridge that waits before its ADD (the `began` marker says it has), then runs the real one
+  // (`ended` when it has finished), with ipMasq: what a runp given up during it must undo is then
+  // a veth, an IP and masquerade rules. One network name per use.
+  let slowUses = 0;
+  const slowBridge = () => {
+    slowUses += 1;
+    const dir = join(work, `slow-${slowUses}`);
+    const began = join(dir, 'began');
+    const ended = join(dir, 'ended');
+    mkdirSync(join(dir, 'bin'), { recursive: true });
+    writeFileSync(join(dir, 'bin', 'bridge'), `#!/bin/sh
+if [ "$CNI_COMMAND" = ADD ]; then : > ${JSON.stringify(began)}; sleep 1; fi
+${CNI_BIN}/bridge; rc=$?
+[ "$CNI_COMMAND" = ADD ] && : > ${JSON.stringify(ended)}
+exit $rc
+`);
+    chmodSync(join(dir, 'bin', 'bridge'), 0o755);
+    const net = `berth-slow${slowUses}-${tag}`;
+    const conf = writeConf(join(dir, 'net.d'), net, [{ ...bridge, ipMasq: true }]);
+    const ipamDir = join(state, 'ipam', net);
+    return {
+      began, ended, net,
+      args: ['--cni-conf-dir', conf, '--cni-bin-dir', `${join(dir, 'bin')}:${CNI_BIN}`],
+      ips: () => (existsSync(ipamDir) ? readdirSync(ipamDir).filter((f) => /^\d+\./.test(f)) : []),
+      masq: () => spawnSync('iptables', ['-t', 'nat', '-S'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.includes(net)),
+    };
+  };
+  const waitFile = async (file) => {
+    for (let i = 0; i < 600 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(existsSync(file), `${file} made`);
+  };
+  /** runp started in the background: its pid, and a promise of its exit { code, signal, stderr }. */
+  const runpAside = (args, env) => {
+    const cli = spawn(binPath('crictl'), [...g, 'runp', ...args, podFile], { env: childEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
+    trackPid(cli.pid);
+    const err = [];
+    cli.stderr.on('data', (b) => err.push(b));
+    const exited = new Promise((resolve) => cli.once('close', (code, signal) => resolve({ code, signal, stderr: Buffer.concat(err).toString() })));
+    return { cli, exited };
+  };
+  const assertNothingOf = async (slow) => {
+    assert.deepEqual(slow.ips(), [], 'the IP released');
+    assert.equal(onBridge(), '', 'no veth left');
+    assert.deepEqual(slow.masq(), [], 'no masquerade rule left');
+    assert.deepEqual(mountsUnder(state), [], 'no pinned namespace left');
+    assert.equal((await crictl('pods', ['-q'])).stdout, '');
+    assertNoLeaks();
+  };
+
+  it('runp killed during its ADD: a NotReady pod, which rmp removes with what the plugins made', async () => {
+    // SIGKILL: nothing of runp runs after it; the bridge it started finishes on its own.
+    const slow = slowBridge();
+    const { cli, exited } = runpAside(slow.args);
+    await waitFile(slow.began);
+    cli.kill('SIGKILL');
+    assert.equal((await exited).signal, 'SIGKILL');
+    await waitFile(slow.ended);
+    assert.equal(slow.ips().length, 1, 'the orphaned ADD took its IP');
+    assert.notEqual(onBridge(), '');
+    assert.notEqual(slow.masq().length, 0, 'and made its masquerade rules');
+    const id = (await crictl('pods', ['-q'])).stdout.trim();
+    assert.match(id, /^[0-9a-f]{64}$/);
+    assert.equal(JSON.parse((await crictl('inspectp', [id])).stdout).status.state, 'SANDBOX_NOTREADY');
+    const rm = await crictl('rmp', [id]);
+    assert.equal(rm.code, 0, rm.stderr);
+    await assertNothingOf(slow);
+  });
+
+  it('runp interrupted (SIGINT, SIGTERM) during its ADD: the plugin under way ends, then all is undone', async () => {
+    // As containerd cancels RunPodSandbox with crictl's context and cleans up: Canceled.
+    for (const [sig, env] of [['SIGINT', undefined], ['SIGTERM', 'off']]) {
+      const slow = slowBridge();
+      const { cli, exited } = runpAside(slow.args, { BERTH_FAST: env });
+      await waitFile(slow.began);
+      cli.kill(sig);
+      const { code, stderr } = await exited;
+      assert.equal(code, 1);
+      assert.equal(stderr.trim().split('\n').length, 1, stderr);
+      assert.match(stderr, new RegExp(`level=fatal msg="run pod sandbox: rpc error: code = Canceled desc = CNI network \\\\"${slow.net}\\\\": interrupted by ${sig}"`));
+      assert.ok(existsSync(slow.ended), 'the bridge under way was let finish');
+      await assertNothingOf(slow);
+    }
+  });
+
+  it('runp --cancel-timeout: DeadlineExceeded once it passes, all undone; a value not a duration refused', async () => {
+    const slow = slowBridge();
+    const r = await crictl('runp', ['-T', '300ms', ...slow.args, podFile]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /code = DeadlineExceeded desc = CNI network .*: --cancel-timeout 300ms passed"/);
+    await assertNothingOf(slow);
+    for (const env of [undefined, 'off']) {
+      const bad = await runBin('crictl', [...g, 'runp', '--cancel-timeout', '5x', podFile], { env: { BERTH_FAST: env }, timeout: 60_000 });
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /level=fatal msg="invalid value \\"5x\\" for flag -cancel-timeout: parse error/);
+    }
+    assert.equal((await crictl('pods', ['-q'])).stdout, '');
   });
 
   it('a plugin that leaves a child holding its output: the call ends soon after the plugin exits', async () => {

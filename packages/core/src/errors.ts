@@ -37,6 +37,19 @@ export class UnsupportedError extends BerthError {
   constructor(message: string) { super('ENOTSUP', message); }
 }
 
+/**
+ * The caller gave up (crictl's SIGINT or SIGTERM) while the work waited on a helper: what it had
+ * made is undone before this is thrown.
+ */
+export class CanceledError extends BerthError {
+  /** Given up at a deadline (crictl's --cancel-timeout), not by a signal. */
+  readonly deadline: boolean;
+  constructor(message: string, deadline = false) {
+    super('ECANCELED', message);
+    this.deadline = deadline;
+  }
+}
+
 /** A system call failed; `errno` is the symbolic name (e.g. "EPERM"). */
 export class SysError extends BerthError {
   readonly errno: string;

@@ -45,7 +45,7 @@ export function fast(argv: string[]): boolean {
   const dirs = (require('./store') as typeof import('./store')).storeDirs(p.globals);
   const [a0, a1, a2] = p.args as [string, string, string];
   const work = p.command === 'runp' ? flows.runPod(dirs, {
-    configFile: a0, runtime: value(p.own.runtime), cniConfDir: value(p.own['cni-conf-dir']), cniBinDir: value(p.own['cni-bin-dir']),
+    configFile: a0, runtime: value(p.own.runtime), cniConfDir: value(p.own['cni-conf-dir']), cniBinDir: value(p.own['cni-bin-dir']), cancelTimeout: value(p.own['cancel-timeout']),
     berthConfig: p.globals['berth-config'],
   }, fail)
     : p.command === 'create' ? flows.createContainer(dirs, {

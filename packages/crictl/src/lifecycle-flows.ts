@@ -18,6 +18,8 @@ export interface RunPodRequest {
   /** Colon-separated, as --cni-bin-dir takes them. */
   cniBinDir?: string;
   berthConfig?: string;
+  /** --cancel-timeout, a Go duration (0: none). */
+  cancelTimeout?: string;
 }
 
 export async function runPod(dirs: StoreDirs, r: RunPodRequest, fail: Fail): Promise<void> {
@@ -33,18 +35,21 @@ export async function runPod(dirs: StoreDirs, r: RunPodRequest, fail: Fail): Pro
   } catch (err) {
     fail(`load podSandboxConfig: ${(err as Error).message}`);
   }
+  const { cancellation } = require('./cancel') as typeof import('./cancel');
+  const cancel = cancellation(r.cancelTimeout, fail);
   const store = openMetadata(dirs.root);
   try {
     const id = await cri.runPodSandbox(store, {
       ...dirs, config, runtimeHandler: r.runtime,
       cniConfDir: r.cniConfDir ?? cfg.cniConfDir, installDefaultNetwork: r.cniConfDir === undefined,
       cniBinDirs: (r.cniBinDir ?? cfg.cniBinDir).split(':').filter(Boolean),
-      ipamDataDir: cniIpamDataDir(dirs.state),
+      ipamDataDir: cniIpamDataDir(dirs.state), signal: cancel.signal,
     });
     writeStdout(`${id}\n`);
   } catch (err) {
     fail(`run pod sandbox: ${rpcMessage(err)}`);
   } finally {
+    cancel.release();
     store.close();
   }
 }

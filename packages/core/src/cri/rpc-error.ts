@@ -3,9 +3,9 @@
  * the code as containerd's errdefs maps its errors to gRPC. berth has no server, but scripts match
  * these texts (`code = NotFound`), so crictl prints what a CRI call fails with in this form.
  */
-import { AlreadyExistsError, BerthError, InvalidArgumentError, NotFoundError } from '../errors';
+import { AlreadyExistsError, BerthError, CanceledError, InvalidArgumentError, NotFoundError } from '../errors';
 
-export type CriCode = 'NotFound' | 'InvalidArgument' | 'AlreadyExists' | 'Unauthenticated' | 'FailedPrecondition' | 'Unknown';
+export type CriCode = 'NotFound' | 'InvalidArgument' | 'AlreadyExists' | 'Unauthenticated' | 'FailedPrecondition' | 'Canceled' | 'DeadlineExceeded' | 'Unknown';
 
 /** An error already in the CRI's form (with the code containerd would give it). */
 export class CriError extends BerthError {
@@ -22,6 +22,7 @@ export function codeOf(err: unknown): CriCode {
   if (err instanceof NotFoundError) return 'NotFound';
   if (err instanceof AlreadyExistsError) return 'AlreadyExists';
   if (err instanceof InvalidArgumentError) return 'InvalidArgument';
+  if (err instanceof CanceledError) return err.deadline ? 'DeadlineExceeded' : 'Canceled';
   const status = (err as { status?: number }).status;
   if (status === 401) return 'Unauthenticated';
   return 'Unknown';

@@ -10,6 +10,7 @@ import { sandboxPaths, type SandboxPaths } from '../layout';
 import type { MetadataStore } from '../metadata/store';
 import { MNT_DETACH, MS_NODEV, MS_NOEXEC, MS_NOSUID, mount, umount } from '../sys/mount';
 import { addNetwork, delNetwork, loadNetwork, loopbackNetwork, podIps } from './cni';
+import { throwIfCanceled } from './cni/exec';
 import type { CniRuntime, Json, NetworkConfigList } from './cni/types';
 import { pinNamespaces, unpinNamespaces } from './pin';
 import type { PodSandboxConfig } from './pod-config';
@@ -35,6 +36,12 @@ export interface RunPodOptions extends StoreDirs {
    * --cni-conf-dir, which may be shared with other tools (containerd fails there).
    */
   installDefaultNetwork?: boolean;
+  /**
+   * Aborted when the caller gives up (crictl's SIGINT/SIGTERM): the network's ADD stops after the
+   * plugin under way, everything made is undone, and CanceledError is thrown (containerd cancels
+   * RunPodSandbox with its context likewise and cleans up).
+   */
+  signal?: AbortSignal;
 }
 
 const IFNAME = 'eth0';
@@ -184,7 +191,11 @@ export async function runPodSandbox(store: MetadataStore, o: RunPodOptions): Pro
     // Recorded before ADD: a runp killed during it leaves what rmp needs to undo it.
     save(store, s);
     trace('runp: namespaces pinned');
-    if (network) await setupNetwork(s, network, o.cniBinDirs);
+    if (network) {
+      await setupNetwork(s, network, o.cniBinDirs, o.signal);
+      // Given up during the last plugin: undone all the same, an interrupted runp leaves no pod.
+      throwIfCanceled(o.signal, `CNI network "${network.name}"`);
+    }
     trace('runp: network added');
     s.state = 'SANDBOX_READY';
     save(store, s);
@@ -200,10 +211,10 @@ export async function runPodSandbox(store: MetadataStore, o: RunPodOptions): Pro
 }
 
 /** ADD of the loopback and of the pod's network side by side; a failure waits for the other to end. */
-async function setupNetwork(s: Sandbox, list: NetworkConfigList, binDirs: string[]): Promise<void> {
+async function setupNetwork(s: Sandbox, list: NetworkConfigList, binDirs: string[], signal: AbortSignal | undefined): Promise<void> {
   const [lo, pod] = await Promise.allSettled([
-    addNetwork(loopbackNetwork(), cniRuntime(s, binDirs, 'lo')),
-    addNetwork(list, cniRuntime(s, binDirs, IFNAME)),
+    addNetwork(loopbackNetwork(), { ...cniRuntime(s, binDirs, 'lo'), signal }),
+    addNetwork(list, { ...cniRuntime(s, binDirs, IFNAME), signal }),
   ]);
   // The pod network's result first: its DEL (the teardown of a failed ADD too) passes it as prevResult.
   if (pod.status === 'fulfilled') (s.network as NonNullable<Sandbox['network']>).result = pod.value;

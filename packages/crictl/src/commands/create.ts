@@ -19,7 +19,7 @@ rm (or rmp) ends.`;
     'with-pull': Flags.boolean({ description: 'Pull the image on container creation (overrides pull-image-on-create=false in config)' }),
     creds: Flags.string({ description: 'Use `USERNAME[:PASSWORD]` for accessing the registry', env: 'CRICTL_CREDS' }),
     auth: Flags.string({ description: 'Use `AUTH_STRING` for accessing the registry. AUTH_STRING is a base64 encoded \'USERNAME[:PASSWORD]\'', env: 'CRICTL_AUTH' }),
-    'cancel-timeout': Flags.string({ char: 'T', description: 'Seconds to wait for a container create request to complete before cancelling the request' }),
+    'cancel-timeout': Flags.string({ char: 'T', description: 'Seconds to wait for a container create request to complete before cancelling the request (berth: accepted, not acted on)' }),
   };
 
   async run(): Promise<void> {

@@ -18,7 +18,7 @@ export default class Run extends CrictlCommand {
     'with-pull': Flags.boolean({ description: 'Pull the image (overrides disable-pull-on-run=true in config)' }),
     creds: Flags.string({ description: 'Use `USERNAME[:PASSWORD]` for accessing the registry', env: 'CRICTL_CREDS' }),
     auth: Flags.string({ description: 'Use `AUTH_STRING` for accessing the registry. AUTH_STRING is a base64 encoded \'USERNAME[:PASSWORD]\'', env: 'CRICTL_AUTH' }),
-    'cancel-timeout': Flags.string({ char: 'T', description: 'Seconds to wait for a container create request to complete before cancelling the request' }),
+    'cancel-timeout': Flags.string({ char: 'T', description: 'Seconds to wait for a container create request to complete before cancelling the request (berth: a Go duration; it gives up the pod\'s network set-up, then undone)' }),
     'cni-conf-dir': Flags.string({ description: 'berth: CNI network config directory (default: the config.toml\'s cni conf_dir)', env: 'BERTH_CNI_CONF_DIR' }),
     'cni-bin-dir': Flags.string({ description: 'berth: CNI plugin directories, colon-separated (default: the config.toml\'s cni bin_dir)', env: 'BERTH_CNI_BIN_DIR' }),
   };
@@ -33,16 +33,20 @@ export default class Run extends CrictlCommand {
     const dirs = this.store(flags);
     // crictl run pulls unless disable-pull-on-run (or --no-pull) says not to.
     const pull = flags['with-pull'] || (!settings.disablePullOnRun && !flags['no-pull']);
+    const { cancellation } = require('../cancel') as typeof import('../cancel');
+    const cancel = cancellation(flags['cancel-timeout'], (m) => this.fail(m));
     try {
       const r = await runInNewPod({
         ...dirs, runtimeHandler: flags.runtime, containerConfigFile: args.containerConfig, podConfigFile: args.podConfig,
         cniConfDir: flags['cni-conf-dir'] ?? cfg.cniConfDir, installDefaultNetwork: flags['cni-conf-dir'] === undefined, cniBinDirs: (flags['cni-bin-dir'] ?? cfg.cniBinDir).split(':').filter(Boolean),
-        ipamDataDir: cniIpamDataDir(dirs.state), snapshotter: cfg.snapshotter,
+        ipamDataDir: cniIpamDataDir(dirs.state), snapshotter: cfg.snapshotter, signal: cancel.signal,
         pull: pull ? { creds: flags.creds, auth: flags.auth, snapshotter: cfg.snapshotter, hostsDir: cfg.registryConfigPath } : undefined,
       });
       process.stdout.write(`${r.containerId}\n`);
     } catch (err) {
       this.fail(`running container: ${rpcMessage(err)}`);
+    } finally {
+      cancel.release();
     }
   }
 }

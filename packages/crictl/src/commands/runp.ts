@@ -11,7 +11,7 @@ export default class Runp extends CrictlCommand {
   };
   static override flags = {
     runtime: Flags.string({ char: 'r', description: 'Runtime handler to use. Available options are defined by the container runtime.' }),
-    'cancel-timeout': Flags.string({ char: 'T', description: 'Seconds to wait for a run pod sandbox request to complete before cancelling the request' }),
+    'cancel-timeout': Flags.string({ char: 'T', description: 'Seconds to wait for a run pod sandbox request to complete before cancelling the request (berth: a Go duration; it gives up the network set-up, and the pod is undone)' }),
     'cni-conf-dir': Flags.string({ description: 'berth: CNI network config directory (default: the config.toml\'s cni conf_dir)', env: 'BERTH_CNI_CONF_DIR' }),
     'cni-bin-dir': Flags.string({ description: 'berth: CNI plugin directories, colon-separated (default: the config.toml\'s cni bin_dir)', env: 'BERTH_CNI_BIN_DIR' }),
   };
@@ -21,6 +21,7 @@ export default class Runp extends CrictlCommand {
     const { runPod } = require('../lifecycle-flows') as typeof import('../lifecycle-flows');
     await runPod(this.store(flags), {
       configFile: args.config, runtime: flags.runtime, cniConfDir: flags['cni-conf-dir'], cniBinDir: flags['cni-bin-dir'], berthConfig: flags['berth-config'],
+      cancelTimeout: flags['cancel-timeout'],
     }, (m) => this.fail(m));
   }
 }

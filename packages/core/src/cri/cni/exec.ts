@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BerthError, NotFoundError } from '../../errors';
+import { BerthError, CanceledError, NotFoundError } from '../../errors';
 import { closeFd, memFile, writtenLength } from '../../sys/file';
 import { SpawnedChild, spawnHelper } from '../../sys/spawn';
 import type { CniRuntime, JsonObject } from './types';
@@ -62,7 +62,8 @@ function runPlugin(file: string, input: string, env: Record<string, string>): Pr
     fds.push(stdin);
     fs.writeSync(stdin, input, 0); // pwrite: the shared offset stays at 0 for the plugin's reads
     fds.push(memFile('cni-stdout', OUTPUT_CAP), memFile('cni-stderr', OUTPUT_CAP));
-    pid = spawnHelper(file, [file], env, fds);
+    // A session of its own: a terminal's Ctrl-C (meant for crictl) does not stop it half-way.
+    pid = spawnHelper(file, [file], env, fds, { setsid: true });
   } catch (err) {
     closeAll();
     return Promise.resolve({ status: null, signal: null, stdout: '', stderr: '', failure: (err as Error).message });
@@ -88,6 +89,13 @@ function runPlugin(file: string, input: string, env: Record<string, string>): Pr
   });
 }
 
+/** Throws CanceledError, saying `what` and why, when `signal` has been aborted. */
+export function throwIfCanceled(signal: AbortSignal | undefined, what: string): void {
+  if (!signal?.aborted) return;
+  const why: unknown = signal.reason;
+  throw why instanceof CanceledError ? new CanceledError(`${what}: ${why.message}`, why.deadline) : new CanceledError(`${what}: ${String(why)}`);
+}
+
 /**
  * Runs the plugin; resolves to its parsed stdout (empty for DEL/CHECK) or rejects with its error.
  * Asynchronous, so that independent networks (the pod's and its loopback) run side by side.
@@ -105,6 +113,7 @@ export async function execPlugin(command: CniCommand, netName: string, config: J
     CNI_PATH: rt.binDirs.join(':'),
   };
   const what = `CNI network "${netName}" plugin ${type} (${command.toLowerCase()})`;
+  throwIfCanceled(rt.signal, `CNI network "${netName}"`);
   const r = await runPlugin(file, JSON.stringify(config), env);
   if (r.failure) throw new CniPluginError(`${what}: ${r.failure}`);
   const out = r.stdout;

@@ -35,4 +35,10 @@ export interface CniRuntime {
   /** runtimeConfig values, handed to the plugins whose `capabilities` ask for them. */
   capabilityArgs: Record<string, Json>;
   binDirs: string[];
+  /**
+   * An ADD the caller gave up (aborted): no further plugin is started, the one running finishes
+   * (a plugin killed half-way could leave what its DEL does not know of), and the call throws
+   * CanceledError; the caller then deletes the chain.
+   */
+  signal?: AbortSignal;
 }
