@@ -239,13 +239,23 @@ exit $rc
     }
   });
 
-  it('runp --cancel-timeout: DeadlineExceeded once it passes, all undone; a value not a duration refused', async () => {
+  it('runp and run --cancel-timeout: DeadlineExceeded once it passes, all undone; a value not a duration refused', async () => {
     const slow = slowBridge();
     const r = await crictl('runp', ['-T', '300ms', ...slow.args, podFile]);
     assert.equal(r.code, 1);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.match(r.stderr, /code = DeadlineExceeded desc = CNI network .*: --cancel-timeout 300ms passed"/);
     await assertNothingOf(slow);
+    // crictl run's -T gives its pod up the same way (the image is never reached: no pull, no create).
+    const again = slowBridge();
+    const ctnFile = join(work, 'ctn.json');
+    writeFileSync(ctnFile, JSON.stringify({ metadata: { name: 'c' }, image: { image: 'docker.io/library/busybox:latest' }, command: ['true'] }));
+    const run = await crictl('run', ['--no-pull', '-T', '300ms', ...again.args, ctnFile, podFile]);
+    assert.equal(run.code, 1);
+    assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
+    assert.match(run.stderr, /level=fatal msg="running container: rpc error: code = DeadlineExceeded desc = CNI network .*: --cancel-timeout 300ms passed"/);
+    assert.equal((await crictl('ps', ['-a', '-q'])).stdout, '');
+    await assertNothingOf(again);
     for (const env of [undefined, 'off']) {
       const bad = await runBin('crictl', [...g, 'runp', '--cancel-timeout', '5x', podFile], { env: { BERTH_FAST: env }, timeout: 60_000 });
       assert.equal(bad.code, 1);

@@ -35,8 +35,8 @@ export async function runPod(dirs: StoreDirs, r: RunPodRequest, fail: Fail): Pro
   } catch (err) {
     fail(`load podSandboxConfig: ${(err as Error).message}`);
   }
-  const { cancellation } = require('./cancel') as typeof import('./cancel');
-  const cancel = cancellation(r.cancelTimeout, fail);
+  const { cancelTimeout, cancellation } = require('./cancel') as typeof import('./cancel');
+  const cancel = cancellation(cancelTimeout(r.cancelTimeout, fail));
   const store = openMetadata(dirs.root);
   try {
     const id = await cri.runPodSandbox(store, {

@@ -47,7 +47,13 @@ export async function createInPod(o: CreateInPodOptions): Promise<string> {
   return createCriContainer({ root: o.root, state: o.state, podId: o.podId, config, snapshotter: o.snapshotter, park: true });
 }
 
-export interface RunInNewPodOptions extends Omit<RunPodOptions, 'config'> {
+export interface RunInNewPodOptions extends Omit<RunPodOptions, 'config' | 'signal'> {
+  /**
+   * Made just before the pod is run and released once it is (crictl's SIGINT/SIGTERM and
+   * --cancel-timeout): its signal gives the pod up, as runPodSandbox's; a pull before or the
+   * container's create and start after are not watched.
+   */
+  podCancellation?: () => { signal: AbortSignal; release(): void };
   containerConfigFile: string;
   podConfigFile: string;
   pull?: PullOnCreate;
@@ -67,9 +73,11 @@ export async function runInNewPod(o: RunInNewPodOptions): Promise<{ podId: strin
   const dirs = { root: o.root, state: o.state };
   const store = openMetadata(o.root);
   let podId: string;
+  const cancel = o.podCancellation?.();
   try {
-    podId = await runPodSandbox(store, { ...o, config: podConfig });
+    podId = await runPodSandbox(store, { ...o, config: podConfig, signal: cancel?.signal });
   } finally {
+    cancel?.release();
     store.close();
   }
   let containerId: string | undefined;

@@ -33,20 +33,18 @@ export default class Run extends CrictlCommand {
     const dirs = this.store(flags);
     // crictl run pulls unless disable-pull-on-run (or --no-pull) says not to.
     const pull = flags['with-pull'] || (!settings.disablePullOnRun && !flags['no-pull']);
-    const { cancellation } = require('../cancel') as typeof import('../cancel');
-    const cancel = cancellation(flags['cancel-timeout'], (m) => this.fail(m));
+    const { cancelTimeout, cancellation } = require('../cancel') as typeof import('../cancel');
+    const timeout = cancelTimeout(flags['cancel-timeout'], (m) => this.fail(m));
     try {
       const r = await runInNewPod({
         ...dirs, runtimeHandler: flags.runtime, containerConfigFile: args.containerConfig, podConfigFile: args.podConfig,
         cniConfDir: flags['cni-conf-dir'] ?? cfg.cniConfDir, installDefaultNetwork: flags['cni-conf-dir'] === undefined, cniBinDirs: (flags['cni-bin-dir'] ?? cfg.cniBinDir).split(':').filter(Boolean),
-        ipamDataDir: cniIpamDataDir(dirs.state), snapshotter: cfg.snapshotter, signal: cancel.signal,
+        ipamDataDir: cniIpamDataDir(dirs.state), snapshotter: cfg.snapshotter, podCancellation: () => cancellation(timeout),
         pull: pull ? { creds: flags.creds, auth: flags.auth, snapshotter: cfg.snapshotter, hostsDir: cfg.registryConfigPath } : undefined,
       });
       process.stdout.write(`${r.containerId}\n`);
     } catch (err) {
       this.fail(`running container: ${rpcMessage(err)}`);
-    } finally {
-      cancel.release();
     }
   }
 }
