@@ -38,8 +38,8 @@ export class UnsupportedError extends BerthError {
 }
 
 /**
- * The caller gave up (crictl's SIGINT or SIGTERM) while the work waited on a helper: what it had
- * made is undone before this is thrown.
+ * The caller gave up (crictl's SIGINT or SIGTERM, or its --cancel-timeout) while the work waited
+ * on a helper: what it had made is undone before this is thrown.
  */
 export class CanceledError extends BerthError {
   /** Given up at a deadline (crictl's --cancel-timeout), not by a signal. */

@@ -37,7 +37,7 @@ export interface RunPodOptions extends StoreDirs {
    */
   installDefaultNetwork?: boolean;
   /**
-   * Aborted when the caller gives up (crictl's SIGINT/SIGTERM): the network's ADD stops after the
+   * Aborted when the caller gives up (crictl's SIGINT/SIGTERM, -T): the network's ADD stops after the
    * plugin under way, everything made is undone, and CanceledError is thrown (containerd cancels
    * RunPodSandbox with its context likewise and cleans up).
    */
