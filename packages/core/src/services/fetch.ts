@@ -15,6 +15,7 @@ import { parseReference } from '../images/reference';
 import { RegistryClient, parseUserPass, staticCredentials, type Descriptor, type RegistryClientOptions } from '../images/registry';
 import { openMetadata } from '../metadata';
 import type { Labels } from '../metadata/types';
+import { limited } from '../util/limited';
 import { withSharedGcLock } from './gc-lock';
 import { asDescriptor, descriptorList } from './unpack-image';
 
@@ -85,24 +86,6 @@ export function clientFor(a: RegistryAccess, host?: string): RegistryClient {
     copts.credentials = (h: string) => (mine(h) ? only(h) : undefined);
   }
   return new RegistryClient(copts);
-}
-
-/** Runs `fn` over `items` with at most `limit` at once; the first failure wins. */
-export async function limited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed: { err: unknown } | undefined;
-  const worker = async (): Promise<void> => {
-    while (failed === undefined && next < items.length) {
-      const item = items[next++] as T;
-      try {
-        await fn(item);
-      } catch (err) {
-        failed ??= { err };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (failed !== undefined) throw failed.err;
 }
 
 /** Runs an ingest; while another live process holds the same ref, waits for it (its blob then exists). */

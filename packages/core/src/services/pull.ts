@@ -14,6 +14,7 @@ import { selectManifestAsync } from '../images/manifest-select';
 import { formatPlatform, hostPlatform, parsePlatform, type Platform } from '../images/platform';
 import { parseReference } from '../images/reference';
 import type { Descriptor, RegistryClient } from '../images/registry';
+import { limited } from '../util/limited';
 import { clientFor, type RegistryAccess } from './fetch';
 import { withSharedGcLock } from './gc-lock';
 import { asDescriptor, descriptorList, unpackImage, type UnpackImageResult, type UnpackProgress } from './unpack-image';
@@ -56,25 +57,6 @@ const GC = 'containerd.io/gc.ref.content';
 /** The ingest ref containerd uses for a descriptor (`layer-sha256:…`), so a killed pull resumes. */
 function ingestRef(kind: string, d: Descriptor): string {
   return `${kind}-${d.digest}`;
-}
-
-async function limited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  let failed: unknown;
-  const worker = async (): Promise<void> => {
-    while (failed === undefined && next < items.length) {
-      const i = next++;
-      try {
-        out[i] = await fn(items[i] as T);
-      } catch (err) {
-        if (failed === undefined) failed = err;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (failed !== undefined) throw failed;
-  return out;
 }
 
 export async function pullImage(opts: PullOptions): Promise<PullResult> {

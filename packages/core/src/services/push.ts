@@ -14,7 +14,8 @@ import { formatReference, parseReference, validateDigest, type Reference } from 
 import type { Descriptor } from '../images/registry';
 import { openMetadata } from '../metadata';
 import type { Labels } from '../metadata/types';
-import { DISTRIBUTION_SOURCE, clientFor, limited, refKey, type RegistryAccess, type TransferProgress } from './fetch';
+import { limited } from '../util/limited';
+import { DISTRIBUTION_SOURCE, clientFor, refKey, type RegistryAccess, type TransferProgress } from './fetch';
 import { asDescriptor, descriptorList } from './unpack-image';
 import { takeGcLock } from './gc-lock';
 
