@@ -54,6 +54,23 @@ function signalName(n: number): NodeJS.Signals | null {
   return signalNames.get(n) ?? null;
 }
 
+/**
+ * The children not reaped yet, all served by one SIGCHLD listener (installed while there are any):
+ * a listener each went past Node's limit of 10 (a warning on stderr) when crictl removed 10 pods
+ * side by side, each with its CNI plugins.
+ */
+const live = new Set<SpawnedChild>();
+const onSigchld = (): void => { for (const c of [...live]) c.reap(); };
+
+function watch(c: SpawnedChild): void {
+  if (live.size === 0) process.on('SIGCHLD', onSigchld);
+  live.add(c);
+}
+
+function unwatch(c: SpawnedChild): void {
+  if (live.delete(c) && live.size === 0) process.off('SIGCHLD', onSigchld);
+}
+
 /** A child made by spawnWithSocket: unreferenced (it keeps nobody alive) until ref(). */
 export class SpawnedChild extends EventEmitter implements ChildLike {
   exitCode: number | null = null;
@@ -61,7 +78,6 @@ export class SpawnedChild extends EventEmitter implements ChildLike {
   private sock: Socket | undefined;
   private fdOpen = true;
   private keepAlive: NodeJS.Timeout | undefined;
-  private readonly onChld = (): void => { this.reap(); };
 
   /**
    * `fd`: our end of the child's socket (close-on-exec); -1 for none (a program reparented to us,
@@ -70,7 +86,7 @@ export class SpawnedChild extends EventEmitter implements ChildLike {
   constructor(readonly pid: number, readonly fd: number = -1) {
     super();
     this.fdOpen = fd >= 0;
-    process.on('SIGCHLD', this.onChld);
+    watch(this);
     this.reap(); // an exit before the listener was there sent its SIGCHLD to nobody
   }
 
@@ -155,7 +171,7 @@ export class SpawnedChild extends EventEmitter implements ChildLike {
     } else {
       this.exitCode = 255; // ECHILD: reaped by someone else, its status unknown
     }
-    process.off('SIGCHLD', this.onChld);
+    unwatch(this);
     this.unref();
     if (!this.sock) this.closeSocket();
     process.nextTick(() => this.emit('exit', this.exitCode, this.signalCode));
