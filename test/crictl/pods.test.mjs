@@ -263,6 +263,8 @@ describe('crictl pod sandboxes', { skip }, () => {
     assert.equal((await crictl('rmp', [a])).stdout, `Removed sandbox ${a}\n`);
     const rf = await crictl('rmp', ['-f', b]);
     assert.equal(rf.code, 0, rf.stderr);
+    // crictl stops a ready pod through its StopPodSandbox, which says so too.
+    assert.equal(rf.stdout, `Stopped sandbox ${b}\nRemoved sandbox ${b}\n`);
     assert.equal((await crictl('pods', ['-q'])).stdout, '');
     assert.equal(readdirSync(ipam).filter((f) => /^\d+\./.test(f)).length, 0);
     assert.deepEqual(mountsUnder(state), []);

@@ -8,13 +8,17 @@ import type { MetadataStore } from '../metadata/store';
 import { removePodContainers } from './pod-containers';
 import { removePodSandbox, resolveSandbox, stopPodSandbox, type StoreDirs } from './sandbox';
 
-/** Removes one pod (id or unique prefix) with its containers; returns the pod's full id. */
-export async function removePod(store: MetadataStore, dirs: StoreDirs, idOrPrefix: string, force: boolean): Promise<string> {
+/**
+ * Removes one pod (id or unique prefix) with its containers: its full id, and whether it was
+ * ready and stopped first (crictl then says so).
+ */
+export async function removePod(store: MetadataStore, dirs: StoreDirs, idOrPrefix: string, force: boolean): Promise<{ id: string; stopped: boolean }> {
   const s = resolveSandbox(store, idOrPrefix);
-  if (s.state === 'SANDBOX_READY') {
+  const stopped = s.state === 'SANDBOX_READY';
+  if (stopped) {
     if (!force) throw new StateError(`pod sandbox "${s.id}" is running, please stop it first`);
     await stopPodSandbox(store, dirs, s.id);
   }
   await removePodContainers(dirs, s.id);
-  return removePodSandbox(store, dirs, s.id, force);
+  return { id: await removePodSandbox(store, dirs, s.id, force), stopped };
 }
