@@ -18,7 +18,7 @@ export default class Run extends CrictlCommand {
     'with-pull': Flags.boolean({ description: 'Pull the image (overrides disable-pull-on-run=true in config)' }),
     creds: Flags.string({ description: 'Use `USERNAME[:PASSWORD]` for accessing the registry', env: 'CRICTL_CREDS' }),
     auth: Flags.string({ description: 'Use `AUTH_STRING` for accessing the registry. AUTH_STRING is a base64 encoded \'USERNAME[:PASSWORD]\'', env: 'CRICTL_AUTH' }),
-    'cancel-timeout': Flags.string({ char: 'T', description: 'Seconds to wait for a container create request to complete before cancelling the request (berth: a Go duration; it gives up the pod\'s network set-up, then undone)' }),
+    'cancel-timeout': Flags.string({ char: 'T', description: 'Seconds to wait for a container create request to complete before cancelling the request (berth: a Go duration; it gives up the pod\'s network set-up, and the pod is undone)' }),
     'cni-conf-dir': Flags.string({ description: 'berth: CNI network config directory (default: the config.toml\'s cni conf_dir)', env: 'BERTH_CNI_CONF_DIR' }),
     'cni-bin-dir': Flags.string({ description: 'berth: CNI plugin directories, colon-separated (default: the config.toml\'s cni bin_dir)', env: 'BERTH_CNI_BIN_DIR' }),
   };
